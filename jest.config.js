@@ -1,0 +1,15 @@
+/** Unit tests never touch a service; integration tests always use the real ones. */
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+module.exports = {
+  // Integration tests wait on real brokers and servers; unit tests finish far sooner.
+  testTimeout: 120000,
+  projects: [
+    { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, testEnvironment: 'node' },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+    },
+  ],
+};

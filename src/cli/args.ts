@@ -1,0 +1,91 @@
+/** Tiny CLI layer shared by every script: typed options, --help, and a clear error for a wrong parameter. */
+import { parseArgs } from 'node:util';
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  description: string;
+  /** Shown in --help; also the value used when the option is absent (strings only). */
+  default?: string;
+  /** Placeholder shown in --help, e.g. PATH. */
+  arg?: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage?: string;
+  options: Record<string, OptionSpec>;
+  positionals?: boolean;
+  examples?: string[];
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function helpText(spec: CommandSpec): string {
+  const lines = [`${spec.summary}`, '', `Usage: ${spec.usage ?? `npm run ${spec.name} -- [options]`}`, '', 'Options:'];
+  const all: Record<string, OptionSpec> = { ...spec.options, help: { type: 'boolean', short: 'h', description: 'Show this help' } };
+  const labels = Object.entries(all).map(([name, o]) => `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.arg ?? 'VALUE'}` : ''}`);
+  const width = Math.max(...labels.map((l) => l.length)) + 2;
+  Object.values(all).forEach((o, i) => {
+    lines.push(`  ${labels[i]!.padEnd(width)}${o.description}${o.default !== undefined ? ` (default: ${o.default})` : ''}`);
+  });
+  if (spec.examples?.length) lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
+  return lines.join('\n');
+}
+
+export type ParsedOptions = Record<string, string | boolean | undefined>;
+
+/** Parses argv; returns null when --help was asked (help already printed). Throws UsageError otherwise. */
+export function parseCli(spec: CommandSpec, argv = process.argv.slice(2)): { values: ParsedOptions; positionals: string[] } | null {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: spec.positionals ?? false, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]}\n\n${helpText(spec)}`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(helpText(spec) + '\n');
+    return null;
+  }
+  const values: ParsedOptions = { ...parsed.values };
+  for (const [name, o] of Object.entries(spec.options)) {
+    if (values[name] === undefined && o.default !== undefined && o.type === 'string') values[name] = o.default;
+  }
+  return { values, positionals: parsed.positionals };
+}
+
+/** Parse a whole number option, naming it in the error. */
+export function intOption(value: string | boolean | undefined, name: string, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value.replace(/_/g, '')) || !Number.isSafeInteger(Number(value.replace(/_/g, ''))) || n < min) {
+    throw new UsageError(`--${name} expects a whole number ≥ ${min}, got "${String(value)}"`);
+  }
+  return Number(value.replace(/_/g, ''));
+}
+
+export function choiceOption<T extends string>(value: string | boolean | undefined, name: string, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name} expects one of ${choices.join(', ')}, got "${String(value)}"`);
+  }
+  return value as T;
+}
+
+/** Runs a script's main; maps errors to exit codes: 2 for usage errors, 1 for everything else. */
+export function runMain(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => process.exit(code ?? 0),
+    (err: unknown) => {
+      const e = err as Error;
+      process.stderr.write(`\n✖ ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}\n`);
+      if (process.env.DEBUG && e.stack) process.stderr.write(e.stack + '\n');
+      process.exit(err instanceof UsageError ? 2 : 1);
+    },
+  );
+}

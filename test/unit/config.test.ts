@@ -1,0 +1,38 @@
+import { loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('defaults to the local services', () => {
+    const c = loadConfig({});
+    expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(c.mongo).toEqual({ uri: 'mongodb://127.0.0.1:27017', db: 'erp' });
+    expect(c.kafka.partitions).toBe(3);
+  });
+
+  it('accepts a cluster with SASL/SSL and MongoDB Atlas', () => {
+    const c = loadConfig({
+      KAFKA_BROKERS: 'b1.example.net:9093, b2.example.net:9093',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'u',
+      KAFKA_SASL_PASSWORD: 'p',
+      MONGODB_URI: 'mongodb+srv://u:p@cluster0.example.net/?retryWrites=true',
+    });
+    expect(c.kafka.brokers).toEqual(['b1.example.net:9093', 'b2.example.net:9093']);
+    expect(c.kafka.ssl).toBe(true);
+    expect(c.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'u', password: 'p' });
+  });
+
+  it('fails fast naming each bad variable and what it expects', () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: 'localhost', KAFKA_PARTITIONS: 'three', MONGODB_URI: 'postgres://x' })).toThrow(
+      /KAFKA_BROKERS="localhost": expected host:port[\s\S]*KAFKA_PARTITIONS="three": expected a positive whole number of partitions[\s\S]*MONGODB_URI="postgres:\/\/x": expected a mongodb:\/\/ or mongodb\+srv:\/\//,
+    );
+  });
+
+  it('requires SASL credentials when a mechanism is set', () => {
+    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ MONGODB_DB: '' }).mongo.db).toBe('erp');
+  });
+});
