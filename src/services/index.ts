@@ -1,0 +1,69 @@
+/**
+ * The services entry point: Kafka + a MongoDB-wire server, started locally (no Docker needed) or with docker compose.
+ * `ensureServices` is what the pipeline calls; the CLI (scripts/services.ts) uses up/down/status.
+ */
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { dockerDown, dockerEngineAnswers, dockerPs, dockerUp, resolveMode, type ResolvedMode } from './docker';
+import { kafkaAnswers, mongoAnswers } from './health';
+import { localDown, localStatus, localUp, type ServiceStatus } from './local';
+import { kafkaEndpoint, mongoEndpoint, waitFor } from './probe';
+
+export type { ServiceStatus } from './local';
+export type ServicesMode = Config['servicesMode'];
+
+export interface StatusReport {
+  mode: ResolvedMode;
+  services: ServiceStatus[];
+  /** `docker compose ps` output in docker mode. */
+  docker?: string;
+}
+
+/** Waits until both endpoints answer (docker healthchecks pass before the host port is always usable). */
+async function waitBoth(cfg: Config, timeoutMs: number): Promise<void> {
+  await Promise.all([
+    waitFor(() => kafkaAnswers(cfg), { what: `Kafka on ${cfg.kafka.brokers.join(',')}`, timeoutMs }),
+    waitFor(() => mongoAnswers(cfg), { what: 'MongoDB', timeoutMs }),
+  ]);
+}
+
+export async function servicesUp(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<StatusReport> {
+  const resolved = resolveMode(mode);
+  if (resolved === 'docker') {
+    const [kafkaOk, mongoOk] = await Promise.all([kafkaAnswers(cfg), mongoAnswers(cfg)]);
+    if (kafkaOk && mongoOk) {
+      log.info('Kafka and MongoDB already answer; nothing to start');
+      return servicesStatus(cfg, log, 'docker');
+    }
+    await dockerUp(cfg, log);
+    await waitBoth(cfg, 60000);
+    return servicesStatus(cfg, log, 'docker');
+  }
+  return { mode: resolved, services: await localUp(cfg, log) };
+}
+
+/** Stops what `up` started: local processes by pid file, and the compose project in docker mode. */
+export async function servicesDown(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<void> {
+  await localDown(cfg, log);
+  if (mode === 'docker' || (mode === 'auto' && dockerEngineAnswers())) await dockerDown(cfg, log);
+}
+
+export async function servicesStatus(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<StatusReport> {
+  const resolved = resolveMode(mode);
+  const services = await localStatus(cfg, log);
+  return resolved === 'docker' ? { mode: resolved, services, docker: dockerPs(cfg) } : { mode: resolved, services };
+}
+
+/**
+ * Makes sure Kafka and MongoDB answer at the configured endpoints: does nothing when both already do,
+ * otherwise starts local (or docker) services for the loopback ones. Throws a clear error when that is impossible.
+ */
+export async function ensureServices(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<void> {
+  const [kafkaOk, mongoOk] = await Promise.all([kafkaAnswers(cfg), mongoAnswers(cfg)]);
+  if (kafkaOk && mongoOk) {
+    log.debug('services already answer', { kafka: kafkaEndpoint(cfg.kafka.brokers), mongo: mongoEndpoint(cfg.mongo.uri) ?? 'srv' });
+    return;
+  }
+  log.info('services not answering yet; starting them', { kafka: kafkaOk ? 'up' : 'down', mongo: mongoOk ? 'up' : 'down' });
+  await servicesUp(cfg, log, mode);
+}

@@ -1,0 +1,96 @@
+/** Detached background processes tracked by pid files: start, check, stop. Only touches pids we wrote. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Managed {
+  /** Short name for messages: "kafka", "ferretdb". */
+  name: string;
+  pidFile: string;
+  logFile: string;
+  /** A string the process's command line contains, so a recycled pid is never mistaken for ours. */
+  marker: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const hasProc = fs.existsSync('/proc/self/stat');
+/** A log over this size is moved to <log>.1 when the service starts again. */
+const MAX_LOG_BYTES = 20 * 1024 * 1024;
+
+/** True while the process exists and is not a zombie (an exited child nobody reaped yet, e.g. under a non-reaping PID 1). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (!hasProc) return true; // macOS and others: trust kill(0)
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The command line of a pid (Linux /proc); undefined where /proc is unavailable. */
+function cmdline(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid from the pid file if that process still runs and is ours; removes a stale pid file. */
+export function runningPid(m: Managed): number | undefined {
+  if (!fs.existsSync(m.pidFile)) return undefined;
+  const pid = Number(fs.readFileSync(m.pidFile, 'utf8').trim());
+  const cmd = Number.isInteger(pid) && pid > 0 && isAlive(pid) ? cmdline(pid) : undefined;
+  const ours = cmd === undefined ? Number.isInteger(pid) && pid > 0 && isAlive(pid) : cmd.includes(m.marker);
+  if (ours) return pid;
+  fs.rmSync(m.pidFile, { force: true });
+  return undefined;
+}
+
+/**
+ * Starts `cmd args` in its own process group, stdout+stderr appended to the log file, and returns its pid.
+ * The child is unref'd: it outlives this CLI.
+ */
+export function startDetached(m: Managed, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): number {
+  fs.mkdirSync(path.dirname(m.logFile), { recursive: true });
+  fs.mkdirSync(path.dirname(m.pidFile), { recursive: true });
+  if (fs.existsSync(m.logFile) && fs.statSync(m.logFile).size > MAX_LOG_BYTES) fs.renameSync(m.logFile, `${m.logFile}.1`);
+  const fd = fs.openSync(m.logFile, 'a');
+  fs.writeSync(fd, `\n==== ${new Date().toISOString()} starting ${m.name}: ${cmd} ${args.join(' ')}\n`);
+  try {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] });
+    child.once('error', () => undefined); // reported below through the missing pid
+    if (child.pid === undefined) throw new Error(`could not start ${m.name}: ${cmd} not runnable`);
+    child.unref();
+    fs.writeFileSync(m.pidFile, `${child.pid}\n`);
+    return child.pid;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** SIGTERM, wait up to graceMs, then SIGKILL. Returns how it ended, or 'not-running' when there was nothing of ours. */
+export async function stopManaged(m: Managed, graceMs = 30000): Promise<'stopped' | 'killed' | 'not-running'> {
+  const pid = runningPid(m);
+  if (pid === undefined) return 'not-running';
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) break;
+    await sleep(200);
+  }
+  let how: 'stopped' | 'killed' = 'stopped';
+  if (isAlive(pid)) {
+    process.kill(pid, 'SIGKILL');
+    how = 'killed';
+    for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+  }
+  fs.rmSync(m.pidFile, { force: true });
+  return how;
+}
