@@ -17,6 +17,8 @@ export function createKafka(cfg: KafkaConfig, log?: Logger, overrides: Partial<K
     logCreator: () => (entry: LogEntry) => {
       if (!log) return;
       const { message, ...rest } = entry.log;
+      // A v2 migration notice printed for every producer; ours choose their partitioner explicitly.
+      if (message.includes('switched default partitioner')) return;
       const fields = { ...rest } as Record<string, unknown>;
       delete fields.timestamp;
       delete fields.logger;
@@ -38,3 +40,122 @@ export function topicNames(prefix: string) {
   } as const;
 }
 export type TopicNames = ReturnType<typeof topicNames>;
+
+export interface TopicPlan {
+  topic: string;
+  compacted: boolean;
+}
+
+/** The topics the pipeline needs: entity topics compacted by key (latest state per ID), the rest time-retained. */
+export function topicPlan(topics: TopicNames): TopicPlan[] {
+  return [
+    { topic: topics.products, compacted: true },
+    { topic: topics.customers, compacted: true },
+    { topic: topics.sales, compacted: false },
+    { topic: topics.dlq, compacted: false },
+    { topic: topics.recommendations, compacted: false },
+  ];
+}
+
+/** Create missing topics (existing ones are left as they are). Returns the names it created. */
+export async function ensureTopics(kafka: Kafka, plan: TopicPlan[], partitions: number, replicationFactor: number): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = plan.filter((t) => !existing.has(t.topic));
+    if (missing.length) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: partitions,
+          replicationFactor,
+          configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+    }
+    return missing.map((t) => t.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Messages a consumer group has yet to commit, per topic (a new group counts everything retained). */
+export async function fetchLag(kafka: Kafka, groupId: string, topics: string[]): Promise<{ total: number; byTopic: Record<string, number> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    const byTopic: Record<string, number> = {};
+    let total = 0;
+    for (const t of topics) {
+      const ends = await admin.fetchTopicOffsets(t);
+      const done = new Map((committed.find((c) => c.topic === t)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      let lag = 0;
+      for (const p of ends) {
+        const c = done.get(p.partition) ?? -1;
+        lag += Number(p.high) - (c >= 0 ? c : Number(p.low));
+      }
+      byTopic[t] = lag;
+      total += lag;
+    }
+    return { total, byTopic };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Messages retained in a topic (high - low watermark over its partitions). */
+export async function countMessages(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Reads a topic from its start up to the end it has now (high watermarks taken first), with a throwaway group.
+ * For small topics (dead letters, test checks), not for the sales stream.
+ */
+export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 30000): Promise<{ key: string | null; value: string | null; partition: number; offset: string }[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let ends: Map<number, bigint>;
+  try {
+    ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+    const lows = await admin.fetchTopicOffsets(topic);
+    for (const p of lows) if (BigInt(p.low) >= BigInt(p.high)) ends.delete(p.partition);
+  } finally {
+    await admin.disconnect();
+  }
+  const out: { key: string | null; value: string | null; partition: number; offset: string }[] = [];
+  if (!ends.size) return out;
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${process.pid}-${Date.now()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}: ${out.length} messages so far`)), timeoutMs);
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          out.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, partition, offset: message.offset });
+          const end = ends.get(partition);
+          if (end !== undefined && BigInt(message.offset) + 1n >= end) ends.delete(partition);
+          if (!ends.size) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * The MongoDB data lake: one document per business key.
+ *
+ * Every document's `_id` is its business key (product_id, customer_id, sale_id, sale_id#line). Writes are
+ * insert-first: a batch is inserted unordered, and a duplicate key means the document is already there:
+ * - sales and their lines are immutable facts, so a duplicate (a redelivered message) is simply skipped;
+ * - products and customers are master data (latest state wins, like their compacted topics), so a duplicate is
+ *   compared with what is stored and updated only when it changed.
+ * Either way a redelivered message changes nothing, and `ingested_at` keeps the time of the first write.
+ *
+ * Why not plain upserts: on FerretDB v1 (SQLite) an `_id` lookup scans the collection (its `_id` index is not used by
+ * queries), and an update command with about 100 statements exhausts its connection pool and hangs. Inserts use the
+ * index and are fast. The same code runs unchanged on MongoDB 7 and Atlas.
+ *
+ * Amounts are also stored as integer ten-thousandths (`*_e4`) so the database can sum them exactly.
+ */
+import { MongoBulkWriteError, type Db, type Document } from 'mongodb';
+import type { Customer, Product, SaleItem, SaleWithItems } from './entities';
+import { collections } from './mongo';
+import { toUnits } from './money';
+
+export interface LakeWrite {
+  products: Product[];
+  customers: Customer[];
+  sales: SaleWithItems[];
+}
+
+export const emptyLakeWrite = (): LakeWrite => ({ products: [], customers: [], sales: [] });
+
+export interface WriteResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** Update statements per command: FerretDB v1 holds a pooled connection per statement until the command ends. */
+const UPDATES_PER_COMMAND = 20;
+const DUPLICATE_KEY = 11000;
+
+export function saleDocument(sale: SaleWithItems): Document {
+  const { items: _items, ...header } = sale;
+  return { _id: sale.sale_id, ...header, total_e4: toUnits(sale.total), profit_e4: toUnits(sale.profit) };
+}
+
+export function itemDocument(item: SaleItem): Document {
+  return { _id: item.item_id, ...item, line_total_e4: toUnits(item.line_total), profit_e4: toUnits(item.profit) };
+}
+
+/** Field-by-field equality of plain JSON-like values (what we store); ignores `ingested_at`. */
+export function sameContent(stored: Document, next: Document): boolean {
+  const keys = new Set([...Object.keys(stored), ...Object.keys(next)]);
+  keys.delete('ingested_at');
+  for (const k of keys) if (JSON.stringify(stored[k]) !== JSON.stringify(next[k])) return false;
+  return true;
+}
+
+/** Inserts what is new; returns the `_id`s that already existed. */
+async function insertNew(db: Db, name: string, docs: Document[], now: Date): Promise<{ inserted: number; duplicates: unknown[] }> {
+  if (!docs.length) return { inserted: 0, duplicates: [] };
+  try {
+    const r = await db.collection(name).insertMany(docs.map((d) => ({ ...d, ingested_at: now })), { ordered: false });
+    return { inserted: r.insertedCount, duplicates: [] };
+  } catch (err) {
+    if (!(err instanceof MongoBulkWriteError)) throw err;
+    const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    const other = errors.find((e) => e.code !== DUPLICATE_KEY);
+    if (other) throw err;
+    const duplicates = errors.map((e) => docs[e.index]!._id);
+    return { inserted: docs.length - duplicates.length, duplicates };
+  }
+}
+
+async function writeImmutable(db: Db, name: string, docs: Document[], now: Date): Promise<WriteResult> {
+  const { inserted, duplicates } = await insertNew(db, name, docs, now);
+  return { inserted, updated: 0, unchanged: duplicates.length };
+}
+
+async function writeLatest(db: Db, name: string, docs: Document[], now: Date): Promise<WriteResult> {
+  const { inserted, duplicates } = await insertNew(db, name, docs, now);
+  if (!duplicates.length) return { inserted, updated: 0, unchanged: 0 };
+  const byId = new Map(docs.map((d) => [d._id, d]));
+  const stored = await db.collection(name).find({ _id: { $in: duplicates } } as Document).toArray();
+  const changed = stored.filter((s) => !sameContent(s, byId.get(s._id)!)).map((s) => byId.get(s._id)!);
+  for (let i = 0; i < changed.length; i += UPDATES_PER_COMMAND) {
+    const chunk = changed.slice(i, i + UPDATES_PER_COMMAND);
+    await db.collection(name).bulkWrite(chunk.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: d } } })), { ordered: false });
+  }
+  return { inserted, updated: changed.length, unchanged: duplicates.length - changed.length };
+}
+
+/** Indexes the warehouse and the dashboards filter on. Creates only the missing ones: FerretDB v1 drops the
+ * connection (a server-side panic) when asked to create an index that already exists. */
+export async function ensureLakeIndexes(db: Db): Promise<void> {
+  const wanted: [string, Document[]][] = [
+    [collections.sales, [{ order_date: 1 }, { customer_id: 1 }]],
+    [collections.salesItems, [{ sale_id: 1 }, { product_id: 1 }, { order_date: 1 }]],
+  ];
+  for (const [name, keys] of wanted) await ensureIndexes(db, name, keys);
+}
+
+export async function ensureIndexes(db: Db, name: string, keys: Document[]): Promise<void> {
+  const existing = (await db.listCollections({ name }).toArray()).length ? await db.collection(name).listIndexes().toArray() : [];
+  const have = new Set(existing.map((i) => JSON.stringify(i.key)));
+  const missing = keys.filter((k) => !have.has(JSON.stringify(k)));
+  if (missing.length) await db.collection(name).createIndexes(missing.map((key) => ({ key })));
+}
+
+/** Writes one batch: products and customers first, so a sale never lands before the names it refers to. */
+export async function writeLake(db: Db, batch: LakeWrite, now = new Date()): Promise<WriteResult> {
+  const total: WriteResult = { inserted: 0, updated: 0, unchanged: 0 };
+  const add = (r: WriteResult) => {
+    total.inserted += r.inserted;
+    total.updated += r.updated;
+    total.unchanged += r.unchanged;
+  };
+  add(await writeLatest(db, collections.products, dedupeLast(batch.products.map((p) => ({ _id: p.product_id, ...p }))), now));
+  add(await writeLatest(db, collections.customers, dedupeLast(batch.customers.map((c) => ({ _id: c.customer_id, ...c }))), now));
+  // Lines before headers: a sale header is the marker that the whole sale arrived.
+  add(await writeImmutable(db, collections.salesItems, dedupeLast(batch.sales.flatMap((s) => s.items.map(itemDocument))), now));
+  add(await writeImmutable(db, collections.sales, dedupeLast(batch.sales.map(saleDocument)), now));
+  return total;
+}
+
+/** Within one batch the last message for a key wins (Kafka keeps per-key order). */
+function dedupeLast(docs: Document[]): Document[] {
+  const byId = new Map<unknown, Document>();
+  for (const d of docs) byId.set(d._id, d);
+  return byId.size === docs.length ? docs : [...byId.values()];
+}

@@ -1,0 +1,102 @@
+/**
+ * Each integration test gets its own topics (a random prefix) and its own database, and closes every client.
+ * Services are the real ones the config points at (started by .ci/run or `npm run services -- up`).
+ */
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config';
+import { createKafka, topicNames } from '../../src/pipeline/kafka';
+import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/mongo';
+import { prepareTopics, type PipelineContext } from '../../src/cli/context';
+import { createLogger, silentLogger } from '../../src/log';
+
+export interface TestEnv extends PipelineContext {
+  mongo: MongoHandle;
+  id: string;
+  /** Env vars that make a child process (a CLI) use the same topics and database. */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestEnv(name: string, overrides: Record<string, string> = {}): Promise<TestEnv> {
+  const id = `${name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const env = { KAFKA_TOPIC_PREFIX: `it.${id}`, MONGODB_DB: `it_${id.replace(/-/g, '_')}`, ...overrides };
+  const cfg: Config = loadConfig({ ...process.env, ...env });
+  const log = process.env.IT_DEBUG ? createLogger('debug', name) : silentLogger;
+  const kafka = createKafka(cfg.kafka, log);
+  const ctx: PipelineContext = { cfg, log, kafka, topics: topicNames(cfg.kafka.topicPrefix) };
+  await prepareTopics(ctx);
+  const mongo = await connectMongo(cfg.mongo);
+  return {
+    ...ctx,
+    mongo,
+    id,
+    env,
+    cleanup: async () => {
+      await mongo.db.dropDatabase().catch(() => undefined);
+      await mongo.close();
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${cfg.kafka.topicPrefix}.`));
+        if (mine.length) await admin.deleteTopics({ topics: mine, timeout: 20000 }).catch(() => undefined);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  };
+}
+
+/** Read every message of a topic from the beginning (for DLQ and output checks). */
+export async function readTopic(env: TestEnv, topic: string, expected: number, timeoutMs = 30000): Promise<{ key: string | null; value: string }[]> {
+  const consumer = env.kafka.consumer({ groupId: `reader-${env.id}-${randomBytes(3).toString('hex')}` });
+  const out: { key: string | null; value: string }[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`read ${out.length}/${expected} messages of ${topic} in ${timeoutMs} ms`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          out.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '' });
+          if (out.length >= expected) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
+/** Lake counts and exact totals (integer ten-thousandths summed in the database). */
+export async function lakeSummary(env: TestEnv) {
+  const db = env.mongo.db;
+  const [products, customers, sales, items] = await Promise.all(
+    ['products', 'customers', 'sales', 'sales_items'].map((c) => db.collection(c).countDocuments()),
+  );
+  const sums = await groupSums(db, 'sales_items', { by: null, fields: ['line_total_e4', 'profit_e4', 'quantity'] });
+  const tot = [...sums.values()][0]?.sums;
+  return {
+    products,
+    customers,
+    sales,
+    items,
+    revenue: Math.round((tot?.line_total_e4 ?? 0) / 100) / 100,
+    profit: Math.round((tot?.profit_e4 ?? 0) / 100) / 100,
+    units: tot?.quantity ?? 0,
+  };
+}
+
+export const superstoreSummary = { products: 1862, customers: 793, sales: 5009, items: 9994, revenue: 2297200.86, profit: 286397.02, units: 37873 };
+
+/** Polls until the condition holds, failing with a clear message after the timeout. */
+export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
