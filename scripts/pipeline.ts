@@ -1,0 +1,73 @@
+/** CLI: the main job. Starts local services if none answer, then source → Kafka → lake → reconciliation. */
+import path from 'node:path';
+import { choiceOption, parseCli, runMain } from '../src/cli/args';
+import { createContext, openMongo, prepareTopics, stopSignal } from '../src/cli/context';
+import { createProgress } from '../src/cli/progress';
+import { sourceOptions } from '../src/cli/source-options';
+import { loadErpData } from '../src/pipeline/load';
+import { writeCsvOut } from '../src/pipeline/csvout';
+import { produceErpData } from '../src/pipeline/produce';
+import { startIngest } from '../src/pipeline/ingest';
+import { readTopicToEnd } from '../src/pipeline/kafka';
+import { parseDeadLetters } from '../src/pipeline/dlq';
+import { formatReconciliation, readLakeKeys, reconcile } from '../src/pipeline/verify';
+import { dateFormats } from '../src/pipeline/source/dates';
+import { ensureServices } from '../src/services';
+
+runMain(async () => {
+  const cli = parseCli({
+    name: 'pipeline',
+    summary: 'Run the whole pipeline on the bundled Superstore (or --input): validate and normalise, produce to Kafka, ingest into the MongoDB lake, reconcile.',
+    options: { ...sourceOptions, 'no-services': { type: 'boolean', description: 'Do not start local services; fail if none answer' } },
+    examples: ['npm run pipeline', 'npm run pipeline -- --input my-export.csv --date-format dmy'],
+  });
+  if (!cli) return 0;
+  const v = cli.values;
+  const ctx = createContext('pipeline');
+  const { cfg, log } = ctx;
+  const stop = stopSignal(log);
+  const step = (n: number, what: string) => console.log(`\n[${n}/5] ${what}`);
+  const t0 = Date.now();
+
+  step(1, 'Services');
+  if (!v['no-services']) await ensureServices(cfg, log);
+  console.log(`  Kafka ${cfg.kafka.brokers.join(',')} · MongoDB ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')} (db ${cfg.mongo.db})`);
+
+  step(2, 'Source → ERP entities');
+  const loaded = await loadErpData({ input: v.input as string | undefined, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict) });
+  const files = writeCsvOut(path.join(cfg.paths.data, 'csv_out'), loaded.data, loaded.rejects);
+  const d = loaded.data;
+  console.log(`  ${loaded.rowsRead.toLocaleString('en-US')} rows → ${d.products.length.toLocaleString('en-US')} products, ${d.customers.length.toLocaleString('en-US')} customers, ` +
+    `${d.sales.length.toLocaleString('en-US')} sales, ${d.salesItems.length.toLocaleString('en-US')} lines; ${loaded.rejectedLines} rejected (${files.rejects})`);
+
+  step(3, 'Produce to Kafka');
+  await prepareTopics(ctx);
+  const total = d.products.length + d.customers.length + d.sales.length;
+  const bar = createProgress('  produce', total);
+  const produced = await produceErpData(ctx, d, { signal: stop.signal, onProgress: (n) => bar.update(n) });
+  bar.stop();
+  console.log(`  ${produced.messages.toLocaleString('en-US')} messages in ${produced.seconds.toFixed(1)} s`);
+  if (stop.signal.aborted) return 130;
+
+  step(4, 'Ingest into the lake');
+  const mongo = await openMongo(ctx);
+  try {
+    const handle = await startIngest({ kafka: ctx.kafka, db: mongo.db, topics: ctx.topics, log }, {
+      untilIdle: true,
+      idleMs: 2000,
+      onStats: (s, lag) => log.debug('ingest', { messages: s.messages, lag }),
+    });
+    stop.signal.addEventListener('abort', () => void handle.stop());
+    const s = await handle.done;
+    console.log(`  ${s.messages.toLocaleString('en-US')} messages consumed, ${s.documents.toLocaleString('en-US')} documents written, ${s.unchanged.toLocaleString('en-US')} already there, ${s.deadLetters} dead-lettered`);
+
+    step(5, 'Reconcile source and lake');
+    const lake = await readLakeKeys(mongo.db, new Set(d.sales.map((x) => x.sale_id)));
+    const r = reconcile(d, lake, parseDeadLetters(await readTopicToEnd(ctx.kafka, ctx.topics.dlq)));
+    console.log(formatReconciliation(r).replace(/^/gm, '  '));
+    console.log(`\nDone in ${((Date.now() - t0) / 1000).toFixed(1)} s. CSV extracts in ${path.dirname(files.products)}`);
+    return r.ok ? 0 : 1;
+  } finally {
+    await mongo.close();
+  }
+});
