@@ -1,7 +1,7 @@
 /** CLI: the lake consumer. Kafka → MongoDB, until stopped or (with --until-idle) until caught up. */
 import { intOption, parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, prepareTopics, stopSignal } from '../src/cli/context';
-import { DEFAULT_LAKE_GROUP, startIngest } from '../src/pipeline/ingest';
+import { startIngest } from '../src/pipeline/ingest';
 
 runMain(async () => {
   const cli = parseCli({
@@ -10,7 +10,7 @@ runMain(async () => {
     options: {
       'until-idle': { type: 'boolean', description: 'Stop once caught up (no lag and nothing new for --idle-ms)' },
       'idle-ms': { type: 'string', arg: 'MS', description: 'Quiet time that counts as idle', default: '3000' },
-      group: { type: 'string', arg: 'ID', description: 'Consumer group (run several processes with one group to share partitions)', default: DEFAULT_LAKE_GROUP },
+      group: { type: 'string', arg: 'ID', description: 'Consumer group; run several processes with one group to share the partitions (default: <KAFKA_TOPIC_PREFIX>.lake)' },
     },
     examples: ['npm run ingest -- --until-idle', 'npm run ingest   # runs until Ctrl-C'],
   });
@@ -25,7 +25,7 @@ runMain(async () => {
   const handle = await startIngest(
     { kafka: ctx.kafka, db: mongo.db, topics: ctx.topics, log: ctx.log },
     {
-      groupId: String(v.group),
+      groupId: v.group as string | undefined,
       untilIdle: Boolean(v['until-idle']),
       idleMs: intOption(v['idle-ms'], 'idle-ms', 0),
       onStats: (s, lag) => {

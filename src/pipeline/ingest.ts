@@ -30,6 +30,7 @@ export interface IngestStats {
 }
 
 export interface IngestOptions {
+  /** Default: `<prefix>.lake`. */
   groupId?: string;
   /** Stop once every partition is committed up to its end and nothing new arrived for `idleMs`. */
   untilIdle?: boolean;
@@ -47,7 +48,6 @@ export interface IngestDeps {
   log: Logger;
 }
 
-export const DEFAULT_LAKE_GROUP = 'erp-lake';
 
 export interface IngestHandle {
   /** Resolves when the consumer stopped (idle, stop() or a fatal error). */
@@ -58,7 +58,7 @@ export interface IngestHandle {
 
 export async function startIngest(deps: IngestDeps, opts: IngestOptions = {}): Promise<IngestHandle> {
   const { kafka, db, topics, log } = deps;
-  const groupId = opts.groupId ?? DEFAULT_LAKE_GROUP;
+  const groupId = opts.groupId ?? topics.lakeGroup;
   const kindOf: Record<string, EntityKind> = { [topics.products]: 'product', [topics.customers]: 'customer', [topics.sales]: 'sale' };
   const stats: IngestStats = { messages: 0, documents: 0, unchanged: 0, lines: 0, deadLetters: 0, batches: 0, assignedPartitions: 0, startedAt: Date.now(), lastMessageAt: Date.now() };
 

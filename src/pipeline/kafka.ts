@@ -1,5 +1,5 @@
 /** Kafka adapter: the only module that builds kafkajs clients. Works with one local broker or a SASL/SSL cluster. */
-import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type Admin, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '../config';
 import type { Logger } from '../log';
 
@@ -12,7 +12,9 @@ export function createKafka(cfg: KafkaConfig, log?: Logger, overrides: Partial<K
     sasl: cfg.sasl as SASLOptions | undefined,
     connectionTimeout: 5000,
     requestTimeout: 30000,
-    retry: { initialRetryTime: 300, retries: 8 },
+    // About a minute of retries (300 ms doubling to 5 s, 15 times): enough to ride out a broker restart or a
+    // leader election, short enough that a wrong address fails in a reasonable time.
+    retry: { initialRetryTime: 300, maxRetryTime: 5000, retries: 15 },
     logLevel: KafkaLogLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       if (!log) return;
@@ -37,6 +39,9 @@ export function topicNames(prefix: string) {
     sales: `${prefix}.sales`,
     dlq: `${prefix}.dlq`,
     recommendations: `${prefix}.recommendations`,
+    /** Consumer groups are cluster-wide, so they carry the prefix too: two environments never share one. */
+    lakeGroup: `${prefix}.lake`,
+    recommenderGroup: `${prefix}.recommender`,
   } as const;
 }
 export type TopicNames = ReturnType<typeof topicNames>;
@@ -57,6 +62,20 @@ export function topicPlan(topics: TopicNames): TopicPlan[] {
   ];
 }
 
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+    }
+    if (Date.now() > end) throw new Error(`topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Create missing topics (existing ones are left as they are). Returns the names it created. */
 export async function ensureTopics(kafka: Kafka, plan: TopicPlan[], partitions: number, replicationFactor: number): Promise<string[]> {
   const admin = kafka.admin();
@@ -66,7 +85,9 @@ export async function ensureTopics(kafka: Kafka, plan: TopicPlan[], partitions: 
     const missing = plan.filter((t) => !existing.has(t.topic));
     if (missing.length) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker answers for a moment after
+        // creating (or deleting) topics; we wait for leaders ourselves below.
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: t.topic,
           numPartitions: partitions,
@@ -74,6 +95,7 @@ export async function ensureTopics(kafka: Kafka, plan: TopicPlan[], partitions: 
           configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
         })),
       });
+      await waitForLeaders(admin, missing.map((t) => t.topic));
     }
     return missing.map((t) => t.topic);
   } finally {

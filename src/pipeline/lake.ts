@@ -63,10 +63,12 @@ async function insertNew(db: Db, name: string, docs: Document[], now: Date): Pro
   } catch (err) {
     if (!(err instanceof MongoBulkWriteError)) throw err;
     const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-    const other = errors.find((e) => e.code !== DUPLICATE_KEY);
-    if (other) throw err;
-    const duplicates = errors.map((e) => docs[e.index]!._id);
-    return { inserted: docs.length - duplicates.length, duplicates };
+    // Only a complete answer in which every failure is a duplicate key is a success. A network error also comes
+    // as a MongoBulkWriteError, with no write errors and nothing known about what was written: rethrow it, so
+    // the batch is retried (and the retry finds what did get written as duplicates).
+    const inserted = err.result?.insertedCount ?? 0;
+    if (!errors.length || errors.some((e) => e.code !== DUPLICATE_KEY) || inserted + errors.length !== docs.length) throw err;
+    return { inserted, duplicates: errors.map((e) => docs[e.index]!._id) };
   }
 }
 

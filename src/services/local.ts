@@ -136,9 +136,9 @@ export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]
 }
 
 /** Stops only the processes `up` started (by pid file); anything else on those ports is left alone. */
-export async function localDown(cfg: Config, log: Logger): Promise<void> {
+export async function localDown(cfg: Config, log: Logger, only?: ServiceName[]): Promise<void> {
   await Promise.all(
-    specs(cfg, log).map(async (s) => {
+    specs(cfg, log).filter((s) => !only || only.includes(s.name)).map(async (s) => {
       const how = await stopManaged(s.managed);
       if (how === 'not-running') log.info(`${s.managed.name} was not started by us; nothing to stop`);
       else log.info(`${s.managed.name} ${how}`);

@@ -12,8 +12,8 @@ beforeAll(async () => {
   superstore = (await loadErpData()).data;
 });
 
-async function ingestUntilIdle(env: TestEnv, groupId = 'lake'): Promise<IngestStats> {
-  const h = await startIngest({ kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log }, { groupId, untilIdle: true, idleMs: 1500, statsEveryMs: 500 });
+async function ingestUntilIdle(env: TestEnv): Promise<IngestStats> {
+  const h = await startIngest({ kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log }, { untilIdle: true, idleMs: 1500, statsEveryMs: 500 });
   return h.done;
 }
 
@@ -60,7 +60,7 @@ describe('ingest: three consumers in one group', () => {
 
   it('share the partitions and build the same lake as one consumer', async () => {
     const deps = { kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log };
-    const handles = await Promise.all([1, 2, 3].map(() => startIngest(deps, { groupId: 'shared', statsEveryMs: 500 })));
+    const handles = await Promise.all([1, 2, 3].map(() => startIngest(deps, { statsEveryMs: 500 })));
     try {
       // Let the group settle (9 partitions over 3 members) before producing, so all three get work.
       await waitUntil(() => handles.every((h) => h.stats.assignedPartitions > 0) && handles.reduce((n, h) => n + h.stats.assignedPartitions, 0) === 9, 60000);
