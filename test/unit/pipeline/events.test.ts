@@ -1,14 +1,9 @@
 import { decodeEvent, encodeEvent } from '../../../src/pipeline/events';
 import { normalizeRows } from '../../../src/pipeline/normalize';
 import { salesWithItems, makeLiveSale } from '../../../src/pipeline/live';
-import type { SuperstoreRow } from '../../../src/pipeline/source/columns';
+import { makeRow } from '../rows';
 
-const row = (o: Partial<SuperstoreRow>): SuperstoreRow => ({
-  line: 2, rowId: '1', orderId: 'O-1', orderDate: '2017-01-02', shipDate: '2017-01-05', shipMode: 'Standard Class',
-  customerId: 'C-1', customerName: 'Ann Lee', segment: 'Consumer', country: 'United States', city: 'Chicago',
-  state: 'Illinois', postalCode: '60623', region: 'Central', productId: 'P-1', category: 'Furniture',
-  subCategory: 'Chairs', productName: 'Chair', sales: 100, quantity: 2, discount: 0.2, profit: 10, ...o,
-});
+const row = makeRow;
 const { data } = normalizeRows([row({}), row({ line: 3, productId: 'P-2', productName: 'Desk', sales: 50.5 })]);
 const sale = salesWithItems(data)[0]!;
 

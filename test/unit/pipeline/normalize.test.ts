@@ -1,7 +1,7 @@
 import { loadErpData } from '../../../src/pipeline/load';
 import { createNormalizer, listUnitPrice } from '../../../src/pipeline/normalize';
 import { sumMoney, roundCents } from '../../../src/pipeline/money';
-import type { SuperstoreRow } from '../../../src/pipeline/source/columns';
+import { makeRow } from '../rows';
 import type { ErpData } from '../../../src/pipeline/entities';
 
 describe('normalising the real Superstore', () => {
@@ -55,12 +55,7 @@ describe('normalising the real Superstore', () => {
   });
 });
 
-const row = (o: Partial<SuperstoreRow>): SuperstoreRow => ({
-  line: 2, rowId: '1', orderId: 'O-1', orderDate: '2017-01-02', shipDate: '2017-01-05', shipMode: 'Standard Class',
-  customerId: 'C-1', customerName: 'Ann Lee', segment: 'Consumer', country: 'United States', city: 'Chicago',
-  state: 'Illinois', postalCode: '60623', region: 'Central', productId: 'P-1', category: 'Furniture',
-  subCategory: 'Chairs', productName: 'Chair', sales: 100, quantity: 2, discount: 0.2, profit: 10, ...o,
-});
+const row = makeRow;
 
 describe('createNormalizer', () => {
   it('rejects a line that gives its order another customer, naming the earlier line', () => {

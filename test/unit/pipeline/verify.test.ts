@@ -3,13 +3,9 @@ import { normalizeRows } from '../../../src/pipeline/normalize';
 import { deadLetter } from '../../../src/pipeline/dlq';
 import { toUnits } from '../../../src/pipeline/money';
 import type { SuperstoreRow } from '../../../src/pipeline/source/columns';
+import { makeRow } from '../rows';
 
-const row = (o: Partial<SuperstoreRow>): SuperstoreRow => ({
-  line: 2, rowId: '1', orderId: 'O-1', orderDate: '2017-01-02', shipDate: '2017-01-05', shipMode: 'Standard Class',
-  customerId: 'C-1', customerName: 'Ann Lee', segment: 'Consumer', country: 'United States', city: 'Chicago',
-  state: 'Illinois', postalCode: '60623', region: 'Central', productId: 'P-1', category: 'Furniture',
-  subCategory: 'Chairs', productName: 'Chair', sales: 100.25, quantity: 2, discount: 0, profit: 10, ...o,
-});
+const row = (o: Partial<SuperstoreRow>): SuperstoreRow => makeRow({ ...{ sales: 100.25, discount: 0 }, ...o });
 const { data } = normalizeRows([row({}), row({ line: 3, orderId: 'O-2', sales: 50.5, profit: -1 })]);
 
 const lakeOf = (sales: string[], items: string[], revenue: number, profit: number) => ({
