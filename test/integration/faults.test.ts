@@ -33,7 +33,7 @@ describe('faults', () => {
   let env: TestEnv;
   afterEach(async () => {
     await localUp(env.cfg, silentLogger); // whatever a test stopped is back for the next one
-    await env.cleanup();
+    await env?.cleanup();
   });
 
   it('a consumer killed mid-stream and restarted loses nothing and duplicates nothing', async () => {

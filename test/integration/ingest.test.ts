@@ -22,7 +22,7 @@ describe('ingest: the full Superstore end to end', () => {
   beforeAll(async () => {
     env = await createTestEnv('e2e');
   });
-  afterAll(() => env.cleanup());
+  afterAll(() => env?.cleanup());
 
   it('stores 1,862 / 793 / 5,009 / 9,994 documents with the reference totals', async () => {
     const produced = await produceErpData(env, superstore);
@@ -56,7 +56,7 @@ describe('ingest: three consumers in one group', () => {
   beforeAll(async () => {
     env = await createTestEnv('group');
   });
-  afterAll(() => env.cleanup());
+  afterAll(() => env?.cleanup());
 
   it('share the partitions and build the same lake as one consumer', async () => {
     const deps = { kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log };
@@ -80,7 +80,7 @@ describe('ingest: poison messages', () => {
   beforeAll(async () => {
     env = await createTestEnv('poison');
   });
-  afterAll(() => env.cleanup());
+  afterAll(() => env?.cleanup());
 
   it('go to the DLQ with reason and origin while every valid message is stored', async () => {
     const small: ErpData = { products: superstore.products.slice(0, 20), customers: superstore.customers.slice(0, 10), sales: [], salesItems: [] };
