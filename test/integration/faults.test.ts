@@ -11,6 +11,7 @@ import { startIngest, type IngestHandle } from '../../src/pipeline/ingest';
 import type { ErpData } from '../../src/pipeline/entities';
 import { localDown, localUp } from '../../src/services/local';
 import { silentLogger } from '../../src/log';
+import { loadConfig } from '../../src/config';
 import { createTestEnv, lakeSummary, superstoreSummary, waitUntil, type TestEnv } from './helpers';
 
 let superstore: ErpData;
@@ -32,7 +33,7 @@ async function runIngest(env: TestEnv): Promise<IngestHandle> {
 describe('faults', () => {
   let env: TestEnv;
   afterEach(async () => {
-    await localUp(env.cfg, silentLogger); // whatever a test stopped is back for the next one
+    await localUp(loadConfig(), silentLogger); // whatever a test stopped is back for the next one
     await env?.cleanup();
   });
 
