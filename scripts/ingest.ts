@@ -10,6 +10,7 @@ runMain(async () => {
     options: {
       'until-idle': { type: 'boolean', description: 'Stop once caught up (no lag and nothing new for --idle-ms)' },
       'idle-ms': { type: 'string', arg: 'MS', description: 'Quiet time that counts as idle', default: '3000' },
+      concurrency: { type: 'string', arg: 'N', description: 'Partitions this process writes in parallel', default: '3' },
       group: { type: 'string', arg: 'ID', description: 'Consumer group; run several processes with one group to share the partitions (default: <KAFKA_TOPIC_PREFIX>.lake)' },
     },
     examples: ['npm run ingest -- --until-idle', 'npm run ingest   # runs until Ctrl-C'],
@@ -28,6 +29,7 @@ runMain(async () => {
       groupId: v.group as string | undefined,
       untilIdle: Boolean(v['until-idle']),
       idleMs: intOption(v['idle-ms'], 'idle-ms', 0),
+      concurrency: intOption(v.concurrency, 'concurrency', 1),
       onStats: (s, lag) => {
         const now = Date.now();
         if (now - lastLog < 5000 && lag !== 0) return;

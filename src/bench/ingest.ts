@@ -70,13 +70,18 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
     log.info(`${label}: loaded`, { lines: data.salesItems.length, seconds: loadSeconds });
     await ensureTopics(kafka, topicPlan(topics), cfg.kafka.partitions, cfg.kafka.replicationFactor);
 
-    const ingest = await startIngest({ kafka, db: mongo.db, topics, log: silentLogger }, { statsEveryMs: 1000 });
+    const ingest = await startIngest({ kafka, db: mongo.db, topics, log: log.child('ingest') }, { statsEveryMs: 1000 });
     while (ingest.stats.assignedPartitions === 0) await new Promise((r) => setTimeout(r, 100));
     t = Date.now();
     const produced = await produceErpData({ kafka, topics, log: silentLogger }, data);
     log.info(`${label}: produced`, { messages: produced.messages, perSecond: Math.round(produced.messages / produced.seconds) });
+    let reported = Date.now();
     while (ingest.stats.messages < produced.messages) {
       await new Promise((r) => setTimeout(r, 200));
+      if (Date.now() - reported > 10000) {
+        reported = Date.now();
+        log.info(`${label}: ingesting`, { messages: ingest.stats.messages, of: produced.messages, documents: ingest.stats.documents });
+      }
     }
     const endToEndSeconds = (ingest.stats.lastMessageAt - t) / 1000;
     const documents = ingest.stats.documents;

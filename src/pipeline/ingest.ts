@@ -83,13 +83,16 @@ export async function startIngest(deps: IngestDeps, opts: IngestOptions = {}): P
       else write.sales.push(decoded.data);
     }
     const keepGoing = () => isRunning() && !isStale();
+    // A big batch on a slow server can take longer than the session timeout: keep the membership alive meanwhile,
+    // or the group rebalances under us and the commit below fails.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
     const result = await retrying(() => writeLake(db, write), {
       shouldContinue: keepGoing,
       onRetry: async (err, attempt, delay) => {
         log.warn('lake write failed; retrying without committing', { attempt, delayMs: delay, error: (err as Error).message });
         await heartbeat().catch(() => undefined);
       },
-    });
+    }).finally(() => clearInterval(beat));
     if (letters.length) {
       await sendDeadLetters(dlqProducer, topics.dlq, letters);
       for (const l of letters) log.warn('dead-lettered', { reason: l.reason, ...l.origin });
