@@ -8,9 +8,7 @@ import { loadErpData } from '../src/pipeline/load';
 import { writeCsvOut } from '../src/pipeline/csvout';
 import { produceErpData } from '../src/pipeline/produce';
 import { startIngest } from '../src/pipeline/ingest';
-import { readTopicToEnd } from '../src/pipeline/kafka';
-import { parseDeadLetters } from '../src/pipeline/dlq';
-import { formatReconciliation, readLakeKeys, reconcile } from '../src/pipeline/verify';
+import { formatReconciliation, verifyLake } from '../src/pipeline/verify';
 import { dateFormats } from '../src/pipeline/source/dates';
 import { ensureServices } from '../src/services';
 
@@ -62,8 +60,7 @@ runMain(async () => {
     console.log(`  ${s.messages.toLocaleString('en-US')} messages consumed, ${s.documents.toLocaleString('en-US')} documents written, ${s.unchanged.toLocaleString('en-US')} already there, ${s.deadLetters} dead-lettered`);
 
     step(5, 'Reconcile source and lake');
-    const lake = await readLakeKeys(mongo.db, new Set(d.sales.map((x) => x.sale_id)));
-    const r = reconcile(d, lake, parseDeadLetters(await readTopicToEnd(ctx.kafka, ctx.topics.dlq)));
+    const { result: r } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, d);
     console.log(formatReconciliation(r).replace(/^/gm, '  '));
     console.log(`\nDone in ${((Date.now() - t0) / 1000).toFixed(1)} s. CSV extracts in ${path.dirname(files.products)}`);
     return r.ok ? 0 : 1;

@@ -4,9 +4,7 @@ import { createContext, openMongo } from '../src/cli/context';
 import { sourceOptions } from '../src/cli/source-options';
 import { loadErpData } from '../src/pipeline/load';
 import { dateFormats } from '../src/pipeline/source/dates';
-import { readTopicToEnd } from '../src/pipeline/kafka';
-import { parseDeadLetters } from '../src/pipeline/dlq';
-import { formatReconciliation, readLakeKeys, reconcile } from '../src/pipeline/verify';
+import { formatReconciliation, verifyLake } from '../src/pipeline/verify';
 
 runMain(async () => {
   const cli = parseCli({
@@ -21,11 +19,9 @@ runMain(async () => {
   const source = await loadErpData({ input: v.input as string | undefined, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats) });
   const mongo = await openMongo(ctx);
   try {
-    const lake = await readLakeKeys(mongo.db, new Set(source.data.sales.map((s) => s.sale_id)));
-    const letters = parseDeadLetters(await readTopicToEnd(ctx.kafka, ctx.topics.dlq));
-    const r = reconcile(source.data, lake, letters);
+    const { result: r, deadLetters } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, source.data);
     console.log(`Source: ${source.input} (${source.rowsRead.toLocaleString('en-US')} rows, ${source.rejectedLines} rejected before Kafka)`);
-    console.log(`Lake:   ${ctx.cfg.mongo.db} · dead letters in ${ctx.topics.dlq}: ${letters.length}`);
+    console.log(`Lake:   ${ctx.cfg.mongo.db} · dead letters in ${ctx.topics.dlq}: ${deadLetters}`);
     console.log(formatReconciliation(r));
     return r.ok ? 0 : 1;
   } finally {

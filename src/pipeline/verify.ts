@@ -2,11 +2,13 @@
  * Reconciliation: does the lake hold exactly what the source says, and is every gap explained by a dead letter?
  * produced = stored + dead-lettered, per entity, plus revenue and profit to the cent.
  */
+import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import type { ErpData } from './entities';
 import { collections } from './mongo';
 import { fromUnits, toUnits, roundCents } from './money';
-import type { DeadLetter } from './dlq';
+import { parseDeadLetters, type DeadLetter } from './dlq';
+import { readTopicToEnd } from './kafka';
 
 export interface EntityCheck {
   entity: 'products' | 'customers' | 'sales' | 'sales_items';
@@ -96,4 +98,14 @@ export function formatReconciliation(r: Reconciliation): string {
   }
   lines.push(r.ok ? '✓ every source record is in the lake or in the dead-letter topic' : '✖ the lake does not reconcile with the source');
   return lines.join('\n');
+}
+
+/** Reads the lake and the dead-letter topic, and reconciles them with the source. */
+export async function verifyLake(
+  deps: { kafka: Kafka; db: Db; dlqTopic: string },
+  source: ErpData,
+): Promise<{ result: Reconciliation; deadLetters: number }> {
+  const lake = await readLakeKeys(deps.db, new Set(source.sales.map((s) => s.sale_id)));
+  const letters = parseDeadLetters(await readTopicToEnd(deps.kafka, deps.dlqTopic));
+  return { result: reconcile(source, lake, letters), deadLetters: letters.length };
 }
