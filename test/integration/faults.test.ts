@@ -40,7 +40,8 @@ describe('faults', () => {
   it('a consumer killed mid-stream and restarted loses nothing and duplicates nothing', async () => {
     env = await createTestEnv('kill');
     await produceErpData(env, superstore);
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/ingest.ts'], {
+    // One process: SIGKILL on tsx's CLI would leave its child (the real consumer) running.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts'], {
       cwd: root,
       env: { ...process.env, ...env.env, LOG_LEVEL: 'error' },
       stdio: 'ignore',

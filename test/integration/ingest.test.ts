@@ -65,14 +65,15 @@ describe('ingest: three consumers in one group', () => {
       // Let the group settle (9 partitions over 3 members) before producing, so all three get work.
       await waitUntil(() => handles.every((h) => h.stats.assignedPartitions > 0) && handles.reduce((n, h) => n + h.stats.assignedPartitions, 0) === 9, 60000);
       await produceErpData(env, superstore);
-      await waitUntil(async () => (await lakeSummary(env)).items === 9994 && (await lakeSummary(env)).sales === 5009, 120000);
+      const count = (c: string) => env.mongo.db.collection(c).countDocuments();
+      await waitUntil(async () => (await count('sales_items')) === 9994 && (await count('sales')) === 5009, 180000, 'the lake filled');
     } finally {
       await Promise.all(handles.map((h) => h.stop()));
     }
     expect(handles.every((h) => h.stats.messages > 0)).toBe(true);
     expect(handles.reduce((s, h) => s + h.stats.messages, 0)).toBeGreaterThanOrEqual(1862 + 793 + 5009);
     expect(await lakeSummary(env)).toEqual(superstoreSummary);
-  });
+  }, 300000);
 });
 
 describe('ingest: poison messages', () => {
