@@ -149,9 +149,9 @@ export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 30
   await admin.connect();
   let ends: Map<number, bigint>;
   try {
-    ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
-    const lows = await admin.fetchTopicOffsets(topic);
-    for (const p of lows) if (BigInt(p.low) >= BigInt(p.high)) ends.delete(p.partition);
+    // Partitions with nothing retained (low = high) are already read to their end.
+    const offsets = await admin.fetchTopicOffsets(topic);
+    ends = new Map(offsets.filter((p) => BigInt(p.low) < BigInt(p.high)).map((p) => [p.partition, BigInt(p.high)]));
   } finally {
     await admin.disconnect();
   }

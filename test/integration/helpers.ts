@@ -46,31 +46,6 @@ export async function createTestEnv(name: string, overrides: Record<string, stri
   };
 }
 
-/** Read every message of a topic from the beginning (for DLQ and output checks). */
-export async function readTopic(env: TestEnv, topic: string, expected: number, timeoutMs = 30000): Promise<{ key: string | null; value: string }[]> {
-  const consumer = env.kafka.consumer({ groupId: `reader-${env.id}-${randomBytes(3).toString('hex')}` });
-  const out: { key: string | null; value: string }[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${out.length}/${expected} messages of ${topic} in ${timeoutMs} ms`)), timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          out.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? '' });
-          if (out.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return out;
-}
-
 /** Lake counts and exact totals (integer ten-thousandths summed in the database). */
 export async function lakeSummary(env: TestEnv) {
   const db = env.mongo.db;
