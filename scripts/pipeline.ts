@@ -11,11 +11,13 @@ import { startIngest } from '../src/pipeline/ingest';
 import { formatReconciliation, verifyLake } from '../src/pipeline/verify';
 import { dateFormats } from '../src/pipeline/source/dates';
 import { ensureServices } from '../src/services';
+import { buildWarehouse } from '../src/pipeline/warehouse/build';
+import { formatBuild, formatStep } from '../src/pipeline/warehouse/format';
 
 runMain(async () => {
   const cli = parseCli({
     name: 'pipeline',
-    summary: 'Run the whole pipeline on the bundled Superstore (or --input): validate and normalise, produce to Kafka, ingest into the MongoDB lake, reconcile.',
+    summary: 'Run the whole pipeline on the bundled Superstore (or --input): validate and normalise, produce to Kafka, ingest into the MongoDB lake, reconcile, build the warehouse marts.',
     options: { ...sourceOptions, 'no-services': { type: 'boolean', description: 'Do not start local services; fail if none answer' } },
     examples: ['npm run pipeline', 'npm run pipeline -- --input my-export.csv --date-format dmy'],
   });
@@ -24,7 +26,8 @@ runMain(async () => {
   const ctx = createContext('pipeline');
   const { cfg, log } = ctx;
   const stop = stopSignal(log);
-  const step = (n: number, what: string) => console.log(`\n[${n}/5] ${what}`);
+  const steps = 6;
+  const step = (n: number, what: string) => console.log(`\n[${n}/${steps}] ${what}`);
   const t0 = Date.now();
 
   step(1, 'Services');
@@ -62,8 +65,13 @@ runMain(async () => {
     step(5, 'Reconcile source and lake');
     const { result: r } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, d);
     console.log(formatReconciliation(r).replace(/^/gm, '  '));
+    if (!r.ok) return 1;
+
+    step(6, 'Warehouse marts and statistics');
+    const built = await buildWarehouse(mongo.db, { log, onStep: (s) => console.log(`  ${formatStep(s)}`) });
+    console.log(`  ${formatBuild(built)}`);
     console.log(`\nDone in ${((Date.now() - t0) / 1000).toFixed(1)} s. CSV extracts in ${path.dirname(files.products)}`);
-    return r.ok ? 0 : 1;
+    return 0;
   } finally {
     await mongo.close();
   }

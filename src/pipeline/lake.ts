@@ -12,7 +12,9 @@
  * queries), and an update command with about 100 statements exhausts its connection pool and hangs. Inserts use the
  * index and are fast. The same code runs unchanged on MongoDB 7 and Atlas.
  *
- * Amounts are also stored as integer ten-thousandths (`*_e4`) so the database can sum them exactly.
+ * Amounts are also stored as integer ten-thousandths (`*_e4`) so the database can sum them exactly, and the month
+ * and year of the order are stored next to its date, because neither server can group on a computed expression
+ * (see docs/warehouse.md).
  */
 import { MongoBulkWriteError, type Db, type Document } from 'mongodb';
 import type { Customer, Product, SaleItem, SaleWithItems } from './entities';
@@ -37,13 +39,37 @@ export interface WriteResult {
 const UPDATES_PER_COMMAND = 20;
 const DUPLICATE_KEY = 11000;
 
+/** Fields derived from an ISO order date, stored so the warehouse can group by month and year in the database. */
+export function dateParts(isoDate: string): { order_month: string; order_year: number } {
+  return { order_month: isoDate.slice(0, 7), order_year: Number(isoDate.slice(0, 4)) };
+}
+
+/** Whole days from order to shipping (both ISO dates). */
+export function shipDays(orderDate: string, shipDate: string): number {
+  return Math.round((Date.parse(`${shipDate}T00:00:00Z`) - Date.parse(`${orderDate}T00:00:00Z`)) / 86_400_000);
+}
+
 export function saleDocument(sale: SaleWithItems): Document {
   const { items: _items, ...header } = sale;
-  return { _id: sale.sale_id, ...header, total_e4: toUnits(sale.total), profit_e4: toUnits(sale.profit) };
+  return {
+    _id: sale.sale_id,
+    ...header,
+    ...dateParts(sale.order_date),
+    ship_days: shipDays(sale.order_date, sale.ship_date),
+    total_e4: toUnits(sale.total),
+    profit_e4: toUnits(sale.profit),
+  };
 }
 
 export function itemDocument(item: SaleItem): Document {
-  return { _id: item.item_id, ...item, line_total_e4: toUnits(item.line_total), profit_e4: toUnits(item.profit) };
+  return {
+    _id: item.item_id,
+    ...item,
+    ...dateParts(item.order_date),
+    line_total_e4: toUnits(item.line_total),
+    profit_e4: toUnits(item.profit),
+    discount_e4: toUnits(item.discount),
+  };
 }
 
 /** Field-by-field equality of plain JSON-like values (what we store); ignores `ingested_at`. */
@@ -94,8 +120,8 @@ async function writeLatest(db: Db, name: string, docs: Document[], now: Date): P
  * connection (a server-side panic) when asked to create an index that already exists. */
 export async function ensureLakeIndexes(db: Db): Promise<void> {
   const wanted: [string, Document[]][] = [
-    [collections.sales, [{ order_date: 1 }, { customer_id: 1 }]],
-    [collections.salesItems, [{ sale_id: 1 }, { product_id: 1 }, { order_date: 1 }]],
+    [collections.sales, [{ order_date: 1 }, { customer_id: 1 }, { ingested_at: 1 }]],
+    [collections.salesItems, [{ sale_id: 1 }, { product_id: 1 }, { order_date: 1 }, { order_month: 1 }]],
   ];
   for (const [name, keys] of wanted) await ensureIndexes(db, name, keys);
 }

@@ -1,0 +1,75 @@
+/**
+ * Warehouse benchmark: full build, a second full build (nothing changed), and an incremental build after one new
+ * day of sales. The lake is written straight with the ingester's writer into a fresh database, removed afterwards.
+ */
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { connectMongo } from '../pipeline/mongo';
+import { loadErpData } from '../pipeline/load';
+import { writeLake } from '../pipeline/lake';
+import { salesWithItems } from '../pipeline/live';
+import type { SaleWithItems } from '../pipeline/entities';
+import { buildWarehouse } from '../pipeline/warehouse/build';
+import { isFerretDb } from '../pipeline/warehouse/access';
+import { createProgress } from '../cli/progress';
+
+export interface WarehouseBenchResult {
+  dataset: string;
+  lines: number;
+  access: string;
+  fullSeconds: number;
+  rebuildSeconds: number;
+  incrementalSeconds: number;
+  incrementalDays: number;
+}
+
+/** The last day's sales again, one day later, under new IDs: "one new day" arriving. */
+export function nextDay(sales: readonly SaleWithItems[]): SaleWithItems[] {
+  const last = sales.reduce((m, s) => (s.order_date > m ? s.order_date : m), '');
+  const next = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return sales
+    .filter((s) => s.order_date === last)
+    .map((s) => {
+      const id = `${s.sale_id}-NEXT`;
+      return { ...s, sale_id: id, order_date: next, items: s.items.map((i) => ({ ...i, sale_id: id, item_id: `${id}#${i.line}`, order_date: next })) };
+    });
+}
+
+export async function benchWarehouse(cfg: Config, input: string | undefined, label: string, log: Logger): Promise<WarehouseBenchResult> {
+  const mongo = await connectMongo({ uri: cfg.mongo.uri, db: `${cfg.mongo.db}_bench${Date.now().toString(36)}` });
+  try {
+    const { data } = await loadErpData({ input });
+    const sales = salesWithItems(data);
+    const past = new Date(Date.now() - 3_600_000);
+    const bar = createProgress(`${label}: writing the lake`, sales.length);
+    await writeLake(mongo.db, { products: data.products, customers: data.customers, sales: [] }, past);
+    for (let i = 0; i < sales.length; i += 1000) {
+      await writeLake(mongo.db, { products: [], customers: [], sales: sales.slice(i, i + 1000) }, past);
+      bar.update(Math.min(i + 1000, sales.length));
+    }
+    bar.stop();
+    const full = await buildWarehouse(mongo.db, { full: true, lateWriteMarginMs: 0 });
+    log.info(`${label}: full build`, { seconds: full.seconds });
+    const rebuild = await buildWarehouse(mongo.db, { full: true, lateWriteMarginMs: 0 });
+    await writeLake(mongo.db, { products: [], customers: [], sales: nextDay(sales) });
+    const inc = await buildWarehouse(mongo.db, { lateWriteMarginMs: 0 });
+    log.info(`${label}: incremental build`, { seconds: inc.seconds, days: inc.scope.days });
+    return {
+      dataset: label,
+      lines: data.salesItems.length,
+      access: (await isFerretDb(mongo.db)) ? 'scan (FerretDB)' : 'pushdown',
+      fullSeconds: full.seconds,
+      rebuildSeconds: rebuild.seconds,
+      incrementalSeconds: inc.seconds,
+      incrementalDays: inc.scope.days,
+    };
+  } finally {
+    await mongo.db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  }
+}
+
+export function formatWarehouseRows(rows: WarehouseBenchResult[]): string {
+  const head = '| data | lines | access | full build s | full rebuild, nothing changed s | incremental, one new day s |\n|---|---|---|---|---|---|';
+  return [head, ...rows.map((r) => `| ${r.dataset} | ${r.lines.toLocaleString('en-US')} | ${r.access} | ${r.fullSeconds.toFixed(1)} | ${r.rebuildSeconds.toFixed(1)} | ${r.incrementalSeconds.toFixed(2)} (${r.incrementalDays} day) |`)].join('\n');
+}

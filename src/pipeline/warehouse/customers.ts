@@ -1,0 +1,122 @@
+/**
+ * `customer_analysis`. Grain: one document per customer. Partition: the customer (a build recomputes the customers
+ * with new sales); the RFM scores are then re-scored over all customers, because their cut points and the "as of"
+ * day (the last order day in the lake) are shared.
+ */
+import type { Db } from 'mongodb';
+import { collections } from '../mongo';
+import type { LakeAccess } from './access';
+import { averageOrderValue, keyOf, moneyFields } from './measures';
+import { scoreRfm, type RfmSegment } from './rfm';
+import { matchIn, type Scope } from './scope';
+
+export interface CustomerDayRow {
+  customer_id: string;
+  date: string;
+  branch_id: string;
+  orders: number;
+  revenue_e4: number;
+  profit_e4: number;
+}
+
+export interface CustomerCategoryRow {
+  customer_id: string;
+  category: string;
+  revenue_e4: number;
+}
+
+export interface CustomerInfo {
+  name: string;
+  segment: string;
+}
+
+export interface CustomerBase {
+  _id: string;
+  customer_id: string;
+  name: string;
+  segment: string;
+  first_order: string;
+  last_order: string;
+  orders: number;
+  revenue: number;
+  revenue_e4: number;
+  profit: number;
+  profit_e4: number;
+  margin: number | null;
+  avg_basket: number | null;
+  favourite_category: string | null;
+  branches: string[];
+}
+
+export interface CustomerDoc extends CustomerBase {
+  recency_days: number;
+  rfm: { r: number; f: number; m: number; as_of: string };
+  rfm_segment: RfmSegment;
+}
+
+export function buildCustomerBases(days: readonly CustomerDayRow[], categories: readonly CustomerCategoryRow[], info: ReadonlyMap<string, CustomerInfo>): CustomerBase[] {
+  const acc = new Map<string, { first: string; last: string; orders: number; revenue_e4: number; profit_e4: number; branches: Set<string> }>();
+  for (const r of days) {
+    const a = acc.get(r.customer_id) ?? { first: r.date, last: r.date, orders: 0, revenue_e4: 0, profit_e4: 0, branches: new Set<string>() };
+    if (r.date < a.first) a.first = r.date;
+    if (r.date > a.last) a.last = r.date;
+    a.orders += r.orders;
+    a.revenue_e4 += r.revenue_e4;
+    a.profit_e4 += r.profit_e4;
+    a.branches.add(r.branch_id);
+    acc.set(r.customer_id, a);
+  }
+  const favourite = new Map<string, { category: string; revenue_e4: number }>();
+  for (const c of categories) {
+    const best = favourite.get(c.customer_id);
+    if (!best || c.revenue_e4 > best.revenue_e4 || (c.revenue_e4 === best.revenue_e4 && c.category < best.category)) favourite.set(c.customer_id, c);
+  }
+  return [...acc.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, a]) => ({
+      _id: id,
+      customer_id: id,
+      name: info.get(id)?.name ?? id,
+      segment: info.get(id)?.segment ?? '',
+      first_order: a.first,
+      last_order: a.last,
+      orders: a.orders,
+      ...moneyFields(a),
+      avg_basket: averageOrderValue(a.revenue_e4, a.orders),
+      favourite_category: favourite.get(id)?.category ?? null,
+      branches: [...a.branches].sort(),
+    }));
+}
+
+const dayMs = 86_400_000;
+
+/** Pure: adds recency and RFM to every customer, as of the latest last order among them. */
+export function scoreCustomers(bases: readonly CustomerBase[]): CustomerDoc[] {
+  if (!bases.length) return [];
+  const asOf = bases.reduce((m, b) => (b.last_order > m ? b.last_order : m), bases[0]!.last_order);
+  const recency = bases.map((b) => Math.round((Date.parse(asOf) - Date.parse(b.last_order)) / dayMs));
+  const scores = scoreRfm(bases.map((b, i) => ({ recencyDays: recency[i]!, orders: b.orders, revenue: b.revenue_e4 })));
+  return bases.map((b, i) => ({ ...b, recency_days: recency[i]!, rfm: { r: scores[i]!.r, f: scores[i]!.f, m: scores[i]!.m, as_of: asOf }, rfm_segment: scores[i]!.segment }));
+}
+
+/** Strips what `scoreCustomers` adds, to re-score stored customers with new ones. */
+export function baseOf(doc: CustomerDoc): CustomerBase {
+  const { recency_days: _r, rfm: _f, rfm_segment: _s, ...base } = doc;
+  return base;
+}
+
+export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope): Promise<CustomerBase[]> {
+  const match = matchIn(scope, 'customer_id', scope.customers);
+  const dayRows = await lake.group(collections.sales, { by: { c: 'customer_id', d: 'order_date', b: 'branch_id' }, fields: ['total_e4', 'profit_e4'], match });
+  const catRows = await lake.group(collections.salesItems, { by: { c: 'customer_id', k: 'category' }, fields: ['line_total_e4'], match });
+  const info = new Map<string, CustomerInfo>();
+  for await (const c of db.collection(collections.customers).find(match ?? {}, { projection: { _id: 1, name: 1, segment: 1 } })) {
+    info.set(String(c._id), { name: String(c.name), segment: String(c.segment) });
+  }
+  type K = { c: string; d: string; b: string; k: string };
+  return buildCustomerBases(
+    [...dayRows.values()].map((r) => ({ customer_id: keyOf<K>(r.key).c, date: keyOf<K>(r.key).d, branch_id: keyOf<K>(r.key).b, orders: r.count, revenue_e4: r.sums.total_e4 ?? 0, profit_e4: r.sums.profit_e4 ?? 0 })),
+    [...catRows.values()].map((r) => ({ customer_id: keyOf<K>(r.key).c, category: keyOf<K>(r.key).k, revenue_e4: r.sums.line_total_e4 ?? 0 })),
+    info,
+  );
+}

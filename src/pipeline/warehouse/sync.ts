@@ -1,0 +1,65 @@
+/**
+ * Replaces a slice of a mart with freshly computed documents, writing only what changed: documents that are equal
+ * are left alone, changed ones are replaced, vanished ones deleted. A rebuild that finds nothing new writes nothing,
+ * which keeps repeated builds idempotent and cheap.
+ */
+import type { Db, Document } from 'mongodb';
+
+export interface SyncResult {
+  inserted: number;
+  replaced: number;
+  deleted: number;
+  unchanged: number;
+}
+
+/** JSON with sorted keys, so two equal documents compare equal whatever order the server returned the fields in. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Pure: what to delete and insert to turn `existing` into `next`. */
+export function planSync(existing: readonly Document[], next: readonly Document[]): { remove: unknown[]; insert: Document[]; unchanged: number; replaced: number } {
+  const stored = new Map(existing.map((d) => [String(d._id), canonical(d)]));
+  const wanted = new Set(next.map((d) => String(d._id)));
+  const remove: unknown[] = existing.filter((d) => !wanted.has(String(d._id))).map((d) => d._id);
+  const insert: Document[] = [];
+  let unchanged = 0;
+  let replaced = 0;
+  for (const d of next) {
+    const was = stored.get(String(d._id));
+    if (was === canonical(d)) unchanged++;
+    else {
+      if (was !== undefined) {
+        remove.push(d._id);
+        replaced++;
+      }
+      insert.push(d);
+    }
+  }
+  return { remove, insert, unchanged, replaced };
+}
+
+// FerretDB v1 scans the collection for an `$in` on `_id`; a few hundred keys per command keeps each scan useful.
+const DELETE_CHUNK = 500;
+const INSERT_CHUNK = 1000;
+
+/** Makes the documents matching `filter` exactly `docs` (each of which must match `filter`). */
+export async function syncDocs(db: Db, collection: string, filter: Document, docs: readonly Document[]): Promise<SyncResult> {
+  const coll = db.collection(collection);
+  const existing = await coll.find(filter).toArray();
+  const plan = planSync(existing, docs);
+  for (let i = 0; i < plan.remove.length; i += DELETE_CHUNK) {
+    await coll.deleteMany({ _id: { $in: plan.remove.slice(i, i + DELETE_CHUNK) } } as Document);
+  }
+  for (let i = 0; i < plan.insert.length; i += INSERT_CHUNK) {
+    await coll.insertMany(plan.insert.slice(i, i + INSERT_CHUNK).map((d) => ({ ...d })), { ordered: true });
+  }
+  return { inserted: plan.insert.length - plan.replaced, replaced: plan.replaced, deleted: plan.remove.length - plan.replaced, unchanged: plan.unchanged };
+}

@@ -1,0 +1,109 @@
+import { buildDailyDocs } from '../../../../src/pipeline/warehouse/daily';
+import { buildProductDocs, sumAllTime } from '../../../../src/pipeline/warehouse/products';
+import { buildCustomerBases, scoreCustomers } from '../../../../src/pipeline/warehouse/customers';
+import { buildStoreDocs } from '../../../../src/pipeline/warehouse/stores';
+import { groupInMemory } from '../../../../src/pipeline/warehouse/access';
+import { scopeFromSales } from '../../../../src/pipeline/warehouse/scope';
+import { bandOf } from '../../../../src/pipeline/warehouse/statistics';
+
+const t = (revenue_e4: number, profit_e4: number, lines = 1, units = 1, discount_e4 = 0) => ({ lines, units, revenue_e4, profit_e4, discount_e4 });
+
+describe('daily summary', () => {
+  const docs = buildDailyDocs(
+    [
+      { date: '2017-01-02', branch_id: 'BR-EAST', totals: t(10_0000, 2_0000, 2, 3, 4000) },
+      { date: '2017-01-02', branch_id: 'BR-WEST', totals: t(5_0001, -1_0000, 1, 1, 0) },
+      { date: '2017-01-01', branch_id: 'BR-WEST', totals: t(1_0000, 0) },
+    ],
+    [
+      { date: '2017-01-02', branch_id: 'BR-EAST', branch_name: 'East', orders: 1 },
+      { date: '2017-01-02', branch_id: 'BR-WEST', branch_name: 'West', orders: 2 },
+      { date: '2017-01-01', branch_id: 'BR-WEST', branch_name: 'West', orders: 1 },
+    ],
+  );
+
+  it('gives one document per day, in date order, summing branches exactly', () => {
+    expect(docs.map((d) => d._id)).toEqual(['2017-01-01', '2017-01-02']);
+    expect(docs[1]).toMatchObject({ orders: 3, lines: 3, units: 4, revenue: 15.0001, revenue_e4: 15_0001, profit: 1, margin: 0.0667, avg_order_value: 5 });
+  });
+
+  it('averages the discount over lines and nests each branch', () => {
+    expect(docs[1]!.avg_discount).toBe(0.1333);
+    expect(docs[1]!.by_branch.map((b) => [b.branch_name, b.orders])).toEqual([['East', 1], ['West', 2]]);
+  });
+});
+
+describe('top products', () => {
+  const rows = [
+    { period: '2016', product_id: 'B', lines: 1, units: 5, revenue_e4: 100, profit_e4: 10 },
+    { period: '2016', product_id: 'A', lines: 1, units: 1, revenue_e4: 100, profit_e4: 50 },
+    { period: '2017', product_id: 'A', lines: 2, units: 2, revenue_e4: 300, profit_e4: -5 },
+  ];
+  const info = new Map([['A', { name: 'Alpha', category: 'C', sub_category: 'S' }]]);
+
+  it('ranks within each period, breaking ties by product_id', () => {
+    const docs = buildProductDocs(rows, info);
+    const y16 = docs.filter((d) => d.period === '2016');
+    expect(y16.map((d) => [d.product_id, d.rank_revenue, d.rank_units, d.rank_profit])).toEqual([['A', 1, 2, 1], ['B', 2, 1, 2]]);
+    expect(docs.find((d) => d.product_id === 'B')!.name).toBe('B');
+  });
+
+  it('all-time sums the years', () => {
+    const all = sumAllTime(rows);
+    expect(all.find((r) => r.product_id === 'A')).toMatchObject({ period: 'all', lines: 3, units: 3, revenue_e4: 400, profit_e4: 45 });
+  });
+});
+
+describe('customer analysis', () => {
+  const bases = buildCustomerBases(
+    [
+      { customer_id: 'C1', date: '2017-03-01', branch_id: 'BR-EAST', orders: 2, revenue_e4: 30_0000, profit_e4: 3_0000 },
+      { customer_id: 'C1', date: '2016-01-05', branch_id: 'BR-WEST', orders: 1, revenue_e4: 10_0000, profit_e4: 1_0000 },
+      { customer_id: 'C2', date: '2017-12-30', branch_id: 'BR-WEST', orders: 1, revenue_e4: 5_0000, profit_e4: 0 },
+    ],
+    [
+      { customer_id: 'C1', category: 'Technology', revenue_e4: 20_0000 },
+      { customer_id: 'C1', category: 'Furniture', revenue_e4: 20_0000 },
+    ],
+    new Map([['C1', { name: 'Ann', segment: 'Consumer' }]]),
+  );
+
+  it('first and last order, orders, basket, favourite category (ties by name) and branches', () => {
+    expect(bases[0]).toMatchObject({ first_order: '2016-01-05', last_order: '2017-03-01', orders: 3, revenue: 40, avg_basket: 13.33, favourite_category: 'Furniture', branches: ['BR-EAST', 'BR-WEST'] });
+    expect(bases[1]).toMatchObject({ name: 'C2', favourite_category: null });
+  });
+
+  it('recency counts days to the latest order in the data', () => {
+    const docs = scoreCustomers(bases);
+    expect(docs.map((d) => d.recency_days)).toEqual([304, 0]);
+    expect(docs[0]!.rfm.as_of).toBe('2017-12-30');
+  });
+
+  it('store analysis counts each customer once per branch', () => {
+    const stores = buildStoreDocs([], bases);
+    expect(stores).toEqual([]);
+    const daily = buildDailyDocs([{ date: '2017-01-02', branch_id: 'BR-WEST', totals: t(10_0000, 1_0000) }], [{ date: '2017-01-02', branch_id: 'BR-WEST', branch_name: 'West', orders: 1 }]);
+    expect(buildStoreDocs(daily, bases)[0]).toMatchObject({ branch_id: 'BR-WEST', customers: 2, revenue: 10, revenue_share: 1 });
+  });
+});
+
+describe('grouping in memory', () => {
+  it('matches $group semantics: null for a missing key, non-numbers not summed', () => {
+    const rows = groupInMemory([{ a: 'x', v: 2 }, { a: 'x', v: 'bad' }, { v: 5 }], { by: { k: 'a' }, fields: ['v'] });
+    expect([...rows.values()]).toEqual([
+      { key: { k: 'x' }, count: 2, sums: { v: 2 } },
+      { key: { k: null }, count: 1, sums: { v: 5 } },
+    ]);
+  });
+});
+
+describe('scope and bands', () => {
+  it('a scope lists touched days, months, years and customers once each', () => {
+    const s = scopeFromSales([{ order_date: '2017-02-01', customer_id: 'B' }, { order_date: '2016-12-31', customer_id: 'A' }, { order_date: '2017-02-01', customer_id: 'A' }]);
+    expect(s).toEqual({ full: false, days: ['2016-12-31', '2017-02-01'], months: ['2016-12', '2017-02'], years: [2016, 2017], customers: ['A', 'B'] });
+  });
+
+  it('discount bands include their upper bound', () => {
+    expect([0, 1000, 1500, 2000, 3200, 8000].map(bandOf)).toEqual(['0%', '1-10%', '11-20%', '11-20%', '31-50%', '51-80%']);
+  });
+});
