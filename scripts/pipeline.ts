@@ -13,11 +13,16 @@ import { dateFormats } from '../src/pipeline/source/dates';
 import { ensureServices } from '../src/services';
 import { buildWarehouse } from '../src/pipeline/warehouse/build';
 import { formatBuild, formatStep } from '../src/pipeline/warehouse/format';
+import { readCatalogue, readTrainingLines } from '../src/pipeline/reco/lake';
+import { trainModel } from '../src/pipeline/reco/train';
+import { modelFile, saveModel } from '../src/pipeline/reco/model';
+import { evaluateModel, writeEvaluation } from '../src/pipeline/reco/evaluate';
+import { formatEvaluation, formatModel } from '../src/pipeline/reco/format';
 
 runMain(async () => {
   const cli = parseCli({
     name: 'pipeline',
-    summary: 'Run the whole pipeline on the bundled Superstore (or --input): validate and normalise, produce to Kafka, ingest into the MongoDB lake, reconcile, build the warehouse marts.',
+    summary: 'Run the whole pipeline on the bundled Superstore (or --input): validate and normalise, produce to Kafka, ingest into the MongoDB lake, reconcile, build the warehouse marts, train and evaluate the recommender.',
     options: { ...sourceOptions, 'no-services': { type: 'boolean', description: 'Do not start local services; fail if none answer' } },
     examples: ['npm run pipeline', 'npm run pipeline -- --input my-export.csv --date-format dmy'],
   });
@@ -26,7 +31,7 @@ runMain(async () => {
   const ctx = createContext('pipeline');
   const { cfg, log } = ctx;
   const stop = stopSignal(log);
-  const steps = 6;
+  const steps = 7;
   const step = (n: number, what: string) => console.log(`\n[${n}/${steps}] ${what}`);
   const t0 = Date.now();
 
@@ -70,6 +75,18 @@ runMain(async () => {
     step(6, 'Warehouse marts and statistics');
     const built = await buildWarehouse(mongo.db, { log, onStep: (s) => console.log(`  ${formatStep(s)}`) });
     console.log(`  ${formatBuild(built)}`);
+
+    step(7, 'Recommendation model: train and evaluate');
+    const lines = await readTrainingLines(mongo.db);
+    const catalogue = await readCatalogue(mongo.db);
+    const model = trainModel(lines, catalogue);
+    saveModel(modelFile(cfg.paths.models), model);
+    console.log(`  ${formatModel(model)}\n  written to ${modelFile(cfg.paths.models)}`);
+    const evaluation = evaluateModel(lines, catalogue, '2017-01-01');
+    if (evaluation.cases) {
+      writeEvaluation(cfg.paths.models, evaluation);
+      console.log(formatEvaluation(evaluation).replace(/^/gm, '  '));
+    } else console.log('  no orders on or after 2017-01-01 with two items or more: evaluation skipped (run `npm run reco:evaluate -- --cut YYYY-MM-DD`)');
     console.log(`\nDone in ${((Date.now() - t0) / 1000).toFixed(1)} s. CSV extracts in ${path.dirname(files.products)}`);
     return 0;
   } finally {
