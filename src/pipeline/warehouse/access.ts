@@ -3,9 +3,10 @@
  * with both and compares):
  * - `pushdown`: every grouping is an aggregation (`$match` + `$group` + `$sum`) run by the server. Right for
  *   MongoDB 7 and Atlas, which group far faster than a client can.
- * - `scan`: each (collection, filter) is read once with a projection, and groupings run in TypeScript. Right for
+ * - `scan`: each collection is read once with a projection, and filters and groupings run in TypeScript. Right for
  *   FerretDB v1, which implements `$group` by decoding every document in Go: each accumulator costs a full pass
- *   (about 2-3 s per 10,000 lines on this machine, 11 s with a compound key), while one read costs the same once.
+ *   (about 2-3 s per 10,000 lines on this machine, 11 s with a compound key), and any filter other than on `_id`
+ *   scans the whole collection too, so one read of everything is the cheapest plan.
  * `auto` picks `scan` on FerretDB (it says so in `buildInfo`) and `pushdown` elsewhere.
  */
 import type { Db, Document } from 'mongodb';
@@ -31,7 +32,7 @@ export interface LakeAccess {
 /** Fields the warehouse reads, per collection: the scan strategy projects these once. */
 export const warehouseFields: Record<string, readonly string[]> = {
   sales_items: ['order_date', 'order_month', 'order_year', 'branch_id', 'category', 'sub_category', 'product_id', 'customer_id', 'line_total_e4', 'profit_e4', 'quantity', 'discount_e4'],
-  sales: ['order_date', 'branch_id', 'branch_name', 'customer_id', 'total_e4', 'profit_e4'],
+  sales: ['order_date', 'order_month', 'branch_id', 'branch_name', 'customer_id', 'total_e4', 'profit_e4', 'ship_mode', 'ship_days'],
 };
 
 /** Pure: what `$group: { _id: by, v: { $sum: field } }` returns, computed over documents in memory. */
@@ -54,6 +55,29 @@ export function groupInMemory(docs: Iterable<Document>, opts: Pick<GroupOptions,
   return out;
 }
 
+/** Pure: the subset of query filters the warehouse uses — equality, `$in`, `$gt`, `$gte`, `$lt`, `$lte` — in memory. */
+export function matches(doc: Document, match: Record<string, unknown> | undefined): boolean {
+  if (!match) return true;
+  for (const [field, cond] of Object.entries(match)) {
+    const v = doc[field];
+    if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof Date)) {
+      for (const [op, arg] of Object.entries(cond as Record<string, unknown>)) {
+        const ok =
+          op === '$in' ? (arg as unknown[]).includes(v)
+          : op === '$gt' ? (v as never) > (arg as never)
+          : op === '$gte' ? (v as never) >= (arg as never)
+          : op === '$lt' ? (v as never) < (arg as never)
+          : op === '$lte' ? (v as never) <= (arg as never)
+          : (() => {
+              throw new Error(`scan access: unsupported operator ${op}`);
+            })();
+        if (!ok) return false;
+      }
+    } else if (v !== cond) return false;
+  }
+  return true;
+}
+
 export async function isFerretDb(db: Db): Promise<boolean> {
   const info = await db.admin().command({ buildInfo: 1 }).catch(() => ({}) as Document);
   return 'ferretdbVersion' in info || JSON.stringify(info).toLowerCase().includes('ferretdb');
@@ -69,15 +93,15 @@ export async function createLakeAccess(db: Db, mode: AccessMode = 'auto'): Promi
     };
   }
   const cache = new Map<string, Promise<Document[]>>();
-  const load = (collection: string, match: Record<string, unknown> | undefined) => {
-    const k = `${collection} ${JSON.stringify(match ?? {})}`;
-    let p = cache.get(k);
+  const load = async (collection: string, match: Record<string, unknown> | undefined) => {
+    let p = cache.get(collection);
     if (!p) {
       const fields = warehouseFields[collection] ?? [];
       const projection = fields.length ? Object.fromEntries(fields.map((f) => [f, 1])) : undefined;
-      cache.set(k, (p = db.collection(collection).find(match ?? {}, { projection, batchSize: 5000 }).toArray()));
+      cache.set(collection, (p = db.collection(collection).find({}, { projection, batchSize: 5000 }).toArray()));
     }
-    return p;
+    const all = await p;
+    return match ? all.filter((d) => matches(d, match)) : all;
   };
   return {
     mode: 'scan',

@@ -2,7 +2,7 @@ import { buildDailyDocs } from '../../../../src/pipeline/warehouse/daily';
 import { buildProductDocs, sumAllTime } from '../../../../src/pipeline/warehouse/products';
 import { buildCustomerBases, scoreCustomers } from '../../../../src/pipeline/warehouse/customers';
 import { buildStoreDocs } from '../../../../src/pipeline/warehouse/stores';
-import { groupInMemory } from '../../../../src/pipeline/warehouse/access';
+import { groupInMemory, matches } from '../../../../src/pipeline/warehouse/access';
 import { scopeFromSales } from '../../../../src/pipeline/warehouse/scope';
 import { bandOf } from '../../../../src/pipeline/warehouse/statistics';
 
@@ -105,5 +105,14 @@ describe('scope and bands', () => {
 
   it('discount bands include their upper bound', () => {
     expect([0, 1000, 1500, 2000, 3200, 8000].map(bandOf)).toEqual(['0%', '1-10%', '11-20%', '11-20%', '31-50%', '51-80%']);
+  });
+});
+
+describe('in-memory filters (scan access)', () => {
+  it('supports equality, $in and ranges, and refuses other operators', () => {
+    expect(matches({ a: 'x', n: 3 }, { a: 'x', n: { $gte: 3, $lt: 4 } })).toBe(true);
+    expect(matches({ a: 'x' }, { a: { $in: ['y', 'z'] } })).toBe(false);
+    expect(matches({ a: 'x' }, undefined)).toBe(true);
+    expect(() => matches({ a: 1 }, { a: { $regex: 'x' } })).toThrow(/unsupported operator \$regex/);
   });
 });
