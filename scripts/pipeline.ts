@@ -18,11 +18,15 @@ import { trainModel } from '../src/pipeline/reco/train';
 import { modelFile, saveModel } from '../src/pipeline/reco/model';
 import { evaluateModel, writeEvaluation } from '../src/pipeline/reco/evaluate';
 import { formatEvaluation, formatModel } from '../src/pipeline/reco/format';
+import { generateReport, reportFormats } from '../src/reports/report';
+import { latestCompleteMonth } from '../src/reports/period';
+import { lastOrderDay } from '../src/reports/data';
+import { countMessages } from '../src/pipeline/kafka';
 
 runMain(async () => {
   const cli = parseCli({
     name: 'pipeline',
-    summary: 'Run the whole pipeline on the bundled Superstore (or --input): validate and normalise, produce to Kafka, ingest into the MongoDB lake, reconcile, build the warehouse marts, train and evaluate the recommender.',
+    summary: 'Run the whole pipeline on the bundled Superstore (or --input): validate and normalise, produce to Kafka, ingest into the MongoDB lake, reconcile, build the warehouse marts, train and evaluate the recommender, render the executive report (HTML, PDF, Excel).',
     options: { ...sourceOptions, 'no-services': { type: 'boolean', description: 'Do not start local services; fail if none answer' } },
     examples: ['npm run pipeline', 'npm run pipeline -- --input my-export.csv --date-format dmy'],
   });
@@ -31,7 +35,7 @@ runMain(async () => {
   const ctx = createContext('pipeline');
   const { cfg, log } = ctx;
   const stop = stopSignal(log);
-  const steps = 7;
+  const steps = 8;
   const step = (n: number, what: string) => console.log(`\n[${n}/${steps}] ${what}`);
   const t0 = Date.now();
 
@@ -87,6 +91,28 @@ runMain(async () => {
       writeEvaluation(cfg.paths.models, evaluation);
       console.log(formatEvaluation(evaluation).replace(/^/gm, '  '));
     } else console.log('  no orders on or after 2017-01-01 with two items or more: evaluation skipped (run `npm run reco:evaluate -- --cut YYYY-MM-DD`)');
+
+    step(8, 'Executive report');
+    const period = latestCompleteMonth(await lastOrderDay(mongo.db));
+    if (!period) {
+      console.log('  the warehouse is empty: no report');
+      return 1;
+    }
+    const report = await generateReport({
+      db: mongo.db,
+      period,
+      formats: reportFormats,
+      reportsDir: cfg.paths.reports,
+      modelsDir: cfg.paths.models,
+      dataDir: cfg.paths.data,
+      source: loaded.input,
+      deadLetters: await countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null),
+      chromePath: cfg.chromePath,
+      onStep: (name, s) => log.debug('report step', { name, seconds: s }),
+    });
+    console.log(`  ${period.label}:`);
+    for (const file of Object.values(report.files)) console.log(`    ${file}`);
+    console.log(`    ${path.join(cfg.paths.reports, 'index.html')} (every report)`);
     console.log(`\nDone in ${((Date.now() - t0) / 1000).toFixed(1)} s. CSV extracts in ${path.dirname(files.products)}`);
     return 0;
   } finally {

@@ -51,6 +51,10 @@ const envSchema = z.object({
   SERVICES_DIR: z.string().min(1).default('.cache/services'),
   SERVICES_MODE: z.enum(['auto', 'local', 'docker'], { message: 'expected auto, local or docker' }).default('auto'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'expected debug, info, warn or error' }).default('info'),
+  /** Chrome or Chromium for PDFs, chart images and browser tests; default: Debian's chromium, else puppeteer's own. */
+  CHROME_PATH: z.string().min(1).optional(),
+  DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
+  DASHBOARD_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(3000),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -71,6 +75,8 @@ export interface Config {
   paths: { root: string; data: string; models: string; reports: string; services: string; cache: string };
   servicesMode: 'auto' | 'local' | 'docker';
   logLevel: LogLevel;
+  chromePath?: string;
+  dashboard: { host: string; port: number };
 }
 
 export class ConfigError extends Error {
@@ -133,5 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
     },
     servicesMode: e.SERVICES_MODE,
     logLevel: e.LOG_LEVEL,
+    chromePath: e.CHROME_PATH,
+    dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT },
   };
 }

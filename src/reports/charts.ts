@@ -1,0 +1,164 @@
+/**
+ * The report's Vega-Lite charts: pure functions from report rows to specs (golden-tested), shared with the
+ * dashboards and the notebooks. Data is inlined, so a spec renders anywhere without network.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { ReportData } from './data';
+
+export const palette = { revenue: '#1f5fa8', profit: '#2e9d5b', loss: '#c8412f', average: '#e08a12', muted: '#8a94a6' };
+
+const config = {
+  font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#e6e9ef', domainColor: '#b5bccb' },
+  legend: { labelFontSize: 11, titleFontSize: 11, orient: 'top' },
+  title: { fontSize: 13, anchor: 'start', fontWeight: 'bold', color: '#1d2433' },
+  background: 'white',
+  padding: 8,
+} as const;
+
+const base = (title: string, width: number, height: number) => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  title,
+  width,
+  height,
+  config,
+});
+
+const moneyAxis = { format: '~s', title: null } as const;
+
+// Colour and dash share one legend only when their legend properties are identical.
+const seriesLegend = { labelLimit: 220, labelExpr: "datum.label === 'revenue_avg' ? 'revenue (moving average)' : datum.label" };
+
+export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', width = 640): TopLevelSpec {
+  return {
+    ...base(`Revenue and profit by ${grain}, with ${grain === 'day' ? '7-day' : '3-month'} moving average`, width, 220),
+    data: { values: trend },
+    transform: [{ fold: ['revenue', 'profit', 'revenue_avg'], as: ['series', 'value'] }, { filter: 'datum.value !== null' }],
+    mark: { type: 'line', point: grain === 'month', strokeWidth: 2 },
+    encoding: {
+      x: { field: 'date', type: 'temporal', title: null, axis: { format: grain === 'day' ? '%d %b' : '%b %Y', labelAngle: 0 } },
+      y: { field: 'value', type: 'quantitative', axis: moneyAxis },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['revenue', 'profit', 'revenue_avg'], range: [palette.revenue, palette.profit, palette.average] },
+        legend: seriesLegend,
+      },
+      strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['revenue', 'profit', 'revenue_avg'], range: [[1, 0], [1, 0], [5, 3]] }, legend: seriesLegend },
+      tooltip: [{ field: 'date', type: 'temporal' }, { field: 'series', type: 'nominal' }, { field: 'value', type: 'quantitative', format: ',.2f' }],
+    },
+  } as TopLevelSpec;
+}
+
+export function branchChart(branches: ReportData['branches'], width = 300): TopLevelSpec {
+  return {
+    ...base('Revenue and profit by branch', width, 170),
+    data: { values: branches },
+    transform: [{ fold: ['revenue', 'profit'], as: ['measure', 'value'] }],
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'branch', type: 'nominal', title: null, sort: null },
+      yOffset: { field: 'measure', sort: null },
+      x: { field: 'value', type: 'quantitative', axis: moneyAxis },
+      color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['revenue', 'profit'], range: [palette.revenue, palette.profit] } },
+      tooltip: [{ field: 'branch' }, { field: 'measure' }, { field: 'value', type: 'quantitative', format: ',.2f' }],
+    },
+  } as TopLevelSpec;
+}
+
+export function categoryChart(categories: ReportData['categories'], width = 640): TopLevelSpec {
+  return {
+    ...base('Revenue by sub-category (colour: category)', width, 240),
+    data: { values: categories },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'sub_category', type: 'nominal', title: null, sort: '-y', axis: { labelAngle: -35 } },
+      y: { field: 'revenue', type: 'quantitative', axis: moneyAxis },
+      color: { field: 'category', type: 'nominal', title: null, scale: { range: ['#1f5fa8', '#e08a12', '#6b4fb3'] } },
+      tooltip: [{ field: 'category' }, { field: 'sub_category' }, { field: 'revenue', format: ',.2f' }, { field: 'profit', format: ',.2f' }, { field: 'margin', format: '.1%' }],
+    },
+  } as TopLevelSpec;
+}
+
+export function productProfitChart(rows: ReportData['topProducts'], title: string, width = 640): TopLevelSpec {
+  return {
+    ...base(title, width, Math.max(60, rows.length * 20)),
+    data: { values: rows.map((r) => ({ ...r, label: r.name.length > 60 ? `${r.name.slice(0, 57)}…` : r.name })) },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'label', type: 'nominal', title: null, sort: { field: 'profit', order: 'descending' }, axis: { labelLimit: 330 } },
+      x: { field: 'profit', type: 'quantitative', axis: moneyAxis },
+      color: { condition: { test: 'datum.profit < 0', value: palette.loss }, value: palette.profit },
+      tooltip: [{ field: 'name' }, { field: 'product_id' }, { field: 'profit', format: ',.2f' }, { field: 'revenue', format: ',.2f' }, { field: 'units' }],
+    },
+  } as TopLevelSpec;
+}
+
+export function segmentChart(segments: ReportData['segments'], width = 300): TopLevelSpec {
+  return {
+    ...base('Revenue by customer segment', width, 150),
+    data: { values: segments },
+    mark: { type: 'bar', color: palette.revenue },
+    encoding: {
+      y: { field: 'segment', type: 'nominal', title: null, sort: '-x' },
+      x: { field: 'revenue', type: 'quantitative', axis: moneyAxis },
+      tooltip: [{ field: 'segment' }, { field: 'customers' }, { field: 'orders' }, { field: 'revenue', format: ',.2f' }],
+    },
+  } as TopLevelSpec;
+}
+
+export function discountChart(bands: ReportData['discountBands'], width = 300): TopLevelSpec {
+  return {
+    ...base('Margin by discount band', width, 170),
+    data: { values: bands },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'band', type: 'ordinal', title: 'discount', sort: null, axis: { labelAngle: 0 } },
+      y: { field: 'margin', type: 'quantitative', title: null, axis: { format: '.0%' } },
+      color: { condition: { test: 'datum.margin < 0', value: palette.loss }, value: palette.profit },
+      tooltip: [{ field: 'band' }, { field: 'lines' }, { field: 'revenue', format: ',.2f' }, { field: 'profit', format: ',.2f' }, { field: 'margin', format: '.1%' }],
+    },
+  } as TopLevelSpec;
+}
+
+export function shippingChart(shipping: ReportData['shipping'], width = 300): TopLevelSpec {
+  return {
+    ...base('Orders and average lead time by ship mode', width, 150),
+    data: { values: shipping.map((s) => ({ ...s, lead: s.avg_lead_days === null ? '' : `${s.avg_lead_days} d` })) },
+    encoding: { y: { field: 'ship_mode', type: 'nominal', title: null, sort: null }, x: { field: 'orders', type: 'quantitative', title: 'orders' } },
+    layer: [
+      { mark: { type: 'bar', color: palette.revenue } },
+      { mark: { type: 'text', align: 'left', dx: 4, color: '#1d2433' }, encoding: { text: { field: 'lead' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+export function rfmChart(rfm: ReportData['rfm'], width = 300): TopLevelSpec {
+  return {
+    ...base('Customers by RFM segment (all time)', width, 170),
+    data: { values: rfm },
+    mark: { type: 'bar', color: '#6b4fb3' },
+    encoding: {
+      y: { field: 'segment', type: 'nominal', title: null, sort: '-x' },
+      x: { field: 'customers', type: 'quantitative', title: 'customers' },
+      tooltip: [{ field: 'segment' }, { field: 'customers' }, { field: 'revenue', format: ',.2f' }, { field: 'share', format: '.1%' }],
+    },
+  } as TopLevelSpec;
+}
+
+/** Every chart of a report, by name (the order they appear in). */
+export function reportCharts(d: ReportData): Record<string, TopLevelSpec> {
+  return {
+    trend: trendChart(d.trend, d.trendGrain),
+    branches: branchChart(d.branches),
+    segments: segmentChart(d.segments),
+    categories: categoryChart(d.categories),
+    top_products: productProfitChart(d.topProducts, 'Top 10 products by profit'),
+    bottom_products: productProfitChart(d.bottomProducts, 'Bottom 10 products by profit'),
+    discount: discountChart(d.discountBands),
+    shipping: shippingChart(d.shipping),
+    rfm: rfmChart(d.rfm),
+  };
+}

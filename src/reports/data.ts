@@ -1,0 +1,329 @@
+/**
+ * Everything a report shows, gathered from the warehouse marts, the lake lines of the period and the model files.
+ * KPIs, branches and the trend come from `daily_sales_summary` (so they are exactly what the warehouse holds); the
+ * breakdowns that the marts keep only per month or year (products, segments, shipping, discounts) are grouped from the
+ * period's lake lines with the warehouse's own lake access.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from 'mongodb';
+import { collections } from '../pipeline/mongo';
+import { fromUnits, roundCents } from '../pipeline/money';
+import { createLakeAccess, type AccessMode } from '../pipeline/warehouse/access';
+import { marts } from '../pipeline/warehouse/build';
+import type { DailyDoc } from '../pipeline/warehouse/daily';
+import type { CustomerDoc } from '../pipeline/warehouse/customers';
+import { bandOf, discountBands } from '../pipeline/warehouse/statistics';
+import { keyOf, ratio } from '../pipeline/warehouse/measures';
+import type { ItemSimModel } from '../pipeline/reco/model';
+import type { Evaluation } from '../pipeline/reco/evaluate';
+import { inRange, monthsOf, type DateRange, type Period } from './period';
+
+export type KpiFormat = 'money' | 'percent' | 'count';
+
+export interface Kpi {
+  key: string;
+  label: string;
+  format: KpiFormat;
+  value: number | null;
+  previous: number | null;
+  lastYear: number | null;
+}
+
+export interface ProductRow {
+  product_id: string;
+  name: string;
+  category: string;
+  sub_category: string;
+  units: number;
+  revenue: number;
+  profit: number;
+  margin: number | null;
+}
+
+export interface ReportData {
+  period: Period;
+  generatedAt: string;
+  database: string;
+  empty: boolean;
+  kpis: Kpi[];
+  trendGrain: 'day' | 'month';
+  trend: { date: string; revenue: number; profit: number; revenue_avg: number | null }[];
+  branches: { branch: string; revenue: number; profit: number; margin: number | null; orders: number }[];
+  categories: { category: string; sub_category: string; revenue: number; profit: number; margin: number | null; units: number; avg_discount: number | null }[];
+  topProducts: ProductRow[];
+  bottomProducts: ProductRow[];
+  segments: { segment: string; customers: number; orders: number; revenue: number; profit: number }[];
+  discountBands: { band: string; lines: number; revenue: number; profit: number; margin: number | null }[];
+  shipping: { ship_mode: string; orders: number; revenue: number; avg_lead_days: number | null }[];
+  rfm: { segment: string; customers: number; revenue: number; share: number | null }[];
+  reco: {
+    pairs: { a: string; b: string; support: number; cosine: number }[];
+    model: { trained_at: string; items: number; pairs: number; level: string } | null;
+    evaluation: { cut: string; cases: number; rows: { scorer: string; level: string; hr: number; ndcg: number; coverage: number }[] } | null;
+  };
+  lineage: { source: string; lakeLines: number; rejects: number | null; deadLetters: number | null; warehouseBuiltAt: string | null; modelTrainedAt: string | null };
+}
+
+export interface ReportInputs {
+  db: Db;
+  period: Period;
+  modelsDir: string;
+  dataDir: string;
+  source: string;
+  /** Messages in the dead-letter topic, if Kafka answered. */
+  deadLetters?: number | null;
+  access?: AccessMode;
+  now?: Date;
+}
+
+type Sums = { revenue_e4: number; profit_e4: number; orders: number; lines: number; units: number; discount_e4: number };
+const zero = (): Sums => ({ revenue_e4: 0, profit_e4: 0, orders: 0, lines: 0, units: 0, discount_e4: 0 });
+
+function sumDays(days: readonly DailyDoc[], r: DateRange): Sums {
+  const s = zero();
+  for (const d of days) {
+    if (!inRange(d.date, r)) continue;
+    s.revenue_e4 += d.revenue_e4;
+    s.profit_e4 += d.profit_e4;
+    s.orders += d.orders;
+    s.lines += d.lines;
+    s.units += d.units;
+  }
+  return s;
+}
+
+const money = (e4: number) => roundCents(fromUnits(e4));
+
+/** Pure: the KPI cards from daily documents and customer counts. */
+export function buildKpis(days: readonly DailyDoc[], p: Period, active: [number, number, number], fresh: [number, number, number]): Kpi[] {
+  const [now, prev, ly] = [p, p.previous, p.lastYear].map((r) => sumDays(days, r)) as [Sums, Sums, Sums];
+  const k = (key: string, label: string, format: KpiFormat, f: (s: Sums, i: number) => number | null): Kpi => ({ key, label, format, value: f(now, 0), previous: f(prev, 1), lastYear: f(ly, 2) });
+  const has = (s: Sums) => s.orders > 0;
+  return [
+    k('revenue', 'Revenue', 'money', (s) => money(s.revenue_e4)),
+    k('profit', 'Profit', 'money', (s) => money(s.profit_e4)),
+    k('margin', 'Margin', 'percent', (s) => ratio(s.profit_e4, s.revenue_e4)),
+    k('orders', 'Orders', 'count', (s) => s.orders),
+    k('aov', 'Average order value', 'money', (s) => (has(s) ? roundCents(fromUnits(s.revenue_e4) / s.orders) : null)),
+    k('units', 'Units', 'count', (s) => s.units),
+    k('active_customers', 'Active customers', 'count', (_, i) => active[i]!),
+    k('new_customers', 'New customers', 'count', (_, i) => fresh[i]!),
+  ];
+}
+
+/** Pure: the trend series with a trailing moving average (7 days, or 3 months for long periods). */
+export function buildTrend(days: readonly DailyDoc[], p: Period): { grain: 'day' | 'month'; points: ReportData['trend'] } {
+  const spanDays = (Date.parse(p.to) - Date.parse(p.from)) / 86_400_000 + 1;
+  const grain = spanDays > 92 ? 'month' : 'day';
+  const buckets = new Map<string, { r: number; p: number }>();
+  if (grain === 'day') {
+    for (let t = Date.parse(p.from); t <= Date.parse(p.to); t += 86_400_000) buckets.set(new Date(t).toISOString().slice(0, 10), { r: 0, p: 0 });
+  } else for (const m of monthsOf(p)) buckets.set(m, { r: 0, p: 0 });
+  for (const d of days) {
+    if (!inRange(d.date, p)) continue;
+    const b = buckets.get(grain === 'day' ? d.date : d.date.slice(0, 7))!;
+    b.r += d.revenue_e4;
+    b.p += d.profit_e4;
+  }
+  const window = grain === 'day' ? 7 : 3;
+  const keys = [...buckets.keys()];
+  const points = keys.map((date, i) => {
+    const slice = keys.slice(Math.max(0, i - window + 1), i + 1);
+    const avg = slice.length === window ? slice.reduce((s, k) => s + buckets.get(k)!.r, 0) / window : null;
+    // Exact amounts (4 decimals), so the rows of the Daily sheet add up to the KPI to the cent.
+    return { date, revenue: fromUnits(buckets.get(date)!.r), profit: fromUnits(buckets.get(date)!.p), revenue_avg: avg === null ? null : money(avg) };
+  });
+  return { grain, points };
+}
+
+function topPairs(model: ItemSimModel, n = 10): ReportData['reco']['pairs'] {
+  const seen = new Set<string>();
+  const pairs: ReportData['reco']['pairs'] = [];
+  for (const [id, item] of Object.entries(model.items)) {
+    for (const [other, cosine, support] of item.neighbours) {
+      const key = id < other ? `${id}|${other}` : `${other}|${id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      pairs.push({ a: item.name, b: model.items[other]?.name ?? other, support, cosine });
+    }
+  }
+  return pairs.sort((x, y) => y.support - x.support || y.cosine - x.cosine || x.a.localeCompare(y.a)).slice(0, n);
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+function countRejects(dataDir: string): number | null {
+  const file = path.join(dataDir, 'csv_out', 'rejects.csv');
+  if (!fs.existsSync(file)) return null;
+  return Math.max(0, fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length - 1);
+}
+
+export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
+  const { db, period: p } = inp;
+  const months = [...new Set([...monthsOf(p), ...monthsOf(p.previous), ...monthsOf(p.lastYear)])];
+  const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
+  const customers = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
+  const lake = await createLakeAccess(db, inp.access);
+  const match = { order_month: { $in: months } };
+  type K = Record<string, string>;
+  const salesByCustomer = [...(await lake.group(collections.sales, { by: { c: 'customer_id', d: 'order_date' }, fields: ['total_e4', 'profit_e4'], match })).values()];
+  const activeIn = (r: DateRange) => new Set(salesByCustomer.filter((g) => inRange(keyOf<K>(g.key).d!, r)).map((g) => keyOf<K>(g.key).c)).size;
+  const newIn = (r: DateRange) => customers.filter((c) => inRange(c.first_order, r)).length;
+  const kpis = buildKpis(days, p, [activeIn(p), activeIn(p.previous), activeIn(p.lastYear)], [newIn(p), newIn(p.previous), newIn(p.lastYear)]);
+  const trend = buildTrend(days, p);
+
+  const branchMap = new Map<string, Sums>();
+  for (const d of days) {
+    if (!inRange(d.date, p)) continue;
+    for (const b of d.by_branch) {
+      const s = branchMap.get(b.branch_name) ?? zero();
+      s.revenue_e4 += b.revenue_e4;
+      s.profit_e4 += b.profit_e4;
+      s.orders += b.orders;
+      branchMap.set(b.branch_name, s);
+    }
+  }
+  const branches = [...branchMap].map(([branch, s]) => ({ branch, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), orders: s.orders })).sort((a, b) => b.revenue - a.revenue);
+
+  const inPeriod = <T extends { key: unknown }>(rows: Iterable<T>) => [...rows].filter((g) => inRange(keyOf<K>(g.key as never).d!, p));
+  const catRows = inPeriod((await lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match })).values());
+  const cats = new Map<string, Sums & { category: string; sub_category: string }>();
+  for (const g of catRows) {
+    const k = keyOf<K>(g.key);
+    const s = cats.get(`${k.c}|${k.s}`) ?? { ...zero(), category: k.c!, sub_category: k.s! };
+    s.revenue_e4 += g.sums.line_total_e4 ?? 0;
+    s.profit_e4 += g.sums.profit_e4 ?? 0;
+    s.units += g.sums.quantity ?? 0;
+    s.discount_e4 += g.sums.discount_e4 ?? 0;
+    s.lines += g.count;
+    cats.set(`${k.c}|${k.s}`, s);
+  }
+  const categories = [...cats.values()]
+    .map((s) => ({ category: s.category, sub_category: s.sub_category, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), units: s.units, avg_discount: ratio(s.discount_e4, s.lines * 10_000) }))
+    .sort((a, b) => a.category.localeCompare(b.category) || b.revenue - a.revenue);
+
+  const prodRows = inPeriod((await lake.group(collections.salesItems, { by: { p: 'product_id', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity'], match })).values());
+  const prods = new Map<string, Sums>();
+  for (const g of prodRows) {
+    const id = keyOf<K>(g.key).p!;
+    const s = prods.get(id) ?? zero();
+    s.revenue_e4 += g.sums.line_total_e4 ?? 0;
+    s.profit_e4 += g.sums.profit_e4 ?? 0;
+    s.units += g.sums.quantity ?? 0;
+    prods.set(id, s);
+  }
+  const info = new Map<string, { name: string; category: string; sub_category: string }>();
+  if (prods.size) {
+    for await (const d of db.collection(collections.products).find({}, { projection: { _id: 1, name: 1, category: 1, sub_category: 1 } })) {
+      if (prods.has(String(d._id))) info.set(String(d._id), { name: String(d.name), category: String(d.category), sub_category: String(d.sub_category) });
+    }
+  }
+  const productRows: ProductRow[] = [...prods].map(([id, s]) => ({ product_id: id, name: info.get(id)?.name ?? id, category: info.get(id)?.category ?? '', sub_category: info.get(id)?.sub_category ?? '', units: s.units, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4) }));
+  const byProfit = [...productRows].sort((a, b) => b.profit - a.profit || a.product_id.localeCompare(b.product_id));
+
+  const segmentOf = new Map(customers.map((c) => [c.customer_id, c.segment]));
+  const seg = new Map<string, Sums & { set: Set<string> }>();
+  for (const g of salesByCustomer) {
+    const k = keyOf<K>(g.key);
+    if (!inRange(k.d!, p)) continue;
+    const name = segmentOf.get(k.c!) ?? 'Unknown';
+    const s = seg.get(name) ?? { ...zero(), set: new Set<string>() };
+    s.orders += g.count;
+    s.revenue_e4 += g.sums.total_e4 ?? 0;
+    s.profit_e4 += g.sums.profit_e4 ?? 0;
+    s.set.add(k.c!);
+    seg.set(name, s);
+  }
+  const segments = [...seg].map(([segment, s]) => ({ segment, customers: s.set.size, orders: s.orders, revenue: money(s.revenue_e4), profit: money(s.profit_e4) })).sort((a, b) => b.revenue - a.revenue);
+
+  const bandRows = inPeriod((await lake.group(collections.salesItems, { by: { x: 'discount_e4', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4'], match })).values());
+  const bands = new Map<string, Sums>();
+  for (const g of bandRows) {
+    const band = bandOf(Number(keyOf<Record<string, number>>(g.key).x ?? 0));
+    const s = bands.get(band) ?? zero();
+    s.lines += g.count;
+    s.revenue_e4 += g.sums.line_total_e4 ?? 0;
+    s.profit_e4 += g.sums.profit_e4 ?? 0;
+    bands.set(band, s);
+  }
+  const discount = discountBands.filter((b) => bands.has(b.band)).map((b) => {
+    const s = bands.get(b.band)!;
+    return { band: b.band, lines: s.lines, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4) };
+  });
+
+  const shipRows = inPeriod((await lake.group(collections.sales, { by: { s: 'ship_mode', d: 'order_date' }, fields: ['total_e4', 'ship_days'], match })).values());
+  const ship = new Map<string, { orders: number; revenue_e4: number; days: number }>();
+  for (const g of shipRows) {
+    const mode = keyOf<K>(g.key).s!;
+    const s = ship.get(mode) ?? { orders: 0, revenue_e4: 0, days: 0 };
+    s.orders += g.count;
+    s.revenue_e4 += g.sums.total_e4 ?? 0;
+    s.days += g.sums.ship_days ?? 0;
+    ship.set(mode, s);
+  }
+  const shipping = [...ship].map(([ship_mode, s]) => ({ ship_mode, orders: s.orders, revenue: money(s.revenue_e4), avg_lead_days: s.orders ? Math.round((s.days / s.orders) * 10) / 10 : null })).sort((a, b) => b.orders - a.orders);
+
+  const rfmMap = new Map<string, { customers: number; revenue_e4: number }>();
+  for (const c of customers) {
+    const s = rfmMap.get(c.rfm_segment) ?? { customers: 0, revenue_e4: 0 };
+    s.customers++;
+    s.revenue_e4 += c.revenue_e4;
+    rfmMap.set(c.rfm_segment, s);
+  }
+  const rfm = [...rfmMap].map(([segment, s]) => ({ segment, customers: s.customers, revenue: money(s.revenue_e4), share: ratio(s.customers, customers.length) })).sort((a, b) => b.customers - a.customers);
+
+  const model = readJson<ItemSimModel>(path.join(inp.modelsDir, 'item_sim.json'));
+  const evaluation = readJson<Evaluation>(path.join(inp.modelsDir, 'eval.json'));
+  const state = await db.collection<{ _id: string; built_at: Date }>(marts.state).findOne({ _id: 'warehouse' });
+  return {
+    period: p,
+    generatedAt: (inp.now ?? new Date()).toISOString(),
+    database: db.databaseName,
+    empty: kpis[3]!.value === 0,
+    kpis,
+    trendGrain: trend.grain,
+    trend: trend.points,
+    branches,
+    categories,
+    topProducts: byProfit.slice(0, 10),
+    bottomProducts: byProfit.slice(-10).reverse(),
+    segments,
+    discountBands: discount,
+    shipping,
+    rfm,
+    reco: {
+      pairs: model ? topPairs(model) : [],
+      model: model ? { trained_at: model.trained_at, items: model.item_count, pairs: model.pair_count, level: model.parameters.level } : null,
+      evaluation: evaluation
+        ? {
+            cut: evaluation.cut,
+            cases: evaluation.cases,
+            rows: (['model', 'popularity', 'random'] as const).flatMap((scorer) =>
+              (['product', 'subcategory'] as const).map((level) => ({ scorer, level, hr: evaluation[scorer][level].hr_at_5.value, ndcg: evaluation[scorer][level].ndcg_at_5.value, coverage: evaluation[scorer][level].coverage })),
+            ),
+          }
+        : null,
+    },
+    lineage: {
+      source: inp.source,
+      lakeLines: await db.collection(collections.salesItems).estimatedDocumentCount(),
+      rejects: countRejects(inp.dataDir),
+      deadLetters: inp.deadLetters ?? null,
+      warehouseBuiltAt: state?.built_at ? new Date(state.built_at).toISOString() : null,
+      modelTrainedAt: model?.trained_at ?? null,
+    },
+  };
+}
+
+/** The last order day the warehouse knows, for the default period. */
+export async function lastOrderDay(db: Db): Promise<string | null> {
+  const d = await db.collection<DailyDoc>(marts.daily).find({}, { projection: { date: 1 } }).sort({ date: -1 }).limit(1).toArray();
+  return d[0]?.date ?? null;
+}

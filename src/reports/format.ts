@@ -1,0 +1,31 @@
+/** Number formatting and escaping shared by the HTML, the PDF and the dashboards. */
+import type { Kpi, KpiFormat } from './data';
+
+const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function formatValue(v: number | null, f: KpiFormat): string {
+  if (v === null || Number.isNaN(v)) return '–';
+  if (f === 'money') return money.format(v);
+  if (f === 'percent') return `${(v * 100).toFixed(1)} %`;
+  return count.format(v);
+}
+
+/** Change against a base: relative for amounts and counts, in points for percentages. */
+export function change(k: Pick<Kpi, 'value' | 'format'>, base: number | null): { text: string; direction: 'up' | 'down' | 'flat' | 'none' } {
+  if (k.value === null || base === null) return { text: 'no data', direction: 'none' };
+  if (k.format === 'percent') {
+    const pts = (k.value - base) * 100;
+    return { text: `${pts >= 0 ? '+' : '−'}${Math.abs(pts).toFixed(1)} pts`, direction: Math.abs(pts) < 0.05 ? 'flat' : pts > 0 ? 'up' : 'down' };
+  }
+  if (base === 0) return { text: k.value === 0 ? '0 %' : 'new', direction: k.value === 0 ? 'flat' : 'up' };
+  const rel = (k.value - base) / Math.abs(base);
+  return { text: `${rel >= 0 ? '+' : '−'}${Math.abs(rel * 100).toFixed(1)} %`, direction: Math.abs(rel) < 0.0005 ? 'flat' : rel > 0 ? 'up' : 'down' };
+}
+
+const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML content and attribute values. */
+export function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => entities[c]!);
+}

@@ -1,0 +1,125 @@
+/**
+ * The executive report as one self-contained HTML file: inline CSS and SVG charts, no script, no network. Every
+ * value from the data is escaped. Readable on a laptop and a phone; printable (the PDF is this page printed).
+ */
+import type { ReportData, Kpi } from './data';
+import { change, esc, formatValue } from './format';
+
+export interface HtmlOptions {
+  /** Chart name → SVG text (from render.ts). */
+  charts: Record<string, string>;
+  title?: string;
+}
+
+const css = `
+:root{--ink:#1d2433;--muted:#5b6578;--line:#e3e7ee;--up:#1e7d45;--down:#b4361f;--card:#f6f8fb;--accent:#1f5fa8}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}
+main{max-width:1040px;margin:0 auto;padding:24px 20px 40px}
+header.report{border-bottom:3px solid var(--accent);padding-bottom:10px;margin-bottom:18px}
+header.report h1{font-size:24px;margin:0 0 4px}
+header.report p{margin:0;color:var(--muted)}
+h2{font-size:17px;margin:26px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}
+.kpis{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:10px}
+.kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
+.kpi .label{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+.kpi .value{font-size:21px;font-weight:bold;margin:2px 0 4px;white-space:nowrap}
+.kpi .cmp{font-size:12px;color:var(--muted);display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 6px}
+.kpi .cmp>span{white-space:nowrap}
+.up{color:var(--up)} .down{color:var(--down)} .flat,.none{color:var(--muted)}
+.grid2{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:14px}
+figure{margin:0;break-inside:avoid;page-break-inside:avoid}
+figure svg{max-width:100%;height:auto;display:block}
+table{border-collapse:collapse;width:100%;font-size:12.5px;margin:6px 0 4px;break-inside:auto}
+thead{display:table-header-group}
+tr{break-inside:avoid;page-break-inside:avoid}
+th,td{padding:5px 7px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th{background:var(--card);font-weight:600}
+td.num,th.num{text-align:right;white-space:nowrap}
+.section{break-inside:avoid;page-break-inside:avoid}
+.note{color:var(--muted);font-size:12.5px}
+footer.lineage{margin-top:30px;border-top:1px solid var(--line);padding-top:10px;color:var(--muted);font-size:12px}
+footer.lineage dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0}
+footer.lineage dt{font-weight:600}
+.empty{padding:18px;background:#fff6e5;border:1px solid #f0d9a8;border-radius:8px}
+@media screen and (max-width:760px){.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}.grid2{grid-template-columns:1fr}main{padding:14px 10px}.kpi .value{font-size:18px}}
+@media print{main{max-width:none;padding:0}.kpi .cmp{flex-direction:column;gap:0}.kpi .value{font-size:18px}h2{break-after:avoid;page-break-after:avoid}.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}}
+`;
+
+function kpiCard(k: Kpi): string {
+  const prev = change(k, k.previous);
+  const ly = change(k, k.lastYear);
+  const arrow = (d: string) => (d === 'up' ? '▲' : d === 'down' ? '▼' : '•');
+  return `<div class="kpi" data-kpi="${esc(k.key)}"><div class="label">${esc(k.label)}</div><div class="value">${esc(formatValue(k.value, k.format))}</div>
+<div class="cmp"><span title="previous period: ${esc(formatValue(k.previous, k.format))}">vs prev <span class="${prev.direction}">${arrow(prev.direction)} ${esc(prev.text)}</span></span>
+<span title="a year before: ${esc(formatValue(k.lastYear, k.format))}">vs LY <span class="${ly.direction}">${arrow(ly.direction)} ${esc(ly.text)}</span></span></div></div>`;
+}
+
+type Col<T> = { head: string; cell: (r: T) => string | number | null; num?: boolean; fmt?: 'money' | 'percent' | 'count' };
+
+function table<T>(rows: readonly T[], cols: Col<T>[], caption?: string): string {
+  if (!rows.length) return '<p class="note">No data for this period.</p>';
+  const td = (c: Col<T>, r: T) => {
+    const v = c.cell(r);
+    const text = c.fmt && (typeof v === 'number' || v === null) ? formatValue(v, c.fmt) : String(v ?? '');
+    return `<td${c.num ? ' class="num"' : ''}>${esc(text)}</td>`;
+  };
+  return `<table>${caption ? `<caption class="note">${esc(caption)}</caption>` : ''}<thead><tr>${cols.map((c) => `<th${c.num ? ' class="num"' : ''}>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${cols.map((c) => td(c, r)).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+const figure = (charts: Record<string, string>, name: string) => (charts[name] ? `<figure data-chart="${esc(name)}">${charts[name]}</figure>` : '');
+
+export function renderHtml(d: ReportData, opts: HtmlOptions): string {
+  const title = opts.title ?? 'Executive sales report';
+  const c = opts.charts;
+  const p = d.period;
+  const product: Col<ReportData['topProducts'][number]>[] = [
+    { head: 'Product', cell: (r) => r.name },
+    { head: 'Sub-category', cell: (r) => r.sub_category },
+    { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' },
+    { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' },
+    { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' },
+    { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' },
+  ];
+  const ev = d.reco.evaluation;
+  const body = d.empty
+    ? `<div class="empty">No sales in ${esc(p.label)} (${esc(p.from)} to ${esc(p.to)}). Pick another period, or run the pipeline to load data.</div>`
+    : `
+<section class="section"><h2>Key figures</h2><div class="kpis">${d.kpis.map(kpiCard).join('')}</div>
+<p class="note">Compared with the previous period (${esc(p.previous.from)} to ${esc(p.previous.to)}) and the same period a year before (${esc(p.lastYear.from)} to ${esc(p.lastYear.to)}).</p></section>
+<section><h2>Trend</h2>${figure(c, 'trend')}</section>
+<section><h2>Branches and customers</h2><div class="grid2">${figure(c, 'branches')}${figure(c, 'segments')}</div>
+${table(d.branches, [{ head: 'Branch', cell: (r) => r.branch }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }])}</section>
+<section><h2>Categories</h2>${figure(c, 'categories')}
+${table(d.categories, [{ head: 'Category', cell: (r) => r.category }, { head: 'Sub-category', cell: (r) => r.sub_category }, { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }, { head: 'Avg discount', cell: (r) => r.avg_discount, num: true, fmt: 'percent' }])}</section>
+<section><h2>Products</h2>${figure(c, 'top_products')}${table(d.topProducts, product)}${figure(c, 'bottom_products')}${table(d.bottomProducts, product)}</section>
+<section><h2>Discounts and shipping</h2><div class="grid2">${figure(c, 'discount')}${figure(c, 'shipping')}</div>
+<div class="grid2">${table(d.discountBands, [{ head: 'Discount', cell: (r) => r.band }, { head: 'Lines', cell: (r) => r.lines, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }])}
+${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Lead time (days)', cell: (r) => r.avg_lead_days, num: true }])}</div></section>
+<section><h2>Customer segments (RFM)</h2><div class="grid2">${figure(c, 'rfm')}
+${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue (all time)', cell: (r) => r.revenue, num: true, fmt: 'money' }])}</div></section>
+<section class="section"><h2>Recommendations</h2>
+${d.reco.model ? `<p class="note">Model trained ${esc(d.reco.model.trained_at.slice(0, 16).replace('T', ' '))} UTC on ${esc(d.reco.model.level)} baskets: ${esc(d.reco.model.items.toLocaleString('en-US'))} products, ${esc(d.reco.model.pairs.toLocaleString('en-US'))} co-purchased pairs.</p>` : '<p class="note">No model trained yet (<code>npm run train</code>).</p>'}
+${table(d.reco.pairs, [{ head: 'Product', cell: (r) => r.a }, { head: 'Most often bought with', cell: (r) => r.b }, { head: 'Baskets', cell: (r) => r.support, num: true, fmt: 'count' }, { head: 'Cosine', cell: (r) => r.cosine.toFixed(3), num: true }], 'Most co-purchased pairs')}
+${ev ? table(ev.rows, [{ head: 'Scorer', cell: (r) => r.scorer }, { head: 'Level', cell: (r) => r.level }, { head: 'Hit rate @5', cell: (r) => r.hr, num: true, fmt: 'percent' }, { head: 'NDCG @5', cell: (r) => r.ndcg, num: true, fmt: 'percent' }, { head: 'Coverage', cell: (r) => r.coverage, num: true, fmt: 'percent' }], `Offline evaluation: trained before ${ev.cut}, ${ev.cases.toLocaleString('en-US')} test cases`) : ''}
+</section>`;
+  const l = d.lineage;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)} · ${esc(p.label)}</title><style>${css}</style></head>
+<body><main>
+<header class="report"><h1>${esc(title)}</h1><p>${esc(p.label)} · ${esc(p.from)} to ${esc(p.to)} · generated ${esc(d.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p></header>
+${body}
+<footer class="lineage"><dl>
+<dt>Source</dt><dd>${esc(l.source)}</dd>
+<dt>Lake</dt><dd>${esc(l.lakeLines.toLocaleString('en-US'))} sales lines in database ${esc(d.database)}</dd>
+<dt>Rejected rows</dt><dd>${esc(l.rejects ?? 'unknown')}</dd>
+<dt>Dead letters</dt><dd>${esc(l.deadLetters ?? 'unknown')}</dd>
+<dt>Warehouse built</dt><dd>${esc(l.warehouseBuiltAt ?? 'never')}</dd>
+<dt>Model trained</dt><dd>${esc(l.modelTrainedAt ?? 'never')}</dd>
+</dl></footer>
+</main></body></html>
+`;
+}

@@ -1,0 +1,42 @@
+/** `reports/index.html`: every report produced, newest period first, with links to each format. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { esc } from './format';
+
+export interface ListedReport {
+  id: string;
+  formats: string[];
+  modified: Date;
+}
+
+export function listReports(reportsDir: string): ListedReport[] {
+  if (!fs.existsSync(reportsDir)) return [];
+  return fs
+    .readdirSync(reportsDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => {
+      const dir = path.join(reportsDir, e.name);
+      const formats = ['html', 'pdf', 'xlsx'].filter((f) => fs.existsSync(path.join(dir, `executive.${f}`)));
+      const modified = formats.length ? new Date(Math.max(...formats.map((f) => fs.statSync(path.join(dir, `executive.${f}`)).mtimeMs))) : new Date(0);
+      return { id: e.name, formats, modified };
+    })
+    .filter((r) => r.formats.length)
+    .sort((a, b) => b.id.localeCompare(a.id));
+}
+
+export function renderIndex(reports: readonly ListedReport[]): string {
+  const rows = reports
+    .map((r) => `<tr><td>${esc(r.id)}</td><td>${r.formats.map((f) => `<a href="${esc(encodeURIComponent(r.id))}/executive.${f}">${f.toUpperCase()}</a>`).join(' · ')}</td><td>${esc(r.modified.toISOString().slice(0, 16).replace('T', ' '))} UTC</td></tr>`)
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Reports</title>
+<style>body{font:14px/1.5 "DejaVu Sans",Helvetica,Arial,sans-serif;max-width:760px;margin:24px auto;padding:0 14px;color:#1d2433}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e7ee}th{background:#f6f8fb}a{color:#1f5fa8}</style></head>
+<body><h1>Executive reports</h1>${reports.length ? `<table><thead><tr><th>Period</th><th>Files</th><th>Produced</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No reports yet: run <code>npm run report</code>.</p>'}</body></html>
+`;
+}
+
+export function writeReportIndex(reportsDir: string): string {
+  fs.mkdirSync(reportsDir, { recursive: true });
+  const file = path.join(reportsDir, 'index.html');
+  fs.writeFileSync(file, renderIndex(listReports(reportsDir)));
+  return file;
+}

@@ -1,0 +1,37 @@
+/** The HTML report printed to an A4 PDF by Chromium: vector charts, running header and page-numbered footer. */
+import type { Browser } from 'puppeteer';
+import { esc } from './format';
+
+export async function renderPdf(browser: Browser, html: string, header: { title: string; period: string }): Promise<Buffer> {
+  const page = await browser.newPage();
+  try {
+    await page.setContent(html, { waitUntil: 'load' });
+    await page.emulateMediaType('print');
+    const style = 'font-family:DejaVu Sans,Helvetica,Arial,sans-serif;font-size:8px;color:#5b6578;width:100%;padding:0 12mm;display:flex;justify-content:space-between';
+    const pdf = await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: `<div style="${style}"><span>${esc(header.title)}</span><span>${esc(header.period)}</span></div>`,
+      footerTemplate: `<div style="${style}"><span>${esc(header.period)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+      margin: { top: '16mm', bottom: '16mm', left: '12mm', right: '12mm' },
+    });
+    return Buffer.from(pdf);
+  } finally {
+    await page.close();
+  }
+}
+
+/** SVG → PNG (for the Excel charts), at twice the resolution for sharp prints. */
+export async function svgToPng(browser: Browser, svg: string): Promise<Buffer> {
+  const page = await browser.newPage();
+  try {
+    await page.setViewport({ width: 1200, height: 800, deviceScaleFactor: 2 });
+    await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg}</body></html>`, { waitUntil: 'load' });
+    const el = await page.$('svg');
+    if (!el) throw new Error('chart SVG did not render');
+    return Buffer.from(await el.screenshot({ type: 'png', omitBackground: false }));
+  } finally {
+    await page.close();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Report periods (pure): a month `YYYY-MM`, a quarter `YYYY-Qn`, a year `YYYY`, or an explicit `from`/`to` range,
+ * each with the previous period of the same length and the same period a year before, for comparisons.
+ */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+export type PeriodKind = 'month' | 'quarter' | 'year' | 'range';
+
+export interface Period extends DateRange {
+  kind: PeriodKind;
+  /** Also the output folder name: `2017-12`, `2017-Q4`, `2017`, `2017-03-01_2017-05-15`. */
+  id: string;
+  label: string;
+  previous: DateRange;
+  lastYear: DateRange;
+}
+
+export class PeriodError extends Error {
+  override name = 'PeriodError';
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const iso = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
+const monthEnd = (y: number, m: number) => iso(y, m + 1, 0);
+const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+function isRealDay(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+}
+
+function shiftYears(r: DateRange, years: number): DateRange {
+  const shift = (d: string) => {
+    const y = Number(d.slice(0, 4)) + years;
+    const [m, day] = [Number(d.slice(5, 7)), Number(d.slice(8, 10))];
+    return iso(y, m, Math.min(day, Number(monthEnd(y, m).slice(8, 10))));
+  };
+  return { from: shift(r.from), to: shift(r.to) };
+}
+
+function monthsPeriod(kind: PeriodKind, id: string, label: string, y: number, m: number, count: number): Period {
+  const from = iso(y, m, 1);
+  const endMonth = m + count - 1;
+  const to = monthEnd(y + Math.floor((endMonth - 1) / 12), ((endMonth - 1) % 12) + 1);
+  const prevStart = new Date(Date.UTC(y, m - 1 - count, 1));
+  const pY = prevStart.getUTCFullYear();
+  const pM = prevStart.getUTCMonth() + 1;
+  const pEnd = pM + count - 1;
+  const previous = { from: iso(pY, pM, 1), to: monthEnd(pY + Math.floor((pEnd - 1) / 12), ((pEnd - 1) % 12) + 1) };
+  return { kind, id, label, from, to, previous, lastYear: shiftYears({ from, to }, -1) };
+}
+
+export function parsePeriod(text: string): Period {
+  const s = text.trim();
+  let m: RegExpMatchArray | null;
+  if ((m = s.match(/^(\d{4})-(\d{2})$/))) {
+    const [y, mo] = [Number(m[1]), Number(m[2])];
+    if (mo < 1 || mo > 12) throw new PeriodError(`period "${text}": month ${m[2]} does not exist (expected YYYY-MM with 01-12)`);
+    return monthsPeriod('month', s, `${months[mo - 1]} ${y}`, y, mo, 1);
+  }
+  if ((m = s.match(/^(\d{4})-Q([1-4])$/i))) {
+    const [y, q] = [Number(m[1]), Number(m[2])];
+    return monthsPeriod('quarter', `${y}-Q${q}`, `Q${q} ${y}`, y, (q - 1) * 3 + 1, 3);
+  }
+  if ((m = s.match(/^(\d{4})$/))) return monthsPeriod('year', s, `Year ${s}`, Number(m[1]), 1, 12);
+  throw new PeriodError(`period "${text}" is not YYYY-MM, YYYY-Qn or YYYY (or give --from and --to)`);
+}
+
+export function rangePeriod(from: string, to: string): Period {
+  for (const [name, d] of [['--from', from], ['--to', to]] as const) {
+    if (!isRealDay(d)) throw new PeriodError(`${name} "${d}" is not a real day (expected YYYY-MM-DD)`);
+  }
+  if (to < from) throw new PeriodError(`--to ${to} is before --from ${from}`);
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
+  const prevTo = new Date(Date.parse(from) - 86_400_000).toISOString().slice(0, 10);
+  const prevFrom = new Date(Date.parse(from) - days * 86_400_000).toISOString().slice(0, 10);
+  return { kind: 'range', id: `${from}_${to}`, label: `${from} to ${to}`, from, to, previous: { from: prevFrom, to: prevTo }, lastYear: shiftYears({ from, to }, -1) };
+}
+
+/**
+ * The latest complete month in the data: the month of the last order day if that month is over on the calendar
+ * (`today`), otherwise the month before. Null without data.
+ */
+export function latestCompleteMonth(lastOrderDay: string | null, today: Date = new Date()): Period | null {
+  if (!lastOrderDay) return null;
+  const y = Number(lastOrderDay.slice(0, 4));
+  const m = Number(lastOrderDay.slice(5, 7));
+  const over = monthEnd(y, m) < today.toISOString().slice(0, 10);
+  const [py, pm] = over ? [y, m] : m === 1 ? [y - 1, 12] : [y, m - 1];
+  return parsePeriod(`${py}-${pad(pm)}`);
+}
+
+export const inRange = (day: string, r: DateRange) => day >= r.from && day <= r.to;
+
+/** The months (YYYY-MM) a range touches. */
+export function monthsOf(r: DateRange): string[] {
+  const out: string[] = [];
+  let y = Number(r.from.slice(0, 4));
+  let m = Number(r.from.slice(5, 7));
+  const end = r.to.slice(0, 7);
+  for (;;) {
+    const k = `${y}-${pad(m)}`;
+    out.push(k);
+    if (k >= end) return out;
+    m = m === 12 ? 1 : m + 1;
+    if (m === 1) y++;
+  }
+}

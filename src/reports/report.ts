@@ -1,0 +1,85 @@
+/**
+ * One executive report: data → charts → HTML / PDF / Excel in `reports/<period>/executive.*`, a step at a time,
+ * then the `reports/index.html` listing is refreshed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from 'mongodb';
+import type { Browser } from 'puppeteer';
+import { loadReportData, type ReportData } from './data';
+import { reportCharts } from './charts';
+import { renderAll } from './render';
+import { renderHtml } from './html';
+import { renderPdf, svgToPng } from './pdf';
+import { renderExcel } from './excel';
+import { launchBrowser } from './browser';
+import { writeReportIndex } from './index-page';
+import type { Period } from './period';
+
+export type ReportFormat = 'html' | 'pdf' | 'xlsx';
+export const reportFormats: readonly ReportFormat[] = ['html', 'pdf', 'xlsx'];
+
+export interface ReportOptions {
+  db: Db;
+  period: Period;
+  formats: readonly ReportFormat[];
+  reportsDir: string;
+  modelsDir: string;
+  dataDir: string;
+  source: string;
+  deadLetters?: number | null;
+  chromePath?: string;
+  /** Reuse a running browser (the scheduler, benchmarks); otherwise one is started and closed. */
+  browser?: Browser;
+  onStep?: (step: string, seconds: number) => void;
+  title?: string;
+}
+
+export interface ReportResult {
+  dir: string;
+  files: Partial<Record<ReportFormat, string>>;
+  data: ReportData;
+  seconds: Record<string, number>;
+}
+
+export async function generateReport(o: ReportOptions): Promise<ReportResult> {
+  const seconds: Record<string, number> = {};
+  const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    const r = await work();
+    seconds[step] = (Date.now() - t) / 1000;
+    o.onStep?.(step, seconds[step]!);
+    return r;
+  };
+  const data = await timed('data', () => loadReportData({ db: o.db, period: o.period, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
+  const svgs = await timed('charts', () => renderAll(reportCharts(data)));
+  const title = o.title ?? 'Executive sales report';
+  const html = renderHtml(data, { charts: svgs, title });
+  const dir = path.join(o.reportsDir, o.period.id);
+  fs.mkdirSync(dir, { recursive: true });
+  const files: ReportResult['files'] = {};
+  if (o.formats.includes('html')) {
+    files.html = path.join(dir, 'executive.html');
+    await timed('html', async () => fs.writeFileSync(files.html!, html));
+  }
+  const needBrowser = o.formats.includes('pdf') || o.formats.includes('xlsx');
+  const browser = needBrowser ? (o.browser ?? (await timed('browser', () => launchBrowser(o.chromePath)))) : undefined;
+  try {
+    if (o.formats.includes('pdf')) {
+      files.pdf = path.join(dir, 'executive.pdf');
+      await timed('pdf', async () => fs.writeFileSync(files.pdf!, await renderPdf(browser!, html, { title, period: `${o.period.label} · ${o.period.from} to ${o.period.to}` })));
+    }
+    if (o.formats.includes('xlsx')) {
+      files.xlsx = path.join(dir, 'executive.xlsx');
+      await timed('xlsx', async () => {
+        const pngs: Record<string, Buffer> = {};
+        for (const name of ['trend', 'branches', 'categories', 'top_products', 'discount']) if (svgs[name]) pngs[name] = await svgToPng(browser!, svgs[name]!);
+        fs.writeFileSync(files.xlsx!, (await renderExcel(data, pngs)).buffer);
+      });
+    }
+  } finally {
+    if (browser && !o.browser) await browser.close();
+  }
+  writeReportIndex(o.reportsDir);
+  return { dir, files, data, seconds };
+}

@@ -1,0 +1,157 @@
+/**
+ * The executive report end to end on the real MongoDB-wire server: the lake, the warehouse and a model, then HTML,
+ * PDF and Excel, each read back the way a user would see it (pdftotext, exceljs, headless Chromium).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser } from 'puppeteer';
+import { loadErpData } from '../../src/pipeline/load';
+import { salesWithItems } from '../../src/pipeline/live';
+import { writeLake } from '../../src/pipeline/lake';
+import type { ErpData, Product, SaleWithItems } from '../../src/pipeline/entities';
+import { buildWarehouse, marts } from '../../src/pipeline/warehouse/build';
+import type { DailyDoc } from '../../src/pipeline/warehouse/daily';
+import { trainModel } from '../../src/pipeline/reco/train';
+import { modelFile, saveModel } from '../../src/pipeline/reco/model';
+import { generateReport, type ReportResult } from '../../src/reports/report';
+import { parsePeriod } from '../../src/reports/period';
+import { launchBrowser } from '../../src/reports/browser';
+import { formatValue } from '../../src/reports/format';
+import { fromUnits, roundCents } from '../../src/pipeline/money';
+import { createTestEnv, type TestEnv } from './helpers';
+
+const evilName = '=HYPERLINK("http://example.com/x","Click me") <img src=x onerror=alert(1)>';
+
+describe('executive report for December 2017', () => {
+  let env: TestEnv;
+  let data: ErpData;
+  let result: ReportResult;
+  let browser: Browser;
+  let revenue: number;
+  let orders: number;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-'));
+
+  beforeAll(async () => {
+    env = await createTestEnv('rep');
+    data = (await loadErpData()).data;
+    // A product whose name looks like a formula and like markup, sold in the period at a big profit (so it is a top product).
+    const evil: Product = { ...data.products[0]!, product_id: 'EVIL-1', name: evilName, alt_names: [] };
+    const template = salesWithItems(data).find((s) => s.order_date.startsWith('2017-12'))!;
+    const evilSale: SaleWithItems = {
+      ...template,
+      sale_id: 'EVIL-SALE',
+      lines: 1,
+      units: 1,
+      total: 5000,
+      profit: 4000,
+      items: [{ ...template.items[0]!, sale_id: 'EVIL-SALE', item_id: 'EVIL-SALE#1', line: 1, product_id: 'EVIL-1', quantity: 1, unit_price: 5000, discount: 0, line_total: 5000, profit: 4000 }],
+    };
+    const sales = [...salesWithItems(data), evilSale];
+    await writeLake(env.mongo.db, { products: [...data.products, evil], customers: data.customers, sales: [] });
+    for (let i = 0; i < sales.length; i += 1000) await writeLake(env.mongo.db, { products: [], customers: [], sales: sales.slice(i, i + 1000) });
+    await buildWarehouse(env.mongo.db, { full: true });
+    saveModel(modelFile(path.join(dir, 'models')), trainModel([...data.salesItems, ...evilSale.items], [...data.products, evil]));
+    browser = await launchBrowser(env.cfg.chromePath);
+    result = await generateReport({
+      db: env.mongo.db,
+      period: parsePeriod('2017-12'),
+      formats: ['html', 'pdf', 'xlsx'],
+      reportsDir: path.join(dir, 'reports'),
+      modelsDir: path.join(dir, 'models'),
+      dataDir: path.join(dir, 'data'),
+      source: 'superstore.csv (test)',
+      deadLetters: 0,
+      browser,
+    });
+    const days = await env.mongo.db.collection<DailyDoc>(marts.daily).find({ date: { $gte: '2017-12-01', $lte: '2017-12-31' } }).toArray();
+    revenue = roundCents(fromUnits(days.reduce((s, d) => s + d.revenue_e4, 0)));
+    orders = days.reduce((s, d) => s + d.orders, 0);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await env?.cleanup();
+  });
+
+  it('writes the three files and the index', () => {
+    expect(Object.keys(result.files).sort()).toEqual(['html', 'pdf', 'xlsx']);
+    for (const f of Object.values(result.files)) expect(fs.statSync(f).size).toBeGreaterThan(10_000);
+    expect(fs.readFileSync(path.join(dir, 'reports', 'index.html'), 'utf8')).toContain('2017-12/executive.pdf');
+  });
+
+  it('the PDF shows the KPI values the warehouse holds, on a sane number of A4 pages', () => {
+    const text = execFileSync('pdftotext', ['-layout', result.files.pdf!, '-'], { encoding: 'utf8' });
+    expect(revenue).toBeGreaterThan(80000);
+    expect(text).toContain(formatValue(revenue, 'money'));
+    expect(text).toContain(formatValue(orders, 'count'));
+    expect(text).toMatch(/Page 1 of \d+/);
+    const info = execFileSync('pdfinfo', [result.files.pdf!], { encoding: 'utf8' });
+    const pages = Number(info.match(/Pages:\s+(\d+)/)![1]);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(pages).toBeLessThanOrEqual(12);
+    expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+  });
+
+  it('the workbook has the sheets, headers, types and totals expected', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(result.files.xlsx!);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['Summary', 'Daily', 'Branches', 'Categories', 'Top products', 'Charts', 'Data dictionary']));
+    const summary = wb.getWorksheet('Summary')!;
+    expect(summary.getRow(5).values).toEqual(expect.arrayContaining(['Revenue', revenue]));
+    const daily = wb.getWorksheet('Daily')!;
+    expect(daily.getRow(1).values).toEqual([undefined, 'Date', 'Revenue', 'Profit', 'Revenue moving average']);
+    expect(daily.getRow(2).getCell(1).value).toBeInstanceOf(Date);
+    let sum = 0;
+    daily.eachRow((row, n) => {
+      if (n > 1) sum += Number(row.getCell(2).value);
+    });
+    expect(roundCents(sum)).toBe(revenue);
+    const branches = wb.getWorksheet('Branches')!;
+    let branchOrders = 0;
+    branches.eachRow((row, n) => {
+      if (n > 1) branchOrders += Number(row.getCell(2).value);
+    });
+    expect(branchOrders).toBe(orders);
+    expect((wb.getWorksheet('Charts') as unknown as { getImages(): unknown[] }).getImages().length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a formula-like product name stays text in Excel', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(result.files.xlsx!);
+    const top = wb.getWorksheet('Top products')!;
+    let found: ExcelJS.Cell | undefined;
+    top.eachRow((row) => {
+      if (row.getCell(1).value === 'EVIL-1') found = row.getCell(2);
+    });
+    expect(found?.value).toBe(evilName);
+    expect(found?.type).toBe(ExcelJS.ValueType.String);
+  });
+
+  it('the HTML opens in Chromium with no console error, every chart rendered, and the name inert', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(String(e)));
+    page.on('dialog', async (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      await d.dismiss();
+    });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) problems.push(`network: ${r.url()}`);
+    });
+    await page.goto(`file://${result.files.html}`, { waitUntil: 'load' });
+    const charts = await page.$$eval('figure[data-chart]', (figs) => figs.map((f) => ({ name: f.getAttribute('data-chart'), marks: f.querySelectorAll('svg .mark-rect path, svg .mark-line path, svg .mark-rect, svg path').length, width: f.querySelector('svg')?.getBoundingClientRect().width ?? 0 })));
+    expect(charts.map((c) => c.name)).toEqual(['trend', 'branches', 'segments', 'categories', 'top_products', 'bottom_products', 'discount', 'shipping', 'rfm']);
+    for (const c of charts) {
+      expect(c.marks).toBeGreaterThan(0);
+      expect(c.width).toBeGreaterThan(100);
+    }
+    const text = await page.evaluate(() => document.body.innerText);
+    expect(text).toContain(evilName);
+    expect(await page.$('img')).toBeNull();
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+});

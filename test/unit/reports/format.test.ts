@@ -1,0 +1,22 @@
+import { change, esc, formatValue } from '../../../src/reports/format';
+
+describe('report formatting', () => {
+  it('formats money, percentages and counts', () => {
+    expect(formatValue(83829.32, 'money')).toBe('$83,829.32');
+    expect(formatValue(-1238.384, 'money')).toBe('-$1,238.38');
+    expect(formatValue(0.1012, 'percent')).toBe('10.1 %');
+    expect(formatValue(1723, 'count')).toBe('1,723');
+    expect(formatValue(null, 'money')).toBe('–');
+  });
+
+  it('gives relative change for amounts and points for percentages', () => {
+    expect(change({ value: 110, format: 'money' }, 100)).toEqual({ text: '+10.0 %', direction: 'up' });
+    expect(change({ value: 0.1, format: 'percent' }, 0.12)).toEqual({ text: '−2.0 pts', direction: 'down' });
+    expect(change({ value: 5, format: 'count' }, 0)).toEqual({ text: 'new', direction: 'up' });
+    expect(change({ value: 5, format: 'count' }, null).direction).toBe('none');
+  });
+
+  it('escapes everything HTML could interpret', () => {
+    expect(esc(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
