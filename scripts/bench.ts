@@ -9,9 +9,10 @@ import { writeGeneratedCsv } from '../src/pipeline/source/generate-file';
 import { benchIngest, formatIngestRows, machineLine } from '../src/bench/ingest';
 import { benchWarehouse, formatWarehouseRows } from '../src/bench/warehouse';
 import { benchLatency, benchScoring, benchTraining } from '../src/bench/reco';
+import { benchReport } from '../src/bench/report';
 import { createProgress } from '../src/cli/progress';
 
-const suites = ['ingest', 'warehouse', 'reco'] as const;
+const suites = ['ingest', 'warehouse', 'reco', 'report'] as const;
 
 runMain(async () => {
   const cli = parseCli({
@@ -34,7 +35,7 @@ runMain(async () => {
   const lines = intOption(cli.values.lines, 'lines', 0)!;
 
   const runs: [string | undefined, string][] = [[undefined, 'Superstore']];
-  if (lines > 0) {
+  if (lines > 0 && suite !== 'report') {
     const file = path.join(cfg.paths.data, 'generated', `superstore-${lines}-s42.csv`);
     if (!fs.existsSync(file)) {
       const p = createProgress('generate', lines);
@@ -52,6 +53,8 @@ runMain(async () => {
     const rows = [];
     for (const [file, label] of runs) rows.push(await benchWarehouse(cfg, file, label, log));
     table = formatWarehouseRows(rows);
+  } else if (suite === 'report') {
+    table = await benchReport(cfg, log);
   } else {
     const f = (x: number, d = 1) => x.toFixed(d);
     const lines = ['| measure | data | result | target |', '|---|---|---|---|'];

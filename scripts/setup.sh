@@ -43,4 +43,9 @@ fi
 # 4. Kafka jars and the FerretDB wrapper, cached under .cache/.
 say "Preparing local services (cached under .cache/)"
 npx tsx scripts/services.ts install
+
+# 5. The library build the notebooks import (as `erp-insights`), and the TypeScript kernel for Jupyter.
+say "Building the library and registering the tslab kernel"
+npm run --silent build
+npx tsx -e "const j = require('./src/tooling/jupyter'); j.ensureSelfLink(process.cwd()); j.ensureKernel(process.cwd()).catch((e) => { console.error(e.message); process.exit(1); });"
 say "Set-up complete"

@@ -1,0 +1,37 @@
+/**
+ * The library, as notebooks and other programs import it (`import { … } from 'erp-insights'`, built to dist/).
+ * Every pipeline step the CLIs run is here, so a notebook can rerun any of them.
+ */
+export { loadConfig, type Config } from './config';
+export { createLogger, silentLogger, type Logger } from './log';
+export { createContext, openMongo, prepareTopics, type PipelineContext } from './cli/context';
+export { ensureServices, servicesStatus } from './services';
+
+export { loadErpData, type LoadResult } from './pipeline/load';
+export { defaultSuperstorePath } from './pipeline/source/superstore';
+export type { ErpData, Product, Customer, Sale, SaleItem, SaleWithItems } from './pipeline/entities';
+export { produceErpData } from './pipeline/produce';
+export { startIngest } from './pipeline/ingest';
+export { verifyLake, formatReconciliation } from './pipeline/verify';
+export { countMessages, fetchLag } from './pipeline/kafka';
+export { collections, connectMongo, groupSums } from './pipeline/mongo';
+
+export { buildWarehouse, marts, readMarts } from './pipeline/warehouse/build';
+export { formatBuild, formatStep } from './pipeline/warehouse/format';
+export { segmentRules } from './pipeline/warehouse/rfm';
+
+export { trainModel, type CatalogueItem, type TrainingLine } from './pipeline/reco/train';
+export { recommend, type Recommendation } from './pipeline/reco/score';
+export { evaluateModel, writeEvaluation, type Evaluation } from './pipeline/reco/evaluate';
+export { loadModel, modelFile, saveModel, type ItemSimModel } from './pipeline/reco/model';
+export { readCatalogue, readTrainingLines } from './pipeline/reco/lake';
+export { formatEvaluation, formatModel } from './pipeline/reco/format';
+
+export { generateReport, reportFormats, type ReportFormat } from './reports/report';
+export { loadReportData, lastOrderDay, type ReportData } from './reports/data';
+export { latestCompleteMonth, parsePeriod, rangePeriod, type Period } from './reports/period';
+export * as charts from './reports/charts';
+export { renderSvg } from './reports/render';
+export { renderHtml } from './reports/html';
+export { esc, formatValue } from './reports/format';
+export { htmlTable } from './notebook';

@@ -1,0 +1,83 @@
+/**
+ * Jupyter with the TypeScript (tslab) kernel: the kernel registration, the link that lets notebooks import this
+ * project by its package name, and headless execution. Notebooks cannot import `../src/*.ts` under tslab (files
+ * outside its root), so they import the compiled package `erp-insights`, which `node_modules/erp-insights` links
+ * to the project root.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export class JupyterError extends Error {
+  override name = 'JupyterError';
+}
+
+/** Debian's Python has Jupyter; the one first on PATH may not. */
+export function findPython(): string {
+  const env = process.env.JUPYTER_PYTHON;
+  if (env) return env;
+  return fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+export function ensureSelfLink(root: string): string {
+  const link = path.join(root, 'node_modules', 'erp-insights');
+  let current: string | null = null;
+  try {
+    current = fs.readlinkSync(link);
+  } catch {
+    current = null;
+  }
+  if (current !== '..') {
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync('..', link, 'dir');
+  }
+  if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) throw new JupyterError('dist/index.js is missing: run `npm run build` first');
+  return link;
+}
+
+export async function kernelInstalled(python = findPython()): Promise<boolean> {
+  try {
+    const { stdout } = await run(python, ['-m', 'jupyter', 'kernelspec', 'list', '--json'], { env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+    return 'tslab' in ((JSON.parse(stdout) as { kernelspecs: Record<string, unknown> }).kernelspecs ?? {});
+  } catch (err) {
+    throw new JupyterError(`Jupyter is not available through ${python} (${(err as Error).message.split('\n')[0]}): run \`bash scripts/setup.sh\` (it installs python3-nbconvert and jupyter-client)`);
+  }
+}
+
+export async function installKernel(root: string, python = findPython()): Promise<void> {
+  const tslab = path.join(root, 'node_modules', 'tslab', 'bin', 'tslab');
+  const binary = path.join(root, 'node_modules', '.bin', 'tslab');
+  await run(process.execPath, [tslab, 'install', `--python=${python}`, `--binary=${binary}`]);
+}
+
+export async function ensureKernel(root: string, python = findPython()): Promise<void> {
+  if (!(await kernelInstalled(python))) await installKernel(root, python);
+}
+
+export function listNotebooks(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+/**
+ * Runs a notebook top to bottom with nbconvert; any cell error fails it. The executed copy (with outputs) goes to
+ * `outDir`, the committed notebook is left as it is.
+ */
+export async function executeNotebook(file: string, outDir: string, opts: { env?: Record<string, string>; timeoutSec?: number; python?: string } = {}): Promise<{ output: string; seconds: number }> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const t0 = Date.now();
+  try {
+    await run(
+      opts.python ?? findPython(),
+      ['-m', 'nbconvert', '--to', 'notebook', '--execute', `--ExecutePreprocessor.timeout=${opts.timeoutSec ?? 900}`, '--ExecutePreprocessor.kernel_name=tslab', '--output-dir', outDir, file],
+      { cwd: path.dirname(file), env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
+    );
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    const detail = (e.stderr ?? e.message).split('\n').filter((l) => l.trim()).slice(-25).join('\n');
+    throw new JupyterError(`notebook ${path.basename(file)} failed:\n${detail}`);
+  }
+  return { output: path.join(outDir, path.basename(file)), seconds: (Date.now() - t0) / 1000 };
+}
