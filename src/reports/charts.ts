@@ -162,3 +162,56 @@ export function reportCharts(d: ReportData): Record<string, TopLevelSpec> {
     rfm: rfmChart(d.rfm),
   };
 }
+
+/** Pearson correlations as a heat map with the values written in (dashboards, notebooks). */
+export function correlationChart(fields: readonly string[], matrix: readonly { field: string; values: (number | null)[] }[], size = 240): TopLevelSpec {
+  const cells = matrix.flatMap((row) => row.values.map((r, j) => ({ a: row.field, b: fields[j], r })));
+  return {
+    ...base('Correlation matrix (all lines)', size, size),
+    data: { values: cells },
+    encoding: { x: { field: 'b', type: 'nominal', title: null, sort: null }, y: { field: 'a', type: 'nominal', title: null, sort: null } },
+    layer: [
+      { mark: 'rect', encoding: { color: { field: 'r', type: 'quantitative', title: 'r', scale: { domain: [-1, 1], scheme: 'redblue' } } } },
+      { mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: 'r', type: 'quantitative', format: '.2f' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Sales per hour of the day, stacked by branch (real-time dashboard). */
+export function salesPerHourChart(rows: readonly { hour: number; branch: string; sales: number }[], width = 640): TopLevelSpec {
+  return {
+    ...base('Sales per hour, by branch', width, 200),
+    data: { values: rows },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'hour', type: 'ordinal', title: 'hour of the day', scale: { domain: Array.from({ length: 24 }, (_, h) => h) }, axis: { labelAngle: 0 } },
+      y: { field: 'sales', type: 'quantitative', title: 'sales', axis: { tickMinStep: 1, format: 'd' } },
+      color: { field: 'branch', type: 'nominal', title: null },
+      tooltip: [{ field: 'hour' }, { field: 'branch' }, { field: 'sales' }],
+    },
+  } as TopLevelSpec;
+}
+
+/** Relevance of each recommended product of one sale (recommendations dashboard). */
+export function saleRecommendationsChart(recs: readonly { name: string; relevance: number; rank: number; fallback: boolean }[], width = 420): TopLevelSpec {
+  return {
+    ...base('', width, Math.max(40, recs.length * 18)),
+    data: { values: recs.map((r) => ({ ...r, label: `${r.rank}. ${r.name.length > 48 ? `${r.name.slice(0, 45)}…` : r.name}`, kind: r.fallback ? 'best seller fill' : 'co-purchase' })) },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelLimit: 300 } },
+      x: { field: 'relevance', type: 'quantitative', title: 'relevance %', scale: { domain: [0, 100] } },
+      color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['co-purchase', 'best seller fill'], range: [palette.revenue, palette.muted] } },
+    },
+  } as TopLevelSpec;
+}
+
+/** Distribution of relevance over all recent recommendations. */
+export function relevanceHistogram(values: readonly number[], width = 420): TopLevelSpec {
+  return {
+    ...base('Relevance of recent recommendations', width, 160),
+    data: { values: values.map((relevance) => ({ relevance })) },
+    mark: { type: 'bar', color: palette.revenue },
+    encoding: { x: { field: 'relevance', bin: { extent: [0, 100], step: 10 }, title: 'relevance %' }, y: { aggregate: 'count', title: 'recommendations' } },
+  } as TopLevelSpec;
+}

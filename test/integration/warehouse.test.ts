@@ -80,6 +80,18 @@ describe('warehouse: the Superstore, built in two increments', () => {
     }
   });
 
+  it('sales_cube matches the CSV per month, branch, category and sub-category', () => {
+    const docs = incremental[marts.cube] as { month: string; branch_id: string; category: string; sub_category: string; revenue_e4: number; units: number }[];
+    const key = (r: RefLine) => `${r.date.slice(0, 7)}|BR-${r.region.toUpperCase()}|${r.category}|${r.subCategory}`;
+    const revenue = sumBy(ref, key, (r) => e4(r.sales));
+    const units = sumBy(ref, key, (r) => r.quantity);
+    expect(docs).toHaveLength(revenue.size);
+    for (const d of docs) {
+      const k = `${d.month}|${d.branch_id}|${d.category}|${d.sub_category}`;
+      expect([k, d.revenue_e4, d.units]).toEqual([k, revenue.get(k), units.get(k)]);
+    }
+  });
+
   it('top_products ranks every product by revenue, all-time and per year, as the CSV says', () => {
     const docs = incremental[marts.products] as { period: string; product_id: string; revenue_e4: number; units: number; rank_revenue: number; name: string }[];
     for (const period of ['all', '2014', '2017']) {

@@ -17,6 +17,7 @@ import { collections } from '../mongo';
 import { ensureIndexes } from '../lake';
 import { queryDaily, type DailyDoc } from './daily';
 import { queryCategories } from './categories';
+import { queryCube } from './cube';
 import { allTime, buildProductDocs, queryProductYears, readProductInfo, sumAllTime, type ProductDoc } from './products';
 import { baseOf, queryCustomerBases, scoreCustomers, type CustomerDoc } from './customers';
 import { buildStoreDocs } from './stores';
@@ -31,6 +32,7 @@ export const marts = {
   products: 'top_products',
   customers: 'customer_analysis',
   categories: 'category_analysis',
+  cube: 'sales_cube',
   statistics: 'sales_statistics',
   statisticsParts: 'sales_statistics_parts',
   state: 'warehouse_state',
@@ -126,6 +128,10 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
     const docs = await queryCategories(lake, scope);
     return { docs: docs.length, write: await syncDocs(db, marts.categories, sliceOf('month', scope.months), docs) };
   });
+  await step(marts.cube, async () => {
+    const docs = await queryCube(lake, scope);
+    return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
+  });
   await step(marts.products, async () => {
     const info = await readProductInfo(db);
     const years = buildProductDocs(await queryProductYears(lake, scope), info);
@@ -174,6 +180,7 @@ function addSync(a: SyncResult, b: SyncResult): SyncResult {
 async function ensureMartIndexes(db: Db): Promise<void> {
   await ensureIndexes(db, marts.daily, [{ date: 1 }]);
   await ensureIndexes(db, marts.categories, [{ month: 1 }]);
+  await ensureIndexes(db, marts.cube, [{ month: 1 }, { year: 1 }]);
   await ensureIndexes(db, marts.products, [{ period: 1, rank_revenue: 1 }]);
   await ensureIndexes(db, marts.customers, [{ rfm_segment: 1 }]);
 }

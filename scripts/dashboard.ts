@@ -1,0 +1,30 @@
+/** CLI: serve the live dashboards (historical, real-time, recommendations). */
+import { intOption, parseCli, runMain } from '../src/cli/args';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/log';
+import { stopSignal } from '../src/cli/context';
+import { startDashboard } from '../src/dashboard/server';
+import { pages } from '../src/dashboard/layout';
+
+runMain(async () => {
+  const cli = parseCli({
+    name: 'dashboard',
+    summary: 'Serve the dashboards: historical (filters, exports), real-time (refreshes every 5 s) and recommendations (every 10 s).',
+    options: {
+      host: { type: 'string', arg: 'HOST', description: 'Interface to listen on (default: DASHBOARD_HOST or 127.0.0.1)' },
+      port: { type: 'string', arg: 'N', description: 'Port (default: DASHBOARD_PORT or 3000)' },
+    },
+    examples: ['npm run dashboard', 'npm run dashboard -- --port 8080'],
+  });
+  if (!cli) return 0;
+  const cfg = loadConfig();
+  const log = createLogger(cfg.logLevel, 'dashboard');
+  const stop = stopSignal(log);
+  const d = await startDashboard({ cfg, log, host: cli.values.host as string | undefined, port: intOption(cli.values.port, 'port', 1) });
+  console.log(`Dashboards on ${d.url}`);
+  for (const p of pages) console.log(`  ${p.title.padEnd(16)} ${d.url}${p.path}`);
+  console.log('Ctrl-C to stop');
+  await new Promise<void>((r) => stop.signal.addEventListener('abort', () => r()));
+  await d.close();
+  return 0;
+});

@@ -1,0 +1,185 @@
+/**
+ * The historical dashboard: filters by year, month, branch and category over the warehouse marts only
+ * (`sales_cube`, `daily_sales_summary`, `top_products`, `sales_statistics`, `store_analysis`), never the lake, so it
+ * stays fast however many lines the lake holds.
+ */
+import type { Db, Document } from 'mongodb';
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import { marts } from '../pipeline/warehouse/build';
+import type { CubeDoc } from '../pipeline/warehouse/cube';
+import type { DailyDoc } from '../pipeline/warehouse/daily';
+import { fromUnits, roundCents } from '../pipeline/money';
+import { ratio } from '../pipeline/warehouse/measures';
+import { branchChart, categoryChart, correlationChart, discountChart, productProfitChart, trendChart } from '../reports/charts';
+import { renderSvg } from '../reports/render';
+import { esc, formatValue } from '../reports/format';
+import { numFmt } from '../reports/excel';
+import type { HistoricalFilter, Known } from './params';
+import { kpi } from './layout';
+
+export interface BranchInfo {
+  id: string;
+  name: string;
+}
+
+export async function readKnown(db: Db): Promise<Known & { branchNames: Map<string, string> }> {
+  const stores = await db.collection(marts.stores).find({}, { projection: { _id: 1, branch_name: 1 } }).toArray();
+  const cube = await db.collection<CubeDoc>(marts.cube).find({}, { projection: { year: 1, category: 1 } }).toArray();
+  return {
+    years: [...new Set(cube.map((c) => c.year))].sort(),
+    branches: stores.map((s) => String(s._id)).sort(),
+    categories: [...new Set(cube.map((c) => c.category))].sort(),
+    branchNames: new Map(stores.map((s) => [String(s._id), String(s.branch_name)])),
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The cube filter as a MongoDB query: validated plain values only, assembled here, never taken from the request. */
+export function cubeQuery(f: HistoricalFilter): Document {
+  const q: Document = {};
+  if (f.year !== null && f.month !== null) q.month = `${f.year}-${pad(f.month)}`;
+  else if (f.year !== null) q.year = f.year;
+  if (f.branch !== null) q.branch_id = f.branch;
+  if (f.category !== null) q.category = f.category;
+  return q;
+}
+
+interface Sums {
+  lines: number;
+  units: number;
+  revenue_e4: number;
+  profit_e4: number;
+}
+
+function sumBy<K>(rows: readonly CubeDoc[], key: (r: CubeDoc) => K): Map<K, Sums> {
+  const out = new Map<K, Sums>();
+  for (const r of rows) {
+    const s = out.get(key(r)) ?? { lines: 0, units: 0, revenue_e4: 0, profit_e4: 0 };
+    s.lines += r.lines;
+    s.units += r.units;
+    s.revenue_e4 += r.revenue_e4;
+    s.profit_e4 += r.profit_e4;
+    out.set(key(r), s);
+  }
+  return out;
+}
+
+export interface HistoricalView {
+  filter: HistoricalFilter;
+  totals: Sums & { orders: number | null };
+  rows: CubeDoc[];
+  html: string;
+}
+
+export async function readCube(db: Db, f: HistoricalFilter): Promise<CubeDoc[]> {
+  return db.collection<CubeDoc>(marts.cube).find(cubeQuery(f)).sort({ _id: 1 }).toArray();
+}
+
+/** Orders come from the daily summary (an order can span categories, so they are not in the cube). */
+async function countOrders(db: Db, f: HistoricalFilter): Promise<number | null> {
+  if (f.category !== null) return null;
+  const from = f.year === null ? '0000' : f.month === null ? `${f.year}-01-01` : `${f.year}-${pad(f.month)}-01`;
+  const to = f.year === null ? '9999' : f.month === null ? `${f.year}-12-31` : `${f.year}-${pad(f.month)}-31`;
+  const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: from, $lte: to } }, { projection: { orders: 1, by_branch: 1 } }).toArray();
+  return days.reduce((n, d) => n + (f.branch === null ? d.orders : (d.by_branch.find((b) => b.branch_id === f.branch)?.orders ?? 0)), 0);
+}
+
+export async function historicalView(db: Db, f: HistoricalFilter, known: Known & { branchNames: Map<string, string> }, formQuery: string): Promise<HistoricalView> {
+  const rows = await readCube(db, f);
+  const all = sumBy(rows, () => 'all').get('all') ?? { lines: 0, units: 0, revenue_e4: 0, profit_e4: 0 };
+  const orders = await countOrders(db, f);
+  const money = (e4: number) => roundCents(fromUnits(e4));
+  const kpis = [
+    kpi('revenue', 'Revenue', formatValue(money(all.revenue_e4), 'money')),
+    kpi('profit', 'Profit', formatValue(money(all.profit_e4), 'money')),
+    kpi('margin', 'Margin', formatValue(ratio(all.profit_e4, all.revenue_e4), 'percent')),
+    kpi('orders', 'Orders', orders === null ? 'n/a by category' : formatValue(orders, 'count')),
+    kpi('aov', 'Avg order value', orders ? formatValue(roundCents(fromUnits(all.revenue_e4) / orders), 'money') : '–'),
+    kpi('units', 'Units', formatValue(all.units, 'count')),
+    kpi('lines', 'Order lines', formatValue(all.lines, 'count')),
+  ].join('');
+
+  const trend = [...sumBy(rows, (r) => r.month)].sort(([a], [b]) => a.localeCompare(b)).map(([month, s], i, arr) => {
+    const win = arr.slice(Math.max(0, i - 2), i + 1);
+    return { date: month, revenue: fromUnits(s.revenue_e4), profit: fromUnits(s.profit_e4), revenue_avg: win.length === 3 ? money(win.reduce((t, [, x]) => t + x.revenue_e4, 0) / 3) : null };
+  });
+  const branches = [...sumBy(rows, (r) => r.branch_id)].map(([id, s]) => ({ branch: known.branchNames.get(id) ?? id, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), orders: 0 })).sort((a, b) => b.revenue - a.revenue);
+  const subs = [...sumBy(rows, (r) => `${r.category}|${r.sub_category}`)].map(([k, s]) => {
+    const [category, sub_category] = k.split('|') as [string, string];
+    return { category, sub_category, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), units: s.units, avg_discount: null };
+  }).sort((a, b) => b.revenue - a.revenue);
+  const period = f.year === null ? 'all' : String(f.year);
+  const productQuery: Document = { period, ...(f.category !== null ? { category: f.category } : {}) };
+  const products = (await db.collection(marts.products).find(productQuery, { projection: { product_id: 1, name: 1, category: 1, sub_category: 1, units: 1, revenue: 1, profit: 1, margin: 1, rank_profit: 1 } }).sort({ profit_e4: -1 }).limit(10).toArray()).map((p) => ({ product_id: String(p.product_id), name: String(p.name), category: String(p.category), sub_category: String(p.sub_category), units: Number(p.units), revenue: Number(p.revenue), profit: Number(p.profit), margin: p.margin as number | null }));
+  const stats = await db.collection(marts.statistics).find({ _id: { $in: ['correlation', 'discount_bands'] } } as Document).toArray();
+  const corr = stats.find((s) => String(s._id) === 'correlation');
+  const bands = stats.find((s) => String(s._id) === 'discount_bands');
+
+  const svg = async (name: string, spec: Parameters<typeof renderSvg>[0]) => `<figure data-chart="${name}">${await renderSvg(spec)}</figure>`;
+  const charts = rows.length
+    ? [
+        await svg('trend', trendChart(trend, 'month', 700)),
+        `<div class="grid2">${await svg('branches', branchChart(branches, 420))}${await svg('products', productProfitChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}`, 460))}</div>`,
+        await svg('categories', categoryChart(subs, 700)),
+      ].join('')
+    : '<p class="note">No sales match these filters.</p>';
+  const statsHtml =
+    corr && bands
+      ? `<h2>Statistics (all lines)</h2><div class="grid2">${await svg('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[]))}${await svg('discount', discountChart(bands.bands as never, 380))}</div>`
+      : '';
+  const table = `<table data-table="subcategories"><thead><tr><th>Category</th><th>Sub-category</th><th class="num">Units</th><th class="num">Revenue</th><th class="num">Profit</th><th class="num">Margin</th></tr></thead><tbody>${subs
+    .map((s) => `<tr><td>${esc(s.category)}</td><td>${esc(s.sub_category)}</td><td class="num">${esc(formatValue(s.units, 'count'))}</td><td class="num">${esc(formatValue(s.revenue, 'money'))}</td><td class="num">${esc(formatValue(s.profit, 'money'))}</td><td class="num">${esc(formatValue(s.margin, 'percent'))}</td></tr>`)
+    .join('')}</tbody></table>`;
+
+  const option = (value: string, label: string, selected: boolean) => `<option value="${esc(value)}"${selected ? ' selected' : ''}>${esc(label)}</option>`;
+  const form = `<form class="filters" method="get" action="/historical">
+<label>Year<select name="year">${option('', 'all years', f.year === null)}${known.years.map((y) => option(String(y), String(y), f.year === y)).join('')}</select></label>
+<label>Month<select name="month">${option('', 'all months', f.month === null)}${Array.from({ length: 12 }, (_, i) => option(String(i + 1), new Date(Date.UTC(2000, i, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' }), f.month === i + 1)).join('')}</select></label>
+<label>Branch<select name="branch">${option('', 'all branches', f.branch === null)}${known.branches.map((b) => option(b, known.branchNames.get(b) ?? b, f.branch === b)).join('')}</select></label>
+<label>Category<select name="category">${option('', 'all categories', f.category === null)}${known.categories.map((c) => option(c, c, f.category === c)).join('')}</select></label>
+<button type="submit">Apply</button>
+<span class="note">Export this view: <a id="export-csv" href="/historical/export.csv${esc(formQuery)}">CSV</a> · <a id="export-xlsx" href="/historical/export.xlsx${esc(formQuery)}">Excel</a></span>
+</form>`;
+  const html = `<h1>Historical sales</h1>${form}<div class="kpis">${kpis}</div>${charts}<h2>Sub-categories</h2>${table}${statsHtml}
+<p class="note">From the warehouse marts. Orders are not split by category (an order can hold several); products are ranked per year.</p>`;
+  return { filter: f, totals: { ...all, orders }, rows, html };
+}
+
+const exportColumns = [
+  ['month', 'Month'],
+  ['branch_id', 'Branch'],
+  ['category', 'Category'],
+  ['sub_category', 'Sub-category'],
+  ['lines', 'Lines'],
+  ['units', 'Units'],
+  ['revenue', 'Revenue'],
+  ['profit', 'Profit'],
+  ['margin', 'Margin'],
+] as const;
+
+/** CSV of the filtered cube. Text cells that a spreadsheet would read as a formula get a leading apostrophe. */
+export function exportCsv(rows: readonly CubeDoc[]): string {
+  const safe = (v: unknown) => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+  return stringify([exportColumns.map(([, h]) => h), ...rows.map((r) => exportColumns.map(([k]) => safe((r as unknown as Record<string, unknown>)[k])))]);
+}
+
+export async function exportXlsx(rows: readonly CubeDoc[], f: HistoricalFilter): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Sales', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.addRow(exportColumns.map(([, h]) => h)).font = { bold: true };
+  for (const r of rows) {
+    const row = ws.addRow([new Date(`${r.month}-01T00:00:00Z`), r.branch_id, r.category, r.sub_category, r.lines, r.units, r.revenue, r.profit, r.margin]);
+    row.getCell(1).numFmt = 'yyyy-mm';
+    row.getCell(7).numFmt = numFmt.money;
+    row.getCell(8).numFmt = numFmt.money;
+    row.getCell(9).numFmt = numFmt.percent;
+  }
+  [10, 12, 18, 16, 8, 8, 14, 14, 9].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  if (rows.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: rows.length + 1, column: exportColumns.length } };
+  const about = wb.addWorksheet('Filters');
+  about.addRow(['Filter', 'Value']).font = { bold: true };
+  for (const [k, v] of Object.entries(f)) about.addRow([k, v === null ? 'all' : String(v)]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

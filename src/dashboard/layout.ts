@@ -1,0 +1,54 @@
+/** The dashboards' page shell: shared navigation, styles, the service banner. Everything served locally. */
+import { esc } from '../reports/format';
+
+export const pages = [
+  { path: '/historical', title: 'Historical', blurb: 'Sales by year, month, branch and category, with exports' },
+  { path: '/realtime', title: 'Real-time', blurb: 'Sales as they arrive, per hour, with ingest health' },
+  { path: '/recommendations', title: 'Recommendations', blurb: 'What the recommender suggests for each new sale' },
+] as const;
+
+export const css = `
+:root{--ink:#1d2433;--muted:#5b6578;--line:#e3e7ee;--card:#f6f8fb;--accent:#1f5fa8;--up:#1e7d45;--down:#b4361f}
+*{box-sizing:border-box}body{margin:0;font:14px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}
+nav{background:#14213d;color:#fff;padding:0 16px;display:flex;gap:4px;align-items:center;flex-wrap:wrap}
+nav a{color:#dfe6f3;text-decoration:none;padding:12px 10px;display:inline-block}nav a.active,nav a:hover{color:#fff;background:#22335a}
+nav .brand{font-weight:bold;margin-right:12px;color:#fff}
+main{max-width:1160px;margin:0 auto;padding:18px 16px 40px}
+h1{font-size:22px;margin:4px 0 12px}h2{font-size:16px;margin:22px 0 8px}
+.banner{background:#fff1e6;border:1px solid #f0c8a8;color:#7a3a12;padding:10px 14px;border-radius:6px;margin:0 0 14px}
+.banner.ok{display:none}
+form.filters{display:flex;gap:10px;flex-wrap:wrap;align-items:end;background:var(--card);border:1px solid var(--line);padding:10px;border-radius:8px}
+form.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted)}
+select,input,button{font:inherit;padding:5px 8px;border:1px solid #c7cedb;border-radius:5px;background:#fff}
+button{background:var(--accent);color:#fff;border-color:var(--accent);cursor:pointer}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:12px 0}
+.kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:9px 12px}
+.kpi .label{font-size:11px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}.kpi .value{font-size:20px;font-weight:bold}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:14px}
+figure{margin:0}figure svg{max-width:100%;height:auto}
+table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{padding:5px 7px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th{background:var(--card)}td.num{text-align:right;white-space:nowrap}
+.note{color:var(--muted);font-size:12.5px}.muted{color:var(--muted)}
+.sale{border:1px solid var(--line);border-radius:8px;padding:10px 12px;margin:10px 0}
+.sale h3{margin:0 0 6px;font-size:14px}
+.pill{display:inline-block;background:#e8eef9;color:#1f3f73;border-radius:10px;padding:0 8px;font-size:12px;margin-left:6px}
+.fresh{animation:flash 2s ease-out}@keyframes flash{from{background:#fff6cc}to{background:transparent}}
+ul.links li{margin:8px 0}
+@media (max-width:640px){main{padding:12px 8px}}
+`;
+
+export function banner(problems: readonly string[]): string {
+  return `<div id="banner" class="banner${problems.length ? '' : ' ok'}" role="status">${problems.map((p) => esc(p)).join('<br>')}</div>`;
+}
+
+export function page(opts: { title: string; path: string; body: string; problems?: readonly string[]; script?: boolean }): string {
+  const nav = [`<span class="brand">ERP Insights</span>`, `<a href="/"${opts.path === '/' ? ' class="active"' : ''}>Home</a>`, ...pages.map((p) => `<a href="${p.path}"${p.path === opts.path ? ' class="active"' : ''}>${esc(p.title)}</a>`)].join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(opts.title)} · ERP Insights</title><link rel="stylesheet" href="/assets/style.css"></head>
+<body><nav>${nav}</nav><main>${banner(opts.problems ?? [])}${opts.body}</main>${opts.script ? '<script src="/assets/app.js"></script>' : ''}</body></html>`;
+}
+
+/** A key figure card; `key` lets tests and scripts find it. */
+export function kpi(key: string, label: string, value: string): string {
+  return `<div class="kpi" data-kpi="${esc(key)}"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div></div>`;
+}

@@ -1,0 +1,104 @@
+/**
+ * The real-time dashboard: sales per hour for a day (coloured by branch), the latest sales as they arrive, and the
+ * health of the ingest (throughput, consumer lag, dead letters).
+ */
+import type { Db } from 'mongodb';
+import type { Kafka } from 'kafkajs';
+import { collections } from '../pipeline/mongo';
+import { countMessages, fetchLag, type TopicNames } from '../pipeline/kafka';
+import { salesPerHourChart } from '../reports/charts';
+import { renderSvg } from '../reports/render';
+import { esc, formatValue } from '../reports/format';
+import type { Feed, LiveSale } from './feeds';
+import { kpi } from './layout';
+
+export interface IngestHealth {
+  lag: number | null;
+  consumedPerSecond: number | null;
+  deadLetters: number | null;
+}
+
+/** Lag, throughput (from committed offsets between two calls) and dead letters, cached for two seconds. */
+export function createHealthProbe(kafka: Kafka, topics: TopicNames) {
+  let last: { at: number; value: IngestHealth } | null = null;
+  let prev: { at: number; committed: number } | null = null;
+  return async (): Promise<IngestHealth> => {
+    if (last && Date.now() - last.at < 2000) return last.value;
+    const entity = [topics.products, topics.customers, topics.sales];
+    const [lag, dlq, committed] = await Promise.all([
+      fetchLag(kafka, topics.lakeGroup, entity).then((l) => l.total).catch(() => null),
+      countMessages(kafka, topics.dlq).catch(() => null),
+      committedTotal(kafka, topics.lakeGroup, entity).catch(() => null),
+    ]);
+    let rate: number | null = null;
+    const now = Date.now();
+    if (committed !== null) {
+      if (prev && now > prev.at) rate = Math.max(0, ((committed - prev.committed) * 1000) / (now - prev.at));
+      prev = { at: now, committed };
+    }
+    last = { at: now, value: { lag, consumedPerSecond: rate, deadLetters: dlq } };
+    return last.value;
+  };
+}
+
+async function committedTotal(kafka: Kafka, group: string, topics: string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchOffsets({ groupId: group, topics });
+    return offsets.flatMap((t) => t.partitions).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+interface HourRow {
+  hour: number;
+  branch: string;
+  sales: number;
+}
+
+/** Pure: sales per hour and branch. */
+export function perHour(sales: readonly { order_time: string; branch_name: string }[]): HourRow[] {
+  const m = new Map<string, HourRow>();
+  for (const s of sales) {
+    const hour = Number(s.order_time.slice(0, 2));
+    const k = `${hour}|${s.branch_name}`;
+    const r = m.get(k) ?? { hour, branch: s.branch_name, sales: 0 };
+    r.sales++;
+    m.set(k, r);
+  }
+  return [...m.values()].sort((a, b) => a.hour - b.hour || a.branch.localeCompare(b.branch));
+}
+
+export async function realtimeFragment(deps: { db: Db | null; feed: Feed<LiveSale> | null; health: () => Promise<IngestHealth> }, date: string): Promise<{ html: string; problems: string[] }> {
+  const problems: string[] = [];
+  const live = deps.feed?.items() ?? [];
+  if (deps.feed?.error()) problems.push(deps.feed.error()!);
+  // The day's sales from the lake (indexed on order_date in MongoDB), plus live ones not ingested yet.
+  let stored: { sale_id: string; order_time: string; branch_name: string }[] = [];
+  if (deps.db) {
+    try {
+      stored = (await deps.db.collection(collections.sales).find({ order_date: date }, { projection: { _id: 0, sale_id: 1, order_time: 1, branch_name: 1 } }).toArray()) as never;
+    } catch (err) {
+      problems.push(`MongoDB query failed: ${(err as Error).message}`);
+    }
+  }
+  const seen = new Set(stored.map((s) => s.sale_id));
+  const day = [...stored, ...live.filter((l) => l.sale.order_date === date && !seen.has(l.sale.sale_id)).map((l) => l.sale)];
+  const health = await deps.health();
+  const latest = live.slice(0, 15);
+  const rows = latest
+    .map((l) => `<tr data-sale="${esc(l.sale.sale_id)}"><td>${esc(l.sale.order_date)} ${esc(l.sale.order_time)}</td><td>${esc(l.sale.sale_id)}</td><td>${esc(l.sale.branch_name)}</td><td>${esc(l.sale.customer_id)}</td><td class="num">${esc(l.sale.lines)}</td><td class="num">${esc(formatValue(l.sale.total, 'money'))}</td><td>${esc(l.sale.payment_method)}</td></tr>`)
+    .join('');
+  const chart = day.length ? `<figure data-chart="per-hour">${await renderSvg(salesPerHourChart(perHour(day), 700))}</figure>` : `<p class="note">No sales on ${esc(date)} yet.</p>`;
+  const html = `<div class="kpis">
+${kpi('sales-today', `Sales on ${date}`, formatValue(day.length, 'count'))}
+${kpi('throughput', 'Ingest, messages/s', health.consumedPerSecond === null ? '–' : formatValue(Math.round(health.consumedPerSecond), 'count'))}
+${kpi('lag', 'Consumer lag', health.lag === null ? 'unknown' : formatValue(health.lag, 'count'))}
+${kpi('dead-letters', 'Dead letters', health.deadLetters === null ? 'unknown' : formatValue(health.deadLetters, 'count'))}
+</div>${chart}
+<h2>Latest sales</h2>${latest.length ? `<table data-table="latest-sales"><thead><tr><th>When</th><th>Sale</th><th>Branch</th><th>Customer</th><th class="num">Lines</th><th class="num">Total</th><th>Payment</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="note">Waiting for sales: start a producer, e.g. <code>npm run produce -- --follow --skip-initial</code> (or <code>npm run demo</code>).</p>'}
+<p class="note">Updated ${esc(new Date().toISOString().slice(11, 19))} UTC · refreshes every 5 s.</p>`;
+  return { html, problems };
+}
