@@ -84,6 +84,13 @@ describe('recommender: real-time service', () => {
     expect(letters[0]!.reason).toMatch(/invalid sale/);
   });
 
+  it('a backlog of 1,000 sales is published in chunks under the broker size limit', async () => {
+    const before = await stored();
+    await send(sales.slice(100, 1100).map((s) => encodeEvent('sale', s)));
+    await waitUntil(async () => (await stored()) === before + 1000, 120000, 'backlog stored');
+    await waitUntil(async () => (await readTopicToEnd(env.kafka, env.topics.recommendations)).length === before + 1000, 30000, 'backlog published');
+  });
+
   it('picks up a newly trained model without a restart', async () => {
     const loads = handle.stats.modelLoads;
     await new Promise((r) => setTimeout(r, 20));

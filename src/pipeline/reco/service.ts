@@ -55,6 +55,7 @@ export interface RecommenderHandle {
 }
 
 const DUPLICATE_KEY = 11000;
+const SEND_CHUNK = 100;
 
 /** Inserts what is new; returns the indexes of documents already stored (a redelivered sale). */
 async function storeNew(db: Db, docs: Document[]): Promise<Set<number>> {
@@ -136,8 +137,10 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
         },
       });
       const fresh = out.filter((_, i) => !already.has(i));
-      if (fresh.length) {
-        await producer.send({ topic: topics.recommendations, acks: -1, compression: CompressionTypes.None, messages: fresh.map((r) => encodeRecommendation(r, now)) });
+      // A backlog arrives in big batches; one produce request must stay under the broker's message size limit
+      // (1 MB by default), and an enriched event is about 2-4 kB.
+      for (let i = 0; i < fresh.length; i += SEND_CHUNK) {
+        await producer.send({ topic: topics.recommendations, acks: -1, compression: CompressionTypes.GZIP, messages: fresh.slice(i, i + SEND_CHUNK).map((r) => encodeRecommendation(r, now)) });
       }
       stats.published += fresh.length;
       stats.alreadyStored += already.size;
