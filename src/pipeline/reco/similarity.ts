@@ -22,50 +22,126 @@ export interface Neighbour {
   support: number;
 }
 
+/**
+ * Co-occurrence in compressed sparse rows: item i's partners are `partner[offsets[i] .. offsets[i+1])`, with the
+ * weighted count and the support of each pair. Built by sorting numeric pair keys, not by growing maps, so a million
+ * lines cost about a second and little garbage.
+ */
 export interface Cooccurrence {
   itemWeight: Float64Array;
   itemBaskets: Uint32Array;
-  /** For each item, its partners: item → [weighted co-occurrence, support]. */
-  pairs: Map<number, [number, number]>[];
+  offsets: Uint32Array;
+  partner: Uint32Array;
+  weight: Float64Array;
+  support: Uint32Array;
 }
 
 export function cooccurrence(baskets: readonly Basket[], itemCount: number): Cooccurrence {
   const itemWeight = new Float64Array(itemCount);
   const itemBaskets = new Uint32Array(itemCount);
-  const pairs: Map<number, [number, number]>[] = Array.from({ length: itemCount }, () => new Map());
+  let total = 0;
+  let weighted = false;
+  for (const b of baskets) {
+    total += (b.items.length * (b.items.length - 1)) / 2;
+    if (b.weight !== 1) weighted = true;
+    for (const i of b.items) {
+      itemWeight[i]! += b.weight;
+      itemBaskets[i]!++;
+    }
+  }
+  // Pair (a, b) with a < b as the number a·n + b: exact in a double for any realistic catalogue.
+  const keys = new Float64Array(total);
+  const weights = weighted ? new Float64Array(total) : null;
+  let k = 0;
   for (const b of baskets) {
     const items = b.items;
     for (let x = 0; x < items.length; x++) {
-      const i = items[x]!;
-      itemWeight[i]! += b.weight;
-      itemBaskets[i]!++;
-      for (let y = 0; y < items.length; y++) {
-        if (x === y) continue;
-        const j = items[y]!;
-        const p = pairs[i]!.get(j);
-        if (p) {
-          p[0] += b.weight;
-          p[1]++;
-        } else pairs[i]!.set(j, [b.weight, 1]);
+      const ix = items[x]!;
+      for (let y = x + 1; y < items.length; y++) {
+        const iy = items[y]!;
+        keys[k] = ix < iy ? ix * itemCount + iy : iy * itemCount + ix;
+        if (weights) weights[k] = b.weight;
+        k++;
       }
     }
   }
-  return { itemWeight, itemBaskets, pairs };
+  let order: Uint32Array | null = null;
+  if (weights) {
+    order = new Uint32Array(total).map((_, i) => i);
+    order.sort((p, q) => keys[p]! - keys[q]!);
+  } else keys.sort();
+  const keyAt = (i: number) => (order ? keys[order[i]!]! : keys[i]!);
+  // Unique pairs with their weight and support.
+  const ua = new Int32Array(total);
+  const uc = new Int32Array(total);
+  const uw = new Float64Array(total);
+  const us = new Uint32Array(total);
+  let u = 0;
+  for (let i = 0; i < total; ) {
+    const key = keyAt(i);
+    let w = 0;
+    let s = 0;
+    while (i < total && keyAt(i) === key) {
+      w += weights ? weights[order![i]!]! : 1;
+      s++;
+      i++;
+    }
+    ua[u] = Math.floor(key / itemCount);
+    uc[u] = key - ua[u]! * itemCount;
+    uw[u] = w;
+    us[u] = s;
+    u++;
+  }
+  const degree = new Uint32Array(itemCount);
+  for (let x = 0; x < u; x++) {
+    degree[ua[x]!]!++;
+    degree[uc[x]!]!++;
+  }
+  const offsets = new Uint32Array(itemCount + 1);
+  for (let i = 0; i < itemCount; i++) offsets[i + 1] = offsets[i]! + degree[i]!;
+  const fill = offsets.slice(0, itemCount);
+  const partner = new Uint32Array(offsets[itemCount]!);
+  const weight = new Float64Array(offsets[itemCount]!);
+  const support = new Uint32Array(offsets[itemCount]!);
+  for (let x = 0; x < u; x++) {
+    const a = ua[x]!;
+    const c = uc[x]!;
+    let at = fill[a]!++;
+    partner[at] = c;
+    weight[at] = uw[x]!;
+    support[at] = us[x]!;
+    at = fill[c]!++;
+    partner[at] = a;
+    weight[at] = uw[x]!;
+    support[at] = us[x]!;
+  }
+  return { itemWeight, itemBaskets, offsets, partner, weight, support };
+}
+
+/** The weighted count and support of a pair, if it ever occurred. */
+export function pairOf(co: Cooccurrence, i: number, j: number): [number, number] | undefined {
+  for (let at = co.offsets[i]!; at < co.offsets[i + 1]!; at++) if (co.partner[at] === j) return [co.weight[at]!, co.support[at]!];
+  return undefined;
 }
 
 /** The k most similar items of each item (by cosine, then support, then index), leaving out `excluded` pairs. */
 export function topNeighbours(co: Cooccurrence, k: number, opts: { minSupport?: number; excluded?: (i: number, j: number) => boolean } = {}): Neighbour[][] {
   const minSupport = opts.minSupport ?? 1;
-  return co.pairs.map((partners, i) => {
-    const out: Neighbour[] = [];
-    for (const [j, [w, support]] of partners) {
+  const n = co.itemWeight.length;
+  const out: Neighbour[][] = [];
+  for (let i = 0; i < n; i++) {
+    const list: Neighbour[] = [];
+    for (let at = co.offsets[i]!; at < co.offsets[i + 1]!; at++) {
+      const j = co.partner[at]!;
+      const support = co.support[at]!;
       if (support < minSupport || opts.excluded?.(i, j)) continue;
       const denom = Math.sqrt(co.itemWeight[i]! * co.itemWeight[j]!);
-      if (denom > 0) out.push({ item: j, sim: w / denom, support });
+      if (denom > 0) list.push({ item: j, sim: co.weight[at]! / denom, support });
     }
-    out.sort((a, b) => b.sim - a.sim || b.support - a.support || a.item - b.item);
-    return out.slice(0, k);
-  });
+    list.sort((a, b) => b.sim - a.sim || b.support - a.support || a.item - b.item);
+    out.push(list.slice(0, k));
+  }
+  return out;
 }
 
 /** Reference: the dense co-occurrence XᵀX (baskets × items incidence X, rows scaled by √weight) with ml-matrix. */

@@ -74,35 +74,58 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
   const halfLife = opts.halfLifeDays ?? null;
   const used = opts.before ? lines.filter((l) => l.order_date < opts.before!) : lines;
   const info = new Map(catalogue.map((p) => [p.product_id, p]));
-  const ids: string[] = [];
-  const index = new Map<string, number>();
-  const idx = (id: string) => {
-    let i = index.get(id);
+  // Items are indexed in product_id order, so ties everywhere break the same way whatever order the lines came in.
+  const distinct = new Set<string>();
+  for (const l of used) distinct.add(l.product_id);
+  const ids = [...distinct].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  // Lines as integer columns (item, basket, order), so a million lines make a few typed arrays, not a million objects.
+  const n = used.length;
+  const lineItem = new Int32Array(n);
+  const lineBasket = new Int32Array(n);
+  const lineOrder = new Int32Array(n);
+  const basketIndex = new Map<string, number>();
+  const orderIndex = level === 'order' ? basketIndex : new Map<string, number>();
+  const basketLast: string[] = [];
+  let from: string | null = null;
+  let to: string | null = null;
+  const indexOf = (m: Map<string, number>, key: string, onNew?: () => void) => {
+    let i = m.get(key);
     if (i === undefined) {
-      index.set(id, (i = ids.length));
-      ids.push(id);
+      m.set(key, (i = m.size));
+      onNew?.();
     }
     return i;
   };
-  let from: string | null = null;
-  let to: string | null = null;
-  const groups = new Map<string, { items: Set<number>; last: string }>();
-  const orders = new Map<string, Set<number>>();
-  for (const l of used) {
-    const i = idx(l.product_id);
+  for (let r = 0; r < n; r++) {
+    const l = used[r]!;
+    lineItem[r] = index.get(l.product_id)!;
     if (from === null || l.order_date < from) from = l.order_date;
     if (to === null || l.order_date > to) to = l.order_date;
-    const key = level === 'order' ? l.sale_id : l.customer_id;
-    const g = groups.get(key) ?? { items: new Set<number>(), last: l.order_date };
-    g.items.add(i);
-    if (l.order_date > g.last) g.last = l.order_date;
-    groups.set(key, g);
-    const o = orders.get(l.sale_id) ?? new Set<number>();
-    o.add(i);
-    orders.set(l.sale_id, o);
+    const b = indexOf(basketIndex, level === 'order' ? l.sale_id : l.customer_id, () => basketLast.push(l.order_date));
+    if (l.order_date > basketLast[b]!) basketLast[b] = l.order_date;
+    lineBasket[r] = b;
+    lineOrder[r] = level === 'order' ? b : indexOf(orderIndex, l.sale_id);
   }
+  /** Distinct items per group, grouped by a counting sort over the group column. */
+  const group = (col: Int32Array, groups: number): number[][] => {
+    const start = new Int32Array(groups + 1);
+    for (let r = 0; r < n; r++) start[col[r]! + 1]!++;
+    for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
+    const at = start.slice(0, groups);
+    const flat = new Int32Array(n);
+    for (let r = 0; r < n; r++) flat[at[col[r]!]!++] = lineItem[r]!;
+    const out: number[][] = new Array(groups);
+    for (let g = 0; g < groups; g++) {
+      const items = Array.from(flat.subarray(start[g]!, start[g + 1]!));
+      out[g] = items.length > 1 ? [...new Set(items)] : items;
+    }
+    return out;
+  };
+  const basketItems = group(lineBasket, basketIndex.size);
+  const orderItems = level === 'order' ? basketItems : group(lineOrder, orderIndex.size);
   const end = to ? Date.parse(to) : 0;
-  const baskets: Basket[] = [...groups.values()].map((g) => ({ items: [...g.items], weight: decayWeight((end - Date.parse(g.last)) / dayMs, halfLife) }));
+  const baskets: Basket[] = basketItems.map((items, b) => ({ items, weight: halfLife ? decayWeight((end - Date.parse(basketLast[b]!)) / dayMs, halfLife) : 1 }));
   const same = sameItemGroups(catalogue);
   const co = cooccurrence(baskets, ids.length);
   const neighbours = topNeighbours(co, k, {
@@ -112,8 +135,9 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
 
   // Popularity counts orders at any level: "what sells", for fallbacks and the baseline.
   const popularity = new Uint32Array(ids.length);
-  for (const o of orders.values()) for (const i of o) popularity[i]!++;
-  const byPopularity = ids.map((_, i) => i).sort((a, b) => popularity[b]! - popularity[a]! || ids[a]!.localeCompare(ids[b]!));
+  for (const o of orderItems) for (const i of o) popularity[i]!++;
+  // Ties by index, which is product_id order (localeCompare here costs seconds at 50,000 products).
+  const byPopularity = ids.map((_, i) => i).sort((a, b) => popularity[b]! - popularity[a]! || a - b);
   const popularBySub: Record<string, string[]> = {};
   const subBaskets: Record<string, number> = {};
   for (const i of byPopularity) {
@@ -121,10 +145,11 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
     const list = (popularBySub[sub] ??= []);
     if (list.length < 20) list.push(ids[i]!);
   }
+  const subOfItem = ids.map((id) => info.get(id)?.sub_category ?? '');
   const subPairs: Record<string, Record<string, number>> = {};
-  for (const o of orders.values()) {
-    const subs = [...o].map((i) => info.get(ids[i]!)?.sub_category ?? '');
-    const distinct = [...new Set(subs)];
+  for (const o of orderItems) {
+    const subs = o.map((i) => subOfItem[i]!);
+    const distinct = subs.length > 1 ? [...new Set(subs)] : subs;
     for (const a of distinct) {
       subBaskets[a] = (subBaskets[a] ?? 0) + 1;
       const row = (subPairs[a] ??= {});
@@ -133,10 +158,8 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
   }
 
   const items: Record<string, ModelItem> = {};
-  let pairCount = 0;
   ids.forEach((id, i) => {
     const p = info.get(id);
-    pairCount += co.pairs[i]!.size;
     items[id] = {
       name: p?.name ?? id,
       category: p?.category ?? '',
@@ -153,8 +176,8 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
     parameters: { level, k, half_life_days: halfLife, min_support: opts.minSupport ?? 1, co_slots: opts.coSlots ?? 2 },
     item_count: ids.length,
     basket_count: baskets.length,
-    order_count: orders.size,
-    pair_count: pairCount / 2,
+    order_count: orderItems.length,
+    pair_count: co.partner.length / 2,
     items,
     popular: byPopularity.slice(0, 50).map((i) => ids[i]!),
     popular_by_sub_category: popularBySub,

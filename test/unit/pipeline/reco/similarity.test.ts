@@ -1,4 +1,4 @@
-import { cooccurrence, decayWeight, denseCooccurrence, denseCosine, topNeighbours } from '../../../../src/pipeline/reco/similarity';
+import { cooccurrence, decayWeight, denseCooccurrence, denseCosine, pairOf, topNeighbours } from '../../../../src/pipeline/reco/similarity';
 
 // Items 0..3. Baskets: {0,1}, {0,1,2}, {2,3}. By hand: n = [2, 2, 2, 1];
 // co(0,1) = 2, co(0,2) = 1, co(1,2) = 1, co(2,3) = 1;
@@ -13,9 +13,10 @@ describe('item-item similarity', () => {
   it('counts co-occurrences and supports as worked out by hand', () => {
     const co = cooccurrence(baskets, 4);
     expect([...co.itemWeight]).toEqual([2, 2, 2, 1]);
-    expect(co.pairs[0]!.get(1)).toEqual([2, 2]);
-    expect(co.pairs[2]!.get(3)).toEqual([1, 1]);
-    expect(co.pairs[0]!.has(3)).toBe(false);
+    expect(pairOf(co, 0, 1)).toEqual([2, 2]);
+    expect(pairOf(co, 1, 0)).toEqual([2, 2]);
+    expect(pairOf(co, 2, 3)).toEqual([1, 1]);
+    expect(pairOf(co, 0, 3)).toBeUndefined();
   });
 
   it('gives the cosines worked out by hand, best first', () => {
