@@ -18,10 +18,10 @@ import { trainModel } from '../src/pipeline/reco/train';
 import { modelFile, saveModel } from '../src/pipeline/reco/model';
 import { evaluateModel, writeEvaluation } from '../src/pipeline/reco/evaluate';
 import { formatEvaluation, formatModel } from '../src/pipeline/reco/format';
-import { generateReport, reportFormats } from '../src/reports/report';
+import { reportFormats } from '../src/reports/report';
+import { renderConfiguredReport } from '../src/cli/report';
 import { latestCompleteMonth } from '../src/reports/period';
 import { lastOrderDay } from '../src/reports/data';
-import { countMessages } from '../src/pipeline/kafka';
 
 runMain(async () => {
   const cli = parseCli({
@@ -98,18 +98,7 @@ runMain(async () => {
       console.log('  the warehouse is empty: no report');
       return 1;
     }
-    const report = await generateReport({
-      db: mongo.db,
-      period,
-      formats: reportFormats,
-      reportsDir: cfg.paths.reports,
-      modelsDir: cfg.paths.models,
-      dataDir: cfg.paths.data,
-      source: loaded.input,
-      deadLetters: await countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null),
-      chromePath: cfg.chromePath,
-      onStep: (name, s) => log.debug('report step', { name, seconds: s }),
-    });
+    const report = await renderConfiguredReport(ctx, mongo.db, period, reportFormats, { source: loaded.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
     console.log(`  ${period.label}:`);
     for (const file of Object.values(report.files)) console.log(`    ${file}`);
     console.log(`    ${path.join(cfg.paths.reports, 'index.html')} (every report)`);

@@ -1,9 +1,7 @@
 /** CLI: keep rendering the latest complete month's report on a cron schedule (or once, for system cron). */
-import { parseCli, runMain, UsageError } from '../src/cli/args';
+import { parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, stopSignal } from '../src/cli/context';
-import { countMessages } from '../src/pipeline/kafka';
-import { defaultSuperstorePath } from '../src/pipeline/source/superstore';
-import { generateReport, reportFormats, type ReportFormat } from '../src/reports/report';
+import { parseFormats, renderConfiguredReport } from '../src/cli/report';
 import { latestCompleteMonth } from '../src/reports/period';
 import { lastOrderDay } from '../src/reports/data';
 import { nextRun, parseCron } from '../src/reports/cron';
@@ -22,8 +20,7 @@ runMain(async () => {
   if (!cli) return 0;
   const v = cli.values;
   const cron = parseCron(String(v.cron));
-  const formats = String(v.format).split(',').map((f) => f.trim().toLowerCase());
-  if (formats.some((f) => !(reportFormats as readonly string[]).includes(f))) throw new UsageError(`--format: "${v.format}" must list html, pdf and/or xlsx`);
+  const formats = parseFormats(v.format);
   const ctx = createContext('report:schedule');
   const stop = stopSignal(ctx.log);
   const renderLatest = async () => {
@@ -34,17 +31,7 @@ runMain(async () => {
         ctx.log.warn('the warehouse is empty; nothing to render', { db: ctx.cfg.mongo.db });
         return;
       }
-      const r = await generateReport({
-        db: mongo.db,
-        period,
-        formats: formats as ReportFormat[],
-        reportsDir: ctx.cfg.paths.reports,
-        modelsDir: ctx.cfg.paths.models,
-        dataDir: ctx.cfg.paths.data,
-        source: defaultSuperstorePath(),
-        deadLetters: await countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null),
-        chromePath: ctx.cfg.chromePath,
-      });
+      const r = await renderConfiguredReport(ctx, mongo.db, period, formats);
       ctx.log.info('report rendered', { period: period.id, files: Object.values(r.files).join(' ') });
     } finally {
       await mongo.close();

@@ -1,11 +1,9 @@
 /** CLI: render the executive report for a period as HTML, PDF and/or Excel. */
 import { parseCli, runMain, UsageError } from '../src/cli/args';
 import { createContext, openMongo } from '../src/cli/context';
-import { countMessages } from '../src/pipeline/kafka';
-import { generateReport, reportFormats, type ReportFormat } from '../src/reports/report';
+import { parseFormats, renderConfiguredReport } from '../src/cli/report';
 import { latestCompleteMonth, parsePeriod, rangePeriod } from '../src/reports/period';
 import { lastOrderDay } from '../src/reports/data';
-import { defaultSuperstorePath } from '../src/pipeline/source/superstore';
 
 runMain(async () => {
   const cli = parseCli({
@@ -21,9 +19,7 @@ runMain(async () => {
   });
   if (!cli) return 0;
   const v = cli.values;
-  const formats = String(v.format).split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
-  const bad = formats.filter((f) => !(reportFormats as readonly string[]).includes(f));
-  if (bad.length || !formats.length) throw new UsageError(`--format: "${bad.join(',') || v.format}" is not one of html, pdf, xlsx`);
+  const formats = parseFormats(v.format);
   if ((v.from || v.to) && v.period) throw new UsageError('give either --period or --from/--to, not both');
   if (Boolean(v.from) !== Boolean(v.to)) throw new UsageError('--from and --to go together');
   const ctx = createContext('report');
@@ -32,20 +28,8 @@ runMain(async () => {
     let period = v.period ? parsePeriod(String(v.period)) : v.from ? rangePeriod(String(v.from), String(v.to)) : latestCompleteMonth(await lastOrderDay(mongo.db));
     if (!period) throw new UsageError(`the warehouse in ${ctx.cfg.mongo.db} is empty: run \`npm run pipeline\` first (or give --period)`);
     period = period!;
-    const deadLetters = await countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null);
     console.log(`Report for ${period.label} (${period.from} to ${period.to}): ${formats.join(', ')}`);
-    const r = await generateReport({
-      db: mongo.db,
-      period,
-      formats: formats as ReportFormat[],
-      reportsDir: ctx.cfg.paths.reports,
-      modelsDir: ctx.cfg.paths.models,
-      dataDir: ctx.cfg.paths.data,
-      source: defaultSuperstorePath(),
-      deadLetters,
-      chromePath: ctx.cfg.chromePath,
-      onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`),
-    });
+    const r = await renderConfiguredReport(ctx, mongo.db, period, formats, { onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) });
     if (r.data.empty) console.log(`  note: no sales in ${period.label}; the report says so`);
     for (const [f, file] of Object.entries(r.files)) console.log(`  ${f.padEnd(5)} ${file}`);
     return 0;

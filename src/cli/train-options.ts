@@ -1,0 +1,27 @@
+/** The training options `train` and `reco:evaluate` share, and their parsing into TrainOptions. */
+import { choiceOption, intOption, UsageError, type OptionSpec, type ParsedOptions } from './args';
+import type { TrainOptions } from '../pipeline/reco/train';
+
+export const trainingOptions: Record<string, OptionSpec> = {
+  level: { type: 'string', arg: 'order|customer', description: 'What a basket is: one order, or everything one customer bought', default: 'order' },
+  k: { type: 'string', arg: 'N', description: 'Neighbours kept per item', default: '20' },
+  'half-life': { type: 'string', arg: 'DAYS', description: 'Time decay: a basket DAYS older than the newest counts half (default: no decay)' },
+  'min-support': { type: 'string', arg: 'N', description: 'Baskets a pair must share to count', default: '1' },
+  'co-slots': { type: 'string', arg: 'N', description: 'How many of the 5 recommendations may come from co-purchases', default: '2' },
+};
+
+export function trainOptionsFrom(v: ParsedOptions): TrainOptions {
+  return {
+    level: choiceOption(v.level, 'level', ['order', 'customer'] as const),
+    k: intOption(v.k, 'k', 1),
+    halfLifeDays: intOption(v['half-life'], 'half-life', 1) ?? null,
+    minSupport: intOption(v['min-support'], 'min-support', 1),
+    coSlots: intOption(v['co-slots'], 'co-slots', 0),
+  };
+}
+
+export function parseDay(value: unknown, name: string): string {
+  const s = String(value);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(`${s}T00:00:00Z`))) throw new UsageError(`--${name}: "${s}" is not a day (expected YYYY-MM-DD)`);
+  return s;
+}
