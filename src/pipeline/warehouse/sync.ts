@@ -55,6 +55,13 @@ export async function syncDocs(db: Db, collection: string, filter: Document, doc
   const coll = db.collection(collection);
   const existing = await coll.find(filter).toArray();
   const plan = planSync(existing, docs);
+  // When most of the slice changed (ranks shift, RFM "as of" moves), one delete of the slice and one insert of
+  // everything beats deleting by `_id` in chunks, which FerretDB v1 answers with a scan per chunk.
+  if (plan.remove.length > DELETE_CHUNK && plan.remove.length * 2 > existing.length) {
+    await coll.deleteMany(filter);
+    for (let i = 0; i < docs.length; i += INSERT_CHUNK) await coll.insertMany(docs.slice(i, i + INSERT_CHUNK).map((d) => ({ ...d })), { ordered: true });
+    return { inserted: plan.insert.length - plan.replaced, replaced: plan.replaced, deleted: plan.remove.length - plan.replaced, unchanged: plan.unchanged };
+  }
   for (let i = 0; i < plan.remove.length; i += DELETE_CHUNK) {
     await coll.deleteMany({ _id: { $in: plan.remove.slice(i, i + DELETE_CHUNK) } } as Document);
   }
