@@ -38,10 +38,14 @@ export function ensureSelfLink(root: string): string {
   return link;
 }
 
-export async function kernelInstalled(python = findPython()): Promise<boolean> {
+/** True when a tslab kernel is registered and starts this project's tslab (not another checkout's, or a deleted one). */
+export async function kernelInstalled(python = findPython(), root?: string): Promise<boolean> {
   try {
     const { stdout } = await run(python, ['-m', 'jupyter', 'kernelspec', 'list', '--json'], { env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
-    return 'tslab' in ((JSON.parse(stdout) as { kernelspecs: Record<string, unknown> }).kernelspecs ?? {});
+    const spec = (JSON.parse(stdout) as { kernelspecs: Record<string, { spec?: { argv?: string[] } }> }).kernelspecs?.tslab;
+    if (!spec) return false;
+    const binary = spec.spec?.argv?.[0];
+    return root === undefined || (binary !== undefined && path.resolve(binary) === path.join(root, 'node_modules', '.bin', 'tslab'));
   } catch (err) {
     throw new JupyterError(`Jupyter is not available through ${python} (${(err as Error).message.split('\n')[0]}): run \`bash scripts/setup.sh\` (it installs python3-nbconvert and jupyter-client)`);
   }
@@ -54,7 +58,7 @@ export async function installKernel(root: string, python = findPython()): Promis
 }
 
 export async function ensureKernel(root: string, python = findPython()): Promise<void> {
-  if (!(await kernelInstalled(python))) await installKernel(root, python);
+  if (!(await kernelInstalled(python, root))) await installKernel(root, python);
 }
 
 export function listNotebooks(dir: string): string[] {

@@ -14,6 +14,7 @@ import { decodeEvent } from '../events';
 import { deadLetter, sendDeadLetters, type DeadLetter } from '../dlq';
 import type { TopicNames } from '../kafka';
 import { collections } from '../mongo';
+import { ensureIndexes } from '../lake';
 import { retrying } from '../retry';
 import { createErpProducer } from '../produce';
 import { loadModel, type ItemSimModel } from './model';
@@ -84,6 +85,8 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
   let model = loadModel(deps.modelPath);
   let modelMtime = fs.statSync(deps.modelPath).mtimeMs;
   const stats: RecommenderStats = { sales: 0, published: 0, alreadyStored: 0, deadLetters: 0, modelLoads: 1, lastMessageAt: Date.now(), assignedPartitions: 0 };
+  // The dashboard reads the newest recommendations first.
+  await retrying(() => ensureIndexes(db, recommendationsCollection, [{ recommended_at: 1 }]), { onRetry: (e) => log.warn('MongoDB not reachable yet, retrying', { error: (e as Error).message }) });
   let names = await retrying(() => loadCustomerNames(db), { onRetry: (e) => log.warn('MongoDB not reachable yet, retrying', { error: (e as Error).message }) });
   let namesLoadedAt = Date.now();
 
