@@ -53,6 +53,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'expected debug, info, warn or error' }).default('info'),
   /** Chrome or Chromium for PDFs, chart images and browser tests; default: Debian's chromium, else puppeteer's own. */
   CHROME_PATH: z.string().min(1).optional(),
+  /** The Python whose Jupyter runs the notebooks (Debian's has nbconvert; the first on PATH may not). */
+  JUPYTER_PYTHON: z.string().min(1).optional(),
   DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
   DASHBOARD_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(3000),
 });
@@ -76,6 +78,7 @@ export interface Config {
   servicesMode: 'auto' | 'local' | 'docker';
   logLevel: LogLevel;
   chromePath?: string;
+  jupyterPython?: string;
   dashboard: { host: string; port: number };
 }
 
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
     servicesMode: e.SERVICES_MODE,
     logLevel: e.LOG_LEVEL,
     chromePath: e.CHROME_PATH,
+    jupyterPython: e.JUPYTER_PYTHON,
     dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT },
   };
 }

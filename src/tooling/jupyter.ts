@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadConfig } from '../config';
 
 const run = promisify(execFile);
 
@@ -15,10 +16,9 @@ export class JupyterError extends Error {
   override name = 'JupyterError';
 }
 
-/** Debian's Python has Jupyter; the one first on PATH may not. */
-export function findPython(): string {
-  const env = process.env.JUPYTER_PYTHON;
-  if (env) return env;
+/** JUPYTER_PYTHON, else Debian's Python (it has Jupyter; the one first on PATH may not). */
+export function findPython(configured: string | undefined = loadConfig().jupyterPython): string {
+  if (configured) return configured;
   return fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 
