@@ -16,7 +16,7 @@ have mvn || die "Maven not found (fetches the Kafka jars): apt-get install maven
 have go || die "Go 1.21+ not found (builds the FerretDB wrapper): see https://go.dev/dl or apt-get install golang"
 
 # 2. System packages: Chromium for PDFs and browser tests, poppler for PDF checks, Jupyter for notebooks.
-debs=(chromium poppler-utils python3-nbconvert python3-nbclient python3-ipykernel jupyter-client fonts-dejavu-core)
+debs=(chromium poppler-utils python3-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook fonts-dejavu-core)
 missing=()
 for p in "${debs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
