@@ -28,6 +28,7 @@ h2{font-size:17px;margin:26px 0 10px;padding-bottom:4px;border-bottom:1px solid 
 .kpi .cmp>span{white-space:nowrap}
 .up{color:var(--up)} .down{color:var(--down)} .flat,.none{color:var(--muted)}
 .grid2{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:14px}
+.grid2>*{min-width:0}
 figure{margin:0;break-inside:avoid;page-break-inside:avoid}
 figure svg{max-width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;font-size:12.5px;margin:6px 0 4px;break-inside:auto}
@@ -43,7 +44,7 @@ footer.lineage dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12p
 footer.lineage dt{font-weight:600}
 .empty{padding:18px;background:#fff6e5;border:1px solid #f0d9a8;border-radius:8px}
 @media screen and (max-width:760px){.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}.grid2{grid-template-columns:1fr}main{padding:14px 10px}.kpi .value{font-size:18px}}
-@media print{main{max-width:none;padding:0}.kpi .cmp{flex-direction:column;gap:0}.kpi .value{font-size:18px}h2{break-after:avoid;page-break-after:avoid}.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}}
+@media print{main{max-width:none;padding:0}table{break-inside:avoid;page-break-inside:avoid}.kpi .cmp{flex-direction:column;gap:0}.kpi .value{font-size:18px}h2{break-after:avoid;page-break-after:avoid}.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}}
 `;
 
 function kpiCard(k: Kpi): string {
@@ -98,8 +99,8 @@ ${table(d.categories, [{ head: 'Category', cell: (r) => r.category }, { head: 'S
 <section><h2>Discounts and shipping</h2><div class="grid2">${figure(c, 'discount')}${figure(c, 'shipping')}</div>
 <div class="grid2">${table(d.discountBands, [{ head: 'Discount', cell: (r) => r.band }, { head: 'Lines', cell: (r) => r.lines, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }])}
 ${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Lead time (days)', cell: (r) => r.avg_lead_days, num: true }])}</div></section>
-<section><h2>Customer segments (RFM)</h2><div class="grid2">${figure(c, 'rfm')}
-${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue (all time)', cell: (r) => r.revenue, num: true, fmt: 'money' }])}</div></section>
+<section><h2>Customer segments (RFM)</h2>${figure(c, 'rfm')}
+${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue (all time)', cell: (r) => r.revenue, num: true, fmt: 'money' }])}</section>
 <section class="section"><h2>Recommendations</h2>
 ${d.reco.model ? `<p class="note">Model trained ${esc(d.reco.model.trained_at.slice(0, 16).replace('T', ' '))} UTC on ${esc(d.reco.model.level)} baskets: ${esc(d.reco.model.items.toLocaleString('en-US'))} products, ${esc(d.reco.model.pairs.toLocaleString('en-US'))} co-purchased pairs.</p>` : '<p class="note">No model trained yet (<code>npm run train</code>).</p>'}
 ${table(d.reco.pairs, [{ head: 'Product', cell: (r) => r.a }, { head: 'Most often bought with', cell: (r) => r.b }, { head: 'Baskets', cell: (r) => r.support, num: true, fmt: 'count' }, { head: 'Cosine', cell: (r) => r.cosine.toFixed(3), num: true }], 'Most co-purchased pairs')}
