@@ -25,9 +25,8 @@ runMain(async () => {
   const ctx = createContext('report');
   const mongo = await openMongo(ctx);
   try {
-    let period = v.period ? parsePeriod(String(v.period)) : v.from ? rangePeriod(String(v.from), String(v.to)) : latestCompleteMonth(await lastOrderDay(mongo.db));
+    const period = v.period ? parsePeriod(String(v.period)) : v.from ? rangePeriod(String(v.from), String(v.to)) : latestCompleteMonth(await lastOrderDay(mongo.db));
     if (!period) throw new UsageError(`the warehouse in ${ctx.cfg.mongo.db} is empty: run \`npm run pipeline\` first (or give --period)`);
-    period = period!;
     console.log(`Report for ${period.label} (${period.from} to ${period.to}): ${formats.join(', ')}`);
     const r = await renderConfiguredReport(ctx, mongo.db, period, formats, { onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) });
     if (r.data.empty) console.log(`  note: no sales in ${period.label}; the report says so`);

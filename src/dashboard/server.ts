@@ -9,6 +9,7 @@ import type { Config } from '../config';
 import { silentLogger, type Logger } from '../log';
 import { createKafka, topicNames } from '../pipeline/kafka';
 import { connectMongo, type MongoHandle } from '../pipeline/mongo';
+import { isRetriableMongoError } from '../pipeline/retry';
 import { esc } from '../reports/format';
 import { appJs, styleCss } from './assets';
 import { startRecommendationsFeed, startSalesFeed, type Feed, type LiveSale } from './feeds';
@@ -59,6 +60,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const salesFeed: Feed<LiveSale> = await startSalesFeed(kafka, topics.sales, group, log);
   const recoFeed: Feed<SaleRecommendations> = await startRecommendationsFeed(kafka, topics.recommendations, group, log);
   const health = createHealthProbe(kafka, topics);
+  let known: { at: number; value: Awaited<ReturnType<typeof readKnown>> } | null = null;
   const problemsOf = (extra: string[] = []) => [...(mongoProblem ? [mongoProblem] : []), ...extra];
 
   const send = (res: http.ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
@@ -85,12 +87,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       if (p === '/historical' || p === '/historical/export.csv' || p === '/historical/export.xlsx') {
         const d = await db();
         if (!d) return html(res, 503, page({ title: 'Historical', path: '/historical', body: '<h1>Historical sales</h1><p class="note">The warehouse cannot be read right now.</p>', problems: problemsOf() }));
-        const known = await readKnown(d);
-        const f = parseHistorical(url.searchParams, known);
+        // Years, branches and categories change only when the warehouse is rebuilt: read them once a minute.
+        if (!known || Date.now() - known.at > 60_000) known = { at: Date.now(), value: await readKnown(d) };
+        const k = known.value;
+        const f = parseHistorical(url.searchParams, k);
         if (p.endsWith('.csv')) return send(res, 200, 'text/csv; charset=utf-8', exportCsv(await readCube(d, f)), { 'content-disposition': 'attachment; filename="sales.csv"' });
         if (p.endsWith('.xlsx')) return send(res, 200, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await exportXlsx(await readCube(d, f), f), { 'content-disposition': 'attachment; filename="sales.xlsx"' });
-        const problems = problemsOf(known.years.length ? [] : [`The warehouse in ${cfg.mongo.db} is empty: run \`npm run pipeline\` first.`]);
-        const view = await historicalView(d, f, known, url.search);
+        const problems = problemsOf(k.years.length ? [] : [`The warehouse in ${cfg.mongo.db} is empty: run \`npm run pipeline\` first.`]);
+        const view = await historicalView(d, f, k, url.search);
         return html(res, 200, page({ title: 'Historical', path: '/historical', body: view.html, problems }));
       }
       if (p === '/realtime' || p === '/api/realtime') {
@@ -115,7 +119,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         return wantsJson ? json(res, 400, { error: err.message }) : html(res, 400, page({ title: 'Bad request', path: p, body: `<h1>Bad request</h1><p>${esc(err.message)}</p><p><a href="${esc(p.replace(/^\/api/, ''))}">Start again</a></p>` }));
       }
       log.error('dashboard request failed', { path: p, error: (err as Error).message });
-      mongo = null;
+      // Only a lost connection is worth a new client (the old one is closed, not leaked); any other error keeps it.
+      if (isRetriableMongoError(err)) {
+        void mongo?.close().catch(() => undefined);
+        mongo = null;
+      }
       const msg = `Something failed while building this page: ${(err as Error).message}`;
       return wantsJson ? json(res, 500, { error: msg, problems: problemsOf([msg]) }) : html(res, 500, page({ title: 'Error', path: p, body: '<h1>Error</h1>', problems: problemsOf([msg]) }));
     }

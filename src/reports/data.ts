@@ -14,7 +14,7 @@ import { marts } from '../pipeline/warehouse/build';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
 import type { CustomerDoc } from '../pipeline/warehouse/customers';
 import { bandOf, discountBands } from '../pipeline/warehouse/statistics';
-import { keyOf, ratio } from '../pipeline/warehouse/measures';
+import { emptyTotals, keyOf, ratio, type Totals } from '../pipeline/warehouse/measures';
 import type { ItemSimModel } from '../pipeline/reco/model';
 import type { Evaluation } from '../pipeline/reco/evaluate';
 import { inRange, monthsOf, type DateRange, type Period } from './period';
@@ -77,8 +77,9 @@ export interface ReportInputs {
   now?: Date;
 }
 
-type Sums = { revenue_e4: number; profit_e4: number; orders: number; lines: number; units: number; discount_e4: number };
-const zero = (): Sums => ({ revenue_e4: 0, profit_e4: 0, orders: 0, lines: 0, units: 0, discount_e4: 0 });
+/** The warehouse's additive measures, plus orders (which only the daily summary and sales can count). */
+type Sums = Totals & { orders: number };
+const zero = (): Sums => ({ ...emptyTotals(), orders: 0 });
 
 function sumDays(days: readonly DailyDoc[], r: DateRange): Sums {
   const s = zero();
