@@ -12,6 +12,7 @@ import { loadErpData } from '../src/pipeline/load';
 import { produceErpData } from '../src/pipeline/produce';
 import { startIngest } from '../src/pipeline/ingest';
 import { followLiveSales } from '../src/pipeline/follow';
+import { salesWithItems } from '../src/pipeline/live';
 import { collections } from '../src/pipeline/mongo';
 import { buildWarehouse } from '../src/pipeline/warehouse/build';
 import { readCatalogue, readTrainingLines } from '../src/pipeline/reco/lake';
@@ -66,7 +67,7 @@ runMain(async () => {
     console.log(`\nDemo running: ${rate} new sale(s) per second.`);
     for (const p of pages) console.log(`  ${p.title.padEnd(16)} ${dash.url}${p.path}`);
     console.log('Ctrl-C to stop everything.\n');
-    const sent = await followLiveSales(ctx, data, { perSecond: rate, signal: stop.signal, runId: os.hostname().slice(0, 8) + process.pid });
+    const sent = await followLiveSales(ctx, salesWithItems(data), { perSecond: rate, signal: stop.signal, runId: os.hostname().slice(0, 8) + process.pid });
     console.log(`Stopping: ${sent} live sales sent`);
     return 0;
   } finally {

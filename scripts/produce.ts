@@ -6,11 +6,12 @@ import { choiceOption, intOption, parseCli, runMain, UsageError } from '../src/c
 import { createContext, prepareTopics, stopSignal } from '../src/cli/context';
 import { createProgress } from '../src/cli/progress';
 import { sourceOptions } from '../src/cli/source-options';
-import { loadErpData, formatReject } from '../src/pipeline/load';
+import { formatReject } from '../src/pipeline/load';
+import { scanSource, streamSales } from '../src/pipeline/stream-load';
 import { dateFormats } from '../src/pipeline/source/dates';
 import { writeGeneratedCsv } from '../src/pipeline/source/generate-file';
-import { produceErpData } from '../src/pipeline/produce';
-import { followLiveSales } from '../src/pipeline/follow';
+import { produceErpStream } from '../src/pipeline/produce';
+import { createSaleSampler, followLiveSales } from '../src/pipeline/follow';
 
 runMain(async () => {
   const cli = parseCli({
@@ -47,27 +48,37 @@ runMain(async () => {
       p.stop();
     }
   }
-  const loaded = await loadErpData({ input, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict) });
-  if (loaded.rejects.length) {
-    ctx.log.warn(`${loaded.rejectedLines} source rows rejected; they are not produced`, { first: formatReject(loaded.rejects[0]!) });
+  // Two passes over the file: master data first, then the sales order by order, so memory follows the catalogue.
+  const readBar = createProgress('read', undefined);
+  const scan = await scanSource({ input, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict), onProgress: (n) => readBar.update(n) });
+  readBar.stop();
+  if (scan.rejects.length) {
+    ctx.log.warn(`${scan.rejectedLines.size} source rows rejected; they are not produced`, { first: formatReject(scan.rejects[0]!) });
   }
   await prepareTopics(ctx);
+  const sampler = createSaleSampler(2000, intOption(v.seed, 'seed', 0)!);
   if (!v['skip-initial']) {
-    const total = loaded.data.products.length + loaded.data.customers.length + loaded.data.sales.length;
+    const total = scan.products.length + scan.customers.length + scan.sales;
     const progress = createProgress('produce', total);
-    const stats = await produceErpData(ctx, loaded.data, { rate, compression, signal: stop.signal, onProgress: (n) => progress.update(n) });
+    const stats = await produceErpStream(
+      ctx,
+      { products: scan.products, customers: scan.customers, sales: sampler.tap(streamSales(scan)), salesCount: scan.sales },
+      { rate, compression, signal: stop.signal, onProgress: (n) => progress.update(n) },
+    );
     progress.stop();
     console.log(
       `Produced ${stats.products.toLocaleString('en-US')} products, ${stats.customers.toLocaleString('en-US')} customers, ` +
         `${stats.sales.toLocaleString('en-US')} sales (${stats.lines.toLocaleString('en-US')} lines) in ${stats.seconds.toFixed(1)} s ` +
-        `= ${Math.round(stats.messages / Math.max(stats.seconds, 0.001)).toLocaleString('en-US')} messages/s` +
+        `= ${Math.round(stats.messages / Math.max(stats.seconds, 0.001)).toLocaleString('en-US')} messages/s, ` +
+        `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024).toLocaleString('en-US')} MB` +
         (stop.signal.aborted ? ' (stopped early)' : ''),
     );
   }
   if (v.follow && !stop.signal.aborted) {
+    if (v['skip-initial']) for await (const _ of sampler.tap(streamSales(scan))); // only the sample of sales to imitate
     const perSecond = intOption(v['follow-rate'], 'follow-rate', 1)!;
     console.log(`Following: ${perSecond} new sale(s) per second on ${ctx.topics.sales}; Ctrl-C to stop`);
-    const sent = await followLiveSales(ctx, loaded.data, { perSecond, signal: stop.signal, runId: os.hostname().slice(0, 8) + process.pid });
+    const sent = await followLiveSales(ctx, sampler.sample, { perSecond, signal: stop.signal, runId: os.hostname().slice(0, 8) + process.pid });
     console.log(`Sent ${sent} live sales`);
   }
   return 0;

@@ -4,17 +4,20 @@
  * per run, removed afterwards.
  */
 import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import { silentLogger, type Logger } from '../log';
 import { createKafka, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
 import { connectMongo } from '../pipeline/mongo';
-import { loadErpData } from '../pipeline/load';
-import { produceErpData } from '../pipeline/produce';
+import { scanSource, streamSales, type SourceScan } from '../pipeline/stream-load';
+import { produceErpStream } from '../pipeline/produce';
 import { startIngest } from '../pipeline/ingest';
 import { itemDocument, saleDocument } from '../pipeline/lake';
-import { salesWithItems } from '../pipeline/live';
-import type { ErpData } from '../pipeline/entities';
+
+const execFileAsync = promisify(execFile);
 
 export interface IngestBenchResult {
   dataset: string;
@@ -29,6 +32,8 @@ export interface IngestBenchResult {
   directSeconds: number;
   directDocsPerSecond: number;
   peakRssMb: number;
+  /** `npm run produce` alone, in its own process: messages/s and its peak memory. */
+  producerAlone: { perSecond: number; peakRssMb: number };
 }
 
 function trackPeakRss(): { stop(): number } {
@@ -37,23 +42,48 @@ function trackPeakRss(): { stop(): number } {
   return { stop: () => (clearInterval(t), Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20)) };
 }
 
-async function writeDirect(db: Db, data: ErpData, batch = 1000): Promise<number> {
+/** The same documents the lake consumer writes, straight into the server: master data, then each sale batch. */
+async function writeDirect(db: Db, scan: SourceScan, batch = 1000): Promise<number> {
   const now = new Date();
-  const sales = salesWithItems(data);
-  const sets: [string, object[]][] = [
-    ['products', data.products.map((p) => ({ _id: p.product_id, ...p, ingested_at: now }))],
-    ['customers', data.customers.map((c) => ({ _id: c.customer_id, ...c, ingested_at: now }))],
-    ['sales_items', sales.flatMap((s) => s.items.map((i) => ({ ...itemDocument(i), ingested_at: now })))],
-    ['sales', sales.map((s) => ({ ...saleDocument(s), ingested_at: now }))],
-  ];
   let n = 0;
-  for (const [name, docs] of sets) {
+  const insert = async (name: string, docs: object[]) => {
     for (let i = 0; i < docs.length; i += batch) {
       await db.collection(name).insertMany(docs.slice(i, i + batch) as never[], { ordered: false });
       n += Math.min(batch, docs.length - i);
     }
+  };
+  await insert('products', scan.products.map((p) => ({ _id: p.product_id, ...p, ingested_at: now })));
+  await insert('customers', scan.customers.map((c) => ({ _id: c.customer_id, ...c, ingested_at: now })));
+  for await (const sales of streamSales(scan, batch)) {
+    await insert('sales_items', sales.flatMap((s) => s.items.map((i) => ({ ...itemDocument(i), ingested_at: now }))));
+    await insert('sales', sales.map((s) => ({ ...saleDocument(s), ingested_at: now })));
   }
   return n;
+}
+
+/** Runs `npm run produce` on the file in a child process (fresh topics) and reads its rate and peak memory. */
+export async function benchProducerAlone(cfg: Config, input: string | undefined): Promise<IngestBenchResult['producerAlone']> {
+  const prefix = `${cfg.kafka.topicPrefix}.bench${Date.now().toString(36)}p`;
+  const script = path.join(cfg.paths.root, 'scripts', 'produce.ts');
+  try {
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, ...(input ? ['--input', input] : [])], {
+      cwd: cfg.paths.root,
+      env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' },
+      maxBuffer: 1 << 24,
+    });
+    const m = /= ([\d,]+) messages\/s, peak memory ([\d,]+) MB/.exec(stdout);
+    if (!m) throw new Error(`unexpected output from ${script}: ${stdout.slice(-500)}`);
+    const num = (x: string) => Number(x.replace(/,/g, ''));
+    return { perSecond: num(m[1]!), peakRssMb: num(m[2]!) };
+  } finally {
+    const kafka = createKafka({ ...cfg.kafka, topicPrefix: prefix }, silentLogger);
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = Object.values(topicNames(prefix));
+    const existing = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: topics.filter((t) => existing.has(t)) }).catch(() => undefined);
+    await admin.disconnect();
+  }
 }
 
 export async function benchIngest(cfg: Config, input: string | undefined, label: string, log: Logger): Promise<IngestBenchResult> {
@@ -65,15 +95,19 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
   const rss = trackPeakRss();
   try {
     let t = Date.now();
-    const { data } = await loadErpData({ input });
+    // The producer reads the file in two passes (master data, then sales order by order): memory follows the catalogue.
+    const scan = await scanSource({ input });
     const loadSeconds = (Date.now() - t) / 1000;
-    log.info(`${label}: loaded`, { lines: data.salesItems.length, seconds: loadSeconds });
+    log.info(`${label}: scanned`, { lines: scan.lines, seconds: loadSeconds });
     await ensureTopics(kafka, topicPlan(topics), cfg.kafka.partitions, cfg.kafka.replicationFactor);
 
     const ingest = await startIngest({ kafka, db: mongo.db, topics, log: log.child('ingest') }, { statsEveryMs: 1000 });
     while (ingest.stats.assignedPartitions === 0) await new Promise((r) => setTimeout(r, 100));
     t = Date.now();
-    const produced = await produceErpData({ kafka, topics, log: silentLogger }, data);
+    const produced = await produceErpStream(
+      { kafka, topics, log: silentLogger },
+      { products: scan.products, customers: scan.customers, sales: streamSales(scan), salesCount: scan.sales },
+    );
     log.info(`${label}: produced`, { messages: produced.messages, perSecond: Math.round(produced.messages / produced.seconds) });
     let reported = Date.now();
     while (ingest.stats.messages < produced.messages) {
@@ -89,22 +123,23 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
     log.info(`${label}: ingested`, { documents, seconds: endToEndSeconds });
 
     t = Date.now();
-    const directDocs = await writeDirect(direct.db, data);
+    const directDocs = await writeDirect(direct.db, scan);
     const directSeconds = (Date.now() - t) / 1000;
     log.info(`${label}: direct bulk inserts`, { documents: directDocs, seconds: directSeconds });
     return {
       dataset: label,
-      lines: data.salesItems.length,
+      lines: scan.lines,
       messages: produced.messages,
       documents,
       loadSeconds,
       producerPerSecond: Math.round(produced.messages / produced.seconds),
       endToEndSeconds,
-      endToEndLinesPerSecond: Math.round(data.salesItems.length / endToEndSeconds),
+      endToEndLinesPerSecond: Math.round(scan.lines / endToEndSeconds),
       endToEndDocsPerSecond: Math.round(documents / endToEndSeconds),
       directSeconds,
       directDocsPerSecond: Math.round(directDocs / directSeconds),
       peakRssMb: rss.stop(),
+      producerAlone: await benchProducerAlone(cfg, input),
     };
   } finally {
     await mongo.db.dropDatabase().catch(() => undefined);
@@ -125,6 +160,6 @@ export function machineLine(): string {
 
 export function formatIngestRows(rows: IngestBenchResult[]): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const head = '| data | lines | messages | lake docs | producer msg/s | end-to-end s | end-to-end lines/s | end-to-end docs/s | direct bulk-insert docs/s (ceiling) | e2e / ceiling | peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|';
-  return [head, ...rows.map((r) => `| ${r.dataset} | ${n(r.lines)} | ${n(r.messages)} | ${n(r.documents)} | ${n(r.producerPerSecond)} | ${r.endToEndSeconds.toFixed(1)} | ${n(r.endToEndLinesPerSecond)} | ${n(r.endToEndDocsPerSecond)} | ${n(r.directDocsPerSecond)} | ${(r.endToEndDocsPerSecond / r.directDocsPerSecond).toFixed(2)} | ${n(r.peakRssMb)} |`)].join('\n');
+  const head = '| data | lines | messages | lake docs | producer msg/s | end-to-end s | end-to-end lines/s | end-to-end docs/s | direct bulk-insert docs/s (ceiling) | e2e / ceiling | bench process peak RSS MB | `npm run produce` alone: msg/s, peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|';
+  return [head, ...rows.map((r) => `| ${r.dataset} | ${n(r.lines)} | ${n(r.messages)} | ${n(r.documents)} | ${n(r.producerPerSecond)} | ${r.endToEndSeconds.toFixed(1)} | ${n(r.endToEndLinesPerSecond)} | ${n(r.endToEndDocsPerSecond)} | ${n(r.directDocsPerSecond)} | ${(r.endToEndDocsPerSecond / r.directDocsPerSecond).toFixed(2)} | ${n(r.peakRssMb)} | ${n(r.producerAlone.perSecond)}, ${n(r.producerAlone.peakRssMb)} |`)].join('\n');
 }

@@ -1,7 +1,7 @@
 /** --follow: keeps emitting new sales, shaped like the data set's, stamped with the current time, until stopped. */
-import type { ErpData } from './entities';
+import type { SaleWithItems } from './entities';
 import { createErpProducer, sendAll, type ProducerDeps } from './produce';
-import { makeLiveSale, salesWithItems } from './live';
+import { makeLiveSale } from './live';
 import { createRandom } from './source/generate';
 
 export interface FollowOptions {
@@ -13,8 +13,8 @@ export interface FollowOptions {
   limit?: number;
 }
 
-export async function followLiveSales(deps: ProducerDeps, data: ErpData, opts: FollowOptions): Promise<number> {
-  const templates = salesWithItems(data);
+/** `templates`: the sales to imitate (all of them, or a sample: see `sampleSales`). */
+export async function followLiveSales(deps: ProducerDeps, templates: readonly SaleWithItems[], opts: FollowOptions): Promise<number> {
   if (!templates.length) throw new Error('--follow needs at least one sale in the data to imitate');
   const rnd = createRandom(opts.seed ?? Date.now() % 2 ** 32);
   const producer = createErpProducer(deps.kafka, false);
@@ -33,4 +33,27 @@ export async function followLiveSales(deps: ProducerDeps, data: ErpData, opts: F
   }
   deps.log.info('follow stopped', { sent });
   return sent;
+}
+
+/** Keeps a uniform random sample of up to `size` sales from a stream, passing every batch through unchanged. */
+export function createSaleSampler(size = 2000, seed = 1) {
+  const rnd = createRandom(seed);
+  const sample: SaleWithItems[] = [];
+  let seen = 0;
+  return {
+    sample,
+    async *tap(batches: AsyncIterable<SaleWithItems[]>): AsyncGenerator<SaleWithItems[]> {
+      for await (const batch of batches) {
+        for (const s of batch) {
+          seen++;
+          if (sample.length < size) sample.push(s);
+          else {
+            const j = Math.floor(rnd() * seen);
+            if (j < size) sample[j] = s;
+          }
+        }
+        yield batch;
+      }
+    },
+  };
 }

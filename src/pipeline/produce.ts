@@ -46,47 +46,79 @@ export function createErpProducer(kafka: Kafka, idempotent = true): Producer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Sends records of one kind in batches, honouring the rate and the stop signal. Returns how many were sent. */
-export async function sendAll(
-  producer: Producer,
-  topic: string,
-  kind: EntityKind,
-  records: readonly (Product | Customer | SaleWithItems)[],
-  opts: ProduceOptions & { sentBefore?: number; total?: number } = {},
-): Promise<number> {
+type Entity = Product | Customer | SaleWithItems;
+
+/**
+ * Sends records in batches on behalf of one run: the rate (messages a second) and the progress count span every
+ * call, so a stream of sale batches is paced like one array.
+ */
+export function createSender(producer: Producer, opts: ProduceOptions & { total?: number } = {}) {
   const compression = opts.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
   const batchSize = opts.rate ? Math.max(1, Math.min(opts.batchSize ?? 500, Math.ceil(opts.rate / 10))) : (opts.batchSize ?? 500);
   const started = Date.now();
   let sent = 0;
-  for (let i = 0; i < records.length; i += batchSize) {
-    if (opts.signal?.aborted) break;
-    const chunk = records.slice(i, i + batchSize);
-    const now = new Date();
-    await producer.send({ topic, acks: -1, compression, messages: chunk.map((r) => encodeEvent(kind, r, now)) });
-    sent += chunk.length;
-    opts.onProgress?.((opts.sentBefore ?? 0) + sent, opts.total ?? records.length);
-    if (opts.rate) {
-      const due = started + (sent / opts.rate) * 1000;
-      const wait = due - Date.now();
-      if (wait > 0) await sleep(wait);
-    }
-  }
-  return sent;
+  return {
+    get sent() {
+      return sent;
+    },
+    /** Sends the records; returns how many went (fewer when the stop signal came first). */
+    async send(topic: string, kind: EntityKind, records: readonly Entity[]): Promise<number> {
+      let n = 0;
+      for (let i = 0; i < records.length; i += batchSize) {
+        if (opts.signal?.aborted) break;
+        const chunk = records.slice(i, i + batchSize);
+        const now = new Date();
+        await producer.send({ topic, acks: -1, compression, messages: chunk.map((r) => encodeEvent(kind, r, now)) });
+        n += chunk.length;
+        sent += chunk.length;
+        opts.onProgress?.(sent, opts.total ?? sent);
+        if (opts.rate) {
+          const wait = started + (sent / opts.rate) * 1000 - Date.now();
+          if (wait > 0) await sleep(wait);
+        }
+      }
+      return n;
+    },
+  };
 }
 
-export async function produceErpData(deps: ProducerDeps, data: ErpData, opts: ProduceOptions = {}): Promise<ProduceStats> {
+/** Sends records of one kind in batches, honouring the rate and the stop signal. Returns how many were sent. */
+export async function sendAll(producer: Producer, topic: string, kind: EntityKind, records: readonly Entity[], opts: ProduceOptions = {}): Promise<number> {
+  return createSender(producer, { ...opts, total: records.length }).send(topic, kind, records);
+}
+
+/** What a run sends: master data as arrays, the sales as one array or as a stream of batches (flat memory). */
+export interface ErpStream {
+  products: readonly Product[];
+  customers: readonly Customer[];
+  sales: readonly SaleWithItems[] | AsyncIterable<readonly SaleWithItems[]>;
+  /** How many sales the stream holds (for the progress total). */
+  salesCount: number;
+}
+
+async function* batchesOf(sales: ErpStream['sales']): AsyncGenerator<readonly SaleWithItems[]> {
+  if (Array.isArray(sales)) yield sales as readonly SaleWithItems[];
+  else yield* sales as AsyncIterable<readonly SaleWithItems[]>;
+}
+
+/** Products, then customers, then sales: every name a sale refers to is already on its way downstream. */
+export async function produceErpStream(deps: ProducerDeps, input: ErpStream, opts: ProduceOptions = {}): Promise<ProduceStats> {
   const { kafka, topics, log } = deps;
   const producer = createErpProducer(kafka, opts.idempotent ?? true);
   await producer.connect();
   const started = Date.now();
-  const sales = salesWithItems(data);
-  const total = data.products.length + data.customers.length + sales.length;
+  const total = input.products.length + input.customers.length + input.salesCount;
+  const sender = createSender(producer, { ...opts, total });
   const stats: ProduceStats = { products: 0, customers: 0, sales: 0, lines: 0, messages: 0, seconds: 0 };
   try {
-    stats.products = await sendAll(producer, topics.products, 'product', data.products, { ...opts, sentBefore: 0, total });
-    stats.customers = await sendAll(producer, topics.customers, 'customer', data.customers, { ...opts, sentBefore: stats.products, total });
-    stats.sales = await sendAll(producer, topics.sales, 'sale', sales, { ...opts, sentBefore: stats.products + stats.customers, total });
-    stats.lines = sales.slice(0, stats.sales).reduce((s, x) => s + x.items.length, 0);
+    stats.products = await sender.send(topics.products, 'product', input.products);
+    stats.customers = await sender.send(topics.customers, 'customer', input.customers);
+    for await (const batch of batchesOf(input.sales)) {
+      if (opts.signal?.aborted) break;
+      const n = await sender.send(topics.sales, 'sale', batch);
+      stats.sales += n;
+      for (let i = 0; i < n; i++) stats.lines += batch[i]!.items.length;
+    }
   } finally {
     await producer.disconnect();
   }
@@ -94,4 +126,10 @@ export async function produceErpData(deps: ProducerDeps, data: ErpData, opts: Pr
   stats.seconds = (Date.now() - started) / 1000;
   log.info('produced', { ...stats, perSecond: Math.round(stats.messages / Math.max(stats.seconds, 0.001)) });
   return stats;
+}
+
+/** The in-memory form: normalised data, all at once. */
+export async function produceErpData(deps: ProducerDeps, data: ErpData, opts: ProduceOptions = {}): Promise<ProduceStats> {
+  const sales = salesWithItems(data);
+  return produceErpStream(deps, { products: data.products, customers: data.customers, sales, salesCount: sales.length }, opts);
 }

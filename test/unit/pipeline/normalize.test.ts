@@ -1,5 +1,5 @@
 import { loadErpData } from '../../../src/pipeline/load';
-import { createNormalizer, listUnitPrice } from '../../../src/pipeline/normalize';
+import { createNormalizer, listUnitPrice, medianOfCounts } from '../../../src/pipeline/normalize';
 import { sumMoney, roundCents } from '../../../src/pipeline/money';
 import { makeRow } from '../rows';
 import type { ErpData } from '../../../src/pipeline/entities';
@@ -85,5 +85,14 @@ describe('createNormalizer', () => {
     a.add(row({}));
     b.add(row({}));
     expect(a.finish()).toEqual(b.finish());
+  });
+});
+
+describe('medianOfCounts', () => {
+  it('is the median of the values repeated by their counts, odd and even', () => {
+    expect(medianOfCounts(new Map([[3, 1], [1, 1], [2, 1]]))).toBe(2);
+    expect(medianOfCounts(new Map([[10, 2], [1, 2]]))).toBe(5.5);
+    expect(medianOfCounts(new Map([[5, 3], [1, 1]]))).toBe(5);
+    expect(medianOfCounts(new Map([[4, 1]]))).toBe(4);
   });
 });
