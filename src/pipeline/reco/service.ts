@@ -1,10 +1,17 @@
 /**
  * The real-time recommender: its own consumer group on the sales topic. For each sale it scores the basket,
- * stores an enriched document in the `recommendations` collection (keyed by sale_id, insert-first) and publishes
- * it to the recommendations topic; offsets are committed after both. A redelivered sale finds its document
- * already stored: nothing is written or published again. (A crash between the store and the publish leaves that
- * sale stored but unpublished; readers of the topic fall back to the collection, as the dashboard does.) Bad sale events go to the dead-letter topic. A newly trained model is
- * picked up without a restart (the file is polled and replaced atomically by `npm run train`).
+ * publishes the enriched event to the recommendations topic and stores it in the `recommendations` collection
+ * (keyed by sale_id, insert-first); a partition's offsets are committed once its sales are stored.
+ *
+ * Latency: the store runs behind the publish, per partition and in order, so a slow store does not delay the topic
+ * (up to MAX_PENDING_STORES sales behind; then the consumer waits). Duplicates:
+ * - a sale this process already published (a producer retry, a resend) is dropped by its sale_id;
+ * - a sale produced before this member got its partitions may have been handled by the previous owner, so it takes
+ *   the checked path: stored first, published only if the store did not have it.
+ * The collection never holds a sale twice. The topic is at-least-once: a member that loses a partition between a
+ * publish and its store (crash, rebalance) can leave a sale the next owner publishes again; readers key by sale_id.
+ * Bad sale events go to the dead-letter topic. A newly trained model is picked up without a restart (the file is
+ * polled and replaced atomically by `npm run train`).
  */
 import fs from 'node:fs';
 import { CompressionTypes, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
@@ -57,6 +64,26 @@ export interface RecommenderHandle {
 
 const DUPLICATE_KEY = 11000;
 const SEND_CHUNK = 100;
+/** Sale IDs this process published, remembered to drop duplicates of them without asking the store. */
+const RECENT_SALES = 100_000;
+/** Stores allowed to run behind the publishes before the consumer waits for them. */
+const MAX_PENDING_STORES = 5_000;
+/** Producers' clocks may run this far ahead of ours (see the cutoff in handleBatch). */
+const CLOCK_SKEW_MS = 1_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A set that forgets its oldest entries beyond `max`. */
+function createRecentSet(max: number) {
+  const set = new Set<string>();
+  return {
+    has: (k: string) => set.has(k),
+    add(k: string) {
+      set.add(k);
+      if (set.size > max) set.delete(set.values().next().value as string);
+    },
+  };
+}
 
 /** Inserts what is new; returns the indexes of documents already stored (a redelivered sale). */
 async function storeNew(db: Db, docs: Document[]): Promise<Set<number>> {
@@ -108,57 +135,121 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
   const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxWaitTimeInMs: 50 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.sales], fromBeginning: true });
+  let joinedAt = Date.now();
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    joinedAt = Date.now();
     stats.assignedPartitions = Object.values(e.payload.memberAssignment).reduce((n, parts) => n + parts.length, 0);
   });
 
+  // Per partition, the stores run behind the publishes, in order, and each commits its batch once stored.
+  const lanes = new Map<number, Promise<void>>();
+  let pending = 0;
+  let laneError: unknown;
+  let active = 0;
+  let stopping = false;
+  const recent = createRecentSet(RECENT_SALES);
+
+  const publish = async (recs: SaleRecommendations[], now: Date) => {
+    // A backlog arrives in big batches; one produce request must stay under the broker's message size limit
+    // (1 MB by default), and an enriched event is about 2-4 kB.
+    for (let i = 0; i < recs.length; i += SEND_CHUNK) {
+      await producer.send({ topic: topics.recommendations, acks: -1, compression: CompressionTypes.GZIP, messages: recs.slice(i, i + SEND_CHUNK).map((r) => encodeRecommendation(r, now)) });
+    }
+    stats.published += recs.length;
+    for (const r of recs) opts.onPublished?.(r);
+  };
+  const store = (recs: SaleRecommendations[], now: Date, heartbeat: () => Promise<void>) =>
+    retrying(() => storeNew(db, recs.map((r) => ({ _id: r.sale_id, ...r, created_at: now }))), {
+      onRetry: async (err) => {
+        log.warn('storing recommendations failed; retrying without committing', { error: (err as Error).message });
+        await heartbeat().catch(() => undefined);
+      },
+    });
+
   async function handleBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
-    if (!batch.messages.length) return;
-    const letters: DeadLetter[] = [];
-    const out: SaleRecommendations[] = [];
-    const current = model;
-    for (const m of batch.messages) {
-      const d = decodeEvent(m.value, 'sale', m.key?.toString() ?? null);
-      if (!d.ok || d.kind !== 'sale') {
-        letters.push(deadLetter(d.ok ? 'not a sale' : d.reason, { topic: batch.topic, partition: batch.partition, offset: m.offset }, m.key, m.value, groupId));
-        continue;
-      }
-      const sale = d.data;
-      if (!names.has(sale.customer_id) && Date.now() - namesLoadedAt > 30_000) {
-        names = await loadCustomerNames(db).catch(() => names);
-        namesLoadedAt = Date.now();
-      }
-      const recs = recommend(current, sale.items.map((i) => i.product_id));
-      out.push(buildSaleRecommendations(sale, recs, current, { customerName: names.get(sale.customer_id) ?? null, saleProducedAt: d.producedAt }));
+    if (!batch.messages.length || stopping) return;
+    if (laneError) {
+      // A store behind failed for good: restart from the last commit (kafkajs restarts the consumer).
+      const err = laneError;
+      laneError = undefined;
+      throw err;
     }
-    if (out.length) {
+    active++;
+    try {
+      const letters: DeadLetter[] = [];
+      const checked: SaleRecommendations[] = [];
+      const fast: SaleRecommendations[] = [];
+      const current = model;
+      // Sales produced before this member got its partitions may have been handled by the previous owner: those are
+      // stored first and published only if new. Later ones cannot have been: they are published first.
+      const cutoff = joinedAt + CLOCK_SKEW_MS;
+      const inBatch = new Set<string>();
+      for (const m of batch.messages) {
+        const d = decodeEvent(m.value, 'sale', m.key?.toString() ?? null);
+        if (!d.ok || d.kind !== 'sale') {
+          letters.push(deadLetter(d.ok ? 'not a sale' : d.reason, { topic: batch.topic, partition: batch.partition, offset: m.offset }, m.key, m.value, groupId));
+          continue;
+        }
+        const sale = d.data;
+        if (recent.has(sale.sale_id) || inBatch.has(sale.sale_id)) {
+          stats.alreadyStored++; // a duplicate of a sale this process already published
+          continue;
+        }
+        inBatch.add(sale.sale_id);
+        if (!names.has(sale.customer_id) && Date.now() - namesLoadedAt > 30_000) {
+          names = await loadCustomerNames(db).catch(() => names);
+          namesLoadedAt = Date.now();
+        }
+        const recs = recommend(current, sale.items.map((i) => i.product_id));
+        const r = buildSaleRecommendations(sale, recs, current, { customerName: names.get(sale.customer_id) ?? null, saleProducedAt: d.producedAt });
+        (Number(m.timestamp) < cutoff ? checked : fast).push(r);
+      }
       const now = new Date();
-      const already = await retrying(() => storeNew(db, out.map((r) => ({ _id: r.sale_id, ...r, created_at: now }))), {
-        onRetry: async (err) => {
-          log.warn('storing recommendations failed; retrying without committing', { error: (err as Error).message });
-          await heartbeat().catch(() => undefined);
-        },
-      });
-      const fresh = out.filter((_, i) => !already.has(i));
-      // A backlog arrives in big batches; one produce request must stay under the broker's message size limit
-      // (1 MB by default), and an enriched event is about 2-4 kB.
-      for (let i = 0; i < fresh.length; i += SEND_CHUNK) {
-        await producer.send({ topic: topics.recommendations, acks: -1, compression: CompressionTypes.GZIP, messages: fresh.slice(i, i + SEND_CHUNK).map((r) => encodeRecommendation(r, now)) });
+      if (fast.length) await publish(fast, now);
+      if (checked.length) {
+        const already = await store(checked, now, heartbeat);
+        stats.alreadyStored += already.size;
+        await publish(checked.filter((_, i) => !already.has(i)), now);
       }
-      stats.published += fresh.length;
-      stats.alreadyStored += already.size;
-      for (const r of fresh) opts.onPublished?.(r);
+      for (const id of inBatch) recent.add(id);
+      if (letters.length) {
+        await sendDeadLetters(producer, topics.dlq, letters);
+        for (const l of letters) log.warn('dead-lettered', { reason: l.reason, ...l.origin });
+      }
+      stats.sales += batch.messages.length - letters.length;
+      stats.deadLetters += letters.length;
+      stats.lastMessageAt = Date.now();
+
+      const offset = (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
+      pending += fast.length;
+      const job = async () => {
+        try {
+          if (fast.length) {
+            const already = await store(fast, now, heartbeat);
+            if (already.size) log.debug('published again: already stored by an earlier owner', { sales: already.size });
+          }
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]).catch((err: Error) => {
+            // Lost the partition in a rebalance: the new owner starts from the last commit and stores first.
+            log.warn('offset commit failed; the batch will be redelivered', { partition: batch.partition, error: err.message });
+          });
+        } catch (err) {
+          laneError ??= err;
+          log.error('storing recommendations failed; restarting from the last commit', { error: (err as Error).message });
+        } finally {
+          pending -= fast.length;
+        }
+      };
+      const lane = (lanes.get(batch.partition) ?? Promise.resolve()).then(job);
+      lanes.set(batch.partition, lane);
+      // Backpressure: when the store falls behind, wait for it (heartbeating) instead of queueing without end.
+      while (pending > MAX_PENDING_STORES) {
+        await Promise.race([lane, sleep(2000)]);
+        await heartbeat();
+      }
+      await heartbeat();
+    } finally {
+      active--;
     }
-    if (letters.length) {
-      await sendDeadLetters(producer, topics.dlq, letters);
-      for (const l of letters) log.warn('dead-lettered', { reason: l.reason, ...l.origin });
-    }
-    const last = batch.messages[batch.messages.length - 1]!;
-    await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-    stats.sales += batch.messages.length - letters.length;
-    stats.deadLetters += letters.length;
-    stats.lastMessageAt = Date.now();
-    await heartbeat();
   }
 
   let resolveDone!: (s: RecommenderStats) => void;
@@ -167,7 +258,11 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    stopping = true;
     clearInterval(reload);
+    // Let the batch in hand and the stores behind finish (they commit), then leave the group.
+    while (active > 0) await sleep(20);
+    await Promise.all(lanes.values());
     await consumer.disconnect().catch((e) => log.warn('consumer disconnect failed', { error: (e as Error).message }));
     await producer.disconnect().catch(() => undefined);
     resolveDone(stats);
