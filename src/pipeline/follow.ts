@@ -46,11 +46,9 @@ export function createSaleSampler(size = 2000, seed = 1) {
       for await (const batch of batches) {
         for (const s of batch) {
           seen++;
-          if (sample.length < size) sample.push(s);
-          else {
-            const j = Math.floor(rnd() * seen);
-            if (j < size) sample[j] = s;
-          }
+          const j = sample.length < size ? sample.length : Math.floor(rnd() * seen);
+          // A copy: the sale's strings are slices of the chunk they were read from and would keep it alive.
+          if (j < size) sample[j] = JSON.parse(JSON.stringify(s)) as SaleWithItems;
         }
         yield batch;
       }
