@@ -27,8 +27,8 @@ runMain(async () => {
       const s = handle.stats;
       if (s.sales + s.deadLetters === last) return;
       last = s.sales + s.deadLetters;
-      ctx.log.info('recommender', { sales: s.sales, published: s.published, alreadyStored: s.alreadyStored, deadLetters: s.deadLetters, modelLoads: s.modelLoads });
-    }, 5000);
+      ctx.log.info('recommender', { sales: s.sales, published: s.published, alreadyStored: s.alreadyStored, deadLetters: s.deadLetters, pendingStores: s.pendingStores, modelLoads: s.modelLoads });
+    }, Number(process.env.RECOMMEND_STATS_MS ?? 5000));
     stop.signal.addEventListener('abort', () => void handle.stop());
     const s = await handle.done;
     clearInterval(timer);

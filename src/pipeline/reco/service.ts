@@ -3,8 +3,9 @@
  * publishes the enriched event to the recommendations topic and stores it in the `recommendations` collection
  * (keyed by sale_id, insert-first); a partition's offsets are committed once its sales are stored.
  *
- * Latency: the store runs behind the publish, per partition and in order, so a slow store does not delay the topic
- * (up to MAX_PENDING_STORES sales behind; then the consumer waits). Duplicates:
+ * Latency: the store runs behind the publish (one writer, batches coalesced into large inserts, offsets committed in
+ * order once stored), so a slow store does not delay the topic (up to MAX_PENDING_STORES sales behind; then the
+ * consumer waits). Duplicates:
  * - a sale this process already published (a producer retry, a resend) is dropped by its sale_id;
  * - a sale produced before this member got its partitions may have been handled by the previous owner, so it takes
  *   the checked path: stored first, published only if the store did not have it.
@@ -38,6 +39,8 @@ export interface RecommenderStats {
   modelLoads: number;
   lastMessageAt: number;
   assignedPartitions: number;
+  /** Published sales whose store has not finished yet. */
+  pendingStores: number;
 }
 
 export interface RecommenderDeps {
@@ -66,6 +69,8 @@ const DUPLICATE_KEY = 11000;
 const SEND_CHUNK = 100;
 /** Sale IDs this process published, remembered to drop duplicates of them without asking the store. */
 const RECENT_SALES = 100_000;
+/** Documents per coalesced insert. */
+const STORE_BATCH = 1_000;
 /** Stores allowed to run behind the publishes before the consumer waits for them. */
 const MAX_PENDING_STORES = 5_000;
 /** Producers' clocks may run this far ahead of ours (see the cutoff in handleBatch). */
@@ -111,7 +116,7 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
   const groupId = opts.groupId ?? topics.recommenderGroup;
   let model = loadModel(deps.modelPath);
   let modelMtime = fs.statSync(deps.modelPath).mtimeMs;
-  const stats: RecommenderStats = { sales: 0, published: 0, alreadyStored: 0, deadLetters: 0, modelLoads: 1, lastMessageAt: Date.now(), assignedPartitions: 0 };
+  const stats: RecommenderStats = { sales: 0, published: 0, alreadyStored: 0, deadLetters: 0, modelLoads: 1, lastMessageAt: Date.now(), assignedPartitions: 0, pendingStores: 0 };
   // The dashboard reads the newest recommendations first.
   await retrying(() => ensureIndexes(db, recommendationsCollection, [{ recommended_at: 1 }]), { onRetry: (e) => log.warn('MongoDB not reachable yet, retrying', { error: (e as Error).message }) });
   let names = await retrying(() => loadCustomerNames(db), { onRetry: (e) => log.warn('MongoDB not reachable yet, retrying', { error: (e as Error).message }) });
@@ -141,10 +146,66 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
     stats.assignedPartitions = Object.values(e.payload.memberAssignment).reduce((n, parts) => n + parts.length, 0);
   });
 
-  // Per partition, the stores run behind the publishes, in order, and each commits its batch once stored.
-  const lanes = new Map<number, Promise<void>>();
+  // The stores run behind the publishes: one writer drains a queue of published batches, coalescing them into large
+  // inserts (fewer server transactions), and commits each batch's offset once its documents are stored.
+  interface StoreJob {
+    topic: string;
+    partition: number;
+    offset: string;
+    docs: SaleRecommendations[];
+    now: Date;
+    heartbeat: () => Promise<void>;
+  }
+  const queue: StoreJob[] = [];
+  let draining: Promise<void> | undefined;
   let pending = 0;
   let laneError: unknown;
+
+  async function drain(): Promise<void> {
+    while (queue.length) {
+      const take: StoreJob[] = [];
+      let n = 0;
+      while (queue.length && (take.length === 0 || n + queue[0]!.docs.length <= STORE_BATCH)) {
+        const job = queue.shift()!;
+        take.push(job);
+        n += job.docs.length;
+      }
+      try {
+        const docs = take.flatMap((j) => j.docs.map((r) => ({ _id: r.sale_id, ...r, created_at: j.now })));
+        if (docs.length) {
+          const already = await retrying(() => storeNew(db, docs), {
+            onRetry: async (err) => {
+              log.warn('storing recommendations failed; retrying without committing', { error: (err as Error).message });
+              await take[take.length - 1]!.heartbeat().catch(() => undefined);
+            },
+          });
+          if (already.size) log.debug('published again: already stored by an earlier owner', { sales: already.size });
+        }
+        // Jobs are in arrival order, so the last job of a partition holds its highest offset.
+        const last = new Map(take.map((j) => [`${j.topic}\u0000${j.partition}`, j]));
+        await consumer.commitOffsets([...last.values()].map((j) => ({ topic: j.topic, partition: j.partition, offset: j.offset }))).catch((err: Error) => {
+          // Lost a partition in a rebalance: the new owner starts from the last commit and stores first.
+          log.warn('offset commit failed; those sales will be redelivered', { error: err.message });
+        });
+      } catch (err) {
+        // Not retriable: nothing after the last commit may be committed now. Drop the queue; the consumer restarts
+        // from the last commit (handleBatch rethrows) and redelivers it all.
+        laneError ??= err;
+        log.error('storing recommendations failed; restarting from the last commit', { error: (err as Error).message });
+        for (const j of queue.splice(0)) n += j.docs.length;
+      } finally {
+        pending -= n;
+        stats.pendingStores = pending;
+      }
+    }
+  }
+  const enqueue = (job: StoreJob) => {
+    if (laneError) return;
+    queue.push(job);
+    pending += job.docs.length;
+    stats.pendingStores = pending;
+    draining ??= drain().finally(() => (draining = undefined));
+  };
   let active = 0;
   let stopping = false;
   const recent = createRecentSet(RECENT_SALES);
@@ -221,29 +282,10 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
       stats.lastMessageAt = Date.now();
 
       const offset = (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
-      pending += fast.length;
-      const job = async () => {
-        try {
-          if (fast.length) {
-            const already = await store(fast, now, heartbeat);
-            if (already.size) log.debug('published again: already stored by an earlier owner', { sales: already.size });
-          }
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]).catch((err: Error) => {
-            // Lost the partition in a rebalance: the new owner starts from the last commit and stores first.
-            log.warn('offset commit failed; the batch will be redelivered', { partition: batch.partition, error: err.message });
-          });
-        } catch (err) {
-          laneError ??= err;
-          log.error('storing recommendations failed; restarting from the last commit', { error: (err as Error).message });
-        } finally {
-          pending -= fast.length;
-        }
-      };
-      const lane = (lanes.get(batch.partition) ?? Promise.resolve()).then(job);
-      lanes.set(batch.partition, lane);
+      enqueue({ topic: batch.topic, partition: batch.partition, offset, docs: fast, now, heartbeat });
       // Backpressure: when the store falls behind, wait for it (heartbeating) instead of queueing without end.
-      while (pending > MAX_PENDING_STORES) {
-        await Promise.race([lane, sleep(2000)]);
+      while (pending > MAX_PENDING_STORES && draining) {
+        await Promise.race([draining, sleep(2000)]);
         await heartbeat();
       }
       await heartbeat();
@@ -262,7 +304,7 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
     clearInterval(reload);
     // Let the batch in hand and the stores behind finish (they commit), then leave the group.
     while (active > 0) await sleep(20);
-    await Promise.all(lanes.values());
+    while (draining) await draining;
     await consumer.disconnect().catch((e) => log.warn('consumer disconnect failed', { error: (e as Error).message }));
     await producer.disconnect().catch(() => undefined);
     resolveDone(stats);
