@@ -129,17 +129,27 @@ export function topNeighbours(co: Cooccurrence, k: number, opts: { minSupport?: 
   const minSupport = opts.minSupport ?? 1;
   const n = co.itemWeight.length;
   const out: Neighbour[][] = [];
+  // Candidates of one item as positions in the CSR arrays with their cosine; objects only for the k kept.
+  let maxDegree = 0;
+  for (let i = 0; i < n; i++) maxDegree = Math.max(maxDegree, co.offsets[i + 1]! - co.offsets[i]!);
+  const cand = new Uint32Array(maxDegree);
+  const sim = new Float64Array(co.partner.length);
   for (let i = 0; i < n; i++) {
-    const list: Neighbour[] = [];
+    let m = 0;
     for (let at = co.offsets[i]!; at < co.offsets[i + 1]!; at++) {
       const j = co.partner[at]!;
-      const support = co.support[at]!;
-      if (support < minSupport || opts.excluded?.(i, j)) continue;
+      if (co.support[at]! < minSupport || opts.excluded?.(i, j)) continue;
       const denom = Math.sqrt(co.itemWeight[i]! * co.itemWeight[j]!);
-      if (denom > 0) list.push({ item: j, sim: co.weight[at]! / denom, support });
+      if (denom > 0) {
+        sim[at] = co.weight[at]! / denom;
+        cand[m++] = at;
+      }
     }
-    list.sort((a, b) => b.sim - a.sim || b.support - a.support || a.item - b.item);
-    out.push(list.slice(0, k));
+    const list = cand.subarray(0, m);
+    if (m > 1) list.sort((a, b) => sim[b]! - sim[a]! || co.support[b]! - co.support[a]! || co.partner[a]! - co.partner[b]!);
+    const top: Neighbour[] = [];
+    for (let x = 0; x < Math.min(k, m); x++) top.push({ item: co.partner[list[x]!]!, sim: sim[list[x]!]!, support: co.support[list[x]!]! });
+    out.push(top);
   }
   return out;
 }

@@ -68,46 +68,99 @@ export function sameItemGroups(catalogue: readonly CatalogueItem[]): Record<stri
 
 const dayMs = 86_400_000;
 
+/**
+ * Per sub-category: the orders it appears in, and how often each other sub-category (or itself, through two different
+ * items) appears in the same order. Counted over integer sub-category numbers; keys keep first-seen order.
+ */
+export function subCategoryPairs(orderItems: readonly number[][], subOfItem: readonly string[]) {
+  const names: string[] = [];
+  const number = new Map<string, number>();
+  const itemSub = Int32Array.from(subOfItem, (name) => {
+    let x = number.get(name);
+    if (x === undefined) {
+      number.set(name, (x = names.length));
+      names.push(name);
+    }
+    return x;
+  });
+  const S = names.length;
+  const pairs = new Uint32Array(S * S);
+  const baskets = new Uint32Array(S);
+  const rows: number[] = [];
+  const cols: number[][] = Array.from({ length: S }, () => []);
+  const items = new Int32Array(S);
+  const touched: number[] = [];
+  for (const o of orderItems) {
+    touched.length = 0;
+    for (const i of o) if (items[itemSub[i]!]!++ === 0) touched.push(itemSub[i]!);
+    for (const a of touched) {
+      if (baskets[a]!++ === 0) rows.push(a);
+      for (const b of touched) if ((a !== b || items[a]! > 1) && pairs[a * S + b]!++ === 0) cols[a]!.push(b);
+    }
+    for (const a of touched) items[a] = 0;
+  }
+  const subBaskets: Record<string, number> = {};
+  const subPairs: Record<string, Record<string, number>> = {};
+  for (const a of rows) {
+    subBaskets[names[a]!] = baskets[a]!;
+    const row: Record<string, number> = {};
+    for (const b of cols[a]!) row[names[b]!] = pairs[a * S + b]!;
+    subPairs[names[a]!] = row;
+  }
+  return { subBaskets, subPairs };
+}
+
 export function trainModel(lines: readonly TrainingLine[], catalogue: readonly CatalogueItem[], opts: TrainOptions = {}): ItemSimModel {
   const level = opts.level ?? 'order';
   const k = opts.k ?? 20;
   const halfLife = opts.halfLifeDays ?? null;
   const used = opts.before ? lines.filter((l) => l.order_date < opts.before!) : lines;
   const info = new Map(catalogue.map((p) => [p.product_id, p]));
-  // Items are indexed in product_id order, so ties everywhere break the same way whatever order the lines came in.
-  const distinct = new Set<string>();
-  for (const l of used) distinct.add(l.product_id);
-  const ids = [...distinct].sort();
-  const index = new Map(ids.map((id, i) => [id, i]));
   // Lines as integer columns (item, basket, order), so a million lines make a few typed arrays, not a million objects.
   const n = used.length;
   const lineItem = new Int32Array(n);
   const lineBasket = new Int32Array(n);
-  const lineOrder = new Int32Array(n);
+  const lineOrder = level === 'order' ? lineBasket : new Int32Array(n);
+  const firstSeen = new Map<string, number>();
   const basketIndex = new Map<string, number>();
   const orderIndex = level === 'order' ? basketIndex : new Map<string, number>();
   const basketLast: string[] = [];
   let from: string | null = null;
   let to: string | null = null;
-  const indexOf = (m: Map<string, number>, key: string, onNew?: () => void) => {
-    let i = m.get(key);
-    if (i === undefined) {
-      m.set(key, (i = m.size));
-      onNew?.();
-    }
-    return i;
-  };
+  let lastKey: string | undefined;
+  let lastBasket: number | undefined;
   for (let r = 0; r < n; r++) {
     const l = used[r]!;
-    lineItem[r] = index.get(l.product_id)!;
-    if (from === null || l.order_date < from) from = l.order_date;
-    if (to === null || l.order_date > to) to = l.order_date;
-    const b = indexOf(basketIndex, level === 'order' ? l.sale_id : l.customer_id, () => basketLast.push(l.order_date));
-    if (l.order_date > basketLast[b]!) basketLast[b] = l.order_date;
-    lineBasket[r] = b;
-    lineOrder[r] = level === 'order' ? b : indexOf(orderIndex, l.sale_id);
+    let item = firstSeen.get(l.product_id);
+    if (item === undefined) firstSeen.set(l.product_id, (item = firstSeen.size));
+    lineItem[r] = item;
+    const day = l.order_date;
+    if (from === null || day < from) from = day;
+    if (to === null || day > to) to = day;
+    const key = level === 'order' ? l.sale_id : l.customer_id;
+    // Lines usually come grouped by sale: the previous line's basket saves a lookup in a map of half a million.
+    let b = key === lastKey ? lastBasket : basketIndex.get(key);
+    lastKey = key;
+    if (b === undefined) {
+      basketIndex.set(key, (b = basketIndex.size));
+      basketLast.push(day);
+    } else if (day > basketLast[b]!) basketLast[b] = day;
+    lineBasket[r] = lastBasket = b;
+    if (level !== 'order') {
+      let o = orderIndex.get(l.sale_id);
+      if (o === undefined) orderIndex.set(l.sale_id, (o = orderIndex.size));
+      lineOrder[r] = o;
+    }
   }
-  /** Distinct items per group, grouped by a counting sort over the group column. */
+  // Items are numbered in product_id order, so ties everywhere break the same way whatever order the lines came in.
+  const seen = [...firstSeen.keys()];
+  const ids = [...seen].sort();
+  const rank = new Map(ids.map((id, i) => [id, i]));
+  const renumber = Int32Array.from(seen, (id) => rank.get(id)!);
+  for (let r = 0; r < n; r++) lineItem[r] = renumber[lineItem[r]!]!;
+
+  /** Distinct items per group in line order, grouped by a counting sort over the group column. */
+  const mark = new Int32Array(ids.length);
   const group = (col: Int32Array, groups: number): number[][] => {
     const start = new Int32Array(groups + 1);
     for (let r = 0; r < n; r++) start[col[r]! + 1]!++;
@@ -115,10 +168,18 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
     const at = start.slice(0, groups);
     const flat = new Int32Array(n);
     for (let r = 0; r < n; r++) flat[at[col[r]!]!++] = lineItem[r]!;
+    mark.fill(-1);
     const out: number[][] = new Array(groups);
     for (let g = 0; g < groups; g++) {
-      const items = Array.from(flat.subarray(start[g]!, start[g + 1]!));
-      out[g] = items.length > 1 ? [...new Set(items)] : items;
+      const items: number[] = [];
+      for (let x = start[g]!; x < start[g + 1]!; x++) {
+        const it = flat[x]!;
+        if (mark[it] !== g) {
+          mark[it] = g;
+          items.push(it);
+        }
+      }
+      out[g] = items;
     }
     return out;
   };
@@ -127,10 +188,19 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
   const end = to ? Date.parse(to) : 0;
   const baskets: Basket[] = basketItems.map((items, b) => ({ items, weight: halfLife ? decayWeight((end - Date.parse(basketLast[b]!)) / dayMs, halfLife) : 1 }));
   const same = sameItemGroups(catalogue);
+  // Twins as group numbers per item (-1: none), so the exclusion test is two array reads.
+  const groupNo = new Map<string, number>();
+  const twinGroup = Int32Array.from(ids, (id) => {
+    const key = same[id];
+    if (key === undefined) return -1;
+    let g = groupNo.get(key);
+    if (g === undefined) groupNo.set(key, (g = groupNo.size));
+    return g;
+  });
   const co = cooccurrence(baskets, ids.length);
   const neighbours = topNeighbours(co, k, {
     minSupport: opts.minSupport ?? 1,
-    excluded: (i, j) => same[ids[i]!] !== undefined && same[ids[i]!] === same[ids[j]!],
+    excluded: (i, j) => twinGroup[i]! >= 0 && twinGroup[i] === twinGroup[j],
   });
 
   // Popularity counts orders at any level: "what sells", for fallbacks and the baseline.
@@ -139,23 +209,12 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
   // Ties by index, which is product_id order (localeCompare here costs seconds at 50,000 products).
   const byPopularity = ids.map((_, i) => i).sort((a, b) => popularity[b]! - popularity[a]! || a - b);
   const popularBySub: Record<string, string[]> = {};
-  const subBaskets: Record<string, number> = {};
   for (const i of byPopularity) {
     const sub = info.get(ids[i]!)?.sub_category ?? '';
     const list = (popularBySub[sub] ??= []);
     if (list.length < 20) list.push(ids[i]!);
   }
-  const subOfItem = ids.map((id) => info.get(id)?.sub_category ?? '');
-  const subPairs: Record<string, Record<string, number>> = {};
-  for (const o of orderItems) {
-    const subs = o.map((i) => subOfItem[i]!);
-    const distinct = subs.length > 1 ? [...new Set(subs)] : subs;
-    for (const a of distinct) {
-      subBaskets[a] = (subBaskets[a] ?? 0) + 1;
-      const row = (subPairs[a] ??= {});
-      for (const b of distinct) if (a !== b || subs.filter((x) => x === a).length > 1) row[b] = (row[b] ?? 0) + 1;
-    }
-  }
+  const { subBaskets, subPairs } = subCategoryPairs(orderItems, ids.map((id) => info.get(id)?.sub_category ?? ''));
 
   const items: Record<string, ModelItem> = {};
   ids.forEach((id, i) => {
