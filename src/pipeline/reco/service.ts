@@ -83,6 +83,7 @@ function createRecentSet(max: number) {
   const set = new Set<string>();
   return {
     has: (k: string) => set.has(k),
+    clear: () => set.clear(),
     add(k: string) {
       set.add(k);
       if (set.size > max) set.delete(set.values().next().value as string);
@@ -157,6 +158,7 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
     heartbeat: () => Promise<void>;
   }
   const queue: StoreJob[] = [];
+  const recent = createRecentSet(RECENT_SALES);
   let draining: Promise<void> | undefined;
   let pending = 0;
   let laneError: unknown;
@@ -191,6 +193,8 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
         // Not retriable: nothing after the last commit may be committed now. Drop the queue; the consumer restarts
         // from the last commit (handleBatch rethrows) and redelivers it all.
         laneError ??= err;
+        // Their redelivery must not be dropped as "already published": after the restart they take the checked path.
+        recent.clear();
         log.error('storing recommendations failed; restarting from the last commit', { error: (err as Error).message });
         for (const j of queue.splice(0)) n += j.docs.length;
       } finally {
@@ -208,7 +212,6 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
   };
   let active = 0;
   let stopping = false;
-  const recent = createRecentSet(RECENT_SALES);
 
   const publish = async (recs: SaleRecommendations[], now: Date) => {
     // A backlog arrives in big batches; one produce request must stay under the broker's message size limit
