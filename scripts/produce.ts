@@ -49,7 +49,7 @@ runMain(async () => {
     }
   }
   // Two passes over the file: master data first, then the sales order by order, so memory follows the catalogue.
-  const readBar = createProgress('read', undefined);
+  const readBar = createProgress('rows read (pass 1 of 2)', undefined);
   const scan = await scanSource({ input, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict), onProgress: (n) => readBar.update(n) });
   readBar.stop();
   if (scan.rejects.length) {

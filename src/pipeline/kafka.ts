@@ -24,11 +24,28 @@ export function createKafka(cfg: KafkaConfig, log?: Logger, overrides: Partial<K
       const fields = { ...rest } as Record<string, unknown>;
       delete fields.timestamp;
       delete fields.logger;
-      if (entry.level <= KafkaLogLevel.ERROR) log.error(`kafka: ${message}`, fields);
+      if (entry.level <= KafkaLogLevel.ERROR && !isRetriableKafkaLog(message, fields)) log.error(`kafka: ${message}`, fields);
       else log.warn(`kafka: ${message}`, fields);
     },
     ...overrides,
   });
+}
+
+// kafkajs's own table of protocol errors, with whether a retry can help (it has no typed export of it).
+const retriableMessages = new Set(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('kafkajs/src/protocol/error') as { errorCodes: { message: string; retriable: boolean }[] }).errorCodes.filter((e) => e.retriable).map((e) => e.message),
+);
+
+/**
+ * kafkajs logs at ERROR what it is about to retry: a coordinator still loading after a broker start, a leader
+ * moving, a broker restarting (connection refused). Those are warnings; a failure that survives the retries reaches
+ * our code as a thrown error and is reported there.
+ */
+export function isRetriableKafkaLog(message: string, fields: Record<string, unknown>): boolean {
+  const error = typeof fields.error === 'string' ? fields.error : '';
+  if (retriableMessages.has(error)) return true;
+  return /^Connection error|^Connection timeout/.test(message) || /ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(error);
 }
 
 /** The topic names, in one place. A prefix lets several environments share a cluster. */
