@@ -13,7 +13,7 @@ export interface FollowOptions {
   limit?: number;
 }
 
-/** `templates`: the sales to imitate (all of them, or a sample: see `sampleSales`). */
+/** `templates`: the sales to imitate (all of them, or a sample: see `createSaleSampler`). */
 export async function followLiveSales(deps: ProducerDeps, templates: readonly SaleWithItems[], opts: FollowOptions): Promise<number> {
   if (!templates.length) throw new Error('--follow needs at least one sale in the data to imitate');
   const rnd = createRandom(opts.seed ?? Date.now() % 2 ** 32);

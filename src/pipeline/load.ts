@@ -1,5 +1,4 @@
 /** Source file → normalised ERP data, collecting rejects. The one entry point for "read the Superstore". */
-import fs from 'node:fs';
 import type { Reject } from './source/columns';
 import type { DateFormat } from './source/dates';
 import { defaultSuperstorePath, readSuperstore, SourceError } from './source/superstore';
@@ -33,29 +32,37 @@ export function formatReject(r: Reject): string {
   return `line ${r.line.toLocaleString('en-US')}: ${r.column}: ${r.reason}`;
 }
 
+/** Collects rejects (line numbers counted once), or stops at the first one in strict mode, naming the file. */
+export function createRejects(input: string, strict = false) {
+  const list: Reject[] = [];
+  const lines = new Set<number>();
+  return {
+    list,
+    lines,
+    add(rs: Reject[]): void {
+      if (strict) throw new StrictModeError(`--strict: rejected ${formatReject(rs[0]!)} (file ${input})`);
+      for (const r of rs) {
+        list.push(r);
+        lines.add(r.line);
+      }
+    },
+  };
+}
+
 export async function loadErpData(opts: LoadOptions = {}): Promise<LoadResult> {
   const input = opts.input ?? defaultSuperstorePath();
-  if (!fs.existsSync(input)) throw new SourceError(`input file not found: ${input}`);
   const normalizer = createNormalizer();
-  const rejects: Reject[] = [];
-  const rejectedLines = new Set<number>();
+  const rejects = createRejects(input, opts.strict);
   let rowsRead = 0;
-  const addRejects = (rs: Reject[]) => {
-    if (opts.strict) throw new StrictModeError(`--strict: rejected ${formatReject(rs[0]!)} (file ${input})`);
-    for (const r of rs) {
-      rejects.push(r);
-      rejectedLines.add(r.line);
-    }
-  };
   for await (const item of readSuperstore(input, { dateFormat: opts.dateFormat })) {
     rowsRead++;
-    if (item.kind === 'reject') addRejects(item.rejects);
+    if (item.kind === 'reject') rejects.add(item.rejects);
     else {
       const conflict = normalizer.add(item.row);
-      if (conflict) addRejects([conflict]);
+      if (conflict) rejects.add([conflict]);
     }
     if (opts.onProgress && rowsRead % 5000 === 0) opts.onProgress(rowsRead);
   }
   opts.onProgress?.(rowsRead);
-  return { input, data: normalizer.finish(), rowsRead, rejects, rejectedLines: rejectedLines.size };
+  return { input, data: normalizer.finish(), rowsRead, rejects: rejects.list, rejectedLines: rejects.lines.size };
 }

@@ -58,9 +58,6 @@ export function createSender(producer: Producer, opts: ProduceOptions & { total?
   const started = Date.now();
   let sent = 0;
   return {
-    get sent() {
-      return sent;
-    },
     /** Sends the records; returns how many went (fewer when the stop signal came first). */
     async send(topic: string, kind: EntityKind, records: readonly Entity[]): Promise<number> {
       let n = 0;

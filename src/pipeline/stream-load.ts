@@ -11,13 +11,11 @@
  * still handled exactly: pass 1 notices it and, once, scans again keeping those orders' headers; pass 2 holds their
  * lines until the last one. The result is the same data `loadErpData` gives, in the same order.
  */
-import fs from 'node:fs';
 import type { Reject, SuperstoreRow } from './source/columns';
-import { readSuperstoreBatches, SourceError } from './source/superstore';
-import { defaultSuperstorePath } from './source/superstore';
+import { defaultSuperstorePath, readSuperstoreFile } from './source/superstore';
 import type { Customer, Product, SaleItem, SaleWithItems } from './entities';
 import { closeSale, createCatalogueBuilder, orderConflict, saleHeader, saleItem, type SaleHeader } from './normalize';
-import { formatReject, StrictModeError, type LoadOptions } from './load';
+import { createRejects, type LoadOptions } from './load';
 import { toUnits } from './money';
 import { detach } from './source/csv';
 import { createIdSet } from './id-set';
@@ -48,13 +46,9 @@ interface OrderRun {
   line: number;
 }
 
-const rowsOf = (input: string, opts: LoadOptions) =>
-  readSuperstoreBatches(fs.createReadStream(input, { highWaterMark: 1 << 20 }), input, { dateFormat: opts.dateFormat });
-
 async function scanOnce(input: string, opts: LoadOptions, known: ReadonlySet<string>) {
   const catalogue = createCatalogueBuilder();
-  const rejects: Reject[] = [];
-  const rejectedLines = new Set<number>();
+  const rejects = createRejects(input, opts.strict);
   const closed = createIdSet(1 << 16); // fingerprints: ~16 bytes an order instead of ~80
   const spread = new Map<string, OrderRun & { last: number }>();
   const discovered = new Set<string>();
@@ -65,13 +59,6 @@ async function scanOnce(input: string, opts: LoadOptions, known: ReadonlySet<str
   let revenueE4 = 0;
   let profitE4 = 0;
 
-  const reject = (rs: Reject[]) => {
-    if (opts.strict) throw new StrictModeError(`--strict: rejected ${formatReject(rs[0]!)} (file ${input})`);
-    for (const r of rs) {
-      rejects.push(r);
-      rejectedLines.add(r.line);
-    }
-  };
   const accept = (row: SuperstoreRow) => {
     catalogue.add(row);
     lines++;
@@ -83,8 +70,7 @@ async function scanOnce(input: string, opts: LoadOptions, known: ReadonlySet<str
       if (held) current = held;
       else {
         // A yes from `closed` may be a fingerprint collision: the second scan then tracks the order exactly.
-        if (!closed.has(row.orderId)) sales++;
-        else if (known.has(row.orderId)) sales++;
+        if (!closed.has(row.orderId) || known.has(row.orderId)) sales++;
         else discovered.add(row.orderId);
         current = { id: detach(row.orderId), header: saleHeader(row), line: row.line };
         if (known.has(row.orderId)) spread.set(row.orderId, { ...current, last: row.line });
@@ -94,17 +80,17 @@ async function scanOnce(input: string, opts: LoadOptions, known: ReadonlySet<str
     if (s) s.last = row.line;
   };
 
-  for await (const batch of rowsOf(input, opts)) {
+  for await (const batch of readSuperstoreFile(input, { dateFormat: opts.dateFormat })) {
     for (const item of batch) {
       rowsRead++;
       if (item.kind === 'reject') {
-        reject(item.rejects);
+        rejects.add(item.rejects);
         continue;
       }
       const row = item.row;
       const order = current?.id === row.orderId ? current : spread.get(row.orderId);
       const conflict = catalogue.check(row) ?? (order ? orderConflict(row, order.header, order.line) : undefined);
-      if (conflict) reject([conflict]);
+      if (conflict) rejects.add([conflict]);
       else accept(row);
     }
     opts.onProgress?.(rowsRead);
@@ -113,8 +99,8 @@ async function scanOnce(input: string, opts: LoadOptions, known: ReadonlySet<str
   return {
     ...catalogue.finish(),
     rowsRead,
-    rejects,
-    rejectedLines,
+    rejects: rejects.list,
+    rejectedLines: rejects.lines,
     sales,
     lines,
     revenueE4,
@@ -124,10 +110,9 @@ async function scanOnce(input: string, opts: LoadOptions, known: ReadonlySet<str
   };
 }
 
-/** Pass 1: master data, rejects, counts and totals. Throws a SourceError naming the file on unreadable input. */
+/** Pass 1: master data, rejects, counts and totals. Throws a SourceError naming the file when it is missing or unreadable. */
 export async function scanSource(opts: LoadOptions = {}): Promise<SourceScan> {
   const input = opts.input ?? defaultSuperstorePath();
-  if (!fs.existsSync(input)) throw new SourceError(`input file not found: ${input}`);
   let scans = 1;
   let r = await scanOnce(input, opts, new Set());
   if (r.discovered.size) {
@@ -152,7 +137,7 @@ export async function* streamSales(scan: SourceScan, batchSize = 500): AsyncGene
     else emit(acc);
   };
 
-  for await (const batch of rowsOf(scan.input, { dateFormat: scan.dateFormat })) {
+  for await (const batch of readSuperstoreFile(scan.input, { dateFormat: scan.dateFormat })) {
     for (const item of batch) {
       if (item.kind === 'reject' || scan.rejectedLines.has(item.row.line)) continue;
       const row = item.row;

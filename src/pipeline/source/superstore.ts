@@ -70,7 +70,12 @@ function toItem(rec: CsvRecord, index: Map<string, number>, dateFormat: DateForm
   return result.ok ? { kind: 'row', row: result.row } : { kind: 'reject', rejects: result.rejects };
 }
 
-export async function* readSuperstore(file: string = defaultSuperstorePath(), opts: ReadOptions = {}): AsyncGenerator<SourceItem> {
+/** A Superstore-shaped file, in batches (one per 1 MB chunk). Names the file when it does not exist. */
+export async function* readSuperstoreFile(file: string = defaultSuperstorePath(), opts: ReadOptions = {}): AsyncGenerator<SourceItem[]> {
   if (!fs.existsSync(file)) throw new SourceError(`input file not found: ${file}`);
-  for await (const batch of readSuperstoreBatches(fs.createReadStream(file, { highWaterMark: 1 << 20 }), file, opts)) yield* batch;
+  yield* readSuperstoreBatches(fs.createReadStream(file, { highWaterMark: 1 << 20 }), file, opts);
+}
+
+export async function* readSuperstore(file: string = defaultSuperstorePath(), opts: ReadOptions = {}): AsyncGenerator<SourceItem> {
+  for await (const batch of readSuperstoreFile(file, opts)) yield* batch;
 }
