@@ -28,7 +28,7 @@ runMain(async () => {
       if (s.sales + s.deadLetters === last) return;
       last = s.sales + s.deadLetters;
       ctx.log.info('recommender', { sales: s.sales, published: s.published, alreadyStored: s.alreadyStored, deadLetters: s.deadLetters, pendingStores: s.pendingStores, modelLoads: s.modelLoads });
-    }, Number(process.env.RECOMMEND_STATS_MS ?? 5000));
+    }, 5000);
     stop.signal.addEventListener('abort', () => void handle.stop());
     const s = await handle.done;
     clearInterval(timer);

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import { silentLogger, type Logger } from '../log';
-import { createKafka, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
+import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
 import { connectMongo } from '../pipeline/mongo';
 import { scanSource, streamSales, type SourceScan } from '../pipeline/stream-load';
 import { produceErpStream } from '../pipeline/produce';
@@ -75,13 +75,7 @@ async function runProducer(cfg: Config, input: string | undefined, nodeOptions?:
     const num = (x: string) => Number(x.replace(/,/g, ''));
     return { perSecond: num(m[1]!), peakRssMb: num(m[2]!) };
   } finally {
-    const kafka = createKafka({ ...cfg.kafka, topicPrefix: prefix }, silentLogger);
-    const admin = kafka.admin();
-    await admin.connect();
-    const topics = Object.values(topicNames(prefix));
-    const existing = new Set(await admin.listTopics());
-    await admin.deleteTopics({ topics: topics.filter((t) => existing.has(t)) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopicsOf(createKafka(cfg.kafka, silentLogger), prefix);
   }
 }
 
@@ -97,7 +91,8 @@ export async function benchProducerAlone(cfg: Config, input: string | undefined)
 
 export async function benchIngest(cfg: Config, input: string | undefined, label: string, log: Logger): Promise<IngestBenchResult> {
   const id = `bench${Date.now().toString(36)}`;
-  const topics = topicNames(`${cfg.kafka.topicPrefix}.${id}`);
+  const prefix = `${cfg.kafka.topicPrefix}.${id}`;
+  const topics = topicNames(prefix);
   const kafka = createKafka(cfg.kafka, silentLogger);
   const mongo = await connectMongo({ uri: cfg.mongo.uri, db: `${cfg.mongo.db}_${id}` });
   const direct = await connectMongo({ uri: cfg.mongo.uri, db: `${cfg.mongo.db}_${id}_direct` });
@@ -155,10 +150,7 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
     await direct.db.dropDatabase().catch(() => undefined);
     await mongo.close();
     await direct.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics).filter((n) => !n.endsWith('.lake') && !n.endsWith('.recommender')) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopicsOf(kafka, prefix);
   }
 }
 

@@ -19,7 +19,7 @@ import { detach } from '../pipeline/source/csv';
 import { recommend } from '../pipeline/reco/score';
 import { modelFile, saveModel } from '../pipeline/reco/model';
 import { decodeRecommendation } from '../pipeline/reco/event';
-import { createKafka, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
+import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
 import { connectMongo } from '../pipeline/mongo';
 import { writeLake } from '../pipeline/lake';
 import { createErpProducer, sendAll } from '../pipeline/produce';
@@ -100,7 +100,7 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     });
     service = spawn(process.execPath, ['--import', 'tsx', path.join(cfg.paths.root, 'scripts', 'recommend.ts')], {
       cwd: cfg.paths.root,
-      env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, MONGODB_DB: dbName, MODELS_DIR: dir, LOG_LEVEL: process.env.BENCH_SERVICE_LOG ?? 'warn' },
+      env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, MONGODB_DB: dbName, MODELS_DIR: dir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const templates = salesWithItems(data);
@@ -149,9 +149,6 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     await mongo.db.dropDatabase().catch(() => undefined);
     await mongo.close();
     fs.rmSync(dir, { recursive: true, force: true });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topics.products, topics.customers, topics.sales, topics.dlq, topics.recommendations] }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopicsOf(kafka, prefix);
   }
 }

@@ -45,7 +45,23 @@ const retriableMessages = new Set(
 export function isRetriableKafkaLog(message: string, fields: Record<string, unknown>): boolean {
   const error = typeof fields.error === 'string' ? fields.error : '';
   if (retriableMessages.has(error)) return true;
+  // "Failed to send messages: <reason>" carries the reason in the message itself.
+  const reason = message.slice(message.indexOf(': ') + 2);
+  if (message.includes(': ') && retriableMessages.has(reason)) return true;
   return /^Connection error|^Connection timeout/.test(message) || /ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(error);
+}
+
+/** Deletes the topics of `prefix` that exist (benchmarks and throw-away runs clean up after themselves). */
+export async function deleteTopicsOf(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const mine = topicPlan(topicNames(prefix)).map((p) => p.topic).filter((t) => existing.has(t));
+    if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The topic names, in one place. A prefix lets several environments share a cluster. */

@@ -160,8 +160,16 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
   const queue: StoreJob[] = [];
   const recent = createRecentSet(RECENT_SALES);
   let draining: Promise<void> | undefined;
-  let pending = 0;
-  let laneError: unknown;
+  let storeError: unknown;
+  const toDocument = (r: SaleRecommendations, now: Date): Document => ({ _id: r.sale_id, ...r, created_at: now });
+  /** Inserts what is new, retrying what a retry can help without committing; returns the indexes already stored. */
+  const store = (docs: Document[], heartbeat: () => Promise<void>) =>
+    retrying(() => storeNew(db, docs), {
+      onRetry: async (err) => {
+        log.warn('storing recommendations failed; retrying without committing', { error: (err as Error).message });
+        await heartbeat().catch(() => undefined);
+      },
+    });
 
   async function drain(): Promise<void> {
     while (queue.length) {
@@ -173,14 +181,9 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
         n += job.docs.length;
       }
       try {
-        const docs = take.flatMap((j) => j.docs.map((r) => ({ _id: r.sale_id, ...r, created_at: j.now })));
+        const docs = take.flatMap((j) => j.docs.map((r) => toDocument(r, j.now)));
         if (docs.length) {
-          const already = await retrying(() => storeNew(db, docs), {
-            onRetry: async (err) => {
-              log.warn('storing recommendations failed; retrying without committing', { error: (err as Error).message });
-              await take[take.length - 1]!.heartbeat().catch(() => undefined);
-            },
-          });
+          const already = await store(docs, take[take.length - 1]!.heartbeat);
           if (already.size) log.debug('published again: already stored by an earlier owner', { sales: already.size });
         }
         // Jobs are in arrival order, so the last job of a partition holds its highest offset.
@@ -192,22 +195,20 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
       } catch (err) {
         // Not retriable: nothing after the last commit may be committed now. Drop the queue; the consumer restarts
         // from the last commit (handleBatch rethrows) and redelivers it all.
-        laneError ??= err;
+        storeError ??= err;
         // Their redelivery must not be dropped as "already published": after the restart they take the checked path.
         recent.clear();
         log.error('storing recommendations failed; restarting from the last commit', { error: (err as Error).message });
         for (const j of queue.splice(0)) n += j.docs.length;
       } finally {
-        pending -= n;
-        stats.pendingStores = pending;
+        stats.pendingStores -= n;
       }
     }
   }
   const enqueue = (job: StoreJob) => {
-    if (laneError) return;
+    if (storeError) return;
     queue.push(job);
-    pending += job.docs.length;
-    stats.pendingStores = pending;
+    stats.pendingStores += job.docs.length;
     draining ??= drain().finally(() => (draining = undefined));
   };
   let active = 0;
@@ -222,20 +223,12 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
     stats.published += recs.length;
     for (const r of recs) opts.onPublished?.(r);
   };
-  const store = (recs: SaleRecommendations[], now: Date, heartbeat: () => Promise<void>) =>
-    retrying(() => storeNew(db, recs.map((r) => ({ _id: r.sale_id, ...r, created_at: now }))), {
-      onRetry: async (err) => {
-        log.warn('storing recommendations failed; retrying without committing', { error: (err as Error).message });
-        await heartbeat().catch(() => undefined);
-      },
-    });
-
   async function handleBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
     if (!batch.messages.length || stopping) return;
-    if (laneError) {
+    if (storeError) {
       // A store behind failed for good: restart from the last commit (kafkajs restarts the consumer).
-      const err = laneError;
-      laneError = undefined;
+      const err = storeError;
+      storeError = undefined;
       throw err;
     }
     active++;
@@ -271,7 +264,7 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
       const now = new Date();
       if (fast.length) await publish(fast, now);
       if (checked.length) {
-        const already = await store(checked, now, heartbeat);
+        const already = await store(checked.map((r) => toDocument(r, now)), heartbeat);
         stats.alreadyStored += already.size;
         await publish(checked.filter((_, i) => !already.has(i)), now);
       }
@@ -287,7 +280,7 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
       const offset = (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
       enqueue({ topic: batch.topic, partition: batch.partition, offset, docs: fast, now, heartbeat });
       // Backpressure: when the store falls behind, wait for it (heartbeating) instead of queueing without end.
-      while (pending > MAX_PENDING_STORES && draining) {
+      while (stats.pendingStores > MAX_PENDING_STORES && draining) {
         await Promise.race([draining, sleep(2000)]);
         await heartbeat();
       }
