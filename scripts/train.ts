@@ -11,7 +11,7 @@ import { createProgress } from '../src/cli/progress';
 runMain(async () => {
   const cli = parseCli({
     name: 'train',
-    summary: 'Train the item-item recommendation model (co-occurrence + cosine, sparse) from the MongoDB lake and write models/item_sim.json.',
+    summary: 'Train the item-item recommendation model (co-occurrence + asymmetric cosine, sparse) from the MongoDB lake and write models/item_sim.json.',
     options: {
       ...trainingOptions,
       before: { type: 'string', arg: 'YYYY-MM-DD', description: 'Train only on orders before this day' },

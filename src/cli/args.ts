@@ -69,6 +69,14 @@ export function intOption(value: string | boolean | undefined, name: string, min
   return Number(value.replace(/_/g, ''));
 }
 
+/** Parse a number between 0 and 1 inclusive, naming the option in the error. */
+export function fractionOption(value: string | boolean | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`--${name} expects a number from 0 to 1, got "${String(value)}"`);
+  return n;
+}
+
 export function choiceOption<T extends string>(value: string | boolean | undefined, name: string, choices: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {

@@ -58,7 +58,7 @@ export interface ReportData {
   shipping: { ship_mode: string; orders: number; revenue: number; avg_lead_days: number | null }[];
   rfm: { segment: string; customers: number; revenue: number; share: number | null }[];
   reco: {
-    pairs: { a: string; b: string; support: number; cosine: number }[];
+    pairs: { a: string; b: string; support: number; similarity: number }[];
     model: { trained_at: string; items: number; pairs: number; level: string } | null;
     evaluation: { cut: string; cases: number; rows: { scorer: string; level: string; hr: number; ndcg: number; coverage: number }[] } | null;
   };
@@ -142,14 +142,14 @@ function topPairs(model: ItemSimModel, n = 10): ReportData['reco']['pairs'] {
   const seen = new Set<string>();
   const pairs: ReportData['reco']['pairs'] = [];
   for (const [id, item] of Object.entries(model.items)) {
-    for (const [other, cosine, support] of item.neighbours) {
+    for (const [other, similarity, support] of item.neighbours) {
       const key = id < other ? `${id}|${other}` : `${other}|${id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      pairs.push({ a: item.name, b: model.items[other]?.name ?? other, support, cosine });
+      pairs.push({ a: item.name, b: model.items[other]?.name ?? other, support, similarity });
     }
   }
-  return pairs.sort((x, y) => y.support - x.support || y.cosine - x.cosine || x.a.localeCompare(y.a)).slice(0, n);
+  return pairs.sort((x, y) => y.support - x.support || y.similarity - x.similarity || x.a.localeCompare(y.a)).slice(0, n);
 }
 
 function readJson<T>(file: string): T | null {

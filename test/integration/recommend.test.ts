@@ -28,7 +28,8 @@ describe('recommender: real-time service', () => {
     data = (await loadErpData()).data;
     sales = salesWithItems(data);
     await writeLake(env.mongo.db, { products: [], customers: data.customers, sales: [] });
-    saveModel(modelPath, trainModel(data.salesItems, data.products));
+    // Order baskets first, so the reload test below sees the customer-level model replace it.
+    saveModel(modelPath, trainModel(data.salesItems, data.products, { level: 'order' }));
     handle = await startRecommender({ kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log, modelPath }, { reloadEveryMs: 200 });
   });
   afterAll(async () => {

@@ -32,6 +32,8 @@ export interface ScorerResult {
 
 export interface Evaluation {
   cut: string;
+  /** End of the test period (exclusive); null: everything from the cut on. */
+  until: string | null;
   cases: number;
   train_orders: number;
   test_orders: number;
@@ -169,8 +171,11 @@ export function randomScorer(items: readonly string[], seed: number): Scorer {
   };
 }
 
-export function evaluateModel(lines: readonly TrainingLine[], catalogue: readonly CatalogueItem[], cut: string, opts: TrainOptions = {}): Evaluation {
-  const { train, test } = splitByDate(lines, cut);
+/** Lines ordered before `until` (all of them without it): the end of a test period. */
+const upTo = (lines: readonly TrainingLine[], until: string | null | undefined) => (until ? lines.filter((l) => l.order_date < until) : lines);
+
+export function evaluateModel(lines: readonly TrainingLine[], catalogue: readonly CatalogueItem[], cut: string, opts: TrainOptions = {}, until: string | null = null): Evaluation {
+  const { train, test } = splitByDate(upTo(lines, until), cut);
   const model = trainModel(train, catalogue, { ...opts, before: cut });
   const cases = leaveOneOutCases(test);
   const sub = new Map(catalogue.map((p) => [p.product_id, p.sub_category]));
@@ -179,6 +184,7 @@ export function evaluateModel(lines: readonly TrainingLine[], catalogue: readonl
   const cat = { products: items.length, subcategories: new Set(items.map(subOf)).size };
   return {
     cut,
+    until,
     cases: cases.length,
     train_orders: new Set(train.map((l) => l.sale_id)).size,
     test_orders: new Set(test.map((l) => l.sale_id)).size,
@@ -188,6 +194,78 @@ export function evaluateModel(lines: readonly TrainingLine[], catalogue: readonl
     popularity: scoreCases(cases, popularityScorer(model), subOf, cat),
     random: scoreCases(cases, randomScorer(items, 42), subOf, cat),
   };
+}
+
+export interface SweepPeriod {
+  /** First day of the test period; training uses everything before it. */
+  cut: string;
+  /** End of the test period (exclusive); null: to the end of the data. */
+  until: string | null;
+}
+
+export interface SweepRow {
+  cut: string;
+  until: string | null;
+  level: NonNullable<TrainOptions['level']>;
+  alpha: number;
+  co_slots: number;
+  cases: number;
+  /** Cases whose held-out product is among the 5: the model's and the popularity baseline's. */
+  hits: number;
+  popularity_hits: number;
+  coverage: number;
+  subcategory_hits: number;
+  popularity_subcategory_hits: number;
+}
+
+/**
+ * Every combination of basket level, α and co-purchase slots on every period, counted in hits (no intervals: this
+ * is for choosing, and the counts are what the choice rests on). Used to pick the defaults on validation periods
+ * before the test period, never on the test period itself (docs/recommendations.md).
+ */
+export function sweepParameters(
+  lines: readonly TrainingLine[],
+  catalogue: readonly CatalogueItem[],
+  periods: readonly SweepPeriod[],
+  grid: { levels: readonly NonNullable<TrainOptions['level']>[]; alphas: readonly number[]; coSlots: readonly number[] },
+  opts: TrainOptions = {},
+): SweepRow[] {
+  const sub = new Map(catalogue.map((p) => [p.product_id, p.sub_category]));
+  const subOf = (id: string) => sub.get(id) ?? '';
+  const rows: SweepRow[] = [];
+  for (const { cut, until } of periods) {
+    const { train, test } = splitByDate(upTo(lines, until), cut);
+    const cases = leaveOneOutCases(test);
+    for (const level of grid.levels) {
+      for (const alpha of grid.alphas) {
+        const model = trainModel(train, catalogue, { ...opts, level, alpha, before: cut });
+        const popular = popularityScorer(model);
+        let popularityHits = 0;
+        let popularitySubHits = 0;
+        for (const c of cases) {
+          const recs = popular(c.basket);
+          if (recs.includes(c.target)) popularityHits++;
+          if (recs.some((r) => subOf(r) === subOf(c.target))) popularitySubHits++;
+        }
+        for (const coSlots of grid.coSlots) {
+          const shown = new Set<string>();
+          let hits = 0;
+          let subHits = 0;
+          for (const c of cases) {
+            const recs = recommend(model, c.basket, { coSlots }).map((r) => r.product_id);
+            for (const r of recs) shown.add(r);
+            if (recs.includes(c.target)) hits++;
+            if (recs.some((r) => subOf(r) === subOf(c.target))) subHits++;
+          }
+          rows.push({
+            cut, until, level, alpha, co_slots: coSlots, cases: cases.length, hits, popularity_hits: popularityHits,
+            coverage: round(shown.size / (model.item_count || 1)), subcategory_hits: subHits, popularity_subcategory_hits: popularitySubHits,
+          });
+        }
+      }
+    }
+  }
+  return rows;
 }
 
 /** Writes `models/eval.json`: `{ evaluated_at, cut, cases, …, model, popularity, random }`. Returns the path. */

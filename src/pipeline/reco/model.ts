@@ -13,7 +13,7 @@ export interface ModelItem {
   unit_price: number;
   /** Training baskets that contain the item. */
   baskets: number;
-  /** Most similar items first: [product_id, cosine, support]. */
+  /** Most similar items first: [product_id, similarity (the asymmetric cosine, see `parameters.alpha`), support]. */
   neighbours: [string, number, number][];
 }
 
@@ -22,7 +22,7 @@ export interface ItemSimModel {
   trained_at: string;
   data_window: { from: string | null; to: string | null; before: string | null };
   /** `co_slots`: how many of the 5 recommendations may come from co-purchases; the rest is the sub-category fill. */
-  parameters: { level: BasketLevel; k: number; half_life_days: number | null; min_support: number; co_slots: number };
+  parameters: { level: BasketLevel; k: number; half_life_days: number | null; min_support: number; alpha: number; co_slots: number };
   item_count: number;
   basket_count: number;
   /** Training orders (popularity and fallback confidence count orders at any basket level). */

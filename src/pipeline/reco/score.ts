@@ -1,17 +1,18 @@
 /**
  * Scoring (pure): a basket → up to k products not in it, most relevant first.
  *
- * - relevance (0-100 %): the noisy-or of the candidate's cosines with the basket items, 1 − Π(1 − cosᵢ): one strong
- *   link counts most, each further link adds to it, and it never exceeds 100 %.
+ * - relevance (0-100 %): the noisy-or of the candidate's similarities with the basket items, 1 − Π(1 − simᵢ): one
+ *   strong link counts most, each further link adds to it, and it never exceeds 100 %.
  * - confidence (0-100 %): how much evidence stands behind it. Superstore pairs are rare (a pair seen once is the
- *   norm), so it is the shrunken support s / (s + 2) of the best link: 1 basket → 33 %, 2 → 50 %, 8 → 80 %.
+ *   norm), so it is the shrunken support s / (s + 2) of the best link: 1 basket → 33 %, 2 → 50 %, 8 → 80 %. (A
+ *   basket is an order, or with customer-level training everything one customer bought.)
  * - reason: the basket item with the strongest link.
  * - At most `co_slots` (default 2) come from co-purchases; the rest, and whatever co-purchases cannot fill, are
  *   the best sellers of the sub-categories most often bought with the basket's own, one per sub-category per round,
  *   then the best sellers overall, marked `fallback: true`. Their relevance is at most 20 %, scaled by popularity,
  *   and their confidence is the share of the sub-category's training orders that hold them. Why the blend: on the
- *   Superstore, co-purchases alone hit less often than best sellers; the blend keeps popularity's hit rate within
- *   its confidence interval, covers half the catalogue, and beats it at sub-category level (docs/recommendations.md).
+ *   Superstore, co-purchases alone hit less often than best sellers; the blend matches popularity's hit rate within
+ *   noise, covers half the catalogue, and beats it at sub-category level (docs/recommendations.md).
  * Twins (one item under two IDs) are treated as one: never recommended for each other, never both.
  */
 import type { ItemSimModel } from './model';
@@ -39,6 +40,14 @@ export interface ScoreOptions {
 }
 
 const pct = (x: number) => Math.round(x * 1000) / 10;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function coPurchaseReason(model: ItemSimModel, because: string, support: number): string {
+  const name = model.items[because]?.name ?? because;
+  return model.parameters.level === 'customer'
+    ? `bought by ${plural(support, 'customer')} who also bought ${name}`
+    : `bought together with ${name} in ${plural(support, 'basket')}`;
+}
 
 export function recommend(model: ItemSimModel, basket: readonly string[], opts: ScoreOptions = {}): Recommendation[] {
   const k = opts.k ?? 5;
@@ -86,8 +95,7 @@ export function recommend(model: ItemSimModel, basket: readonly string[], opts: 
   const coSlots = Math.min(opts.coSlots ?? model.parameters.co_slots ?? 2, k);
   for (const r of ranked) {
     if (out.length >= coSlots) break;
-    const because = model.items[r.because]?.name ?? r.because;
-    push(r.id, r.relevance, r.support / (r.support + 2), false, r.because, `bought together with ${because} in ${r.support} basket${r.support === 1 ? '' : 's'}`);
+    push(r.id, r.relevance, r.support / (r.support + 2), false, r.because, coPurchaseReason(model, r.because, r.support));
   }
   if (out.length < k) {
     // Fill: the sub-categories bought most often with the basket's own (its own included), best sellers first,

@@ -6,6 +6,8 @@
  *   co(i, j)  = Σ over baskets containing both i and j of the basket's weight   (weight 1, or a time decay)
  *   n(i)      = Σ over baskets containing i of the basket's weight
  *   cosine    = co(i, j) / √(n(i) · n(j))
+ *   sim_α     = co(i, j) / (n(i)^α · n(j)^(1−α))     the asymmetric cosine (Aiolli, 2013); α = ½ is the cosine.
+ *               A larger α penalises popular neighbours j less. It never exceeds 1, since co ≤ min(n(i), n(j)).
  *   support   = number of baskets containing both (unweighted)
  */
 import { Matrix } from 'ml-matrix';
@@ -24,8 +26,9 @@ export interface Neighbour {
 
 /**
  * Co-occurrence in compressed sparse rows: item i's partners are `partner[offsets[i] .. offsets[i+1])`, with the
- * weighted count and the support of each pair. Built by sorting numeric pair keys, not by growing maps, so a million
- * lines cost about a second and little garbage.
+ * weighted count and the support of each pair. Built row by row from an item → baskets index (Gustavson's sparse
+ * product XᵀX): each row is accumulated in dense scratch arrays, so the cost is Σ|basket|², with no sort and no map,
+ * which matters at the customer level, where a million lines make eleven million pairs.
  */
 export interface Cooccurrence {
   itemWeight: Float64Array;
@@ -39,81 +42,62 @@ export interface Cooccurrence {
 export function cooccurrence(baskets: readonly Basket[], itemCount: number): Cooccurrence {
   const itemWeight = new Float64Array(itemCount);
   const itemBaskets = new Uint32Array(itemCount);
-  let total = 0;
-  let weighted = false;
   for (const b of baskets) {
-    total += (b.items.length * (b.items.length - 1)) / 2;
-    if (b.weight !== 1) weighted = true;
     for (const i of b.items) {
       itemWeight[i]! += b.weight;
       itemBaskets[i]!++;
     }
   }
-  // Pair (a, b) with a < b as the number a·n + b: exact in a double for any realistic catalogue.
-  const keys = new Float64Array(total);
-  const weights = weighted ? new Float64Array(total) : null;
-  let k = 0;
-  for (const b of baskets) {
-    const items = b.items;
-    for (let x = 0; x < items.length; x++) {
-      const ix = items[x]!;
-      for (let y = x + 1; y < items.length; y++) {
-        const iy = items[y]!;
-        keys[k] = ix < iy ? ix * itemCount + iy : iy * itemCount + ix;
-        if (weights) weights[k] = b.weight;
-        k++;
+  // Item → the baskets holding it.
+  const start = new Uint32Array(itemCount + 1);
+  for (let i = 0; i < itemCount; i++) start[i + 1] = start[i]! + itemBaskets[i]!;
+  const at = start.slice(0, itemCount);
+  const holding = new Uint32Array(start[itemCount]!);
+  baskets.forEach((b, x) => {
+    for (const i of b.items) holding[at[i]!++] = x;
+  });
+  // Pass 1: each row's number of partners; pass 2: the partners, their weighted count and support.
+  const seenBy = new Int32Array(itemCount).fill(-1);
+  const offsets = new Uint32Array(itemCount + 1);
+  for (let i = 0; i < itemCount; i++) {
+    let degree = 0;
+    for (let h = start[i]!; h < start[i + 1]!; h++) {
+      for (const j of baskets[holding[h]!]!.items) {
+        if (j !== i && seenBy[j] !== i) {
+          seenBy[j] = i;
+          degree++;
+        }
       }
     }
+    offsets[i + 1] = offsets[i]! + degree;
   }
-  let order: Uint32Array | null = null;
-  if (weights) {
-    order = new Uint32Array(total).map((_, i) => i);
-    order.sort((p, q) => keys[p]! - keys[q]!);
-  } else keys.sort();
-  const keyAt = (i: number) => (order ? keys[order[i]!]! : keys[i]!);
-  // Unique pairs with their weight and support.
-  const ua = new Int32Array(total);
-  const uc = new Int32Array(total);
-  const uw = new Float64Array(total);
-  const us = new Uint32Array(total);
-  let u = 0;
-  for (let i = 0; i < total; ) {
-    const key = keyAt(i);
-    let w = 0;
-    let s = 0;
-    while (i < total && keyAt(i) === key) {
-      w += weights ? weights[order![i]!]! : 1;
-      s++;
-      i++;
-    }
-    ua[u] = Math.floor(key / itemCount);
-    uc[u] = key - ua[u]! * itemCount;
-    uw[u] = w;
-    us[u] = s;
-    u++;
-  }
-  const degree = new Uint32Array(itemCount);
-  for (let x = 0; x < u; x++) {
-    degree[ua[x]!]!++;
-    degree[uc[x]!]!++;
-  }
-  const offsets = new Uint32Array(itemCount + 1);
-  for (let i = 0; i < itemCount; i++) offsets[i + 1] = offsets[i]! + degree[i]!;
-  const fill = offsets.slice(0, itemCount);
   const partner = new Uint32Array(offsets[itemCount]!);
   const weight = new Float64Array(offsets[itemCount]!);
   const support = new Uint32Array(offsets[itemCount]!);
-  for (let x = 0; x < u; x++) {
-    const a = ua[x]!;
-    const c = uc[x]!;
-    let at = fill[a]!++;
-    partner[at] = c;
-    weight[at] = uw[x]!;
-    support[at] = us[x]!;
-    at = fill[c]!++;
-    partner[at] = a;
-    weight[at] = uw[x]!;
-    support[at] = us[x]!;
+  const accWeight = new Float64Array(itemCount);
+  const accSupport = new Uint32Array(itemCount);
+  seenBy.fill(-1);
+  for (let i = 0; i < itemCount; i++) {
+    let fill = offsets[i]!;
+    for (let h = start[i]!; h < start[i + 1]!; h++) {
+      const b = baskets[holding[h]!]!;
+      for (const j of b.items) {
+        if (j === i) continue;
+        if (seenBy[j] !== i) {
+          seenBy[j] = i;
+          partner[fill++] = j;
+        }
+        accWeight[j]! += b.weight;
+        accSupport[j]!++;
+      }
+    }
+    for (let x = offsets[i]!; x < fill; x++) {
+      const j = partner[x]!;
+      weight[x] = accWeight[j]!;
+      support[x] = accSupport[j]!;
+      accWeight[j] = 0;
+      accSupport[j] = 0;
+    }
   }
   return { itemWeight, itemBaskets, offsets, partner, weight, support };
 }
@@ -124,32 +108,65 @@ export function pairOf(co: Cooccurrence, i: number, j: number): [number, number]
   return undefined;
 }
 
-/** The k most similar items of each item (by cosine, then support, then index), leaving out `excluded` pairs. */
-export function topNeighbours(co: Cooccurrence, k: number, opts: { minSupport?: number; excluded?: (i: number, j: number) => boolean } = {}): Neighbour[][] {
+/**
+ * The k most similar items of each item (by sim_α, then support, then index), leaving out `excluded` pairs.
+ * `alpha` defaults to ½, the cosine.
+ */
+export function topNeighbours(co: Cooccurrence, k: number, opts: { minSupport?: number; alpha?: number; excluded?: (i: number, j: number) => boolean } = {}): Neighbour[][] {
   const minSupport = opts.minSupport ?? 1;
+  const alpha = opts.alpha ?? 0.5;
   const n = co.itemWeight.length;
+  // n(i)^α and n(j)^(1−α) once per item, not once per pair (the cosine keeps its exact √(n(i)·n(j))).
+  const left = alpha === 0.5 ? null : co.itemWeight.map((w) => w ** alpha);
+  const right = alpha === 0.5 ? null : co.itemWeight.map((w) => w ** (1 - alpha));
+  const { partner, support } = co;
   const out: Neighbour[][] = [];
-  // Candidates of one item as positions in the CSR arrays with their cosine; objects only for the k kept.
+  // Candidates of one item as positions in the CSR arrays with their similarity; objects only for the k kept.
   let maxDegree = 0;
   for (let i = 0; i < n; i++) maxDegree = Math.max(maxDegree, co.offsets[i + 1]! - co.offsets[i]!);
   const cand = new Uint32Array(maxDegree);
-  const sim = new Float64Array(co.partner.length);
+  const sim = new Float64Array(maxDegree);
+  /** Whether candidate x ranks before candidate y: higher similarity, then support, then lower index. */
+  const before = (x: number, y: number) =>
+    sim[x]! > sim[y]! || (sim[x] === sim[y] && (support[cand[x]!]! > support[cand[y]!]! || (support[cand[x]!] === support[cand[y]!] && partner[cand[x]!]! < partner[cand[y]!]!)));
+  const heap = new Uint32Array(k);
   for (let i = 0; i < n; i++) {
     let m = 0;
     for (let at = co.offsets[i]!; at < co.offsets[i + 1]!; at++) {
-      const j = co.partner[at]!;
-      if (co.support[at]! < minSupport || opts.excluded?.(i, j)) continue;
-      const denom = Math.sqrt(co.itemWeight[i]! * co.itemWeight[j]!);
+      const j = partner[at]!;
+      if (support[at]! < minSupport || opts.excluded?.(i, j)) continue;
+      const denom = left ? left[i]! * right![j]! : Math.sqrt(co.itemWeight[i]! * co.itemWeight[j]!);
       if (denom > 0) {
-        sim[at] = co.weight[at]! / denom;
+        sim[m] = co.weight[at]! / denom;
         cand[m++] = at;
       }
     }
-    const list = cand.subarray(0, m);
-    if (m > 1) list.sort((a, b) => sim[b]! - sim[a]! || co.support[b]! - co.support[a]! || co.partner[a]! - co.partner[b]!);
-    const top: Neighbour[] = [];
-    for (let x = 0; x < Math.min(k, m); x++) top.push({ item: co.partner[list[x]!]!, sim: sim[list[x]!]!, support: co.support[list[x]!]! });
-    out.push(top);
+    // The k best by a heap whose root is the worst kept (a customer-level item can have thousands of partners).
+    let h = 0;
+    for (let x = 0; x < m; x++) {
+      if (h < k) {
+        let c = h++;
+        heap[c] = x;
+        while (c > 0) {
+          const p = (c - 1) >> 1;
+          if (!before(heap[p]!, heap[c]!)) break;
+          [heap[p], heap[c]] = [heap[c]!, heap[p]!];
+          c = p;
+        }
+      } else if (k > 0 && before(x, heap[0]!)) {
+        heap[0] = x;
+        for (let c = 0; ; ) {
+          const a = 2 * c + 1;
+          if (a >= h) break;
+          const worse = a + 1 < h && before(heap[a]!, heap[a + 1]!) ? a + 1 : a;
+          if (!before(heap[c]!, heap[worse]!)) break;
+          [heap[c], heap[worse]] = [heap[worse]!, heap[c]!];
+          c = worse;
+        }
+      }
+    }
+    const kept = Array.from(heap.subarray(0, h)).sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
+    out.push(kept.map((x) => ({ item: partner[cand[x]!]!, sim: sim[x]!, support: support[cand[x]!]! })));
   }
   return out;
 }
@@ -161,13 +178,13 @@ export function denseCooccurrence(baskets: readonly Basket[], itemCount: number)
   return x.transpose().mmul(x);
 }
 
-/** Reference cosine from a dense co-occurrence matrix (its diagonal holds n(i)). */
-export function denseCosine(co: Matrix): Matrix {
+/** Reference sim_α (default: the cosine) from a dense co-occurrence matrix (its diagonal holds n(i)). */
+export function denseCosine(co: Matrix, alpha = 0.5): Matrix {
   const n = co.rows;
   const out = new Matrix(n, n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const d = Math.sqrt(co.get(i, i) * co.get(j, j));
+      const d = co.get(i, i) ** alpha * co.get(j, j) ** (1 - alpha);
       out.set(i, j, i === j || d === 0 ? 0 : co.get(i, j) / d);
     }
   }

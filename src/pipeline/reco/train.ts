@@ -25,7 +25,9 @@ export interface TrainOptions {
   /** Older baskets count less: weight ½ every `halfLifeDays` before the newest training day. */
   halfLifeDays?: number | null;
   minSupport?: number;
-  /** Recommendations that may come from co-purchases (default 2, chosen by the evaluation; see docs/recommendations.md). */
+  /** The asymmetric cosine's α: ½ is the cosine; larger penalises popular neighbours less (see similarity.ts). */
+  alpha?: number;
+  /** Recommendations that may come from co-purchases (see DEFAULT_TRAINING). */
   coSlots?: number;
   /** Only lines ordered strictly before this day (YYYY-MM-DD) are used. */
   before?: string;
@@ -110,9 +112,17 @@ export function subCategoryPairs(orderItems: readonly number[][], subOfItem: rea
   return { subBaskets, subPairs };
 }
 
+/**
+ * The defaults, chosen on validation years before the 2017 test period (docs/recommendations.md, "Choosing the
+ * parameters"): customer baskets, α = 0.75, two co-purchase slots.
+ */
+export const DEFAULT_TRAINING = { level: 'customer', k: 20, alpha: 0.75, minSupport: 1, coSlots: 2 } as const satisfies TrainOptions;
+
 export function trainModel(lines: readonly TrainingLine[], catalogue: readonly CatalogueItem[], opts: TrainOptions = {}): ItemSimModel {
-  const level = opts.level ?? 'order';
-  const k = opts.k ?? 20;
+  const level = opts.level ?? DEFAULT_TRAINING.level;
+  const k = opts.k ?? DEFAULT_TRAINING.k;
+  const alpha = opts.alpha ?? DEFAULT_TRAINING.alpha;
+  const minSupport = opts.minSupport ?? DEFAULT_TRAINING.minSupport;
   const halfLife = opts.halfLifeDays ?? null;
   const used = opts.before ? lines.filter((l) => l.order_date < opts.before!) : lines;
   const info = new Map(catalogue.map((p) => [p.product_id, p]));
@@ -199,7 +209,8 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
   });
   const co = cooccurrence(baskets, ids.length);
   const neighbours = topNeighbours(co, k, {
-    minSupport: opts.minSupport ?? 1,
+    minSupport,
+    alpha,
     excluded: (i, j) => twinGroup[i]! >= 0 && twinGroup[i] === twinGroup[j],
   });
 
@@ -232,7 +243,7 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
     format_version: MODEL_FORMAT_VERSION,
     trained_at: (opts.now ?? new Date()).toISOString(),
     data_window: { from, to, before: opts.before ?? null },
-    parameters: { level, k, half_life_days: halfLife, min_support: opts.minSupport ?? 1, co_slots: opts.coSlots ?? 2 },
+    parameters: { level, k, half_life_days: halfLife, min_support: minSupport, alpha, co_slots: opts.coSlots ?? DEFAULT_TRAINING.coSlots },
     item_count: ids.length,
     basket_count: baskets.length,
     order_count: orderItems.length,

@@ -1,4 +1,4 @@
-import { intOption, parseCli, UsageError, choiceOption, helpText, type CommandSpec } from '../../../src/cli/args';
+import { intOption, fractionOption, parseCli, UsageError, choiceOption, helpText, type CommandSpec } from '../../../src/cli/args';
 
 const spec: CommandSpec = {
   name: 'demo',
@@ -21,6 +21,13 @@ describe('CLI arguments', () => {
     expect(() => intOption('ten', 'lines', 1)).toThrow('--lines expects a whole number ≥ 1, got "ten"');
     expect(() => intOption('0', 'lines', 1)).toThrow('--lines expects a whole number ≥ 1, got "0"');
     expect(() => choiceOption('ymd', 'date-format', ['iso', 'dmy'])).toThrow('--date-format expects one of iso, dmy, got "ymd"');
+  });
+
+  it('checks fractions between 0 and 1, naming the option', () => {
+    expect(fractionOption('0.75', 'alpha')).toBe(0.75);
+    expect(fractionOption('1', 'alpha')).toBe(1);
+    expect(fractionOption(undefined, 'alpha')).toBeUndefined();
+    for (const bad of ['1.5', '-0.1', '', 'half']) expect(() => fractionOption(bad, 'alpha')).toThrow(`--alpha expects a number from 0 to 1, got "${bad}"`);
   });
 
   it('lists every option with its default in --help', () => {

@@ -16,7 +16,9 @@ describe('same-item twins', () => {
 });
 
 describe('recommend', () => {
-  const model = trainModel(lines, catalogue, { now: new Date('2020-01-01T00:00:00Z'), coSlots: 5 });
+  // Order baskets and the plain cosine: these tests are about the scoring rules, whatever the training defaults.
+  const orderLevel = { level: 'order', alpha: 0.5 } as const;
+  const model = trainModel(lines, catalogue, { ...orderLevel, now: new Date('2020-01-01T00:00:00Z'), coSlots: 5 });
 
   it('never recommends what is in the basket, nor its twin under another ID', () => {
     const recs = recommend(model, ['A', 'B']);
@@ -46,13 +48,23 @@ describe('recommend', () => {
     for (const r of recs) expect(r.relevance).toBeLessThanOrEqual(20);
   });
 
+  it('explains a co-purchase by its basket level: orders, or customers', () => {
+    expect(recommend(model, ['A'])[0]!.reason).toBe('bought together with Item A in 2 baskets');
+    const byCustomer = trainModel(
+      [line('o1', 'C', '2016-01-01', 'K1'), line('o2', 'D', '2016-01-02', 'K1'), line('o3', 'C', '2016-01-01', 'K2'), line('o4', 'D', '2016-01-03', 'K2')],
+      catalogue,
+      { level: 'customer' },
+    );
+    expect(recommend(byCustomer, ['C'])[0]).toMatchObject({ product_id: 'D', reason: 'bought by 2 customers who also bought Item C', confidence: 50 });
+  });
+
   it('limits co-purchases to the co-purchase slots', () => {
     const recs = recommend(model, ['A'], { coSlots: 1 });
     expect(recs.filter((r) => !r.fallback)).toHaveLength(1);
   });
 
   it('is deterministic: same model and basket, same output', () => {
-    const again = trainModel([...lines].reverse(), catalogue, { now: new Date('2020-01-01T00:00:00Z'), coSlots: 5 });
+    const again = trainModel([...lines].reverse(), catalogue, { ...orderLevel, now: new Date('2020-01-01T00:00:00Z'), coSlots: 5 });
     expect(recommend(again, ['C', 'A'])).toEqual(recommend(model, ['C', 'A']));
     expect(again).toEqual(model);
   });

@@ -25,11 +25,26 @@ describe('item-item similarity', () => {
     expect(n[2]!.map((x) => [x.item, Number(x.sim.toFixed(6))])).toEqual([[3, 0.707107], [0, 0.5], [1, 0.5]]);
   });
 
-  it('equals the dense ml-matrix computation XᵀX, weights included', () => {
+  it('gives the asymmetric cosines co/(n(i)^α·n(j)^(1−α)) worked out by hand', () => {
+    const co = cooccurrence(baskets, 4);
+    // α = 1 is the conditional probability co/n(i): from 3 (bought once) to 2 is certain, from 2 to 3 is one in two.
+    const conditional = topNeighbours(co, 5, { alpha: 1 });
+    expect(conditional[3]).toEqual([{ item: 2, sim: 1, support: 1 }]);
+    expect(conditional[2]!.map((x) => [x.item, x.sim])).toEqual([[0, 0.5], [1, 0.5], [3, 0.5]]);
+    // α = 0.75: sim(2,3) = 1/(2^0.75·1^0.25) = 0.594604, sim(2,0) = 1/(2^0.75·2^0.25) = 0.5.
+    const asym = topNeighbours(co, 5, { alpha: 0.75 });
+    expect(asym[2]!.map((x) => [x.item, Number(x.sim.toFixed(6))])).toEqual([[3, 0.594604], [0, 0.5], [1, 0.5]]);
+    // and from the rare item's side, sim(3,2) = 1/(1^0.75·2^0.25) = 0.840896: a larger α favours popular neighbours.
+    expect(Number(asym[3]![0]!.sim.toFixed(6))).toBe(0.840896);
+  });
+
+  it('equals the dense ml-matrix computation XᵀX, weights and α included', () => {
     const weighted = baskets.map((b, i) => ({ ...b, weight: [1, 0.5, 0.25][i]! }));
-    const sparse = topNeighbours(cooccurrence(weighted, 4), 10);
-    const dense = denseCosine(denseCooccurrence(weighted, 4));
-    for (let i = 0; i < 4; i++) for (const nb of sparse[i]!) expect(nb.sim).toBeCloseTo(dense.get(i, nb.item), 12);
+    for (const alpha of [0.5, 0.75, 1]) {
+      const sparse = topNeighbours(cooccurrence(weighted, 4), 10, { alpha });
+      const dense = denseCosine(denseCooccurrence(weighted, 4), alpha);
+      for (let i = 0; i < 4; i++) for (const nb of sparse[i]!) expect(nb.sim).toBeCloseTo(dense.get(i, nb.item), 12);
+    }
   });
 
   it('keeps k neighbours, drops pairs under the minimum support and excluded pairs', () => {
