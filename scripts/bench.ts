@@ -59,15 +59,18 @@ runMain(async () => {
   } else {
     const f = (x: number, d = 1) => x.toFixed(d);
     const lines = ['| measure | data | result | target |', '|---|---|---|---|'];
+    // Latency first, while this process (the load generator and the reader) is fresh: after training on a million
+    // lines its heap is large, and its garbage collections would be counted as the service's latency.
+    const superstore = (await loadErpData()).data;
+    const l = await benchLatency(cfg, superstore, log);
     for (const [file, label] of runs) {
       const t = await benchTraining(file, label, log, file ? 1 : 7);
       lines.push(`| training (${file ? 'one run' : 'median of 7 warm runs; first run in brackets'}) | ${label}: ${t.lines.toLocaleString('en-US')} lines, ${t.products.toLocaleString('en-US')} products | ${file ? `${f(t.firstMs / 1000, 2)} s` : `${f(t.medianMs)} ms (${f(t.firstMs)} ms)`} | ${file ? '< 10 s at 1,000,000 lines' : '< 200 ms'} |`);
     }
-    const superstore = (await loadErpData()).data;
     const s = benchScoring(superstore);
     lines.push(`| scoring one sale | Superstore, all ${s.sales.toLocaleString('en-US')} sales | p50 ${f(s.p50Ms, 3)} ms, p99 ${f(s.p99Ms, 3)} ms | < 1 ms |`);
-    const l = await benchLatency(cfg, superstore, log);
-    lines.push(`| sale produced → recommendation on the topic | ${l.sales.toLocaleString('en-US')} live sales at ${l.rate}/s, ${l.received.toLocaleString('en-US')} received | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms | p99 < 100 ms at 500/s |`);
+    lines.push(`| sale produced → recommendation on the topic, steady state | ${l.sales.toLocaleString('en-US')} live sales at ${l.rate}/s after ${l.warmUpSeconds} s at that rate, ${l.received.toLocaleString('en-US')} received | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms | p99 < 100 ms at 500/s |`);
+    lines.push(`| the same, the first ${l.warmUpSeconds} s from a cold start (not counted above) | ${l.warmUpSales.toLocaleString('en-US')} live sales | p99 ${l.warmUpP99Ms} ms | — |`);
     table = lines.join('\n');
   }
   console.log(table);

@@ -26,80 +26,78 @@ export interface Neighbour {
 
 /**
  * Co-occurrence in compressed sparse rows: item i's partners are `partner[offsets[i] .. offsets[i+1])`, with the
- * weighted count and the support of each pair. Built row by row from an item → baskets index (Gustavson's sparse
- * product XᵀX): each row is accumulated in dense scratch arrays, so the cost is Σ|basket|², with no sort and no map,
- * which matters at the customer level, where a million lines make eleven million pairs.
+ * weighted count and the support of each pair. Built without a sort or a map: every basket scatters its pairs into
+ * per-item rows (a counting sort by item, reading the baskets in order), then each row is merged in place with
+ * dense scratch arrays. Linear in the pairs, which matters at the customer level, where a million lines make
+ * eleven million of them.
  */
 export interface Cooccurrence {
   itemWeight: Float64Array;
   itemBaskets: Uint32Array;
   offsets: Uint32Array;
   partner: Uint32Array;
-  weight: Float64Array;
+  /** The support itself when every basket weighs 1 (no decay): one array less of the largest size. */
+  weight: Float64Array | Uint32Array;
   support: Uint32Array;
 }
 
 export function cooccurrence(baskets: readonly Basket[], itemCount: number): Cooccurrence {
   const itemWeight = new Float64Array(itemCount);
   const itemBaskets = new Uint32Array(itemCount);
+  // Each item's row holds one entry per other item of each basket it is in.
+  const rowStart = new Uint32Array(itemCount + 1);
+  let weighted = false;
   for (const b of baskets) {
+    if (b.weight !== 1) weighted = true;
+    const others = b.items.length - 1;
     for (const i of b.items) {
       itemWeight[i]! += b.weight;
       itemBaskets[i]!++;
+      rowStart[i + 1]! += others;
     }
   }
-  // Item → the baskets holding it.
-  const start = new Uint32Array(itemCount + 1);
-  for (let i = 0; i < itemCount; i++) start[i + 1] = start[i]! + itemBaskets[i]!;
-  const at = start.slice(0, itemCount);
-  const holding = new Uint32Array(start[itemCount]!);
-  baskets.forEach((b, x) => {
-    for (const i of b.items) holding[at[i]!++] = x;
-  });
-  // Pass 1: each row's number of partners; pass 2: the partners, their weighted count and support.
-  const seenBy = new Int32Array(itemCount).fill(-1);
+  for (let i = 0; i < itemCount; i++) rowStart[i + 1]! += rowStart[i]!;
+  const raw = new Uint32Array(rowStart[itemCount]!);
+  const rawWeight = weighted ? new Float64Array(raw.length) : null;
+  const fill = rowStart.slice(0, itemCount);
+  for (const b of baskets) {
+    const items = b.items;
+    for (let x = 0; x < items.length; x++) {
+      const i = items[x]!;
+      for (let y = 0; y < items.length; y++) {
+        if (x === y) continue;
+        const at = fill[i]!++;
+        raw[at] = items[y]!;
+        if (rawWeight) rawWeight[at] = b.weight;
+      }
+    }
+  }
+  // Merge each row in place: distinct partners move to the front, their counts gather in the scratch arrays.
   const offsets = new Uint32Array(itemCount + 1);
+  const slot = new Int32Array(itemCount).fill(-1);
+  const support = new Uint32Array(raw.length);
+  const merged = rawWeight ? new Float64Array(raw.length) : null;
+  let out = 0;
   for (let i = 0; i < itemCount; i++) {
-    let degree = 0;
-    for (let h = start[i]!; h < start[i + 1]!; h++) {
-      for (const j of baskets[holding[h]!]!.items) {
-        if (j !== i && seenBy[j] !== i) {
-          seenBy[j] = i;
-          degree++;
-        }
+    const first = out;
+    for (let x = rowStart[i]!; x < rowStart[i + 1]!; x++) {
+      const j = raw[x]!;
+      let at = slot[j]!;
+      if (at < first) {
+        at = out++;
+        slot[j] = at;
+        raw[at] = j;
+        support[at] = 0;
+        if (merged) merged[at] = 0;
       }
+      support[at]!++;
+      if (merged) merged[at]! += rawWeight![x]!;
     }
-    offsets[i + 1] = offsets[i]! + degree;
+    offsets[i + 1] = out;
   }
-  const partner = new Uint32Array(offsets[itemCount]!);
-  const weight = new Float64Array(offsets[itemCount]!);
-  const support = new Uint32Array(offsets[itemCount]!);
-  const accWeight = new Float64Array(itemCount);
-  const accSupport = new Uint32Array(itemCount);
-  seenBy.fill(-1);
-  for (let i = 0; i < itemCount; i++) {
-    let fill = offsets[i]!;
-    for (let h = start[i]!; h < start[i + 1]!; h++) {
-      const b = baskets[holding[h]!]!;
-      for (const j of b.items) {
-        if (j === i) continue;
-        if (seenBy[j] !== i) {
-          seenBy[j] = i;
-          partner[fill++] = j;
-        }
-        accWeight[j]! += b.weight;
-        accSupport[j]!++;
-      }
-    }
-    for (let x = offsets[i]!; x < fill; x++) {
-      const j = partner[x]!;
-      weight[x] = accWeight[j]!;
-      support[x] = accSupport[j]!;
-      accWeight[j] = 0;
-      accSupport[j] = 0;
-    }
-  }
-  return { itemWeight, itemBaskets, offsets, partner, weight, support };
+  const partner = raw.slice(0, out);
+  const supportOut = support.slice(0, out);
+  return { itemWeight, itemBaskets, offsets, partner, weight: merged ? merged.slice(0, out) : supportOut, support: supportOut };
 }
 
 /** The weighted count and support of a pair, if it ever occurred. */

@@ -139,6 +139,8 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
   let to: string | null = null;
   let lastKey: string | undefined;
   let lastBasket: number | undefined;
+  let lastSale: string | undefined;
+  let lastOrder: number | undefined;
   for (let r = 0; r < n; r++) {
     const l = used[r]!;
     let item = firstSeen.get(l.product_id);
@@ -157,9 +159,10 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
     } else if (day > basketLast[b]!) basketLast[b] = day;
     lineBasket[r] = lastBasket = b;
     if (level !== 'order') {
-      let o = orderIndex.get(l.sale_id);
+      let o = l.sale_id === lastSale ? lastOrder : orderIndex.get(l.sale_id);
+      lastSale = l.sale_id;
       if (o === undefined) orderIndex.set(l.sale_id, (o = orderIndex.size));
-      lineOrder[r] = o;
+      lineOrder[r] = lastOrder = o;
     }
   }
   // Items are numbered in product_id order, so ties everywhere break the same way whatever order the lines came in.
