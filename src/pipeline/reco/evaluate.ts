@@ -236,30 +236,37 @@ export function sweepParameters(
   for (const { cut, until } of periods) {
     const { train, test } = splitByDate(upTo(lines, until), cut);
     const cases = leaveOneOutCases(test);
+    /** Product hits, sub-category hits and distinct products shown by one scorer over the period's cases. */
+    const tally = (scorer: Scorer) => {
+      const shown = new Set<string>();
+      let hits = 0;
+      let subHits = 0;
+      for (const c of cases) {
+        const recs = scorer(c.basket);
+        for (const r of recs) shown.add(r);
+        if (recs.includes(c.target)) hits++;
+        if (recs.some((r) => subOf(r) === subOf(c.target))) subHits++;
+      }
+      return { hits, subHits, shown: shown.size };
+    };
     for (const level of grid.levels) {
       for (const alpha of grid.alphas) {
         const model = trainModel(train, catalogue, { ...opts, level, alpha, before: cut });
-        const popular = popularityScorer(model);
-        let popularityHits = 0;
-        let popularitySubHits = 0;
-        for (const c of cases) {
-          const recs = popular(c.basket);
-          if (recs.includes(c.target)) popularityHits++;
-          if (recs.some((r) => subOf(r) === subOf(c.target))) popularitySubHits++;
-        }
+        const popularity = tally(popularityScorer(model));
         for (const coSlots of grid.coSlots) {
-          const shown = new Set<string>();
-          let hits = 0;
-          let subHits = 0;
-          for (const c of cases) {
-            const recs = recommend(model, c.basket, { coSlots }).map((r) => r.product_id);
-            for (const r of recs) shown.add(r);
-            if (recs.includes(c.target)) hits++;
-            if (recs.some((r) => subOf(r) === subOf(c.target))) subHits++;
-          }
+          const m = tally((basket) => recommend(model, basket, { coSlots }).map((r) => r.product_id));
           rows.push({
-            cut, until, level, alpha, co_slots: coSlots, cases: cases.length, hits, popularity_hits: popularityHits,
-            coverage: round(shown.size / (model.item_count || 1)), subcategory_hits: subHits, popularity_subcategory_hits: popularitySubHits,
+            cut,
+            until,
+            level,
+            alpha,
+            co_slots: coSlots,
+            cases: cases.length,
+            hits: m.hits,
+            popularity_hits: popularity.hits,
+            coverage: round(m.shown / (model.item_count || 1)),
+            subcategory_hits: m.subHits,
+            popularity_subcategory_hits: popularity.subHits,
           });
         }
       }

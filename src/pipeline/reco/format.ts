@@ -43,11 +43,11 @@ export function formatSweep(rows: readonly SweepRow[], testCut: string): string 
   }
   const sum = (rs: SweepRow[], f: (r: SweepRow) => number) => rs.reduce((s, r) => s + f(r), 0);
   const side = (rs: SweepRow[]) => {
-    if (!rs.length) return { text: '-', meets: false };
+    if (!rs.length) return '-';
     const [cases, hits, pop, sub, popSub] = [sum(rs, (r) => r.cases), sum(rs, (r) => r.hits), sum(rs, (r) => r.popularity_hits), sum(rs, (r) => r.subcategory_hits), sum(rs, (r) => r.popularity_subcategory_hits)];
     const coverage = Math.min(...rs.map((r) => r.coverage));
     const meets = hits >= pop && coverage >= 0.5 && sub > popSub;
-    return { text: `${String(hits).padStart(3)} vs ${String(pop).padStart(3)}  ${coverage.toFixed(2)}  ${pct(sub / (cases || 1)).padStart(7)} vs ${pct(popSub / (cases || 1)).padStart(7)}  ${meets ? 'meets' : '     '}`, meets };
+    return `${String(hits).padStart(3)} vs ${String(pop).padStart(3)}  ${coverage.toFixed(2)}  ${pct(sub / (cases || 1)).padStart(7)} vs ${pct(popSub / (cases || 1)).padStart(7)}  ${meets ? 'meets' : ''}`;
   };
   const periods = (rs: SweepRow[]) => [...new Set(rs.map((r) => `${r.cut}…${r.until ?? 'end'}`))].join(', ');
   const first = groups.values().next().value;
@@ -58,6 +58,6 @@ export function formatSweep(rows: readonly SweepRow[], testCut: string): string 
     head.trimEnd(),
     `${''.padEnd(30)}${'validation'.padEnd(56)}test`,
   ];
-  for (const [key, g] of groups) out.push(`${key.padEnd(30)}${side(g.validation).text.padEnd(56)}${side(g.test).text}`.trimEnd());
+  for (const [key, g] of groups) out.push(`${key.padEnd(30)}${side(g.validation).padEnd(56)}${side(g.test)}`.trimEnd());
   return out.join('\n');
 }

@@ -113,8 +113,8 @@ export function subCategoryPairs(orderItems: readonly number[][], subOfItem: rea
 }
 
 /**
- * The defaults, chosen on validation years before the 2017 test period (docs/recommendations.md, "Choosing the
- * parameters"): customer baskets, α = 0.75, two co-purchase slots.
+ * The defaults, chosen on validation years before the 2017 test period (docs/recommendations.md, "Why the
+ * blend, and how the parameters were chosen"): customer baskets, α = 0.75, two co-purchase slots.
  */
 export const DEFAULT_TRAINING = { level: 'customer', k: 20, alpha: 0.75, minSupport: 1, coSlots: 2 } as const satisfies TrainOptions;
 
