@@ -9,6 +9,11 @@ import { formatEndpoint, formatHost, randomClusterId, type Endpoint } from './pr
 import type { Managed } from './process';
 
 export const KAFKA_HEAP = ['-Xms256m', '-Xmx512m'];
+/**
+ * The JVM options Kafka's own start script uses (KAFKA_JVM_PERFORMANCE_OPTS): G1 aiming at 20 ms pauses instead of
+ * its default 200 ms, which would otherwise show up in every produce and fetch that waits on a collection.
+ */
+export const KAFKA_JVM = ['-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15'];
 
 export function kafkaFiles(cfg: Config) {
   const dir = path.join(cfg.paths.services, 'kafka');
@@ -98,5 +103,7 @@ export function prepareKafka(cfg: Config, broker: Endpoint, log: Logger): { cmd:
       throw new Error(`Kafka storage format failed (exit ${res.status}):\n${`${res.stdout}${res.stderr}`.trim().slice(-2000)}`);
     }
   }
-  return { cmd: 'java', args: [...KAFKA_HEAP, '-XX:+UseG1GC', ...javaArgs(cfg, ['kafka.Kafka', f.props])] };
+  // The collector's log (rotated, as Kafka's script does) shows whether a slow request waited on a pause.
+  const gcLog = `-Xlog:gc*:file=${path.join(cfg.paths.services, 'kafka-gc.log')}:time,tags:filecount=3,filesize=10M`;
+  return { cmd: 'java', args: [...KAFKA_HEAP, ...KAFKA_JVM, gcLog, ...javaArgs(cfg, ['kafka.Kafka', f.props])] };
 }
