@@ -1,9 +1,12 @@
 /**
- * Faults the ingest must survive, with the real broker and server: a consumer killed mid-stream, the Kafka broker
- * restarted mid-stream, the MongoDB-wire server down for a few seconds. Nothing lost, nothing duplicated.
+ * Faults the ingest and the recommender must survive, with the real broker and server: a consumer killed
+ * mid-stream, the Kafka broker restarted mid-stream, the MongoDB-wire server down for a few seconds. Nothing lost,
+ * nothing duplicated in the database (the recommendations topic is at-least-once).
  * These stop and start the shared local services, so they only run against local (loopback) services.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadErpData } from '../../src/pipeline/load';
 import { produceErpData } from '../../src/pipeline/produce';
@@ -12,6 +15,13 @@ import type { ErpData } from '../../src/pipeline/entities';
 import { localDown, localUp } from '../../src/services/local';
 import { silentLogger } from '../../src/log';
 import { loadConfig } from '../../src/config';
+import { readTopicToEnd } from '../../src/pipeline/kafka';
+import { trainModel } from '../../src/pipeline/reco/train';
+import { saveModel } from '../../src/pipeline/reco/model';
+import { decodeRecommendation } from '../../src/pipeline/reco/event';
+import { recommendationsCollection, startRecommender, type RecommenderDeps } from '../../src/pipeline/reco/service';
+import { KafkaJSNonRetriableError, type Kafka, type Producer } from 'kafkajs';
+import type { Db } from 'mongodb';
 import { createTestEnv, lakeSummary, superstoreSummary, waitUntil, type TestEnv } from './helpers';
 
 let superstore: ErpData;
@@ -86,4 +96,93 @@ describe('faults', () => {
     await h.stop();
     expect(await lakeSummary(env)).toEqual(superstoreSummary);
   }, 300000);
+
+  // The recommender publishes without waiting for the acknowledgement and stores behind it. Whatever was in flight
+  // when a service went away, or when a publish or a store failed for good, must still end up published (at least
+  // once) and stored exactly once.
+  async function recommendUnder(name: string, fault: (env: TestEnv, deps: RecommenderDeps) => Promise<{ during?: () => Promise<void> }>) {
+    env = await createTestEnv(`reco-${name}`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reco-fault-'));
+    const modelPath = path.join(dir, 'item_sim.json');
+    saveModel(modelPath, trainModel(superstore.salesItems, superstore.products));
+    const deps: RecommenderDeps = { kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log, modelPath };
+    const { during } = await fault(env, deps);
+    const h = await startRecommender(deps);
+    const stored = () => count(env, recommendationsCollection);
+    const producing = produceErpData(env, superstore, { rate: 2000, batchSize: 100 });
+    await waitUntil(async () => (await stored()) > 200, 60000, 'some recommendations stored');
+    await during?.();
+    await producing;
+    await waitUntil(async () => (await stored().catch(() => 0)) === 5009, 180000, 'every sale stored');
+    await h.stop();
+    const published = new Set((await readTopicToEnd(env.kafka, env.topics.recommendations)).map((m) => decodeRecommendation(m.value)!.sale_id));
+    expect(published.size).toBe(5009);
+    expect(await stored()).toBe(5009);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const serviceDown = (down: 'kafka' | 'mongo', pauseMs: number) => async (e: TestEnv) => ({
+    during: async () => {
+      await localDown(e.cfg, silentLogger, [down]);
+      await new Promise((r) => setTimeout(r, pauseMs));
+      await localUp(e.cfg, silentLogger);
+    },
+  });
+  it('the recommender with the broker restarted mid-stream: every sale published, and stored once', () => recommendUnder('kafka', serviceDown('kafka', 2000)), 300000);
+  it('the recommender with the MongoDB-wire server down for a few seconds: every sale published, and stored once', () => recommendUnder('mongo', serviceDown('mongo', 4000)), 300000);
+
+  it('the recommender whose publish fails for good: it goes back to the last commit, every sale published, and stored once', async () => {
+    let failed = 0;
+    await recommendUnder('publish', async (e, deps) => {
+      deps.kafka = kafkaWithFailingSend(e.kafka, e.topics.recommendations, 20, () => failed++);
+      return {};
+    });
+    expect(failed).toBe(1);
+  }, 300000);
+  it('the recommender whose store fails for good: it goes back to the last commit, every sale published, and stored once', async () => {
+    let failed = 0;
+    await recommendUnder('store', async (_e, deps) => {
+      deps.db = dbWithFailingInsert(deps.db, recommendationsCollection, 3, () => failed++);
+      return {};
+    });
+    expect(failed).toBe(1);
+  }, 300000);
 });
+
+/** The real client, except that its producers' `nth` send to `topic` fails with an error no retry can help. */
+function kafkaWithFailingSend(kafka: Kafka, topic: string, nth: number, onFail: () => void): Kafka {
+  let sends = 0;
+  const k: Kafka = Object.create(kafka);
+  k.producer = (...args: Parameters<Kafka['producer']>): Producer => {
+    const p = kafka.producer(...args);
+    const send = p.send.bind(p);
+    p.send = async (record) => {
+      if (record.topic === topic && ++sends === nth) {
+        onFail();
+        throw new KafkaJSNonRetriableError('injected: this publish failed for good');
+      }
+      return send(record);
+    };
+    return p;
+  };
+  return k;
+}
+
+/** The real database, except that the `nth` insertMany into `collection` fails with an error no retry can help. */
+function dbWithFailingInsert(db: Db, collection: string, nth: number, onFail: () => void): Db {
+  let inserts = 0;
+  const d: Db = Object.create(db);
+  d.collection = ((name: string, options?: object) => {
+    const c = db.collection(name, options);
+    if (name !== collection) return c;
+    const insertMany = c.insertMany.bind(c);
+    c.insertMany = (async (...args: Parameters<typeof insertMany>) => {
+      if (++inserts === nth) {
+        onFail();
+        throw new Error('injected: this store failed for good');
+      }
+      return insertMany(...args);
+    }) as typeof c.insertMany;
+    return c;
+  }) as Db['collection'];
+  return d;
+}

@@ -3,14 +3,19 @@
  * publishes the enriched event to the recommendations topic and stores it in the `recommendations` collection
  * (keyed by sale_id, insert-first); a partition's offsets are committed once its sales are stored.
  *
- * Latency: the store runs behind the publish (one writer, batches coalesced into large inserts, offsets committed in
- * order once stored), so a slow store does not delay the topic (up to MAX_PENDING_STORES sales behind; then the
- * consumer waits). Duplicates:
+ * Latency: a batch's publish is not awaited (the next fetch overlaps its round trip), and its events go uncompressed
+ * (gzip in zlib's thread pool cost more at the 99th percentile than 2-4 kB events are worth). The store runs behind
+ * the publish (one writer, batches coalesced into large inserts, offsets committed in order once stored), so a slow
+ * store does not delay the topic (up to MAX_PENDING_STORES sales behind; then the consumer waits).
+ * Failures: a publish or store that fails for good (after retries) drops everything not yet stored, and sends each
+ * partition back to its first offset not stored (a seek), so those sales are handled again. Duplicates:
  * - a sale this process already published (a producer retry, a resend) is dropped by its sale_id;
- * - a sale produced before this member got its partitions may have been handled by the previous owner, so it takes
- *   the checked path: stored first, published only if the store did not have it.
+ * - a sale that may have been handled before takes the checked path (stored first, published only if the store did
+ *   not have it): one produced before this member got its partitions (the previous owner may have had it), or one
+ *   handled again after a failure.
  * The collection never holds a sale twice. The topic is at-least-once: a member that loses a partition between a
- * publish and its store (crash, rebalance) can leave a sale the next owner publishes again; readers key by sale_id.
+ * publish and its store (crash, rebalance), or a failure part-way through a publish, can leave a sale published
+ * twice; readers key by sale_id.
  * Bad sale events go to the dead-letter topic. A newly trained model is picked up without a restart (the file is
  * polled and replaced atomically by `npm run train`).
  */
@@ -152,15 +157,25 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
   interface StoreJob {
     topic: string;
     partition: number;
+    /** The batch's first offset: where its partition goes back to if this job is dropped. */
+    firstOffset: string;
+    /** The offset committed once the job is stored (the batch's last + 1). */
     offset: string;
     docs: SaleRecommendations[];
     now: Date;
     heartbeat: () => Promise<void>;
+    /** Settles when the batch's publish is acknowledged: a sale is stored only once it is on the topic. */
+    published: Promise<void>;
   }
   const queue: StoreJob[] = [];
   const recent = createRecentSet(RECENT_SALES);
   let draining: Promise<void> | undefined;
-  let storeError: unknown;
+  /** Per partition, offsets below which a sale was dropped unstored: handled again, they take the checked path. */
+  const checkedBelow = new Map<string, bigint>();
+  const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+  const checkBelow = (key: string, offset: bigint) => {
+    if (offset > (checkedBelow.get(key) ?? -1n)) checkedBelow.set(key, offset);
+  };
   const toDocument = (r: SaleRecommendations, now: Date): Document => ({ _id: r.sale_id, ...r, created_at: now });
   /** Inserts what is new, retrying what a retry can help without committing; returns the indexes already stored. */
   const store = (docs: Document[], heartbeat: () => Promise<void>) =>
@@ -181,32 +196,47 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
         n += job.docs.length;
       }
       try {
+        // Not stored before it is published: the next owner would take a stored sale for a published one.
+        await Promise.all(take.map((j) => j.published));
         const docs = take.flatMap((j) => j.docs.map((r) => toDocument(r, j.now)));
         if (docs.length) {
           const already = await store(docs, take[take.length - 1]!.heartbeat);
           if (already.size) log.debug('published again: already stored by an earlier owner', { sales: already.size });
         }
         // Jobs are in arrival order, so the last job of a partition holds its highest offset.
-        const last = new Map(take.map((j) => [`${j.topic}\u0000${j.partition}`, j]));
+        const last = new Map(take.map((j) => [partitionKey(j.topic, j.partition), j]));
         await consumer.commitOffsets([...last.values()].map((j) => ({ topic: j.topic, partition: j.partition, offset: j.offset }))).catch((err: Error) => {
           // Lost a partition in a rebalance: the new owner starts from the last commit and stores first.
           log.warn('offset commit failed; those sales will be redelivered', { error: err.message });
         });
       } catch (err) {
-        // Not retriable: nothing after the last commit may be committed now. Drop the queue; the consumer restarts
-        // from the last commit (handleBatch rethrows) and redelivers it all.
-        storeError ??= err;
-        // Their redelivery must not be dropped as "already published": after the restart they take the checked path.
-        recent.clear();
-        log.error('storing recommendations failed; restarting from the last commit', { error: (err as Error).message });
-        for (const j of queue.splice(0)) n += j.docs.length;
+        // Failed for good (a retry cannot help, or the retries ran out). Nothing after the last commit may be committed
+        // now: every queued job is dropped and its partition sent back to its first offset not stored.
+        const dropped = [...take, ...queue.splice(0)];
+        n = dropped.reduce((k, j) => k + j.docs.length, 0);
+        rewind(dropped);
+        log.error('publishing or storing recommendations failed; handling them again from the last commit', { error: (err as Error).message, sales: n });
       } finally {
         stats.pendingStores -= n;
       }
     }
   }
+  /**
+   * Sends each partition of the dropped jobs back to the first of them (kafkajs applies a seek at its next fetch, and
+   * marks batches fetched before it as stale). Their sales are forgotten as "already published", and when they come
+   * again they take the checked path: stored first, published only if the store did not have them.
+   */
+  function rewind(dropped: StoreJob[]) {
+    const from = new Map<string, StoreJob>();
+    for (const j of dropped) {
+      const key = partitionKey(j.topic, j.partition);
+      if (!from.has(key)) from.set(key, j);
+      checkBelow(key, BigInt(j.offset));
+    }
+    recent.clear();
+    for (const j of from.values()) consumer.seek({ topic: j.topic, partition: j.partition, offset: j.firstOffset });
+  }
   const enqueue = (job: StoreJob) => {
-    if (storeError) return;
     queue.push(job);
     stats.pendingStores += job.docs.length;
     draining ??= drain().finally(() => (draining = undefined));
@@ -218,19 +248,14 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
     // A backlog arrives in big batches; one produce request must stay under the broker's message size limit
     // (1 MB by default), and an enriched event is about 2-4 kB.
     for (let i = 0; i < recs.length; i += SEND_CHUNK) {
-      await producer.send({ topic: topics.recommendations, acks: -1, compression: CompressionTypes.GZIP, messages: recs.slice(i, i + SEND_CHUNK).map((r) => encodeRecommendation(r, now)) });
+      await producer.send({ topic: topics.recommendations, acks: -1, compression: CompressionTypes.None, messages: recs.slice(i, i + SEND_CHUNK).map((r) => encodeRecommendation(r, now)) });
     }
     stats.published += recs.length;
     for (const r of recs) opts.onPublished?.(r);
   };
-  async function handleBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
-    if (!batch.messages.length || stopping) return;
-    if (storeError) {
-      // A store behind failed for good: restart from the last commit (kafkajs restarts the consumer).
-      const err = storeError;
-      storeError = undefined;
-      throw err;
-    }
+  async function handleBatch({ batch, heartbeat, isStale }: EachBatchPayload): Promise<void> {
+    // Stale: fetched before a rewind of its partition took effect; it comes again from the rewound offset.
+    if (!batch.messages.length || stopping || isStale()) return;
     active++;
     try {
       const letters: DeadLetter[] = [];
@@ -240,6 +265,7 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
       // Sales produced before this member got its partitions may have been handled by the previous owner: those are
       // stored first and published only if new. Later ones cannot have been: they are published first.
       const cutoff = joinedAt + CLOCK_SKEW_MS;
+      const rewoundBelow = checkedBelow.get(partitionKey(batch.topic, batch.partition)) ?? -1n; // see rewind()
       const inBatch = new Set<string>();
       for (const m of batch.messages) {
         const d = decodeEvent(m.value, 'sale', m.key?.toString() ?? null);
@@ -259,26 +285,35 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
         }
         const recs = recommend(current, sale.items.map((i) => i.product_id));
         const r = buildSaleRecommendations(sale, recs, current, { customerName: names.get(sale.customer_id) ?? null, saleProducedAt: d.producedAt });
-        (Number(m.timestamp) < cutoff ? checked : fast).push(r);
+        (Number(m.timestamp) < cutoff || BigInt(m.offset) < rewoundBelow ? checked : fast).push(r);
+      }
+      // Everything that can fail and make kafkajs hand this batch again happens before the publish behind.
+      if (letters.length) {
+        await sendDeadLetters(producer, topics.dlq, letters);
+        for (const l of letters) log.warn('dead-lettered', { reason: l.reason, ...l.origin });
       }
       const now = new Date();
-      if (fast.length) await publish(fast, now);
       if (checked.length) {
         const already = await store(checked.map((r) => toDocument(r, now)), heartbeat);
         stats.alreadyStored += already.size;
         await publish(checked.filter((_, i) => !already.has(i)), now);
       }
-      for (const id of inBatch) recent.add(id);
-      if (letters.length) {
-        await sendDeadLetters(producer, topics.dlq, letters);
-        for (const l of letters) log.warn('dead-lettered', { reason: l.reason, ...l.origin });
+      // Not awaited: the next fetch overlaps the publish's round trip. The store behind waits for it; a publish that
+      // fails for good drops the queue and rewinds, like a store that does.
+      const published = fast.length ? publish(fast, now) : Promise.resolve();
+      published.catch(() => undefined); // handled by the store behind (or here, if the batch went stale)
+      const key = partitionKey(batch.topic, batch.partition);
+      const offset = BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n;
+      if (isStale()) {
+        checkBelow(key, offset); // a rewind came while this batch was handled: it comes again, on the checked path
+        return;
       }
+      for (const id of inBatch) recent.add(id);
       stats.sales += batch.messages.length - letters.length;
       stats.deadLetters += letters.length;
       stats.lastMessageAt = Date.now();
 
-      const offset = (BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n).toString();
-      enqueue({ topic: batch.topic, partition: batch.partition, offset, docs: fast, now, heartbeat });
+      enqueue({ topic: batch.topic, partition: batch.partition, firstOffset: batch.messages[0]!.offset, offset: offset.toString(), docs: fast, now, heartbeat, published });
       // Backpressure: when the store falls behind, wait for it (heartbeating) instead of queueing without end.
       while (stats.pendingStores > MAX_PENDING_STORES && draining) {
         await Promise.race([draining, sleep(2000)]);
