@@ -70,6 +70,7 @@ runMain(async () => {
     const s = benchScoring(superstore);
     lines.push(`| scoring one sale | Superstore, all ${s.sales.toLocaleString('en-US')} sales | p50 ${f(s.p50Ms, 3)} ms, p99 ${f(s.p99Ms, 3)} ms | < 1 ms |`);
     lines.push(`| sale produced → recommendation on the topic, steady state | ${l.sales.toLocaleString('en-US')} live sales at ${l.rate}/s after ${l.warmUpSeconds} s at that rate, ${l.received.toLocaleString('en-US')} received | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms | p99 < 100 ms at 500/s |`);
+    lines.push(`| the same, p99 of each stage | produced → scored (way in, fetch, scoring); scored → record made; record → read (produce, broker, reader's fetch) | ${l.stageP99Ms.scored} ms; ${l.stageP99Ms.sent} ms; ${l.stageP99Ms.read} ms | — |`);
     lines.push(`| the same, the first ${l.warmUpSeconds} s from a cold start (not counted above) | ${l.warmUpSales.toLocaleString('en-US')} live sales | p99 ${l.warmUpP99Ms} ms | — |`);
     table = lines.join('\n');
   }

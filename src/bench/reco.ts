@@ -88,6 +88,9 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     saveModel(modelFile(dir), trainModel(data.salesItems, data.products));
     const latencies: number[] = [];
     const warmUpLatencies: number[] = [];
+    // Where a measured sale's time went: produced → scored (the sale's way in, the fetch, the scoring), scored → the
+    // publish's record made, that record → read here (the produce request, the broker, this reader's fetch).
+    const stages: [number[], number[], number[]] = [[], [], []];
     const seen = new Set<string>();
     await reader.connect();
     await reader.subscribe({ topics: [topics.recommendations], fromBeginning: true });
@@ -97,7 +100,13 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
         if (!r) return;
         seen.add(r.sale_id);
         if (!r.sale_produced_at || r.sale_id.includes('-ready-')) return;
-        (r.sale_id.includes('-warmup-') ? warmUpLatencies : latencies).push(Date.now() - Date.parse(r.sale_produced_at));
+        const [now, produced, scored, sent] = [Date.now(), Date.parse(r.sale_produced_at), Date.parse(r.recommended_at), Number(message.timestamp)];
+        if (r.sale_id.includes('-warmup-')) {
+          warmUpLatencies.push(now - produced);
+          return;
+        }
+        latencies.push(now - produced);
+        [scored - produced, sent - scored, now - sent].forEach((ms, i) => stages[i]!.push(ms));
       },
     });
     service = spawn(process.execPath, ['--import', 'tsx', path.join(cfg.paths.root, 'scripts', 'recommend.ts')], {
@@ -142,6 +151,7 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const sorted = [...latencies].sort((a, b) => a - b);
     const warmSorted = [...warmUpLatencies].sort((a, b) => a - b);
+    const stageP99 = stages.map((xs) => quantile([...xs].sort((a, b) => a - b), 0.99));
     log.info('latency', { received: latencies.length, of: total, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), warmUpP99: quantile(warmSorted, 0.99) });
     return {
       rate: Math.round(total / sendSeconds),
@@ -153,6 +163,8 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
       warmUpSeconds,
       warmUpSales: warmUp,
       warmUpP99Ms: quantile(warmSorted, 0.99),
+      /** p99 of each stage: produced → scored, scored → record made, record → read. */
+      stageP99Ms: { scored: stageP99[0]!, sent: stageP99[1]!, read: stageP99[2]! },
     };
   } finally {
     if (service && service.exitCode === null) {
