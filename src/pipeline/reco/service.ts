@@ -265,7 +265,8 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
       // Sales produced before this member got its partitions may have been handled by the previous owner: those are
       // stored first and published only if new. Later ones cannot have been: they are published first.
       const cutoff = joinedAt + CLOCK_SKEW_MS;
-      const rewoundBelow = checkedBelow.get(partitionKey(batch.topic, batch.partition)) ?? -1n; // see rewind()
+      const key = partitionKey(batch.topic, batch.partition);
+      const rewoundBelow = checkedBelow.get(key) ?? -1n; // see rewind()
       const inBatch = new Set<string>();
       for (const m of batch.messages) {
         const d = decodeEvent(m.value, 'sale', m.key?.toString() ?? null);
@@ -302,7 +303,6 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
       // fails for good drops the queue and rewinds, like a store that does.
       const published = fast.length ? publish(fast, now) : Promise.resolve();
       published.catch(() => undefined); // handled by the store behind (or here, if the batch went stale)
-      const key = partitionKey(batch.topic, batch.partition);
       const offset = BigInt(batch.messages[batch.messages.length - 1]!.offset) + 1n;
       if (isStale()) {
         checkBelow(key, offset); // a rewind came while this batch was handled: it comes again, on the checked path
