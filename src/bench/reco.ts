@@ -90,7 +90,7 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     const warmUpLatencies: number[] = [];
     // Where a measured sale's time went: produced → scored (the sale's way in, the fetch, the scoring), scored → the
     // publish's record made, that record → read here (the produce request, the broker, this reader's fetch).
-    const stages: [number[], number[], number[]] = [[], [], []];
+    const stages = { scored: [] as number[], sent: [] as number[], read: [] as number[] };
     const seen = new Set<string>();
     await reader.connect();
     await reader.subscribe({ topics: [topics.recommendations], fromBeginning: true });
@@ -106,7 +106,9 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
           return;
         }
         latencies.push(now - produced);
-        [scored - produced, sent - scored, now - sent].forEach((ms, i) => stages[i]!.push(ms));
+        stages.scored.push(scored - produced);
+        stages.sent.push(sent - scored);
+        stages.read.push(now - sent);
       },
     });
     service = spawn(process.execPath, ['--import', 'tsx', path.join(cfg.paths.root, 'scripts', 'recommend.ts')], {
@@ -150,9 +152,8 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     const deadline = Date.now() + 120_000;
     while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const sorted = [...latencies].sort((a, b) => a - b);
-    const warmSorted = [...warmUpLatencies].sort((a, b) => a - b);
-    const stageP99 = stages.map((xs) => quantile([...xs].sort((a, b) => a - b), 0.99));
-    log.info('latency', { received: latencies.length, of: total, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), warmUpP99: quantile(warmSorted, 0.99) });
+    const p99 = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.99);
+    log.info('latency', { received: latencies.length, of: total, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), warmUpP99: p99(warmUpLatencies) });
     return {
       rate: Math.round(total / sendSeconds),
       sales: total,
@@ -162,9 +163,9 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
       maxMs: sorted[sorted.length - 1] ?? NaN,
       warmUpSeconds,
       warmUpSales: warmUp,
-      warmUpP99Ms: quantile(warmSorted, 0.99),
+      warmUpP99Ms: p99(warmUpLatencies),
       /** p99 of each stage: produced → scored, scored → record made, record → read. */
-      stageP99Ms: { scored: stageP99[0]!, sent: stageP99[1]!, read: stageP99[2]! },
+      stageP99Ms: { scored: p99(stages.scored), sent: p99(stages.sent), read: p99(stages.read) },
     };
   } finally {
     if (service && service.exitCode === null) {
