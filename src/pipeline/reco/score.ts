@@ -73,7 +73,8 @@ export function recommend(model: ItemSimModel, basket: readonly string[], opts: 
 
   const out: Recommendation[] = [];
   const taken = new Set<string>();
-  const push = (id: string, relevance: number, confidence: number, fallback: boolean, because: string | null, reason: string) => {
+  /** Adds the item unless the basket or the list already has it (or its twin); the reason is made only if it is added. */
+  const push = (id: string, relevance: number, confidence: number, fallback: boolean, because: string | null, reason: () => string) => {
     const g = group(id);
     if (owned.has(g) || taken.has(g) || out.length >= k) return;
     taken.add(g);
@@ -89,13 +90,13 @@ export function recommend(model: ItemSimModel, basket: readonly string[], opts: 
       rank: out.length + 1,
       fallback,
       because_product_id: because,
-      reason,
+      reason: reason(),
     });
   };
   const coSlots = Math.min(opts.coSlots ?? model.parameters.co_slots ?? 2, k);
   for (const r of ranked) {
     if (out.length >= coSlots) break;
-    push(r.id, r.relevance, r.support / (r.support + 2), false, r.because, coPurchaseReason(model, r.because, r.support));
+    push(r.id, r.relevance, r.support / (r.support + 2), false, r.because, () => coPurchaseReason(model, r.because, r.support));
   }
   if (out.length < k) {
     // Fill: the sub-categories bought most often with the basket's own (its own included), best sellers first,
@@ -106,18 +107,19 @@ export function recommend(model: ItemSimModel, basket: readonly string[], opts: 
     const subs = [...weight.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([sub]) => sub);
     const lists = subs.map((sub) => model.popular_by_sub_category[sub] ?? []);
     for (let i = 0; out.length < k && lists.some((l) => i < l.length); i++) {
-      for (let s = 0; s < lists.length; s++) {
+      for (let s = 0; s < lists.length && out.length < k; s++) {
         const id = lists[s]![i];
         if (!id) continue;
         const top = model.items[lists[s]![0]!]?.baskets || 1;
         const n = model.items[id]?.baskets ?? 0;
-        push(id, 0.2 * (n / top), n / (model.sub_category_baskets[subs[s]!] || 1), true, null, `a best seller in ${subs[s]}, often bought with ${basketSubs.join(', ')}`);
+        push(id, 0.2 * (n / top), n / (model.sub_category_baskets[subs[s]!] || 1), true, null, () => `a best seller in ${subs[s]}, often bought with ${basketSubs.join(', ')}`);
       }
     }
     const top = model.items[model.popular[0] ?? '']?.baskets || 1;
     for (const id of model.popular) {
+      if (out.length >= k) break;
       const n = model.items[id]?.baskets ?? 0;
-      push(id, 0.2 * (n / top), n / (model.order_count || 1), true, null, 'a best seller overall');
+      push(id, 0.2 * (n / top), n / (model.order_count || 1), true, null, () => 'a best seller overall');
     }
   }
   return out;
