@@ -29,6 +29,11 @@ describe('kafkaProperties', () => {
     expect(p['controller.quorum.voters']).toBe('1@localhost:19093');
   });
 
+  it("sizes the log cleaner's heap buffer for a small heap: 16 MB, not the default 128 MB", () => {
+    const p = parse(kafkaProperties({ host: '127.0.0.1', port: 9092 }, '/d'));
+    expect(Number(p['log.cleaner.dedupe.buffer.size'])).toBe(16 * 1024 * 1024);
+  });
+
   it('brackets IPv6 loopback', () => {
     expect(controllerPort({ host: '::1', port: 9092 })).toBe(9093);
     expect(parse(kafkaProperties({ host: '::1', port: 9092 }, '/d')).listeners).toBe('PLAINTEXT://[::1]:9092,CONTROLLER://[::1]:9093');
