@@ -73,7 +73,7 @@ runMain(async () => {
     lines.push(`| sale produced → recommendation on the topic, steady state | ${l.sales.toLocaleString('en-US')} live sales at ${l.rate}/s after ${l.warmUpSeconds} s at that rate, ${l.received.toLocaleString('en-US')} received | p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms | p99 < 100 ms at 500/s |`);
     lines.push(`| the same, p99 of each stage | produced → scored (way in, fetch, scoring); scored → record made; record → read (produce, broker, reader's fetch) | ${l.stageP99Ms.scored} ms; ${l.stageP99Ms.sent} ms; ${l.stageP99Ms.read} ms | — |`);
     lines.push(`| the same, the first ${l.coldSeconds} s from a cold start (not counted above) | ${l.coldSales.toLocaleString('en-US')} live sales | p99 ${l.coldP99Ms} ms | — |`);
-    if (l.warmUpWindowsP99Ms.length > 1) lines.push(`| the same, p99 of each ${l.windowSeconds} s of the warm-up (not counted above) | ${l.warmUpSeconds} s at ${l.rate}/s | ${l.warmUpWindowsP99Ms.map((x) => `${x}`).join(', ')} ms | — |`);
+    if (l.warmUpWindowsP99Ms.length > 1) lines.push(`| the same, p99 of each ${l.windowSeconds} s of the warm-up (not counted above) | ${l.warmUpSeconds} s at ${l.rate}/s | ${l.warmUpWindowsP99Ms.join(', ')} ms | — |`);
     table = lines.join('\n');
   }
   console.log(table);
