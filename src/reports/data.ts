@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from 'mongodb';
+import { countCsvRecords } from '../pipeline/csvout';
 import { collections } from '../pipeline/mongo';
 import { fromUnits, roundCents } from '../pipeline/money';
 import { createLakeAccess, type AccessMode } from '../pipeline/warehouse/access';
@@ -160,11 +161,7 @@ function readJson<T>(file: string): T | null {
   }
 }
 
-function countRejects(dataDir: string): number | null {
-  const file = path.join(dataDir, 'csv_out', 'rejects.csv');
-  if (!fs.existsSync(file)) return null;
-  return Math.max(0, fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length - 1);
-}
+const countRejects = (dataDir: string): number | null => countCsvRecords(path.join(dataDir, 'csv_out', 'rejects.csv'));
 
 export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   const { db, period: p } = inp;

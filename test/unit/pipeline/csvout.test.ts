@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { countCsvRecords, spreadsheetSafe, writeCsvOut } from '../../../src/pipeline/csvout';
+import type { ErpData } from '../../../src/pipeline/entities';
+
+describe('spreadsheetSafe', () => {
+  it('prefixes a text that a spreadsheet would run as a formula with a quote', () => {
+    expect(spreadsheetSafe('=HYPERLINK("http://x","y")')).toBe(`'=HYPERLINK("http://x","y")`);
+    expect(spreadsheetSafe('+1+cmd')).toBe("'+1+cmd");
+    expect(spreadsheetSafe('-2+3')).toBe("'-2+3");
+    expect(spreadsheetSafe('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(spreadsheetSafe('\t=1')).toBe("'\t=1");
+    expect(spreadsheetSafe('\r=1')).toBe("'\r=1");
+  });
+
+  it('leaves numbers, signed numeric text and ordinary text as they are', () => {
+    expect(spreadsheetSafe(-12.5)).toBe(-12.5);
+    expect(spreadsheetSafe('-12.5')).toBe('-12.5');
+    expect(spreadsheetSafe('+3')).toBe('+3');
+    expect(spreadsheetSafe('1e-3')).toBe('1e-3');
+    expect(spreadsheetSafe('Avery 486')).toBe('Avery 486');
+    expect(spreadsheetSafe('a=b')).toBe('a=b');
+    expect(spreadsheetSafe('')).toBe('');
+    expect(spreadsheetSafe(null)).toBeNull();
+  });
+});
+
+describe('writeCsvOut', () => {
+  const empty: ErpData = { products: [], customers: [], sales: [], salesItems: [] };
+
+  it('writes a bad value from the source into rejects.csv defused, and counts records, not lines', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csvout-'));
+    try {
+      const rejects = [
+        { line: 7, column: 'Quantity', value: '=1+1', reason: 'not a whole number' },
+        { line: 9, column: 'Product Name', value: 'two\nlines', reason: 'example' },
+        { line: 11, column: 'Quantity', value: '-3', reason: 'must be positive' },
+      ];
+      const files = writeCsvOut(dir, empty, rejects);
+      const rows = parse(fs.readFileSync(files.rejects, 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => r.value)).toEqual(["'=1+1", 'two\nlines', '-3']);
+      expect(countCsvRecords(files.rejects)).toBe(3);
+      expect(countCsvRecords(path.join(dir, 'missing.csv'))).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
