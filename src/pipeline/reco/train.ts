@@ -118,15 +118,26 @@ export function subCategoryPairs(orderItems: readonly number[][], subOfItem: rea
  */
 export const DEFAULT_TRAINING = { level: 'customer', k: 20, alpha: 0.75, minSupport: 1, coSlots: 2 } as const satisfies TrainOptions;
 
-export function trainModel(lines: readonly TrainingLine[], catalogue: readonly CatalogueItem[], opts: TrainOptions = {}): ItemSimModel {
-  const level = opts.level ?? DEFAULT_TRAINING.level;
-  const k = opts.k ?? DEFAULT_TRAINING.k;
-  const alpha = opts.alpha ?? DEFAULT_TRAINING.alpha;
-  const minSupport = opts.minSupport ?? DEFAULT_TRAINING.minSupport;
-  const halfLife = opts.halfLifeDays ?? null;
-  const used = opts.before ? lines.filter((l) => l.order_date < opts.before!) : lines;
-  const info = new Map(catalogue.map((p) => [p.product_id, p]));
-  // Lines as integer columns (item, basket, order), so a million lines make a few typed arrays, not a million objects.
+/**
+ * The lines as integer columns: each line's item, basket and order number. A million lines make a few typed arrays,
+ * not a million objects. Items are numbered in product_id order (`ids`), so ties everywhere break the same way
+ * whatever order the lines came in.
+ */
+interface IndexedLines {
+  ids: string[];
+  lineItem: Int32Array;
+  lineBasket: Int32Array;
+  /** The same array as lineBasket at the order level. */
+  lineOrder: Int32Array;
+  basketCount: number;
+  orderCount: number;
+  /** Each basket's newest day, for time decay. */
+  basketLast: string[];
+  from: string | null;
+  to: string | null;
+}
+
+function indexLines(used: readonly TrainingLine[], level: BasketLevel): IndexedLines {
   const n = used.length;
   const lineItem = new Int32Array(n);
   const lineBasket = new Int32Array(n);
@@ -165,70 +176,91 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
       lineOrder[r] = lastOrder = o;
     }
   }
-  // Items are numbered in product_id order, so ties everywhere break the same way whatever order the lines came in.
   const seen = [...firstSeen.keys()];
   const ids = [...seen].sort();
   const rank = new Map(ids.map((id, i) => [id, i]));
   const renumber = Int32Array.from(seen, (id) => rank.get(id)!);
   for (let r = 0; r < n; r++) lineItem[r] = renumber[lineItem[r]!]!;
+  return { ids, lineItem, lineBasket, lineOrder, basketCount: basketIndex.size, orderCount: orderIndex.size, basketLast, from, to };
+}
 
-  /** Distinct items per group in line order, grouped by a counting sort over the group column. */
-  const mark = new Int32Array(ids.length);
-  const group = (col: Int32Array, groups: number): number[][] => {
-    const start = new Int32Array(groups + 1);
-    for (let r = 0; r < n; r++) start[col[r]! + 1]!++;
-    for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
-    const at = start.slice(0, groups);
-    const flat = new Int32Array(n);
-    for (let r = 0; r < n; r++) flat[at[col[r]!]!++] = lineItem[r]!;
-    mark.fill(-1);
-    const out: number[][] = new Array(groups);
-    for (let g = 0; g < groups; g++) {
-      const items: number[] = [];
-      for (let x = start[g]!; x < start[g + 1]!; x++) {
-        const it = flat[x]!;
-        if (mark[it] !== g) {
-          mark[it] = g;
-          items.push(it);
-        }
+/** Distinct items per group (basket or order) in line order, grouped by a counting sort over the group column. */
+function distinctItemsBy(col: Int32Array, groups: number, lineItem: Int32Array, itemCount: number): number[][] {
+  const n = col.length;
+  const start = new Int32Array(groups + 1);
+  for (let r = 0; r < n; r++) start[col[r]! + 1]!++;
+  for (let g = 0; g < groups; g++) start[g + 1]! += start[g]!;
+  const at = start.slice(0, groups);
+  const flat = new Int32Array(n);
+  for (let r = 0; r < n; r++) flat[at[col[r]!]!++] = lineItem[r]!;
+  const mark = new Int32Array(itemCount).fill(-1);
+  const out: number[][] = new Array(groups);
+  for (let g = 0; g < groups; g++) {
+    const items: number[] = [];
+    for (let x = start[g]!; x < start[g + 1]!; x++) {
+      const it = flat[x]!;
+      if (mark[it] !== g) {
+        mark[it] = g;
+        items.push(it);
       }
-      out[g] = items;
     }
-    return out;
-  };
-  const basketItems = group(lineBasket, basketIndex.size);
-  const orderItems = level === 'order' ? basketItems : group(lineOrder, orderIndex.size);
-  const end = to ? Date.parse(to) : 0;
-  const baskets: Basket[] = basketItems.map((items, b) => ({ items, weight: halfLife ? decayWeight((end - Date.parse(basketLast[b]!)) / dayMs, halfLife) : 1 }));
-  const same = sameItemGroups(catalogue);
-  // Twins as group numbers per item (-1: none), so the exclusion test is two array reads.
+    out[g] = items;
+  }
+  return out;
+}
+
+/** Twins as a group number per item (-1: none), so the exclusion test is two array reads. */
+function twinGroups(ids: readonly string[], same: Record<string, string>): Int32Array {
   const groupNo = new Map<string, number>();
-  const twinGroup = Int32Array.from(ids, (id) => {
+  return Int32Array.from(ids, (id) => {
     const key = same[id];
     if (key === undefined) return -1;
     let g = groupNo.get(key);
     if (g === undefined) groupNo.set(key, (g = groupNo.size));
     return g;
   });
-  const co = cooccurrence(baskets, ids.length);
-  const neighbours = topNeighbours(co, k, {
-    minSupport,
-    alpha,
-    excluded: (i, j) => twinGroup[i]! >= 0 && twinGroup[i] === twinGroup[j],
-  });
+}
 
-  // Popularity counts orders at any level: "what sells", for fallbacks and the baseline.
-  const popularity = new Uint32Array(ids.length);
-  for (const o of orderItems) for (const i of o) popularity[i]!++;
+/**
+ * Popularity counts orders at any level ("what sells", for fallbacks and the baseline): the orders holding each
+ * item, the items most bought first, and the 20 most bought of each sub-category.
+ */
+function popularityOf(orderItems: readonly number[][], ids: readonly string[], subOf: readonly string[]) {
+  const count = new Uint32Array(ids.length);
+  for (const o of orderItems) for (const i of o) count[i]!++;
   // Ties by index, which is product_id order (localeCompare here costs seconds at 50,000 products).
-  const byPopularity = ids.map((_, i) => i).sort((a, b) => popularity[b]! - popularity[a]! || a - b);
-  const popularBySub: Record<string, string[]> = {};
-  for (const i of byPopularity) {
-    const sub = info.get(ids[i]!)?.sub_category ?? '';
-    const list = (popularBySub[sub] ??= []);
+  const ranked = ids.map((_, i) => i).sort((a, b) => count[b]! - count[a]! || a - b);
+  const bySub: Record<string, string[]> = {};
+  for (const i of ranked) {
+    const list = (bySub[subOf[i]!] ??= []);
     if (list.length < 20) list.push(ids[i]!);
   }
-  const { subBaskets, subPairs } = subCategoryPairs(orderItems, ids.map((id) => info.get(id)?.sub_category ?? ''));
+  return { count, ranked, bySub };
+}
+
+export function trainModel(lines: readonly TrainingLine[], catalogue: readonly CatalogueItem[], opts: TrainOptions = {}): ItemSimModel {
+  const level = opts.level ?? DEFAULT_TRAINING.level;
+  const k = opts.k ?? DEFAULT_TRAINING.k;
+  const alpha = opts.alpha ?? DEFAULT_TRAINING.alpha;
+  const minSupport = opts.minSupport ?? DEFAULT_TRAINING.minSupport;
+  const halfLife = opts.halfLifeDays ?? null;
+  const used = opts.before ? lines.filter((l) => l.order_date < opts.before!) : lines;
+  const info = new Map(catalogue.map((p) => [p.product_id, p]));
+  const x = indexLines(used, level);
+  const { ids } = x;
+
+  const basketItems = distinctItemsBy(x.lineBasket, x.basketCount, x.lineItem, ids.length);
+  const orderItems = level === 'order' ? basketItems : distinctItemsBy(x.lineOrder, x.orderCount, x.lineItem, ids.length);
+  const end = x.to ? Date.parse(x.to) : 0;
+  const baskets: Basket[] = basketItems.map((items, b) => ({ items, weight: halfLife ? decayWeight((end - Date.parse(x.basketLast[b]!)) / dayMs, halfLife) : 1 }));
+  const same = sameItemGroups(catalogue);
+  const twin = twinGroups(ids, same);
+  const co = cooccurrence(baskets, ids.length);
+  const neighbours = topNeighbours(co, k, { minSupport, alpha, excluded: (i, j) => twin[i]! >= 0 && twin[i] === twin[j] });
+
+  const subOf = ids.map((id) => info.get(id)?.sub_category ?? '');
+  const popularity = popularityOf(orderItems, ids, subOf);
+  const { subBaskets, subPairs } = subCategoryPairs(orderItems, subOf);
 
   const items: Record<string, ModelItem> = {};
   ids.forEach((id, i) => {
@@ -238,22 +270,22 @@ export function trainModel(lines: readonly TrainingLine[], catalogue: readonly C
       category: p?.category ?? '',
       sub_category: p?.sub_category ?? '',
       unit_price: p?.unit_price ?? 0,
-      baskets: popularity[i]!,
+      baskets: popularity.count[i]!,
       neighbours: neighbours[i]!.map((n) => [ids[n.item]!, Math.round(n.sim * 1e6) / 1e6, n.support]),
     };
   });
   return {
     format_version: MODEL_FORMAT_VERSION,
     trained_at: (opts.now ?? new Date()).toISOString(),
-    data_window: { from, to, before: opts.before ?? null },
+    data_window: { from: x.from, to: x.to, before: opts.before ?? null },
     parameters: { level, k, half_life_days: halfLife, min_support: minSupport, alpha, co_slots: opts.coSlots ?? DEFAULT_TRAINING.coSlots },
     item_count: ids.length,
     basket_count: baskets.length,
     order_count: orderItems.length,
     pair_count: co.partner.length / 2,
     items,
-    popular: byPopularity.slice(0, 50).map((i) => ids[i]!),
-    popular_by_sub_category: popularBySub,
+    popular: popularity.ranked.slice(0, 50).map((i) => ids[i]!),
+    popular_by_sub_category: popularity.bySub,
     sub_category_pairs: subPairs,
     sub_category_baskets: subBaskets,
     same_item: same,
