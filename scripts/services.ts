@@ -1,10 +1,10 @@
 /**
  * Local Kafka + MongoDB-wire services for development and CI.
- *   npx tsx scripts/services.ts up|down|status [--mode auto|local|docker]
+ *   npx tsx scripts/services.ts up|down|status|reset|install [--mode auto|local|docker]
  */
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
-import { servicesDown, servicesStatus, servicesUp, type ServicesMode, type StatusReport } from '../src/services';
+import { servicesDown, servicesReset, servicesStatus, servicesUp, type ServicesMode, type StatusReport } from '../src/services';
 import { installLocalServices } from '../src/services/install';
 
 const USAGE = `Usage: npx tsx scripts/services.ts <command> [--mode auto|local|docker]
@@ -13,6 +13,7 @@ Commands:
   up       start Kafka and a MongoDB-wire server unless they already answer (no-op then)
   down     stop the services that 'up' started (local pid files, or docker compose down)
   status   show what runs where: pid, endpoint, reachable or not (exit 1 unless both answer)
+  reset    stop them and delete their data (topics, offsets, the lake and every database): the next 'up' starts empty
   install  fetch the Kafka jars and build the FerretDB wrapper into .cache/ without starting anything
 
 Options:
@@ -23,7 +24,7 @@ Options:
 
 Endpoints come from KAFKA_BROKERS and MONGODB_URI; only loopback endpoints are started locally.`;
 
-const COMMANDS = ['up', 'down', 'status', 'install'] as const;
+const COMMANDS = ['up', 'down', 'status', 'reset', 'install'] as const;
 type Command = (typeof COMMANDS)[number];
 const MODES = ['auto', 'local', 'docker'] as const;
 
@@ -51,7 +52,7 @@ function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode } {
       usageError(`unexpected argument ${JSON.stringify(arg)}`);
     }
   }
-  if (!command) usageError('missing command (up, down, status or install)');
+  if (!command) usageError('missing command (up, down, status, reset or install)');
   return { command, mode };
 }
 
@@ -81,6 +82,9 @@ async function main(): Promise<void> {
     const report = await servicesUp(cfg, log, mode);
     printStatus(report);
     process.stdout.write(`up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  } else if (command === 'reset') {
+    const deleted = await servicesReset(cfg, log, mode);
+    process.stdout.write(deleted.length ? `deleted ${deleted.join(', ')}; the next 'up' starts empty\n` : 'no local data to delete\n');
   } else if (command === 'down') {
     await servicesDown(cfg, log, mode);
     printStatus(await servicesStatus(cfg, log, mode));

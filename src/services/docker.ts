@@ -48,10 +48,11 @@ export async function dockerUp(cfg: Config, log: Logger): Promise<void> {
 }
 
 /** `docker compose down`: keeps the named volumes, so data survives. */
-export async function dockerDown(cfg: Config, log: Logger): Promise<void> {
+/** Stops the compose project; with `volumes`, also deletes its named volumes (the broker's and the database's data). */
+export async function dockerDown(cfg: Config, log: Logger, volumes = false): Promise<void> {
   assertDocker();
-  log.info('stopping docker compose services (volumes kept)');
-  await compose(cfg, ['down']);
+  log.info(volumes ? 'stopping docker compose services and deleting their volumes' : 'stopping docker compose services (volumes kept)');
+  await compose(cfg, volumes ? ['down', '--volumes'] : ['down']);
 }
 
 /** `docker compose ps` output, for status. */

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { dockerDown, dockerEngineAnswers, dockerPs, dockerUp, resolveMode, type ResolvedMode } from './docker';
 import { kafkaAnswers, mongoAnswers } from './health';
-import { localDown, localStatus, localUp, type ServiceStatus } from './local';
+import { localDown, localReset, localStatus, localUp, type ServiceStatus } from './local';
 import { kafkaEndpoint, mongoEndpoint, waitFor } from './probe';
 
 export type { ServiceStatus } from './local';
@@ -46,6 +46,15 @@ export async function servicesUp(cfg: Config, log: Logger, mode: ServicesMode = 
 export async function servicesDown(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<void> {
   await localDown(cfg, log);
   if (mode === 'docker' || (mode === 'auto' && dockerEngineAnswers())) await dockerDown(cfg, log);
+}
+
+/** Stops the services and deletes their data, local or docker compose volumes: the next `up` starts empty. */
+export async function servicesReset(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<string[]> {
+  if (mode === 'docker' || (mode === 'auto' && dockerEngineAnswers())) {
+    await dockerDown(cfg, log, true);
+    return ['the docker compose volumes'];
+  }
+  return localReset(cfg, log);
 }
 
 export async function servicesStatus(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<StatusReport> {

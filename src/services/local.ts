@@ -2,12 +2,13 @@
  * Local services without Docker: Kafka from Maven jars and FerretDB (MongoDB wire protocol on SQLite), both detached,
  * with state, logs and pid files under config.paths.services. Endpoints come from config; only loopback ones are started.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { kafkaAnswers, mongoAnswers } from './health';
 import { installLocalServices, servicePaths } from './install';
-import { controllerPort, kafkaManaged, prepareKafka } from './kafka-local';
+import { controllerPort, kafkaFiles, kafkaManaged, prepareKafka } from './kafka-local';
 import { formatEndpoint, isLoopback, isPortOpen, kafkaEndpoint, mongoEndpoint, waitFor, type Endpoint } from './probe';
 import { isAlive, runningPid, startDetached, stopManaged, type Managed } from './process';
 
@@ -34,6 +35,13 @@ interface ServiceSpec {
   ports: number[];
   timeoutMs: number;
   command: (ep: Endpoint) => { cmd: string; args: string[] };
+}
+
+const ferretDataDir = (cfg: Config) => path.join(cfg.paths.services, 'ferretdb');
+
+/** Where the local services keep their data: Kafka's log directory and FerretDB's SQLite files (not logs, not installs). */
+export function localDataDirs(cfg: Config): string[] {
+  return [kafkaFiles(cfg).data, ferretDataDir(cfg)];
 }
 
 function specs(cfg: Config, log: Logger): ServiceSpec[] {
@@ -64,7 +72,7 @@ function specs(cfg: Config, log: Logger): ServiceSpec[] {
       timeoutMs: 30000,
       command: (ep) => ({
         cmd: ferretBin,
-        args: ['--listen', formatEndpoint(ep), '--sqlite-dir', path.join(cfg.paths.services, 'ferretdb'), '--log-level', 'info'],
+        args: ['--listen', formatEndpoint(ep), '--sqlite-dir', ferretDataDir(cfg), '--log-level', 'info'],
       }),
     },
   ];
@@ -144,4 +152,21 @@ export async function localDown(cfg: Config, log: Logger, only?: ServiceName[]):
       else log.info(`${s.managed.name} ${how}`);
     }),
   );
+}
+
+/**
+ * Stops the local services `up` started and deletes their data (topics, consumer offsets, every database): the next
+ * `up` starts empty. Refuses while a loopback endpoint still answers: that service was not started here, and ours must
+ * not be deleted under a process that may still use it.
+ */
+export async function localReset(cfg: Config, log: Logger): Promise<string[]> {
+  await localDown(cfg, log);
+  for (const s of specs(cfg, log)) {
+    if (s.endpoint && isLoopback(s.endpoint.host) && (await s.answers())) {
+      throw new Error(`${s.name} still answers on ${formatEndpoint(s.endpoint)} but was not started by \`services up\` here: stop it first (nothing was deleted)`);
+    }
+  }
+  const dirs = localDataDirs(cfg).filter((d) => fs.existsSync(d));
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  return dirs;
 }

@@ -1,6 +1,8 @@
 import { resolveMode } from '../../../src/services/docker';
 import { majorVersion } from '../../../src/services/install';
 import { controllerPort, kafkaProperties } from '../../../src/services/kafka-local';
+import { localDataDirs } from '../../../src/services/local';
+import { loadConfig } from '../../../src/config';
 
 const parse = (text: string) => Object.fromEntries(text.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
 
@@ -59,5 +61,12 @@ describe('majorVersion', () => {
     expect(majorVersion('Apache Maven 3.8.7', /Apache Maven (\d+)/)).toBe(3);
     expect(majorVersion('go version go1.26.8 linux/amd64', /go1\.(\d+)/)).toBe(26);
     expect(majorVersion('nothing here', /go1\.(\d+)/)).toBeUndefined();
+  });
+});
+
+describe('localDataDirs', () => {
+  it("names only the services' data under SERVICES_DIR: Kafka's log directory and FerretDB's files, not logs or installs", () => {
+    const cfg = loadConfig({ SERVICES_DIR: '/srv/erp-services' });
+    expect(localDataDirs(cfg)).toEqual(['/srv/erp-services/kafka/data', '/srv/erp-services/ferretdb']);
   });
 });
