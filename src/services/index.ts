@@ -50,11 +50,13 @@ export async function servicesDown(cfg: Config, log: Logger, mode: ServicesMode 
 
 /** Stops the services and deletes their data, local or docker compose volumes: the next `up` starts empty. */
 export async function servicesReset(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<string[]> {
+  const deleted: string[] = [];
+  // The compose project first: while it runs, its ports answer and the local reset would refuse.
   if (mode === 'docker' || (mode === 'auto' && dockerEngineAnswers())) {
     await dockerDown(cfg, log, true);
-    return ['the docker compose volumes'];
+    deleted.push('the docker compose volumes');
   }
-  return localReset(cfg, log);
+  return [...deleted, ...(await localReset(cfg, log))];
 }
 
 export async function servicesStatus(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<StatusReport> {
