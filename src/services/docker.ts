@@ -47,8 +47,7 @@ export async function dockerUp(cfg: Config, log: Logger): Promise<void> {
   await compose(cfg, ['up', '-d', '--wait']);
 }
 
-/** `docker compose down`: keeps the named volumes, so data survives. */
-/** Stops the compose project; with `volumes`, also deletes its named volumes (the broker's and the database's data). */
+/** `docker compose down`: keeps the named volumes (data survives) unless `volumes`, as `services reset` asks. */
 export async function dockerDown(cfg: Config, log: Logger, volumes = false): Promise<void> {
   assertDocker();
   log.info(volumes ? 'stopping docker compose services and deleting their volumes' : 'stopping docker compose services (volumes kept)');

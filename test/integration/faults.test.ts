@@ -111,19 +111,22 @@ describe('faults', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reco-fault-'));
     const modelPath = path.join(dir, 'item_sim.json');
     saveModel(modelPath, trainModel(superstore.salesItems, superstore.products));
-    const deps: RecommenderDeps = { kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log, modelPath };
-    const h = await startRecommender(fault.deps?.(deps, env) ?? deps);
-    const stored = () => count(env, recommendationsCollection);
-    const producing = produceErpData(env, superstore, { rate: 2000, batchSize: 100 });
-    await waitUntil(async () => (await stored()) > 200, 60000, 'some recommendations stored');
-    await fault.during?.(env);
-    await producing;
-    await waitUntil(async () => (await stored().catch(() => 0)) === 5009, 180000, 'every sale stored');
-    await h.stop();
-    const published = new Set((await readTopicToEnd(env.kafka, env.topics.recommendations)).map((m) => decodeRecommendation(m.value)!.sale_id));
-    expect(published.size).toBe(5009);
-    expect(await stored()).toBe(5009);
-    fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      const deps: RecommenderDeps = { kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log, modelPath };
+      const h = await startRecommender(fault.deps?.(deps, env) ?? deps);
+      const stored = () => count(env, recommendationsCollection);
+      const producing = produceErpData(env, superstore, { rate: 2000, batchSize: 100 });
+      await waitUntil(async () => (await stored()) > 200, 60000, 'some recommendations stored');
+      await fault.during?.(env);
+      await producing;
+      await waitUntil(async () => (await stored().catch(() => 0)) === 5009, 180000, 'every sale stored');
+      await h.stop();
+      const published = new Set((await readTopicToEnd(env.kafka, env.topics.recommendations)).map((m) => decodeRecommendation(m.value)!.sale_id));
+      expect(published.size).toBe(5009);
+      expect(await stored()).toBe(5009);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
   const serviceDown = (down: 'mongo', pauseMs: number): Fault => ({
     during: async (e) => {
