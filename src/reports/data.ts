@@ -60,6 +60,8 @@ export interface ReportData {
   rfm: { segment: string; customers: number; revenue: number; share: number | null }[];
   reco: {
     pairs: { a: string; b: string; support: number; similarity: number }[];
+    /** What a pair's support counts, as a column header and its meaning: it follows the model's basket level. */
+    support: { header: string; meaning: string };
     model: { trained_at: string; items: number; pairs: number; level: string } | null;
     evaluation: { cut: string; cases: number; rows: { scorer: string; level: string; hr: number; ndcg: number; coverage: number }[] } | null;
   };
@@ -298,6 +300,7 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     rfm,
     reco: {
       pairs: model ? topPairs(model) : [],
+      support: model?.parameters.level === 'customer' ? { header: 'Customers', meaning: 'customers who bought both' } : { header: 'Orders', meaning: 'orders holding both' },
       model: model ? { trained_at: model.trained_at, items: model.item_count, pairs: model.pair_count, level: model.parameters.level } : null,
       evaluation: evaluation
         ? {

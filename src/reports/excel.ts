@@ -158,7 +158,7 @@ export async function renderExcel(d: ReportData, charts: Record<string, Buffer>)
   table('Co-purchases', d.reco.pairs, [
     { header: 'Product', value: (r) => r.a, fmt: 'text', meaning: 'a product' },
     { header: 'Bought with', value: (r) => r.b, fmt: 'text', meaning: 'its most co-purchased partner' },
-    { header: 'Baskets', value: (r) => r.support, fmt: 'count', meaning: d.reco.model?.level === 'customer' ? 'customers who bought both' : 'orders holding both' },
+    { header: d.reco.support.header, value: (r) => r.support, fmt: 'count', meaning: d.reco.support.meaning },
     { header: 'Similarity', value: (r) => r.similarity, fmt: 'decimal', meaning: 'co-occurrence similarity, co/(n(a)^α·n(b)^(1−α)); α = 0.5 is the cosine' },
   ]);
   if (d.reco.evaluation) {
