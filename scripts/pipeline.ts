@@ -19,9 +19,9 @@ import { modelFile, saveModel } from '../src/pipeline/reco/model';
 import { evaluateModel, writeEvaluation } from '../src/pipeline/reco/evaluate';
 import { formatEvaluation, formatModel } from '../src/pipeline/reco/format';
 import { reportFormats } from '../src/reports/report';
-import { renderConfiguredReport } from '../src/cli/report';
-import { latestCompleteMonth } from '../src/reports/period';
-import { lastOrderDay } from '../src/reports/data';
+import { chooseDefaultPeriod, renderConfiguredReport } from '../src/cli/report';
+import { createStepRunner, describeFailure, StepFailed } from '../src/cli/steps';
+import { noSalesNote } from '../src/reports/format';
 
 runMain(async () => {
   const cli = parseCli({
@@ -35,76 +35,99 @@ runMain(async () => {
   const ctx = createContext('pipeline');
   const { cfg, log } = ctx;
   const stop = stopSignal(log);
-  const steps = 8;
-  const step = (n: number, what: string) => console.log(`\n[${n}/${steps}] ${what}`);
+  const steps = createStepRunner(8);
+  const input = v.input as string | undefined;
+  const inputArg = input ? ` -- --input ${JSON.stringify(input)}` : '';
+  // What each finished step leaves behind, for the message after a later one fails.
+  const kept: string[] = [];
   const t0 = Date.now();
-
-  step(1, 'Services');
-  if (!v['no-services']) await ensureServices(cfg, log);
-  console.log(`  Kafka ${cfg.kafka.brokers.join(',')} · MongoDB ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')} (db ${cfg.mongo.db})`);
-
-  step(2, 'Source → ERP entities');
-  const loaded = await loadErpData({ input: v.input as string | undefined, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict) });
-  const files = writeCsvOut(path.join(cfg.paths.data, 'csv_out'), loaded.data, loaded.rejects);
-  const d = loaded.data;
-  console.log(`  ${loaded.rowsRead.toLocaleString('en-US')} rows → ${d.products.length.toLocaleString('en-US')} products, ${d.customers.length.toLocaleString('en-US')} customers, ` +
-    `${d.sales.length.toLocaleString('en-US')} sales, ${d.salesItems.length.toLocaleString('en-US')} lines; ${loaded.rejectedLines} rejected (${files.rejects})`);
-
-  step(3, 'Produce to Kafka');
-  await prepareTopics(ctx);
-  const total = d.products.length + d.customers.length + d.sales.length;
-  const bar = createProgress('  produce', total);
-  const produced = await produceErpData(ctx, d, { signal: stop.signal, onProgress: (n) => bar.update(n) });
-  bar.stop();
-  console.log(`  ${produced.messages.toLocaleString('en-US')} messages in ${produced.seconds.toFixed(1)} s`);
-  if (stop.signal.aborted) return 130;
-
-  step(4, 'Ingest into the lake');
-  const mongo = await openMongo(ctx);
   try {
-    const handle = await startIngest({ kafka: ctx.kafka, db: mongo.db, topics: ctx.topics, log }, {
-      untilIdle: true,
-      idleMs: 2000,
-      onStats: (s, lag) => log.debug('ingest', { messages: s.messages, lag }),
+    await steps.run(1, 'Services', 'npm run services -- up', async () => {
+      if (!v['no-services']) await ensureServices(cfg, log);
+      console.log(`  Kafka ${cfg.kafka.brokers.join(',')} · MongoDB ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')} (db ${cfg.mongo.db})`);
     });
-    stop.signal.addEventListener('abort', () => void handle.stop());
-    const s = await handle.done;
-    console.log(`  ${s.messages.toLocaleString('en-US')} messages consumed, ${s.documents.toLocaleString('en-US')} documents written, ${s.unchanged.toLocaleString('en-US')} already there, ${s.deadLetters} dead-lettered`);
 
-    step(5, 'Reconcile source and lake');
-    const { result: r } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, d);
-    console.log(formatReconciliation(r).replace(/^/gm, '  '));
-    if (!r.ok) return 1;
+    const { loaded, files } = await steps.run(2, 'Source → ERP entities', `npm run process-superstore${inputArg}`, async () => {
+      const loaded = await loadErpData({ input, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict) });
+      const files = writeCsvOut(path.join(cfg.paths.data, 'csv_out'), loaded.data, loaded.rejects);
+      const d = loaded.data;
+      console.log(`  ${loaded.rowsRead.toLocaleString('en-US')} rows → ${d.products.length.toLocaleString('en-US')} products, ${d.customers.length.toLocaleString('en-US')} customers, ` +
+        `${d.sales.length.toLocaleString('en-US')} sales, ${d.salesItems.length.toLocaleString('en-US')} lines; ${loaded.rejectedLines} rejected (${files.rejects})`);
+      kept.push(`CSV extracts in ${path.dirname(files.products)}`);
+      return { loaded, files };
+    });
+    const d = loaded.data;
 
-    step(6, 'Warehouse marts and statistics');
-    const built = await buildWarehouse(mongo.db, { log, onStep: (s) => console.log(`  ${formatStep(s)}`) });
-    console.log(`  ${formatBuild(built)}`);
+    await steps.run(3, 'Produce to Kafka', `npm run produce${inputArg}`, async () => {
+      await prepareTopics(ctx);
+      const bar = createProgress('  produce', d.products.length + d.customers.length + d.sales.length);
+      const produced = await produceErpData(ctx, d, { signal: stop.signal, onProgress: (n) => bar.update(n) });
+      bar.stop();
+      console.log(`  ${produced.messages.toLocaleString('en-US')} messages in ${produced.seconds.toFixed(1)} s`);
+      kept.push('the messages on Kafka');
+    });
+    if (stop.signal.aborted) return 130;
 
-    step(7, 'Recommendation model: train and evaluate');
-    const lines = await readTrainingLines(mongo.db);
-    const catalogue = await readCatalogue(mongo.db);
-    const model = trainModel(lines, catalogue);
-    saveModel(modelFile(cfg.paths.models), model);
-    console.log(`  ${formatModel(model)}\n  written to ${modelFile(cfg.paths.models)}`);
-    const evaluation = evaluateModel(lines, catalogue, '2017-01-01');
-    if (evaluation.cases) {
-      writeEvaluation(cfg.paths.models, evaluation);
-      console.log(formatEvaluation(evaluation).replace(/^/gm, '  '));
-    } else console.log('  no orders on or after 2017-01-01 with two items or more: evaluation skipped (run `npm run reco:evaluate -- --cut YYYY-MM-DD`)');
+    const mongo = await openMongo(ctx);
+    try {
+      await steps.run(4, 'Ingest into the lake', 'npm run ingest -- --until-idle', async () => {
+        const handle = await startIngest({ kafka: ctx.kafka, db: mongo.db, topics: ctx.topics, log }, {
+          untilIdle: true,
+          idleMs: 2000,
+          onStats: (s, lag) => log.debug('ingest', { messages: s.messages, lag }),
+        });
+        stop.signal.addEventListener('abort', () => void handle.stop());
+        const s = await handle.done;
+        console.log(`  ${s.messages.toLocaleString('en-US')} messages consumed, ${s.documents.toLocaleString('en-US')} documents written, ${s.unchanged.toLocaleString('en-US')} already there, ${s.deadLetters} dead-lettered`);
+        kept.push(`the lake in ${cfg.mongo.db}`);
+      });
 
-    step(8, 'Executive report');
-    const period = latestCompleteMonth(await lastOrderDay(mongo.db));
-    if (!period) {
-      console.log('  the warehouse is empty: no report');
-      return 1;
+      const reconciled = await steps.run(5, 'Reconcile source and lake', `npm run verify${inputArg}`, async () => {
+        const { result: r } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, d);
+        console.log(formatReconciliation(r).replace(/^/gm, '  '));
+        return r.ok;
+      });
+      if (!reconciled) return 1;
+
+      await steps.run(6, 'Warehouse marts and statistics', 'npm run warehouse', async () => {
+        const built = await buildWarehouse(mongo.db, { log, onStep: (s) => console.log(`  ${formatStep(s)}`) });
+        console.log(`  ${formatBuild(built)}`);
+        kept.push('the warehouse marts');
+      });
+
+      await steps.run(7, 'Recommendation model: train and evaluate', 'npm run train && npm run reco:evaluate', async () => {
+        const lines = await readTrainingLines(mongo.db);
+        const catalogue = await readCatalogue(mongo.db);
+        const model = trainModel(lines, catalogue);
+        saveModel(modelFile(cfg.paths.models), model);
+        console.log(`  ${formatModel(model)}\n  written to ${modelFile(cfg.paths.models)}`);
+        kept.push(`the model in ${modelFile(cfg.paths.models)}`);
+        const evaluation = evaluateModel(lines, catalogue, '2017-01-01');
+        if (evaluation.cases) {
+          writeEvaluation(cfg.paths.models, evaluation);
+          console.log(formatEvaluation(evaluation).replace(/^/gm, '  '));
+        } else console.log('  no orders on or after 2017-01-01 with two items or more: evaluation skipped (run `npm run reco:evaluate -- --cut YYYY-MM-DD`)');
+      });
+
+      const choice = await chooseDefaultPeriod(mongo.db);
+      const rerunReport = `npm run report${choice.period ? ` -- --period ${choice.period.id}` : ''}`;
+      await steps.run(8, 'Executive report', rerunReport, async () => {
+        console.log(`  ${choice.reason}`);
+        if (!choice.period) throw new Error(`no month to report (${choice.reason})`);
+        const report = await renderConfiguredReport(ctx, mongo.db, choice.period, reportFormats, { source: loaded.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
+        console.log(`  ${choice.period.label}${report.data.empty ? ` (${noSalesNote(choice.period)})` : ''}:`);
+        for (const file of Object.values(report.files)) console.log(`    ${file}`);
+        console.log(`    ${path.join(cfg.paths.reports, 'index.html')} (every report)`);
+      });
+    } finally {
+      await mongo.close();
     }
-    const report = await renderConfiguredReport(ctx, mongo.db, period, reportFormats, { source: loaded.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
-    console.log(`  ${period.label}:`);
-    for (const file of Object.values(report.files)) console.log(`    ${file}`);
-    console.log(`    ${path.join(cfg.paths.reports, 'index.html')} (every report)`);
     console.log(`\nDone in ${((Date.now() - t0) / 1000).toFixed(1)} s. CSV extracts in ${path.dirname(files.products)}`);
     return 0;
-  } finally {
-    await mongo.close();
+  } catch (err) {
+    if (!(err instanceof StepFailed)) throw err;
+    process.stderr.write(`\n✖ ${describeFailure(err, kept.join(', ') || 'nothing yet')}\n`);
+    if (process.env.DEBUG && err.cause.stack) process.stderr.write(`${err.cause.stack}\n`);
+    return 1;
   }
 });

@@ -1,38 +1,41 @@
-/** CLI: keep rendering the latest complete month's report on a cron schedule (or once, for system cron). */
+/** CLI: keep rendering a report on a cron schedule (or once, for system cron): the latest month with sales, or last month. */
 import { parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, stopSignal } from '../src/cli/context';
-import { parseFormats, renderConfiguredReport } from '../src/cli/report';
-import { latestCompleteMonth } from '../src/reports/period';
-import { lastOrderDay } from '../src/reports/data';
+import { parseFormats, parseScheduledPeriod, renderConfiguredReport, resolveScheduledPeriod } from '../src/cli/report';
+import { noSalesNote } from '../src/reports/format';
 import { nextRun, parseCron } from '../src/reports/cron';
 
 runMain(async () => {
   const cli = parseCli({
     name: 'report:schedule',
-    summary: 'Render the report for the latest complete month on a schedule (cron, UTC). Keeps running until Ctrl-C; --once renders now and exits (for system cron).',
+    summary: 'Render the executive report on a schedule (cron, UTC): by default the latest complete month that has sales. Keeps running until Ctrl-C; --once renders now and exits (for system cron).',
     options: {
+      period: { type: 'string', arg: 'WHICH', description: 'latest (the latest complete month with sales), last-month (the calendar month before each run, empty or not), or a fixed YYYY-MM, YYYY-Qn or YYYY', default: 'latest' },
       cron: { type: 'string', arg: 'EXPR', description: 'Five-field cron expression in UTC', default: '0 7 1 * *' },
       once: { type: 'boolean', description: 'Render once now and exit' },
       format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
     },
-    examples: ['npm run report:schedule -- --cron "0 7 1 * *"', 'npm run report:schedule -- --once'],
+    examples: ['npm run report:schedule -- --cron "0 7 1 * *"', 'npm run report:schedule -- --once', 'npm run report:schedule -- --period last-month --cron "0 6 1 * *"'],
   });
   if (!cli) return 0;
   const v = cli.values;
   const cron = parseCron(String(v.cron));
   const formats = parseFormats(v.format);
+  const which = parseScheduledPeriod(String(v.period));
   const ctx = createContext('report:schedule');
   const stop = stopSignal(ctx.log);
   const renderLatest = async () => {
     const mongo = await openMongo(ctx);
     try {
-      const period = latestCompleteMonth(await lastOrderDay(mongo.db));
-      if (!period) {
-        ctx.log.warn('the warehouse is empty; nothing to render', { db: ctx.cfg.mongo.db });
+      const choice = await resolveScheduledPeriod(which, mongo.db);
+      if (!choice.period) {
+        ctx.log.warn(`nothing to render: ${choice.reason}`, { db: ctx.cfg.mongo.db });
         return;
       }
-      const r = await renderConfiguredReport(ctx, mongo.db, period, formats);
-      ctx.log.info('report rendered', { period: period.id, files: Object.values(r.files).join(' ') });
+      ctx.log.info(choice.reason);
+      const r = await renderConfiguredReport(ctx, mongo.db, choice.period, formats);
+      if (r.data.empty) ctx.log.warn(`${noSalesNote(choice.period)} The report was written and says so.`, { period: choice.period.id });
+      ctx.log.info('report rendered', { period: choice.period.id, files: Object.values(r.files).join(' ') });
     } finally {
       await mongo.close();
     }

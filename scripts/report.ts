@@ -1,16 +1,16 @@
 /** CLI: render the executive report for a period as HTML, PDF and/or Excel. */
 import { parseCli, runMain, UsageError } from '../src/cli/args';
 import { createContext, openMongo } from '../src/cli/context';
-import { parseFormats, renderConfiguredReport } from '../src/cli/report';
-import { latestCompleteMonth, parsePeriod, rangePeriod } from '../src/reports/period';
-import { lastOrderDay } from '../src/reports/data';
+import { chooseDefaultPeriod, parseFormats, renderConfiguredReport } from '../src/cli/report';
+import { parsePeriod, rangePeriod } from '../src/reports/period';
+import { noSalesNote } from '../src/reports/format';
 
 runMain(async () => {
   const cli = parseCli({
     name: 'report',
     summary: 'Render the executive report (KPIs, trend, branches, categories, products, segments, discounts, shipping, RFM, recommendations) from the warehouse.',
     options: {
-      period: { type: 'string', arg: 'P', description: 'YYYY-MM, YYYY-Qn or YYYY (default: the latest complete month in the data)' },
+      period: { type: 'string', arg: 'P', description: 'YYYY-MM, YYYY-Qn or YYYY (default: the latest complete month that has sales)' },
       from: { type: 'string', arg: 'YYYY-MM-DD', description: 'Start of a custom period (with --to)' },
       to: { type: 'string', arg: 'YYYY-MM-DD', description: 'End of a custom period (with --from)' },
       format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
@@ -25,11 +25,16 @@ runMain(async () => {
   const ctx = createContext('report');
   const mongo = await openMongo(ctx);
   try {
-    const period = v.period ? parsePeriod(String(v.period)) : v.from ? rangePeriod(String(v.from), String(v.to)) : latestCompleteMonth(await lastOrderDay(mongo.db));
-    if (!period) throw new UsageError(`the warehouse in ${ctx.cfg.mongo.db} is empty: run \`npm run pipeline\` first (or give --period)`);
+    let period = v.period ? parsePeriod(String(v.period)) : v.from ? rangePeriod(String(v.from), String(v.to)) : null;
+    if (!period) {
+      const choice = await chooseDefaultPeriod(mongo.db);
+      if (!choice.period) throw new UsageError(`no default period in ${ctx.cfg.mongo.db}: ${choice.reason}. Run \`npm run pipeline\` first, or give --period`);
+      console.log(choice.reason);
+      period = choice.period;
+    }
     console.log(`Report for ${period.label} (${period.from} to ${period.to}): ${formats.join(', ')}`);
     const r = await renderConfiguredReport(ctx, mongo.db, period, formats, { onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) });
-    if (r.data.empty) console.log(`  note: no sales in ${period.label}; the report says so`);
+    if (r.data.empty) console.log(`  note: ${noSalesNote(period)} The report is written with zero key figures and says so.`);
     for (const [f, file] of Object.entries(r.files)) console.log(`  ${f.padEnd(5)} ${file}`);
     return 0;
   } finally {

@@ -29,8 +29,8 @@ export { readCatalogue, readTrainingLines } from './pipeline/reco/lake';
 export { formatEvaluation, formatModel } from './pipeline/reco/format';
 
 export { generateReport, reportFormats, type ReportFormat } from './reports/report';
-export { loadReportData, lastOrderDay, type ReportData } from './reports/data';
-export { latestCompleteMonth, parsePeriod, rangePeriod, type Period } from './reports/period';
+export { loadReportData, saleDays, type ReportData } from './reports/data';
+export { lastCalendarMonth, latestCompleteMonth, parsePeriod, rangePeriod, type Period, type PeriodChoice } from './reports/period';
 export * as charts from './reports/charts';
 export { renderSvg } from './reports/render';
 export { renderHtml } from './reports/html';

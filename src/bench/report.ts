@@ -7,15 +7,15 @@ import type { Logger } from '../log';
 import { connectMongo } from '../pipeline/mongo';
 import { defaultSuperstorePath } from '../pipeline/source/superstore';
 import { generateReport, type ReportFormat } from '../reports/report';
-import { lastOrderDay } from '../reports/data';
+import { saleDays } from '../reports/data';
 import { latestCompleteMonth } from '../reports/period';
 
 export async function benchReport(cfg: Config, log: Logger): Promise<string> {
   const mongo = await connectMongo(cfg.mongo);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-bench-'));
   try {
-    const period = latestCompleteMonth(await lastOrderDay(mongo.db));
-    if (!period) throw new Error(`the warehouse in ${cfg.mongo.db} is empty: run \`npm run pipeline\` first`);
+    const { period, reason } = latestCompleteMonth(await saleDays(mongo.db));
+    if (!period) throw new Error(`no month to report in ${cfg.mongo.db}: ${reason} (run \`npm run pipeline\` first)`);
     const rows = ['| formats | period | total s | of which data s | browser start s | steps |', '|---|---|---|---|---|---|'];
     for (const formats of [['html'], ['pdf'], ['xlsx'], ['html', 'pdf', 'xlsx']] as ReportFormat[][]) {
       const t = Date.now();

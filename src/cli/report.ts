@@ -5,7 +5,8 @@ import type { PipelineContext } from './context';
 import { countMessages } from '../pipeline/kafka';
 import { defaultSuperstorePath } from '../pipeline/source/superstore';
 import { generateReport, reportFormats, type ReportFormat, type ReportResult } from '../reports/report';
-import type { Period } from '../reports/period';
+import { lastCalendarMonth, latestCompleteMonth, parsePeriod, PeriodError, type Period, type PeriodChoice } from '../reports/period';
+import { saleDays } from '../reports/data';
 
 export function parseFormats(value: unknown): ReportFormat[] {
   const formats = String(value ?? '').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
@@ -34,4 +35,32 @@ export async function renderConfiguredReport(
     chromePath: ctx.cfg.chromePath,
     onStep: opts.onStep,
   });
+}
+
+/** The default period of every report command: the latest complete month with sales, and why. */
+export async function chooseDefaultPeriod(db: Db, today: Date = new Date()): Promise<PeriodChoice> {
+  return latestCompleteMonth(await saleDays(db, today), today);
+}
+
+/** What a schedule renders: the latest month with sales, the calendar month before each run, or one fixed period. */
+export type ScheduledPeriod = 'latest' | 'last-month' | Period;
+
+export function parseScheduledPeriod(text: string): ScheduledPeriod {
+  if (text === 'latest' || text === 'last-month') return text;
+  try {
+    return parsePeriod(text);
+  } catch (err) {
+    if (err instanceof PeriodError) throw new UsageError(`--period: ${err.message}; or latest, or last-month`);
+    throw err;
+  }
+}
+
+/** The period of one scheduled run, and why: "last month" is rendered even when it has no sales (the report says so). */
+export async function resolveScheduledPeriod(which: ScheduledPeriod, db: Db, now: Date = new Date()): Promise<PeriodChoice> {
+  if (which === 'latest') return chooseDefaultPeriod(db, now);
+  if (which === 'last-month') {
+    const period = lastCalendarMonth(now);
+    return { period, reason: `last month: ${period.id}` };
+  }
+  return { period: which, reason: `the fixed period ${which.id}` };
 }

@@ -27,12 +27,30 @@ const base = (title: string, width: number, height: number) => ({
 
 const moneyAxis = { format: '~s', title: null } as const;
 
+/** What a chart without rows says where its marks would be. */
+export const noDataMessage = 'No data for this selection';
+
+/**
+ * A chart without rows: its title and a message, at the size it would have had. Vega-Lite sizes an empty nominal
+ * scale or legend as Infinity (an SVG no browser can draw or screenshot), so no builder passes empty data on.
+ */
+export function noDataChart(title: string, width: number, height: number, message = noDataMessage): TopLevelSpec {
+  return {
+    ...base(title, width, height),
+    data: { values: [{ message }] },
+    mark: { type: 'text', fontSize: 13, color: palette.muted },
+    encoding: { text: { field: 'message', type: 'nominal' }, x: { value: width / 2 }, y: { value: height / 2 } },
+  } as TopLevelSpec;
+}
+
 // Colour and dash share one legend only when their legend properties are identical.
 const seriesLegend = { labelLimit: 220, labelExpr: "datum.label === 'revenue_avg' ? 'revenue (moving average)' : datum.label" };
 
 export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', width = 640): TopLevelSpec {
+  const title = `Revenue and profit by ${grain}, with ${grain === 'day' ? '7-day' : '3-month'} moving average`;
+  if (!trend.length) return noDataChart(title, width, 220);
   return {
-    ...base(`Revenue and profit by ${grain}, with ${grain === 'day' ? '7-day' : '3-month'} moving average`, width, 220),
+    ...base(title, width, 220),
     data: { values: trend },
     transform: [{ fold: ['revenue', 'profit', 'revenue_avg'], as: ['series', 'value'] }, { filter: 'datum.value !== null' }],
     mark: { type: 'line', point: grain === 'month', strokeWidth: 2 },
@@ -53,6 +71,7 @@ export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', w
 }
 
 export function branchChart(branches: ReportData['branches'], width = 300): TopLevelSpec {
+  if (!branches.length) return noDataChart('Revenue and profit by branch', width, 170);
   return {
     ...base('Revenue and profit by branch', width, 170),
     data: { values: branches },
@@ -69,6 +88,7 @@ export function branchChart(branches: ReportData['branches'], width = 300): TopL
 }
 
 export function categoryChart(categories: ReportData['categories'], width = 640): TopLevelSpec {
+  if (!categories.length) return noDataChart('Revenue by sub-category (colour: category)', width, 240);
   return {
     ...base('Revenue by sub-category (colour: category)', width, 240),
     data: { values: categories },
@@ -83,6 +103,7 @@ export function categoryChart(categories: ReportData['categories'], width = 640)
 }
 
 export function productProfitChart(rows: ReportData['topProducts'], title: string, width = 640): TopLevelSpec {
+  if (!rows.length) return noDataChart(title, width, 60);
   return {
     ...base(title, width, Math.max(60, rows.length * 20)),
     data: { values: rows.map((r) => ({ ...r, label: r.name.length > 60 ? `${r.name.slice(0, 57)}…` : r.name })) },
@@ -97,6 +118,7 @@ export function productProfitChart(rows: ReportData['topProducts'], title: strin
 }
 
 export function segmentChart(segments: ReportData['segments'], width = 300): TopLevelSpec {
+  if (!segments.length) return noDataChart('Revenue by customer segment', width, 150);
   return {
     ...base('Revenue by customer segment', width, 150),
     data: { values: segments },
@@ -110,6 +132,7 @@ export function segmentChart(segments: ReportData['segments'], width = 300): Top
 }
 
 export function discountChart(bands: ReportData['discountBands'], width = 300): TopLevelSpec {
+  if (!bands.length) return noDataChart('Margin by discount band', width, 170);
   return {
     ...base('Margin by discount band', width, 170),
     data: { values: bands },
@@ -124,6 +147,7 @@ export function discountChart(bands: ReportData['discountBands'], width = 300): 
 }
 
 export function shippingChart(shipping: ReportData['shipping'], width = 300): TopLevelSpec {
+  if (!shipping.length) return noDataChart('Orders and average lead time by ship mode', width, 150);
   return {
     ...base('Orders and average lead time by ship mode', width, 150),
     data: { values: shipping.map((s) => ({ ...s, lead: s.avg_lead_days === null ? '' : `${s.avg_lead_days} d` })) },
@@ -136,6 +160,7 @@ export function shippingChart(shipping: ReportData['shipping'], width = 300): To
 }
 
 export function rfmChart(rfm: ReportData['rfm'], width = 300): TopLevelSpec {
+  if (!rfm.length) return noDataChart('Customers by RFM segment (all time)', width, 170);
   return {
     ...base('Customers by RFM segment (all time)', width, 170),
     data: { values: rfm },
@@ -148,8 +173,12 @@ export function rfmChart(rfm: ReportData['rfm'], width = 300): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Every chart of a report, by name (the order they appear in). */
+/**
+ * Every chart of a report, by name (the order they appear in). A period without sales has only the all-time RFM
+ * chart: the report says "no sales between …" where the others would be.
+ */
 export function reportCharts(d: ReportData): Record<string, TopLevelSpec> {
+  if (d.empty) return { rfm: rfmChart(d.rfm) };
   return {
     trend: trendChart(d.trend, d.trendGrain),
     branches: branchChart(d.branches),
@@ -166,6 +195,7 @@ export function reportCharts(d: ReportData): Record<string, TopLevelSpec> {
 /** Pearson correlations as a heat map with the values written in (dashboards, notebooks). */
 export function correlationChart(fields: readonly string[], matrix: readonly { field: string; values: (number | null)[] }[], size = 240): TopLevelSpec {
   const cells = matrix.flatMap((row) => row.values.map((r, j) => ({ a: row.field, b: fields[j], r })));
+  if (!cells.length) return noDataChart('Correlation matrix (all lines)', size, size);
   return {
     ...base('Correlation matrix (all lines)', size, size),
     data: { values: cells },
@@ -179,6 +209,7 @@ export function correlationChart(fields: readonly string[], matrix: readonly { f
 
 /** Sales per hour of the day, stacked by branch (real-time dashboard). */
 export function salesPerHourChart(rows: readonly { hour: number; branch: string; sales: number }[], width = 640): TopLevelSpec {
+  if (!rows.length) return noDataChart('Sales per hour, by branch', width, 200);
   return {
     ...base('Sales per hour, by branch', width, 200),
     data: { values: rows },
@@ -194,6 +225,7 @@ export function salesPerHourChart(rows: readonly { hour: number; branch: string;
 
 /** Relevance of each recommended product of one sale (recommendations dashboard). */
 export function saleRecommendationsChart(recs: readonly { name: string; relevance: number; rank: number; fallback: boolean }[], width = 420): TopLevelSpec {
+  if (!recs.length) return noDataChart('', width, 40);
   return {
     ...base('', width, Math.max(40, recs.length * 18)),
     data: { values: recs.map((r) => ({ ...r, label: `${r.rank}. ${r.name.length > 48 ? `${r.name.slice(0, 45)}…` : r.name}`, kind: r.fallback ? 'best seller fill' : 'co-purchase' })) },
@@ -208,6 +240,7 @@ export function saleRecommendationsChart(recs: readonly { name: string; relevanc
 
 /** Distribution of relevance over all recent recommendations. */
 export function relevanceHistogram(values: readonly number[], width = 420): TopLevelSpec {
+  if (!values.length) return noDataChart('Relevance of recent recommendations', width, 160);
   return {
     ...base('Relevance of recent recommendations', width, 160),
     data: { values: values.map((relevance) => ({ relevance })) },

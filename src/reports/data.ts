@@ -18,7 +18,7 @@ import { bandOf, discountBands } from '../pipeline/warehouse/statistics';
 import { emptyTotals, keyOf, ratio, type Totals } from '../pipeline/warehouse/measures';
 import type { ItemSimModel } from '../pipeline/reco/model';
 import type { Evaluation } from '../pipeline/reco/evaluate';
-import { inRange, monthsOf, type DateRange, type Period } from './period';
+import { inRange, monthsOf, type DateRange, type Period, type SaleDays } from './period';
 
 export type KpiFormat = 'money' | 'percent' | 'count';
 
@@ -282,14 +282,16 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   const model = readJson<ItemSimModel>(path.join(inp.modelsDir, 'item_sim.json'));
   const evaluation = readJson<Evaluation>(path.join(inp.modelsDir, 'eval.json'));
   const state = await db.collection<{ _id: string; built_at: Date }>(marts.state).findOne({ _id: 'warehouse' });
+  const empty = kpis[3]!.value === 0;
   return {
     period: p,
     generatedAt: (inp.now ?? new Date()).toISOString(),
     database: db.databaseName,
-    empty: kpis[3]!.value === 0,
+    empty,
     kpis,
     trendGrain: trend.grain,
-    trend: trend.points,
+    // A period without sales has no trend to draw or list: its zero days would only repeat the note.
+    trend: empty ? [] : trend.points,
     branches,
     categories,
     topProducts: byProfit.slice(0, 10),
@@ -323,8 +325,14 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   };
 }
 
-/** The last order day the warehouse knows, for the default period. */
-export async function lastOrderDay(db: Db): Promise<string | null> {
-  const d = await db.collection<DailyDoc>(marts.daily).find({}, { projection: { date: 1 } }).sort({ date: -1 }).limit(1).toArray();
-  return d[0]?.date ?? null;
+/**
+ * The newest order day the warehouse knows, and the newest before the current calendar month: two indexed reads of
+ * the daily mart, for the default period (`latestCompleteMonth`).
+ */
+export async function saleDays(db: Db, today: Date = new Date()): Promise<SaleDays> {
+  const daily = db.collection<DailyDoc>(marts.daily);
+  const newestWhere = async (filter: object) => (await daily.find(filter, { projection: { date: 1 } }).sort({ date: -1 }).limit(1).toArray())[0]?.date ?? null;
+  const monthStart = `${today.toISOString().slice(0, 7)}-01`;
+  const [newest, newestComplete] = await Promise.all([newestWhere({}), newestWhere({ date: { $lt: monthStart } })]);
+  return { newest, newestComplete };
 }

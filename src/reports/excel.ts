@@ -5,6 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { ReportData } from './data';
+import { noSalesNote } from './format';
 
 export const numFmt = { money: '"$"#,##0.00;[Red]-"$"#,##0.00', percent: '0.0%', count: '#,##0', date: 'yyyy-mm-dd', decimal: '0.000' } as const;
 
@@ -25,7 +26,8 @@ function cellValue(v: string | number | Date | null): ExcelJS.CellValue {
   return v === null ? null : v;
 }
 
-function addTable<T>(wb: ExcelJS.Workbook, name: string, rows: readonly T[], cols: Column<T>[]): ExcelJS.Worksheet {
+/** A sheet whose table has no rows says why in its first data row. */
+function addTable<T>(wb: ExcelJS.Workbook, name: string, rows: readonly T[], cols: Column<T>[], empty: string): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.addRow(cols.map((c) => c.header));
   ws.getRow(1).font = { bold: true };
@@ -45,6 +47,7 @@ function addTable<T>(wb: ExcelJS.Workbook, name: string, rows: readonly T[], col
     ws.getColumn(i + 1).width = Math.min(60, Math.max(8, width + 2));
   });
   if (rows.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: rows.length + 1, column: cols.length } };
+  else ws.addRow([empty]).font = { italic: true, color: { argb: 'FF5B6578' } };
   return ws;
 }
 
@@ -60,8 +63,9 @@ export async function renderExcel(d: ReportData, charts: Record<string, Buffer>)
   wb.creator = 'erp-insights';
   wb.created = new Date(d.generatedAt);
   const dictionary: SheetSpec[] = [];
-  const table = <T>(name: string, rows: readonly T[], cols: Column<T>[]) => {
-    addTable(wb, name, rows, cols);
+  const none = noSalesNote(d.period);
+  const table = <T>(name: string, rows: readonly T[], cols: Column<T>[], empty = none) => {
+    addTable(wb, name, rows, cols, empty);
     dictionary.push({ sheet: name, columns: cols.map((c) => ({ header: c.header, meaning: c.meaning })) });
   };
 
@@ -69,6 +73,7 @@ export async function renderExcel(d: ReportData, charts: Record<string, Buffer>)
   s.addRow(['Executive sales report']).font = { bold: true, size: 14 };
   s.addRow([`${d.period.label} (${d.period.from} to ${d.period.to})`]);
   s.addRow([`Previous period ${d.period.previous.from} to ${d.period.previous.to}; a year before ${d.period.lastYear.from} to ${d.period.lastYear.to}`]);
+  if (d.empty) s.getCell('A3').value = `${none} Previous period ${d.period.previous.from} to ${d.period.previous.to}; a year before ${d.period.lastYear.from} to ${d.period.lastYear.to}`;
   const head = s.addRow(['Metric', 'Value', 'Previous period', 'Change vs previous', 'Same period last year', 'Change vs last year']);
   head.font = { bold: true };
   head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEF2F7' } };
@@ -154,13 +159,13 @@ export async function renderExcel(d: ReportData, charts: Record<string, Buffer>)
     { header: 'Customers', value: (r) => r.customers, fmt: 'count', meaning: 'customers in the segment (all time)' },
     { header: 'Share', value: (r) => r.share, fmt: 'percent', meaning: 'of all customers' },
     { header: 'Revenue', value: (r) => r.revenue, fmt: 'money', meaning: 'all-time revenue of those customers' },
-  ]);
+  ], 'No customers in the warehouse yet.');
   table('Co-purchases', d.reco.pairs, [
     { header: 'Product', value: (r) => r.a, fmt: 'text', meaning: 'a product' },
     { header: 'Bought with', value: (r) => r.b, fmt: 'text', meaning: 'its most co-purchased partner' },
     { header: d.reco.support.header, value: (r) => r.support, fmt: 'count', meaning: d.reco.support.meaning },
     { header: 'Similarity', value: (r) => r.similarity, fmt: 'decimal', meaning: 'co-occurrence similarity, co/(n(a)^α·n(b)^(1−α)); α = 0.5 is the cosine' },
-  ]);
+  ], d.reco.model ? 'The model holds no co-purchased pairs.' : 'No model trained yet (npm run train).');
   if (d.reco.evaluation) {
     table('Evaluation', d.reco.evaluation.rows, [
       { header: 'Scorer', value: (r) => r.scorer, fmt: 'text', meaning: 'model, popularity or random' },
@@ -168,11 +173,16 @@ export async function renderExcel(d: ReportData, charts: Record<string, Buffer>)
       { header: 'Hit rate @5', value: (r) => r.hr, fmt: 'percent', meaning: 'share of test cases with a hit in the top 5' },
       { header: 'NDCG @5', value: (r) => r.ndcg, fmt: 'percent', meaning: 'rank-discounted gain' },
       { header: 'Coverage', value: (r) => r.coverage, fmt: 'percent', meaning: 'share of the catalogue ever recommended' },
-    ]);
+    ], 'No evaluation cases.');
   }
 
   const cs = wb.addWorksheet('Charts');
   let row = 0;
+  if (d.empty) {
+    cs.getCell(1, 1).value = none;
+    cs.getCell(1, 1).font = { italic: true };
+    row = 2;
+  }
   for (const [name, png] of Object.entries(charts)) {
     const id = wb.addImage({ buffer: png as unknown as ExcelJS.Buffer, extension: 'png' });
     const { width, height } = pngSize(png);

@@ -23,6 +23,9 @@ export function change(k: Pick<Kpi, 'value' | 'format'>, base: number | null): {
   return { text: `${rel >= 0 ? '+' : '−'}${Math.abs(rel * 100).toFixed(1)} %`, direction: Math.abs(rel) < 0.0005 ? 'flat' : rel > 0 ? 'up' : 'down' };
 }
 
+/** The note for a period without sales, in the HTML, the PDF and the workbook alike. */
+export const noSalesNote = (p: { from: string; to: string }) => `No sales between ${p.from} and ${p.to}.`;
+
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML content and attribute values. */

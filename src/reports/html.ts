@@ -3,7 +3,7 @@
  * value from the data is escaped. Readable on a laptop and a phone; printable (the PDF is this page printed).
  */
 import type { ReportData, Kpi } from './data';
-import { change, esc, formatValue } from './format';
+import { change, esc, formatValue, noSalesNote } from './format';
 
 export interface HtmlOptions {
   /** Chart name → SVG text (from render.ts). */
@@ -58,8 +58,12 @@ function kpiCard(k: Kpi): string {
 
 type Col<T> = { head: string; cell: (r: T) => string | number | null; num?: boolean; fmt?: 'money' | 'percent' | 'count' };
 
-function table<T>(rows: readonly T[], cols: Col<T>[], caption?: string): string {
-  if (!rows.length) return '<p class="note">No data for this period.</p>';
+/** What stands in place of a chart or table that has nothing to show. */
+const emptyNote = (text: string) => `<p class="note empty-note">${esc(text)}</p>`;
+
+function table<T>(rows: readonly T[], cols: Col<T>[], opts: { caption?: string; empty: string }): string {
+  const caption = opts.caption;
+  if (!rows.length) return emptyNote(opts.empty);
   const td = (c: Col<T>, r: T) => {
     const v = c.cell(r);
     const text = c.fmt && (typeof v === 'number' || v === null) ? formatValue(v, c.fmt) : String(v ?? '');
@@ -70,7 +74,7 @@ function table<T>(rows: readonly T[], cols: Col<T>[], caption?: string): string 
     .join('')}</tbody></table>`;
 }
 
-const figure = (charts: Record<string, string>, name: string) => (charts[name] ? `<figure data-chart="${esc(name)}">${charts[name]}</figure>` : '');
+const figure = (charts: Record<string, string>, name: string, empty: string) => (charts[name] ? `<figure data-chart="${esc(name)}">${charts[name]}</figure>` : emptyNote(empty));
 
 export function renderHtml(d: ReportData, opts: HtmlOptions): string {
   const title = opts.title ?? 'Executive sales report';
@@ -85,26 +89,27 @@ export function renderHtml(d: ReportData, opts: HtmlOptions): string {
     { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' },
   ];
   const ev = d.reco.evaluation;
-  const body = d.empty
-    ? `<div class="empty">No sales in ${esc(p.label)} (${esc(p.from)} to ${esc(p.to)}). Pick another period, or run the pipeline to load data.</div>`
-    : `
+  // A period without sales keeps every section: zero key figures with their comparisons, and this note where a
+  // chart or table of the period would be.
+  const none = noSalesNote(p);
+  const body = `${d.empty ? `<div class="empty" data-empty="period">${esc(none)} The key figures are zero; the comparisons below show the periods that have data.</div>` : ''}
 <section class="section"><h2>Key figures</h2><div class="kpis">${d.kpis.map(kpiCard).join('')}</div>
 <p class="note">Compared with the previous period (${esc(p.previous.from)} to ${esc(p.previous.to)}) and the same period a year before (${esc(p.lastYear.from)} to ${esc(p.lastYear.to)}).</p></section>
-<section><h2>Trend</h2>${figure(c, 'trend')}</section>
-<section><h2>Branches and customers</h2><div class="grid2">${figure(c, 'branches')}${figure(c, 'segments')}</div>
-${table(d.branches, [{ head: 'Branch', cell: (r) => r.branch }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }])}</section>
-<section><h2>Categories</h2>${figure(c, 'categories')}
-${table(d.categories, [{ head: 'Category', cell: (r) => r.category }, { head: 'Sub-category', cell: (r) => r.sub_category }, { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }, { head: 'Avg discount', cell: (r) => r.avg_discount, num: true, fmt: 'percent' }])}</section>
-<section><h2>Products</h2>${figure(c, 'top_products')}${table(d.topProducts, product)}${figure(c, 'bottom_products')}${table(d.bottomProducts, product)}</section>
-<section><h2>Discounts and shipping</h2><div class="grid2">${figure(c, 'discount')}${figure(c, 'shipping')}</div>
-<div class="grid2">${table(d.discountBands, [{ head: 'Discount', cell: (r) => r.band }, { head: 'Lines', cell: (r) => r.lines, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }])}
-${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Lead time (days)', cell: (r) => r.avg_lead_days, num: true }])}</div></section>
-<section><h2>Customer segments (RFM)</h2>${figure(c, 'rfm')}
-${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue (all time)', cell: (r) => r.revenue, num: true, fmt: 'money' }])}</section>
+<section><h2>Trend</h2>${figure(c, 'trend', none)}</section>
+<section><h2>Branches and customers</h2>${d.empty ? emptyNote(none) : `<div class="grid2">${figure(c, 'branches', none)}${figure(c, 'segments', none)}</div>
+${table(d.branches, [{ head: 'Branch', cell: (r) => r.branch }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none })}`}</section>
+<section><h2>Categories</h2>${d.empty ? emptyNote(none) : `${figure(c, 'categories', none)}
+${table(d.categories, [{ head: 'Category', cell: (r) => r.category }, { head: 'Sub-category', cell: (r) => r.sub_category }, { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }, { head: 'Avg discount', cell: (r) => r.avg_discount, num: true, fmt: 'percent' }], { empty: none })}`}</section>
+<section><h2>Products</h2>${d.empty ? emptyNote(none) : `${figure(c, 'top_products', none)}${table(d.topProducts, product, { empty: none })}${figure(c, 'bottom_products', none)}${table(d.bottomProducts, product, { empty: none })}`}</section>
+<section><h2>Discounts and shipping</h2>${d.empty ? emptyNote(none) : `<div class="grid2">${figure(c, 'discount', none)}${figure(c, 'shipping', none)}</div>
+<div class="grid2">${table(d.discountBands, [{ head: 'Discount', cell: (r) => r.band }, { head: 'Lines', cell: (r) => r.lines, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none })}
+${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Lead time (days)', cell: (r) => r.avg_lead_days, num: true }], { empty: none })}</div>`}</section>
+<section><h2>Customer segments (RFM)</h2>${figure(c, 'rfm', 'No customers in the warehouse yet.')}
+${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue (all time)', cell: (r) => r.revenue, num: true, fmt: 'money' }], { empty: 'No customers in the warehouse yet.' })}</section>
 <section class="section"><h2>Recommendations</h2>
 ${d.reco.model ? `<p class="note">Model trained ${esc(d.reco.model.trained_at.slice(0, 16).replace('T', ' '))} UTC on ${esc(d.reco.model.level)} baskets: ${esc(d.reco.model.items.toLocaleString('en-US'))} products, ${esc(d.reco.model.pairs.toLocaleString('en-US'))} co-purchased pairs.</p>` : '<p class="note">No model trained yet (<code>npm run train</code>).</p>'}
-${table(d.reco.pairs, [{ head: 'Product', cell: (r) => r.a }, { head: 'Most often bought with', cell: (r) => r.b }, { head: d.reco.support.header, cell: (r) => r.support, num: true, fmt: 'count' }, { head: 'Similarity', cell: (r) => r.similarity.toFixed(3), num: true }], 'Most co-purchased pairs')}
-${ev ? table(ev.rows, [{ head: 'Scorer', cell: (r) => r.scorer }, { head: 'Level', cell: (r) => r.level }, { head: 'Hit rate @5', cell: (r) => r.hr, num: true, fmt: 'percent' }, { head: 'NDCG @5', cell: (r) => r.ndcg, num: true, fmt: 'percent' }, { head: 'Coverage', cell: (r) => r.coverage, num: true, fmt: 'percent' }], `Offline evaluation: trained before ${ev.cut}, ${ev.cases.toLocaleString('en-US')} test cases`) : ''}
+${d.reco.model ? table(d.reco.pairs, [{ head: 'Product', cell: (r) => r.a }, { head: 'Most often bought with', cell: (r) => r.b }, { head: d.reco.support.header, cell: (r) => r.support, num: true, fmt: 'count' }, { head: 'Similarity', cell: (r) => r.similarity.toFixed(3), num: true }], { caption: 'Most co-purchased pairs', empty: 'The model holds no co-purchased pairs.' }) : ''}
+${ev ? table(ev.rows, [{ head: 'Scorer', cell: (r) => r.scorer }, { head: 'Level', cell: (r) => r.level }, { head: 'Hit rate @5', cell: (r) => r.hr, num: true, fmt: 'percent' }, { head: 'NDCG @5', cell: (r) => r.ndcg, num: true, fmt: 'percent' }, { head: 'Coverage', cell: (r) => r.coverage, num: true, fmt: 'percent' }], { caption: `Offline evaluation: trained before ${ev.cut}, ${ev.cases.toLocaleString('en-US')} test cases`, empty: 'No evaluation cases.' }) : ''}
 </section>`;
   const l = d.lineage;
   return `<!doctype html>

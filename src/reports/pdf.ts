@@ -22,14 +22,17 @@ export async function renderPdf(browser: Browser, html: string, header: { title:
   }
 }
 
-/** SVG → PNG (for the Excel charts), at twice the resolution for sharp prints. */
-export async function svgToPng(browser: Browser, svg: string): Promise<Buffer> {
+/** SVG → PNG (for the Excel charts), at twice the resolution for sharp prints. `name` is for error messages. */
+export async function svgToPng(browser: Browser, svg: string, name = 'chart'): Promise<Buffer> {
   const page = await browser.newPage();
   try {
     await page.setViewport({ width: 1200, height: 800, deviceScaleFactor: 2 });
     await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg}</body></html>`, { waitUntil: 'load' });
     const el = await page.$('svg');
-    if (!el) throw new Error('chart SVG did not render');
+    if (!el) throw new Error(`${name}: the chart's SVG did not render`);
+    // Chromium cannot screenshot an element without area; say which chart rather than "Unable to capture screenshot".
+    const box = await el.boundingBox();
+    if (!box || !(box.width >= 1 && box.height >= 1)) throw new Error(`${name}: the chart has no area to draw (${box?.width ?? 0}×${box?.height ?? 0} px)`);
     return Buffer.from(await el.screenshot({ type: 'png', omitBackground: false }));
   } finally {
     await page.close();

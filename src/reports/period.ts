@@ -79,17 +79,38 @@ export function rangePeriod(from: string, to: string): Period {
   return { kind: 'range', id: `${from}_${to}`, label: `${from} to ${to}`, from, to, previous: { from: prevFrom, to: prevTo }, lastYear: shiftYears({ from, to }, -1) };
 }
 
+/** The default period and, in words, why it was picked (the CLIs and the scheduler print it). */
+export interface PeriodChoice {
+  period: Period | null;
+  reason: string;
+}
+
+/** The newest order day, and the newest one before the current calendar month (both null without data). */
+export interface SaleDays {
+  newest: string | null;
+  newestComplete: string | null;
+}
+
+const monthOf = (d: Date) => d.toISOString().slice(0, 7);
+
 /**
- * The latest complete month in the data: the month of the last order day if that month is over on the calendar
- * (`today`), otherwise the month before. Null without data.
+ * The latest complete month that has sales: the month of the newest order day before the current calendar month
+ * (`today`). Counting from the newest sale alone picks an empty month after a demo's live sales (dated today) on data
+ * that ends years before, so the month is taken from the days that have sales.
  */
-export function latestCompleteMonth(lastOrderDay: string | null, today: Date = new Date()): Period | null {
-  if (!lastOrderDay) return null;
-  const y = Number(lastOrderDay.slice(0, 4));
-  const m = Number(lastOrderDay.slice(5, 7));
-  const over = monthEnd(y, m) < today.toISOString().slice(0, 10);
-  const [py, pm] = over ? [y, m] : m === 1 ? [y - 1, 12] : [y, m - 1];
-  return parsePeriod(`${py}-${pad(pm)}`);
+export function latestCompleteMonth(days: SaleDays, today: Date = new Date()): PeriodChoice {
+  const current = monthOf(today);
+  const incomplete = days.newest && days.newest.slice(0, 7) >= current ? `; ${days.newest.slice(0, 7)} is not complete yet` : '';
+  if (!days.newestComplete) {
+    return { period: null, reason: days.newest ? `no complete month has sales yet${incomplete} (give --period ${days.newest.slice(0, 7)} for it so far)` : 'the warehouse has no sales' };
+  }
+  const month = days.newestComplete.slice(0, 7);
+  return { period: parsePeriod(month), reason: `latest complete month with sales: ${month}${incomplete}` };
+}
+
+/** The calendar month before `today`, whether or not it has sales (a schedule's "last month"). */
+export function lastCalendarMonth(today: Date = new Date()): Period {
+  return parsePeriod(monthOf(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1))));
 }
 
 export const inRange = (day: string, r: DateRange) => day >= r.from && day <= r.to;

@@ -73,7 +73,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
       files.xlsx = path.join(dir, 'executive.xlsx');
       await timed('xlsx', async () => {
         const pngs: Record<string, Buffer> = {};
-        for (const name of ['trend', 'branches', 'categories', 'top_products', 'discount']) if (svgs[name]) pngs[name] = await svgToPng(browser!, svgs[name]!);
+        for (const name of ['trend', 'branches', 'categories', 'top_products', 'discount']) if (svgs[name]) pngs[name] = await svgToPng(browser!, svgs[name]!, name);
         fs.writeFileSync(files.xlsx!, (await renderExcel(data, pngs)).buffer);
       });
     }

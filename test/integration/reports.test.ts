@@ -21,6 +21,12 @@ import { parsePeriod } from '../../src/reports/period';
 import { launchBrowser } from '../../src/reports/browser';
 import { formatValue } from '../../src/reports/format';
 import { fromUnits, roundCents } from '../../src/pipeline/money';
+import { makeLiveSale } from '../../src/pipeline/live';
+import { chooseDefaultPeriod } from '../../src/cli/report';
+import { svgToPng } from '../../src/reports/pdf';
+import { renderSvg } from '../../src/reports/render';
+import { pngSize } from '../../src/reports/excel';
+import { edgeChartBuilders, edgeChartCases } from '../unit/reports/edge-charts';
 import { createTestEnv, type TestEnv } from './helpers';
 
 const evilName = '=HYPERLINK("http://example.com/x","Click me") <img src=x onerror=alert(1)>';
@@ -153,5 +159,47 @@ describe('executive report for December 2017', () => {
     expect(await page.$('img')).toBeNull();
     await page.close();
     expect(problems).toEqual([]);
+  });
+
+  it('a month without sales is written in all three formats, with the note where its charts and tables would be', async () => {
+    const empty = await generateReport({
+      db: env.mongo.db,
+      period: parsePeriod('2013-06'),
+      formats: ['html', 'pdf', 'xlsx'],
+      reportsDir: path.join(dir, 'reports'),
+      modelsDir: path.join(dir, 'models'),
+      dataDir: path.join(dir, 'data'),
+      source: 'superstore.csv (test)',
+      browser,
+    });
+    expect(empty.data.empty).toBe(true);
+    expect(empty.data.kpis.find((k) => k.key === 'revenue')!.value).toBe(0);
+    const note = 'No sales between 2013-06-01 and 2013-06-30.';
+    expect(fs.readFileSync(empty.files.html!, 'utf8')).toContain(note);
+    const text = execFileSync('pdftotext', [empty.files.pdf!, '-'], { encoding: 'utf8' });
+    expect(text).toContain(note);
+    expect(text).toContain('$0.00');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(empty.files.xlsx!);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['Summary', 'Daily', 'Branches', 'Categories', 'Top products', 'Charts', 'Data dictionary']));
+    expect(wb.getWorksheet('Branches')!.getCell('A2').value).toBe(note);
+  });
+
+  it.each(edgeChartCases)('%s with %s data becomes a PNG for the workbook', async (name, shape) => {
+    const png = await svgToPng(browser, await renderSvg(edgeChartBuilders[name]!(shape)), name);
+    const { width, height } = pngSize(png);
+    expect(width).toBeGreaterThan(100);
+    expect(height).toBeGreaterThan(50);
+  });
+
+  it('the default period is the latest complete month with sales, even after a sale dated today', async () => {
+    const today = new Date();
+    const template = salesWithItems(data).find((s) => s.order_date.startsWith('2017-12'))!;
+    await writeLake(env.mongo.db, { products: [], customers: [], sales: [makeLiveSale(template, today, 1, 'itdefault')] });
+    await buildWarehouse(env.mongo.db);
+    const thisMonth = today.toISOString().slice(0, 7);
+    const choice = await chooseDefaultPeriod(env.mongo.db, today);
+    expect(choice.period!.id).toBe('2017-12');
+    expect(choice.reason).toBe(`latest complete month with sales: 2017-12; ${thisMonth} is not complete yet`);
   });
 });

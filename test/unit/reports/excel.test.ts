@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { renderExcel } from '../../../src/reports/excel';
-import { fixtureReport, formulaName } from './fixture';
+import { emptyReport, fixtureReport, formulaName } from './fixture';
 
 describe('report workbook', () => {
   let wb: ExcelJS.Workbook;
@@ -45,5 +45,20 @@ describe('report workbook', () => {
     const rows = dd.getSheetValues().slice(2).map((r) => (r as unknown[]).slice(1, 3).join('|'));
     expect(rows).toContain('Top products|Product');
     expect(rows).toContain('Daily|Revenue moving average');
+  });
+
+  it('a period without sales has every sheet, zero key figures and the note in place of each table', async () => {
+    const empty = new ExcelJS.Workbook();
+    await empty.xlsx.load((await renderExcel(emptyReport(), {})).buffer as never);
+    expect(empty.worksheets.map((w) => w.name)).toEqual(['Summary', 'Daily', 'Branches', 'Categories', 'Top products', 'Bottom products', 'Segments', 'Discounts', 'Shipping', 'RFM', 'Co-purchases', 'Evaluation', 'Charts', 'Data dictionary']);
+    const note = 'No sales between 2013-06-01 and 2013-06-30.';
+    expect(String(empty.getWorksheet('Summary')!.getCell('A3').value)).toContain(note);
+    expect(empty.getWorksheet('Summary')!.getCell('B5').value).toBe(0);
+    for (const sheet of ['Daily', 'Branches', 'Categories', 'Top products', 'Bottom products', 'Segments', 'Discounts', 'Shipping']) {
+      expect([sheet, empty.getWorksheet(sheet)!.getCell('A2').value]).toEqual([sheet, note]);
+    }
+    expect(empty.getWorksheet('Charts')!.getCell('A1').value).toBe(note);
+    // All-time sheets keep their rows.
+    expect(empty.getWorksheet('RFM')!.getCell('A2').value).toBe('Champions');
   });
 });

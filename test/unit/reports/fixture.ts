@@ -35,3 +35,26 @@ export function fixtureReport(): ReportData {
     lineage: { source: 'superstore.csv', lakeLines: 9994, rejects: 0, deadLetters: 0, warehouseBuiltAt: '2026-11-28T06:30:00.000Z', modelTrainedAt: '2026-11-28T06:00:00.000Z' },
   };
 }
+
+/** A period without sales (June 2013, before the data starts), as loadReportData returns it. */
+export function emptyReport(): ReportData {
+  const full = fixtureReport();
+  return {
+    ...full,
+    period: parsePeriod('2013-06'),
+    empty: true,
+    kpis: [
+      { key: 'revenue', label: 'Revenue', format: 'money', value: 0, previous: 0, lastYear: 0 },
+      { key: 'margin', label: 'Margin', format: 'percent', value: null, previous: null, lastYear: null },
+      { key: 'orders', label: 'Orders', format: 'count', value: 0, previous: 12, lastYear: 0 },
+    ],
+    trend: [],
+    branches: [],
+    categories: [],
+    topProducts: [],
+    bottomProducts: [],
+    segments: [],
+    discountBands: [],
+    shipping: [],
+  };
+}

@@ -1,5 +1,5 @@
 import { renderHtml } from '../../../src/reports/html';
-import { fixtureReport, formulaName } from './fixture';
+import { emptyReport, fixtureReport, formulaName } from './fixture';
 
 describe('report HTML', () => {
   const html = renderHtml(fixtureReport(), { charts: { trend: '<svg></svg>' } });
@@ -22,7 +22,17 @@ describe('report HTML', () => {
     expect(html).toContain('9,994 sales lines');
   });
 
-  it('says so when the period has no sales', () => {
-    expect(renderHtml({ ...fixtureReport(), empty: true }, { charts: {} })).toContain('No sales in December 2017');
+  it('a period without sales keeps its key figures at zero and says so in place of every chart and table', () => {
+    const html = renderHtml(emptyReport(), { charts: {} });
+    expect(html).toContain('No sales between 2013-06-01 and 2013-06-30.');
+    expect(html).toContain('data-kpi="revenue"');
+    expect(html).toContain('$0.00');
+    // The comparison periods are still shown: 12 orders the month before.
+    expect(html).toContain('previous period: 12');
+    for (const section of ['Trend', 'Branches and customers', 'Categories', 'Products', 'Discounts and shipping']) {
+      const body = html.split(`<h2>${section}</h2>`)[1]!.split('</section>')[0]!;
+      expect([section, body]).toEqual([section, '<p class="note empty-note">No sales between 2013-06-01 and 2013-06-30.</p>']);
+    }
+    expect(html).not.toContain('<figure');
   });
 });

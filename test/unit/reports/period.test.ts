@@ -1,4 +1,4 @@
-import { latestCompleteMonth, monthsOf, parsePeriod, PeriodError, rangePeriod } from '../../../src/reports/period';
+import { lastCalendarMonth, latestCompleteMonth, monthsOf, parsePeriod, PeriodError, rangePeriod } from '../../../src/reports/period';
 
 describe('report periods', () => {
   it('a month compares with the month before and the same month a year before', () => {
@@ -26,10 +26,31 @@ describe('report periods', () => {
     expect(() => rangePeriod('2017-03-02', '2017-03-01')).toThrow(/before/);
   });
 
-  it('the default is the latest month that is over', () => {
-    expect(latestCompleteMonth('2017-12-30', new Date('2026-01-01'))!.id).toBe('2017-12');
-    expect(latestCompleteMonth('2026-11-20', new Date('2026-11-28'))!.id).toBe('2026-10');
-    expect(latestCompleteMonth(null)).toBeNull();
+  it('the default is the latest month that is over and has sales', () => {
+    expect(latestCompleteMonth({ newest: '2017-12-30', newestComplete: '2017-12-30' }, new Date('2026-01-01'))).toEqual({
+      period: parsePeriod('2017-12'),
+      reason: 'latest complete month with sales: 2017-12',
+    });
+    expect(latestCompleteMonth({ newest: '2026-10-20', newestComplete: '2026-10-20' }, new Date('2026-11-28')).period!.id).toBe('2026-10');
+  });
+
+  it('after a demo, live sales dated today do not make an empty month the default', () => {
+    // The Superstore ends in 2017-12; a demo adds sales dated 2026-11-29. October 2026 has no sales.
+    const choice = latestCompleteMonth({ newest: '2026-11-29', newestComplete: '2017-12-30' }, new Date('2026-11-29T10:00:00Z'));
+    expect(choice.period!.id).toBe('2017-12');
+    expect(choice.reason).toBe('latest complete month with sales: 2017-12; 2026-11 is not complete yet');
+  });
+
+  it('has no default without a complete month of sales, and says why', () => {
+    expect(latestCompleteMonth({ newest: null, newestComplete: null })).toEqual({ period: null, reason: 'the warehouse has no sales' });
+    const onlyThisMonth = latestCompleteMonth({ newest: '2026-11-29', newestComplete: null }, new Date('2026-11-29'));
+    expect(onlyThisMonth.period).toBeNull();
+    expect(onlyThisMonth.reason).toMatch(/no complete month has sales yet; 2026-11 is not complete yet/);
+  });
+
+  it('last month is the calendar month before the run, across a year end', () => {
+    expect(lastCalendarMonth(new Date('2026-11-29T07:00:00Z')).id).toBe('2026-10');
+    expect(lastCalendarMonth(new Date('2027-01-01T00:00:00Z')).id).toBe('2026-12');
   });
 
   it('lists the months a range touches', () => {

@@ -1,0 +1,41 @@
+/**
+ * The numbered steps of a long job (the pipeline). A step that fails is named with the way to rerun only it, and the
+ * results of the steps before it are left in place: a failed report never undoes a loaded lake.
+ */
+export class StepFailed extends Error {
+  override name = 'StepFailed';
+  constructor(
+    readonly step: number,
+    readonly title: string,
+    readonly rerun: string,
+    override readonly cause: Error,
+  ) {
+    super(`step ${step} (${title}) failed: ${cause.message}`);
+  }
+}
+
+export interface StepRunner {
+  /** Prints `[n/total] title`, runs `work`; on failure throws StepFailed carrying the command that reruns it alone. */
+  run<T>(n: number, title: string, rerun: string, work: () => Promise<T>): Promise<T>;
+}
+
+export function createStepRunner(total: number, print: (line: string) => void = (l) => console.log(l)): StepRunner {
+  return {
+    async run(n, title, rerun, work) {
+      print(`\n[${n}/${total}] ${title}`);
+      try {
+        return await work();
+      } catch (err) {
+        throw new StepFailed(n, title, rerun, err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+  };
+}
+
+/** What a user reads after a failed step: what failed, what is kept, and the one command to run next. */
+export function describeFailure(f: StepFailed, kept: string): string {
+  const lines = [`Step ${f.step} (${f.title}) failed: ${f.cause.message}`];
+  if (f.step > 1) lines.push(`Steps 1-${f.step - 1} finished; their results are in place (${kept}).`);
+  lines.push(`Fix the cause, then rerun only this step: ${f.rerun}`);
+  return lines.join('\n');
+}
