@@ -10,19 +10,28 @@ import { installLocalServices } from '../src/services/install';
 const USAGE = `Usage: npx tsx scripts/services.ts <command> [--mode auto|local|docker]
 
 Commands:
-  up       start Kafka and a MongoDB-wire server unless they already answer (no-op then)
+  up       start Kafka and the MongoDB-wire engine unless they already answer (no-op then); restarts a process that died
   down     stop the services that 'up' started (local pid files, or docker compose down)
-  status   show what runs where: pid, endpoint, reachable or not (exit 1 unless both answer)
-  reset    stop them and delete their data (topics, offsets, the lake and every database): the next 'up' starts empty
-  install  fetch the Kafka jars and build the FerretDB wrapper into .cache/ without starting anything
+  status   show what runs where: endpoint, reachable or not, pids, the engine's versions and data size
+           (exit 1 unless both answer and no process of ours died)
+  reset    stop them and delete their data (topics, offsets, the lake and every database): the next 'up' starts empty.
+           The only command that deletes data; credentials and certificates are kept.
+  install  fetch the Kafka jars; build (once per machine, cached by the vendor/ archives' hash) and install the engine;
+           make the local MongoDB user and the TLS certificates. Starts nothing.
 
 Options:
   --mode   auto (default, from SERVICES_MODE): docker compose when a Docker engine answers, else local
-           local: Kafka from Maven jars + FerretDB (SQLite), state in SERVICES_DIR (.cache/services)
+           local: Kafka from Maven jars + DocumentDB on PostgreSQL 15 with its gateway, state in SERVICES_DIR
+           (.cache/services); the engine build is cached in ENGINE_CACHE_DIR (default ~/.cache/erp-insights)
            docker: docker compose with docker-compose.yml
   --help   show this help
 
-Endpoints come from KAFKA_BROKERS and MONGODB_URI; only loopback endpoints are started locally.`;
+Endpoints come from KAFKA_BROKERS and MONGODB_URI; only loopback endpoints are started locally.
+The engine listens on the MONGODB_URI port (plaintext) and the next port (TLS: tls=true&tlsCAFile=SERVICES_DIR/mongo-tls/ca.crt),
+loopback only, always with SCRAM-SHA-256. Its user and generated password are in SERVICES_DIR/mongo-credentials.json (0600).
+Credentials rule: a mongodb:// URI whose hosts are all loopback and that has no user (the default URI included) gets
+that user and password, authMechanism=SCRAM-SHA-256 and directConnection=true. Any other URI is used as given.
+ERP_SKIP_ENGINE=1 (or a non-loopback MONGODB_URI) skips building the engine: for users with a MongoDB of their own.`;
 
 const COMMANDS = ['up', 'down', 'status', 'reset', 'install'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -66,7 +75,10 @@ function printStatus(report: StatusReport): void {
   ]);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   process.stdout.write(`mode: ${report.mode}\n`);
-  for (const r of rows) process.stdout.write(`  ${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+  for (const [i, r] of rows.entries()) {
+    process.stdout.write(`  ${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+    for (const line of report.services[i]!.details) process.stdout.write(`      ${line}\n`);
+  }
   if (report.docker) process.stdout.write(`\n${report.docker}`);
 }
 
@@ -77,7 +89,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   if (command === 'install') {
     await installLocalServices(cfg, log, { kafka: true, mongo: true });
-    process.stdout.write(`local services installed under ${cfg.paths.cache} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(`local services installed (Kafka jars in ${cfg.paths.cache}, engine build in ${cfg.paths.engineCache}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } else if (command === 'up') {
     const report = await servicesUp(cfg, log, mode);
     printStatus(report);
@@ -91,7 +103,7 @@ async function main(): Promise<void> {
   } else {
     const report = await servicesStatus(cfg, log, mode);
     printStatus(report);
-    if (report.services.some((s) => !s.reachable)) process.exitCode = 1;
+    if (report.services.some((s) => !s.reachable || s.dead.length > 0)) process.exitCode = 1;
   }
 }
 

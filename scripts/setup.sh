@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# One-time (and idempotent) set-up of everything the project needs on a fresh machine:
-# system packages, npm packages, the Kafka jars and the FerretDB wrapper. A second run takes seconds.
+# One-time (and idempotent) set-up of everything the project needs on a fresh machine: system packages, npm
+# packages, the Kafka jars and the local MongoDB engine (DocumentDB on PostgreSQL 15, built from vendor/ once per
+# machine into ~/.cache/erp-insights). A second run takes seconds.
+#
+# ERP_SKIP_ENGINE=1 bash scripts/setup.sh   skips the engine (its Debian packages and build) for users with a MongoDB
+# of their own; so does a MONGODB_URI (environment or .env) whose host is not loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,10 +17,25 @@ have node || die "Node.js 20+ not found: install it from https://nodejs.org or y
 node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' || die "Node.js 20+ required, found $(node --version)"
 have java || die "Java 17+ not found (Kafka needs it): apt-get install openjdk-17-jre-headless"
 have mvn || die "Maven not found (fetches the Kafka jars): apt-get install maven"
-have go || die "Go 1.21+ not found (builds the FerretDB wrapper): see https://go.dev/dl or apt-get install golang"
 
-# 2. System packages: Chromium for PDFs and browser tests, poppler for PDF checks, Jupyter for notebooks.
+# The engine is wanted unless skipped, or MONGODB_URI (environment, else .env) names a MongoDB elsewhere.
+mongo_uri="${MONGODB_URI:-}"
+if [ -z "$mongo_uri" ] && [ -f .env ]; then mongo_uri="$(sed -n 's/^[[:space:]]*MONGODB_URI=//p' .env | tail -1 | sed 's/[[:space:]]#.*//' | tr -d "\"'")"; fi
+engine=1
+case "${ERP_SKIP_ENGINE:-}" in 1|true|yes) engine=0 ;; esac
+if [ -n "$mongo_uri" ] && ! printf '%s' "$mongo_uri" | grep -Eq '^mongodb://([^@/]*@)?(localhost|127\.[0-9.]+|\[::1\])(:[0-9]+)?([/?,]|$)'; then engine=0; fi
+if [ $engine = 1 ] && ! have cargo; then
+  die "cargo (Rust 1.80+) not found (builds the MongoDB engine's gateway): install rustup from https://rustup.rs, or on Debian 12 apt-get install cargo-web; or set ERP_SKIP_ENGINE=1 to use a MongoDB of your own"
+fi
+
+# 2. System packages: Chromium for PDFs and browser tests, poppler for PDF checks, Jupyter for notebooks, and what
+#    the engine builds and runs with. Not Debian's postgresql-15-cron: it is pg_cron 1.4.2, without the seconds-level
+#    schedules DocumentDB's index builds use; pg_cron 1.6.7 is built from vendor/ instead.
 debs=(chromium poppler-utils python3-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook fonts-dejavu-core)
+if [ $engine = 1 ]; then
+  debs+=(postgresql-15 postgresql-server-dev-15 postgresql-15-rum postgresql-15-postgis-3 libbson-dev libintelrdfpmath-dev
+    libpcre2-dev libkrb5-dev libssl-dev pkg-config build-essential openssl)
+fi
 missing=()
 for p in "${debs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -29,7 +48,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo apt-get update -qq
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    say "Skipping system packages (not root, no apt-get): install ${missing[*]} for PDFs, browser tests and notebooks"
+    say "Skipping system packages (not root, no apt-get): install ${missing[*]} for PDFs, browser tests, notebooks and the engine"
   fi
 fi
 
@@ -40,8 +59,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# 4. Kafka jars and the FerretDB wrapper, cached under .cache/.
-say "Preparing local services (cached under .cache/)"
+# 4. Kafka jars (cached under .cache/) and the engine (built once per machine: 5-10 min the first time, then seconds).
+if [ $engine = 1 ]; then
+  say "Preparing local services: Kafka jars and the MongoDB engine (DocumentDB)"
+else
+  say "Preparing local services: Kafka jars (MongoDB engine skipped: ERP_SKIP_ENGINE or a remote MONGODB_URI)"
+  export ERP_SKIP_ENGINE=1
+fi
 npx tsx scripts/services.ts install
 
 # 5. The library build the notebooks import (as `erp-insights`), and the TypeScript kernel for Jupyter.

@@ -3,9 +3,11 @@
  * Validation fails fast with a message naming the variable and what it expects.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { credentialsPath, fillMongoCredentials, readCredentials, type MongoCredentials } from './services/credentials';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -49,6 +51,12 @@ const envSchema = z.object({
   MODELS_DIR: z.string().min(1).default('models'),
   REPORTS_DIR: z.string().min(1).default('reports'),
   SERVICES_DIR: z.string().min(1).default('.cache/services'),
+  /** Where the engine build is cached for every clone on the machine; default $XDG_CACHE_HOME/erp-insights. */
+  ENGINE_CACHE_DIR: z.string().min(1).optional(),
+  XDG_CACHE_HOME: z.string().min(1).optional(),
+  HOME: z.string().min(1).optional(),
+  /** Skip building the local MongoDB engine (for users with a MongoDB of their own). */
+  ERP_SKIP_ENGINE: bool.default('false'),
   SERVICES_MODE: z.enum(['auto', 'local', 'docker'], { message: 'expected auto, local or docker' }).default('auto'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'expected debug, info, warn or error' }).default('info'),
   /** Chrome or Chromium for PDFs, chart images and browser tests; default: Debian's chromium, else puppeteer's own. */
@@ -73,9 +81,14 @@ export interface KafkaConfig {
 
 export interface Config {
   kafka: KafkaConfig;
-  mongo: { uri: string; db: string };
-  paths: { root: string; data: string; models: string; reports: string; services: string; cache: string };
+  /**
+   * uri: the effective URI. A loopback `mongodb://` URI without a user (the default one included) gets the local
+   * engine's credentials from credentialsFile when it exists (see fillMongoCredentials). Never log it unmasked.
+   */
+  mongo: { uri: string; db: string; credentialsFile: string };
+  paths: { root: string; data: string; models: string; reports: string; services: string; cache: string; engineCache: string };
   servicesMode: 'auto' | 'local' | 'docker';
+  skipEngine: boolean;
   logLevel: LogLevel;
   chromePath?: string;
   jupyterPython?: string;
@@ -96,7 +109,10 @@ export function readDotenv(root = projectRoot): Record<string, string> {
 }
 
 /** Build a validated Config from an environment (process.env merged over .env by default). */
-export function loadConfig(env: Record<string, string | undefined> = { ...readDotenv(), ...process.env }): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = { ...readDotenv(), ...process.env },
+  readCreds: (file: string) => MongoCredentials | undefined = readCredentials,
+): Config {
   const relevant: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
     const value = env[key];
@@ -121,6 +137,13 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
     sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
   }
   const abs = (p: string) => path.resolve(projectRoot, p);
+  const credentialsFile = credentialsPath(abs(e.SERVICES_DIR));
+  let creds: MongoCredentials | undefined;
+  try {
+    creds = readCreds(credentialsFile);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
+  }
   return {
     kafka: {
       brokers: e.KAFKA_BROKERS,
@@ -131,7 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       partitions: e.KAFKA_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
     },
-    mongo: { uri: e.MONGODB_URI, db: e.MONGODB_DB },
+    mongo: { uri: fillMongoCredentials(e.MONGODB_URI, creds), db: e.MONGODB_DB, credentialsFile },
     paths: {
       root: projectRoot,
       data: abs(e.DATA_DIR),
@@ -139,8 +162,10 @@ export function loadConfig(env: Record<string, string | undefined> = { ...readDo
       reports: abs(e.REPORTS_DIR),
       services: abs(e.SERVICES_DIR),
       cache: abs('.cache'),
+      engineCache: path.resolve(e.ENGINE_CACHE_DIR ?? path.join(e.XDG_CACHE_HOME ?? path.join(e.HOME ?? os.homedir(), '.cache'), 'erp-insights')),
     },
     servicesMode: e.SERVICES_MODE,
+    skipEngine: e.ERP_SKIP_ENGINE,
     logLevel: e.LOG_LEVEL,
     chromePath: e.CHROME_PATH,
     jupyterPython: e.JUPYTER_PYTHON,

@@ -1,4 +1,4 @@
-/** MongoDB adapter: the only module that builds MongoClients. Works with MongoDB 7, Atlas (mongodb+srv://) and FerretDB. */
+/** MongoDB adapter: the only module that builds MongoClients. Works with MongoDB 7, Atlas (mongodb+srv://) and the local DocumentDB engine. */
 import { MongoClient, type Db } from 'mongodb';
 
 export interface MongoHandle {
@@ -7,12 +7,27 @@ export interface MongoHandle {
   close(): Promise<void>;
 }
 
-export async function connectMongo(cfg: { uri: string; db: string }, opts: { timeoutMs?: number } = {}): Promise<MongoHandle> {
+/** The server refused the login: retrying cannot help, the URI's credentials must change. */
+export class MongoAuthError extends Error {
+  override name = 'MongoAuthError';
+}
+
+export async function connectMongo(cfg: { uri: string; db: string; credentialsFile?: string }, opts: { timeoutMs?: number } = {}): Promise<MongoHandle> {
   const client = new MongoClient(cfg.uri, {
     serverSelectionTimeoutMS: opts.timeoutMs ?? 10000,
     appName: 'erp-insights',
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    const msg = (err as Error).message;
+    // "Invalid key" is what DocumentDB's gateway answers to a wrong SCRAM password.
+    if (/auth|Invalid key|SCRAM/i.test(msg)) {
+      const local = cfg.credentialsFile ? `; for the local engine leave the user out of a loopback MONGODB_URI, and the one in ${cfg.credentialsFile} is used` : '';
+      throw new MongoAuthError(`MongoDB at ${cfg.uri.replace(/\/\/[^@/]*@/, '//***@')} refused the login (${msg.split('\n')[0]}): fix the user and password in MONGODB_URI${local}`);
+    }
+    throw err;
+  }
   return { client, db: client.db(cfg.db), close: () => client.close() };
 }
 

@@ -1,93 +1,118 @@
 /**
- * Local services without Docker: Kafka from Maven jars and FerretDB (MongoDB wire protocol on SQLite), both detached,
- * with state, logs and pid files under config.paths.services. Endpoints come from config; only loopback ones are started.
+ * Local services without Docker: Kafka from Maven jars, and the MongoDB-wire engine (DocumentDB on PostgreSQL 15 and
+ * its gateway), all detached, with state, logs and pid files under config.paths.services. Endpoints come from config;
+ * only loopback ones are started.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { kafkaAnswers, mongoAnswers } from './health';
-import { installLocalServices, servicePaths } from './install';
+import { maskUri } from './credentials';
+import { engineFiles, tlsEndpoint } from './engine-config';
+import { engineDetails, engineManaged, engineStopOrder, startEngine } from './engine-local';
+import { installLocalServices } from './install';
 import { controllerPort, kafkaFiles, kafkaManaged, prepareKafka } from './kafka-local';
 import { formatEndpoint, isLoopback, isPortOpen, kafkaEndpoint, mongoEndpoint, waitFor, type Endpoint } from './probe';
-import { isAlive, runningPid, startDetached, stopManaged, type Managed } from './process';
+import { isAlive, managedState, runningPid, startDetached, stopManaged, type Managed } from './process';
 
 export type ServiceName = 'kafka' | 'mongo';
 
 export interface ServiceStatus {
   name: ServiceName;
-  /** host:port from config, or the URI when it has none (mongodb+srv://). */
+  /** host:port from config, or the masked URI when it has none (mongodb+srv://). */
   endpoint: string;
   /** True when the endpoint is on this machine, so local mode may start it. */
   loopback: boolean;
-  /** Pid of the process `up` started, if it still runs. */
+  /** Pid of the (main) process `up` started, if it still runs. */
   pid?: number;
   reachable: boolean;
   logFile: string;
+  /** Processes `up` started that died since (their pid file is still there); `up` restarts them. */
+  dead: string[];
+  /** More lines for `status`: the engine and its versions, data size, processes. */
+  details: string[];
 }
 
 interface ServiceSpec {
   name: ServiceName;
   endpoint?: Endpoint;
-  managed: Managed;
+  /** Its processes, in the order `down` stops them; the last one's pid and log stand for the service. */
+  managed: Managed[];
   answers: () => Promise<boolean>;
-  /** Ports that must be free before starting. */
-  ports: number[];
+  /** Ports that must be free before starting the process that listens on them (skipped while that one runs). */
+  ports: [number, Managed][];
   timeoutMs: number;
-  command: (ep: Endpoint) => { cmd: string; args: string[] };
+  /** Starts what of it is not running and returns the pid to watch while waiting until it answers. */
+  start: (ep: Endpoint) => Promise<number>;
+  details: (ep: Endpoint | undefined) => { lines: string[]; dead: string[] };
 }
 
 const ferretDataDir = (cfg: Config) => path.join(cfg.paths.services, 'ferretdb');
 
-/** Where the local services keep their data: Kafka's log directory and FerretDB's SQLite files (not logs, not installs). */
+/**
+ * Where the local services keep their data: Kafka's log directory and the engine's PostgreSQL cluster (not logs,
+ * certificates, credentials or installs). The last one is FerretDB's, from before the engine replaced it.
+ */
 export function localDataDirs(cfg: Config): string[] {
-  return [kafkaFiles(cfg).data, ferretDataDir(cfg)];
+  return [kafkaFiles(cfg).data, engineFiles(cfg).pgdata, engineFiles(cfg).marker, ferretDataDir(cfg)];
 }
 
 function specs(cfg: Config, log: Logger): ServiceSpec[] {
   const kafkaEp = kafkaEndpoint(cfg.kafka.brokers);
   const mongoEp = mongoEndpoint(cfg.mongo.uri);
-  const ferretBin = servicePaths(cfg).ferretBin;
+  const kafka = kafkaManaged(cfg);
+  const engine = engineManaged(cfg);
   return [
     {
       name: 'kafka',
       endpoint: kafkaEp,
-      managed: kafkaManaged(cfg),
+      managed: [kafka],
       answers: () => kafkaAnswers(cfg),
-      ports: [kafkaEp.port, controllerPort(kafkaEp)],
+      ports: [[kafkaEp.port, kafka], [controllerPort(kafkaEp), kafka]],
       timeoutMs: 120000,
-      command: (ep) => prepareKafka(cfg, ep, log),
+      start: async (ep) => {
+        const running = runningPid(kafka);
+        if (running !== undefined) return running;
+        const { cmd, args } = prepareKafka(cfg, ep, log);
+        const pid = startDetached(kafka, cmd, args, { cwd: cfg.paths.services });
+        log.info('started kafka', { pid, endpoint: formatEndpoint(ep), log: kafka.logFile });
+        return pid;
+      },
+      details: () => {
+        const st = managedState(kafka);
+        return { lines: [], dead: st.state === 'dead' ? [kafka.name] : [] };
+      },
     },
     {
       name: 'mongo',
       endpoint: mongoEp,
-      managed: {
-        name: 'ferretdb',
-        pidFile: path.join(cfg.paths.services, 'ferretdb.pid'),
-        logFile: path.join(cfg.paths.services, 'ferretdb.log'),
-        marker: ferretBin,
-      },
+      managed: engineStopOrder(cfg),
       answers: () => mongoAnswers(cfg),
-      ports: mongoEp ? [mongoEp.port] : [],
-      timeoutMs: 30000,
-      command: (ep) => ({
-        cmd: ferretBin,
-        args: ['--listen', formatEndpoint(ep), '--sqlite-dir', ferretDataDir(cfg), '--log-level', 'info'],
-      }),
+      ports: mongoEp ? [[mongoEp.port, engine.gateway], [tlsEndpoint(mongoEp).port, engine.gatewayTls]] : [],
+      timeoutMs: 60000,
+      start: (ep) => startEngine(cfg, ep, log),
+      details: (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: [], dead: [] }),
     },
   ];
 }
 
-const endpointText = (cfg: Config, s: ServiceSpec) => (s.endpoint ? formatEndpoint(s.endpoint) : cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@'));
+const endpointText = (cfg: Config, s: ServiceSpec) => (s.endpoint ? formatEndpoint(s.endpoint) : maskUri(cfg.mongo.uri));
+const mainProcess = (s: ServiceSpec) => s.managed[s.managed.length - 1]!;
 
 async function statusOf(cfg: Config, s: ServiceSpec): Promise<ServiceStatus> {
+  const main = s.name === 'mongo' ? s.managed[1]! : mainProcess(s); // the plaintext gateway stands for the engine
+  const st = managedState(main);
+  const { lines, dead } = s.details(s.endpoint);
   return {
     name: s.name,
     endpoint: endpointText(cfg, s),
     loopback: s.endpoint !== undefined && isLoopback(s.endpoint.host),
-    pid: runningPid(s.managed),
+    pid: st.state === 'running' ? st.pid : undefined,
     reachable: await s.answers(),
-    logFile: s.managed.logFile,
+    logFile: main.logFile,
+    dead,
+    details: lines,
   };
 }
 
@@ -95,7 +120,10 @@ export async function localStatus(cfg: Config, log: Logger): Promise<ServiceStat
   return Promise.all(specs(cfg, log).map((s) => statusOf(cfg, s)));
 }
 
-/** Starts what is not answering yet and waits until it does. Already-answering services are left alone (no-op). */
+/**
+ * Starts what is not answering yet, or has a process that died, and waits until it answers. Services that answer
+ * with all their processes alive are left alone (no-op).
+ */
 export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]> {
   const all = specs(cfg, log);
   const before = await Promise.all(all.map((s) => statusOf(cfg, s)));
@@ -105,16 +133,18 @@ export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]
     const st = before[i]!;
     if (st.reachable && !st.loopback) {
       log.info(`${s.name} at ${st.endpoint} is remote: not starting a local service; it answers`);
-    } else if (st.reachable) {
+    } else if (st.reachable && st.dead.length === 0) {
       log.info(`${s.name} already answers on ${st.endpoint}`, st.pid ? { pid: st.pid } : { startedBy: 'someone else' });
     } else if (!st.loopback || !s.endpoint) {
       problems.push(`${s.name} at ${st.endpoint} is remote and does not answer; local services are only started for loopback endpoints`);
-    } else if (st.pid) {
-      toStart.push(s); // ours and running but not answering yet (still starting): just wait below
+    } else if (s.name === 'mongo' && cfg.skipEngine) {
+      problems.push(`mongo on ${st.endpoint} does not answer, and ERP_SKIP_ENGINE is set so there is no local engine: start your MongoDB there, or set MONGODB_URI to it`);
     } else {
+      if (st.dead.length) log.warn(`${s.name}: restarting what died`, { processes: st.dead.join(', ') });
       const ep = s.endpoint;
-      const busy = (await Promise.all(s.ports.map((p) => isPortOpen(ep.host, p)))).some(Boolean);
-      if (busy) problems.push(`${s.name}: port ${s.ports.join('/')} on ${ep.host} is taken by another program that does not answer as ${s.name}`);
+      const busy = [];
+      for (const [port, owner] of s.ports) if (runningPid(owner) === undefined && (await isPortOpen(ep.host, port))) busy.push(port);
+      if (busy.length) problems.push(`${s.name}: port ${busy.join('/')} on ${ep.host} is taken by another program that does not answer as ours: stop it, or choose other ports (KAFKA_BROKERS, MONGODB_URI; the engine's TLS listener uses the MongoDB port + 1)`);
       else toStart.push(s);
     }
   }
@@ -124,17 +154,11 @@ export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]
   await installLocalServices(cfg, log, { kafka: toStart.some((s) => s.name === 'kafka'), mongo: toStart.some((s) => s.name === 'mongo') });
   await Promise.all(
     toStart.map(async (s) => {
-      let pid = runningPid(s.managed);
-      if (pid === undefined) {
-        const { cmd, args } = s.command(s.endpoint!);
-        pid = startDetached(s.managed, cmd, args, { cwd: cfg.paths.services });
-        log.info(`started ${s.managed.name}`, { pid, endpoint: formatEndpoint(s.endpoint!), log: s.managed.logFile });
-      }
-      const startedPid = pid;
+      const startedPid = await s.start(s.endpoint!);
       const ms = await waitFor(s.answers, {
         what: `${s.name} on ${formatEndpoint(s.endpoint!)}`,
         timeoutMs: s.timeoutMs,
-        logFile: s.managed.logFile,
+        logFile: mainProcess(s).logFile,
         abortIf: () => (isAlive(startedPid) ? undefined : 'the process exited'),
       });
       log.info(`${s.name} ready`, { seconds: Math.round(ms / 100) / 10 });
@@ -147,9 +171,11 @@ export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]
 export async function localDown(cfg: Config, log: Logger, only?: ServiceName[]): Promise<void> {
   await Promise.all(
     specs(cfg, log).filter((s) => !only || only.includes(s.name)).map(async (s) => {
-      const how = await stopManaged(s.managed);
-      if (how === 'not-running') log.info(`${s.managed.name} was not started by us; nothing to stop`);
-      else log.info(`${s.managed.name} ${how}`);
+      for (const m of s.managed) {
+        const how = await stopManaged(m);
+        if (how === 'not-running') log.info(`${m.name} was not started by us; nothing to stop`);
+        else log.info(`${m.name} ${how}`);
+      }
     }),
   );
 }
@@ -165,6 +191,11 @@ export async function localReset(cfg: Config, log: Logger): Promise<string[]> {
     if (s.endpoint && isLoopback(s.endpoint.host) && (await s.answers())) {
       throw new Error(`${s.name} still answers on ${formatEndpoint(s.endpoint)} but was not started by \`services up\` here: stop it first (nothing was deleted)`);
     }
+  }
+  const postmaster = path.join(engineFiles(cfg).pgdata, 'postmaster.pid');
+  const pgPid = fs.existsSync(postmaster) ? Number(fs.readFileSync(postmaster, 'utf8').split('\n')[0]) : undefined;
+  if (pgPid && isAlive(pgPid)) {
+    throw new Error(`PostgreSQL (pid ${pgPid}) still runs on ${engineFiles(cfg).pgdata} without our pid file: stop it first (kill -INT ${pgPid}); nothing was deleted`);
   }
   const dirs = localDataDirs(cfg).filter((d) => fs.existsSync(d));
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });

@@ -2,9 +2,9 @@ import { loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
   it('defaults to the local services', () => {
-    const c = loadConfig({});
+    const c = loadConfig({ SERVICES_DIR: '/srv/erp' }, () => undefined);
     expect(c.kafka.brokers).toEqual(['127.0.0.1:9092']);
-    expect(c.mongo).toEqual({ uri: 'mongodb://127.0.0.1:27017', db: 'erp' });
+    expect(c.mongo).toEqual({ uri: 'mongodb://127.0.0.1:27017', db: 'erp', credentialsFile: '/srv/erp/mongo-credentials.json' });
     expect(c.kafka.partitions).toBe(3);
   });
 

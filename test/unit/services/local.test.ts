@@ -65,8 +65,13 @@ describe('majorVersion', () => {
 });
 
 describe('localDataDirs', () => {
-  it("names only the services' data under SERVICES_DIR: Kafka's log directory and FerretDB's files, not logs or installs", () => {
-    const cfg = loadConfig({ SERVICES_DIR: '/srv/erp-services' });
-    expect(localDataDirs(cfg)).toEqual(['/srv/erp-services/kafka/data', '/srv/erp-services/ferretdb']);
+  it("names only the services' data under SERVICES_DIR: Kafka's log directory and the engine's cluster, not logs, credentials or certificates", () => {
+    const cfg = loadConfig({ SERVICES_DIR: '/srv/erp-services' }, () => undefined);
+    expect(localDataDirs(cfg)).toEqual([
+      '/srv/erp-services/kafka/data',
+      '/srv/erp-services/documentdb/pgdata',
+      '/srv/erp-services/documentdb/pgdata.engine.json',
+      '/srv/erp-services/ferretdb', // left by FerretDB before the engine replaced it
+    ]);
   });
 });
