@@ -10,13 +10,11 @@ import { writeLake } from '../pipeline/lake';
 import { salesWithItems } from '../pipeline/live';
 import type { SaleWithItems } from '../pipeline/entities';
 import { buildWarehouse } from '../pipeline/warehouse/build';
-import { isFerretDb } from '../pipeline/warehouse/access';
 import { createProgress } from '../cli/progress';
 
 export interface WarehouseBenchResult {
   dataset: string;
   lines: number;
-  access: string;
   fullSeconds: number;
   rebuildSeconds: number;
   incrementalSeconds: number;
@@ -57,7 +55,6 @@ export async function benchWarehouse(cfg: Config, input: string | undefined, lab
     return {
       dataset: label,
       lines: data.salesItems.length,
-      access: (await isFerretDb(mongo.db)) ? 'scan (FerretDB)' : 'pushdown',
       fullSeconds: full.seconds,
       rebuildSeconds: rebuild.seconds,
       incrementalSeconds: inc.seconds,
@@ -70,6 +67,6 @@ export async function benchWarehouse(cfg: Config, input: string | undefined, lab
 }
 
 export function formatWarehouseRows(rows: WarehouseBenchResult[]): string {
-  const head = '| data | lines | access | full build s | full rebuild, nothing changed s | incremental, one new day s |\n|---|---|---|---|---|---|';
-  return [head, ...rows.map((r) => `| ${r.dataset} | ${r.lines.toLocaleString('en-US')} | ${r.access} | ${r.fullSeconds.toFixed(1)} | ${r.rebuildSeconds.toFixed(1)} | ${r.incrementalSeconds.toFixed(2)} (${r.incrementalDays} day) |`)].join('\n');
+  const head = '| data | lines | full build s | full rebuild, nothing changed s | incremental, one new day s |\n|---|---|---|---|---|';
+  return [head, ...rows.map((r) => `| ${r.dataset} | ${r.lines.toLocaleString('en-US')} | ${r.fullSeconds.toFixed(1)} | ${r.rebuildSeconds.toFixed(1)} | ${r.incrementalSeconds.toFixed(2)} (${r.incrementalDays} day) |`)].join('\n');
 }

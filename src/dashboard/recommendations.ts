@@ -36,7 +36,7 @@ export async function recommendationsFragment(deps: { db: Db | null; feed: Feed<
   let fromCollection: SaleRecommendations[] = [];
   if (deps.db && fromTopic.length < SHOWN) {
     try {
-      fromCollection = (await deps.db.collection(recommendationsCollection).find({}, { projection: { _id: 0 }, maxTimeMS: 3000 }).sort({ recommended_at: -1 }).limit(SHOWN).toArray()) as never;
+      fromCollection = (await deps.db.collection(recommendationsCollection).find({}, { projection: { _id: 0 } }).sort({ recommended_at: -1 }).limit(SHOWN).toArray()) as never;
     } catch (err) {
       problems.push(`MongoDB query failed: ${(err as Error).message}`);
     }

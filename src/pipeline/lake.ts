@@ -8,12 +8,12 @@
  *   compared with what is stored and updated only when it changed.
  * Either way a redelivered message changes nothing, and `ingested_at` keeps the time of the first write.
  *
- * Why not plain upserts: on FerretDB v1 (SQLite) an `_id` lookup scans the collection (its `_id` index is not used by
- * queries), and an update command with about 100 statements exhausts its connection pool and hangs. Inserts use the
- * index and are fast. The same code runs unchanged on MongoDB 7 and Atlas.
+ * Why not plain upserts: an unordered `insertMany` is 3-4 times faster than the same documents as upserts (measured on
+ * the local DocumentDB: 44,800 against 12,000 documents/s), and a redelivery, the only case that meets an existing
+ * key, is rare. The same code runs on DocumentDB, MongoDB 7 and Atlas.
  *
  * Amounts are also stored as integer ten-thousandths (`*_e4`) so the database can sum them exactly, and the month
- * and year of the order are stored next to its date, because neither server can group on a computed expression
+ * and year of the order are stored next to its date, so the warehouse groups and filters on plain indexed fields
  * (see docs/warehouse.md).
  */
 import { MongoBulkWriteError, type Db, type Document } from 'mongodb';
@@ -35,8 +35,6 @@ export interface WriteResult {
   unchanged: number;
 }
 
-/** Update statements per command: FerretDB v1 holds a pooled connection per statement until the command ends. */
-const UPDATES_PER_COMMAND = 20;
 const DUPLICATE_KEY = 11000;
 
 /** Fields derived from an ISO order date, stored so the warehouse can group by month and year in the database. */
@@ -109,18 +107,15 @@ async function writeLatest(db: Db, name: string, docs: Document[], now: Date): P
   const byId = new Map(docs.map((d) => [d._id, d]));
   const stored = await db.collection(name).find({ _id: { $in: duplicates } } as Document).toArray();
   const changed = stored.filter((s) => !sameContent(s, byId.get(s._id)!)).map((s) => byId.get(s._id)!);
-  for (let i = 0; i < changed.length; i += UPDATES_PER_COMMAND) {
-    const chunk = changed.slice(i, i + UPDATES_PER_COMMAND);
-    await db.collection(name).bulkWrite(chunk.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: d } } })), { ordered: false });
-  }
+  if (changed.length) await db.collection(name).bulkWrite(changed.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: d } } })), { ordered: false });
   return { inserted, updated: changed.length, unchanged: duplicates.length - changed.length };
 }
 
-/** Indexes the warehouse and the dashboards filter on. Creates only the missing ones: FerretDB v1 drops the
- * connection (a server-side panic) when asked to create an index that already exists. */
+/** Indexes the warehouse, the reports and the dashboards filter on. Creates only the missing ones, so a routine run
+ * costs one `listIndexes` per collection. */
 export async function ensureLakeIndexes(db: Db): Promise<void> {
   const wanted: [string, Document[]][] = [
-    [collections.sales, [{ order_date: 1 }, { customer_id: 1 }, { ingested_at: 1 }]],
+    [collections.sales, [{ order_date: 1 }, { order_month: 1 }, { customer_id: 1 }, { ingested_at: 1 }]],
     [collections.salesItems, [{ sale_id: 1 }, { product_id: 1 }, { order_date: 1 }, { order_month: 1 }]],
   ];
   for (const [name, keys] of wanted) await ensureIndexes(db, name, keys);

@@ -10,7 +10,7 @@ import type { Db } from 'mongodb';
 import { countCsvRecords } from '../pipeline/csvout';
 import { collections } from '../pipeline/mongo';
 import { fromUnits, roundCents } from '../pipeline/money';
-import { createLakeAccess, type AccessMode } from '../pipeline/warehouse/access';
+import { createLakeAccess } from '../pipeline/warehouse/access';
 import { marts } from '../pipeline/warehouse/build';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
 import type { CustomerDoc } from '../pipeline/warehouse/customers';
@@ -76,7 +76,6 @@ export interface ReportInputs {
   source: string;
   /** Messages in the dead-letter topic, if Kafka answered. */
   deadLetters?: number | null;
-  access?: AccessMode;
   now?: Date;
 }
 
@@ -170,7 +169,7 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   const months = [...new Set([...monthsOf(p), ...monthsOf(p.previous), ...monthsOf(p.lastYear)])];
   const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
   const customers = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
-  const lake = await createLakeAccess(db, inp.access);
+  const lake = createLakeAccess(db);
   const match = { order_month: { $in: months } };
   type K = Record<string, string>;
   const salesByCustomer = [...(await lake.group(collections.sales, { by: { c: 'customer_id', d: 'order_date' }, fields: ['total_e4', 'profit_e4'], match })).values()];
@@ -221,8 +220,10 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   }
   const info = new Map<string, { name: string; category: string; sub_category: string }>();
   if (prods.size) {
-    for await (const d of db.collection(collections.products).find({}, { projection: { _id: 1, name: 1, category: 1, sub_category: 1 } })) {
-      if (prods.has(String(d._id))) info.set(String(d._id), { name: String(d.name), category: String(d.category), sub_category: String(d.sub_category) });
+    // Only the period's products, by _id: a report reads slices, never a whole lake collection.
+    const ids = [...prods.keys()];
+    for await (const d of db.collection(collections.products).find({ _id: { $in: ids } } as never, { projection: { _id: 1, name: 1, category: 1, sub_category: 1 } })) {
+      info.set(String(d._id), { name: String(d.name), category: String(d.category), sub_category: String(d.sub_category) });
     }
   }
   const productRows: ProductRow[] = [...prods].map(([id, s]) => ({ product_id: id, name: info.get(id)?.name ?? id, category: info.get(id)?.category ?? '', sub_category: info.get(id)?.sub_category ?? '', units: s.units, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4) }));

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { ensureCredentials } from './credentials';
 
 /** True when a Docker engine answers (`docker info` exits 0). A docker client alone is not enough. */
 export function dockerEngineAnswers(timeoutMs = 10000): boolean {
@@ -21,10 +22,11 @@ export function resolveMode(mode: 'auto' | 'local' | 'docker', engineAnswers: ()
 const composeFile = (cfg: Config) => path.join(cfg.paths.root, 'docker-compose.yml');
 
 /** Runs `docker compose -f docker-compose.yml <args>`, streaming its output to our stderr. */
-function compose(cfg: Config, args: string[]): Promise<void> {
+function compose(cfg: Config, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('docker', ['compose', '-f', composeFile(cfg), ...args], {
       cwd: cfg.paths.root,
+      env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('error', (err) => reject(new Error(`docker compose could not run: ${err.message}`)));
@@ -44,7 +46,10 @@ export function assertDocker(): void {
 export async function dockerUp(cfg: Config, log: Logger): Promise<void> {
   assertDocker();
   log.info('starting services with docker compose (first run pulls images)', { file: composeFile(cfg) });
-  await compose(cfg, ['up', '-d', '--wait']);
+  // MongoDB 7 creates the local user on its first start (services/mongo/create-user.js): the same login the config
+  // fills into a loopback MONGODB_URI.
+  const { creds } = ensureCredentials(cfg.mongo.credentialsFile);
+  await compose(cfg, ['up', '-d', '--wait'], { ...process.env, ERP_MONGO_USER: creds.user, ERP_MONGO_PASSWORD: creds.password });
 }
 
 /** `docker compose down`: keeps the named volumes (data survives) unless `volumes`, as `services reset` asks. */

@@ -1,8 +1,7 @@
 /**
  * The warehouse against the real MongoDB-wire server: every mart checked against figures computed independently
- * from the source CSV; full = incremental; a second run changes nothing; a sale written twice counts once; the
- * pushdown and scan strategies agree. The lake is written with the ingester's own writer (the Kafka path is covered
- * by the ingest tests).
+ * from the source CSV; full = incremental; a second run changes nothing; a sale written twice counts once. The lake
+ * is written with the ingester's own writer (the Kafka path is covered by the ingest tests).
  */
 import type { Db } from 'mongodb';
 import { loadErpData } from '../../src/pipeline/load';
@@ -28,7 +27,7 @@ async function writeSales(db: Db, list: SaleWithItems[], withMasterData = true):
   for (let i = 0; i < list.length; i += 500) await writeLake(db, { products: [], customers: [], sales: list.slice(i, i + 500) });
 }
 
-const build = (db: Db, full = false, access: 'auto' | 'pushdown' | 'scan' = 'auto') => buildWarehouse(db, { full, lateWriteMarginMs: 0, access });
+const build = (db: Db, full = false) => buildWarehouse(db, { full, lateWriteMarginMs: 0 });
 const changes = (r: BuildReport) => r.steps.reduce((n, s) => n + s.write.inserted + s.write.replaced + s.write.deleted, 0);
 
 describe('warehouse: the Superstore, built in two increments', () => {
@@ -187,16 +186,5 @@ describe('warehouse: strategies and edge cases', () => {
     const r = await build(env.mongo.db);
     expect(r.mode).toBe('empty-lake');
     for (const docs of Object.values(await readMarts(env.mongo.db))) expect(docs).toEqual([]);
-  });
-
-  it('pushdown (aggregations in the server) and scan (one read, grouped here) build identical marts', async () => {
-    const db = env.mongo.db;
-    await writeSales(db, sales.filter((_, i) => i % 40 === 0));
-    await build(db, true, 'pushdown');
-    const pushed = await readMarts(db);
-    expect(pushed[marts.daily]!.length).toBeGreaterThan(100);
-    const r = await build(db, true, 'scan');
-    expect(changes(r)).toBe(0);
-    expect(await readMarts(db)).toEqual(pushed);
   });
 });

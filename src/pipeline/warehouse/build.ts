@@ -24,7 +24,7 @@ import { buildStoreDocs } from './stores';
 import { buildStatisticsDocs, partDocument, partFromDocument, queryStatsParts, type PartDocument } from './statistics';
 import { fullScope, isEmptyScope, touchedSince, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';
-import { createLakeAccess, type AccessMode } from './access';
+import { createLakeAccess } from './access';
 
 export const marts = {
   daily: 'daily_sales_summary',
@@ -62,8 +62,6 @@ export interface BuildOptions {
   onStep?: (step: StepReport) => void;
   /** How far before the build's start the next build looks again, for lake writes in flight. Default 5 minutes. */
   lateWriteMarginMs?: number;
-  /** How groupings run: in the database, or over one projected read (see access.ts). Default: auto. */
-  access?: AccessMode;
   now?: () => Date;
 }
 
@@ -109,8 +107,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   if (mode === 'nothing-new') return report();
 
   await ensureMartIndexes(db);
-  const lake = await createLakeAccess(db, opts.access);
-  opts.log?.debug('lake access', { mode: lake.mode });
+  const lake = createLakeAccess(db);
   const step = async (mart: string, work: () => Promise<{ docs: number; write: SyncResult }>) => {
     const t = Date.now();
     const { docs, write } = await work();

@@ -82,8 +82,8 @@ export function mergeParts(parts: readonly StatsPart[]): StatsPart {
 }
 
 /**
- * A part as a MongoDB document and back. FerretDB v1 rejects arrays nested directly in arrays, so the upper triangle
- * of the cross-products is stored flat, and each histogram as an object of two arrays. BigInts as decimal strings.
+ * A part as a MongoDB document and back: the cross-products are symmetric, so only their upper triangle is stored
+ * (flat), and each histogram as an object of two arrays. BigInts as decimal strings (no BSON type holds them).
  */
 export function partDocument(p: StatsPart) {
   const k = p.moments.sum.length;
@@ -135,7 +135,7 @@ export function buildStatisticsDocs(parts: readonly StatsPart[], daily: readonly
       return [s.name, { count: m.n, mean: round(mean(m, i, s.scale)), std: round(std(m, i, s.scale)), min, q1, median, q3, max }];
     }),
   );
-  // Rows as objects: FerretDB v1 rejects arrays nested directly in arrays.
+  // Rows as objects that name their field: readable as they are in a notebook or mongosh.
   const matrix = statMeasures.map((a, i) => ({ field: a.name, values: statMeasures.map((_, j) => (i === j ? (m.n > 1 ? 1 : null) : round(correlation(m, i, j)))) }));
   const months = new Map<string, { revenue_e4: number; profit_e4: number; orders: number }>();
   for (const d of daily) {

@@ -46,7 +46,7 @@ export function planSync(existing: readonly Document[], next: readonly Document[
   return { remove, insert, unchanged, replaced };
 }
 
-// FerretDB v1 scans the collection for an `$in` on `_id`; a few hundred keys per command keeps each scan useful.
+// Keys per delete and documents per insert: bounded commands, well under the 16 MB message limit.
 const DELETE_CHUNK = 500;
 const INSERT_CHUNK = 1000;
 
@@ -56,7 +56,7 @@ export async function syncDocs(db: Db, collection: string, filter: Document, doc
   const existing = await coll.find(filter).toArray();
   const plan = planSync(existing, docs);
   // When most of the slice changed (ranks shift, RFM "as of" moves), one delete of the slice and one insert of
-  // everything beats deleting by `_id` in chunks, which FerretDB v1 answers with a scan per chunk.
+  // everything beats deleting by `_id` in chunks.
   if (plan.remove.length > DELETE_CHUNK && plan.remove.length * 2 > existing.length) {
     await coll.deleteMany(filter);
     for (let i = 0; i < docs.length; i += INSERT_CHUNK) await coll.insertMany(docs.slice(i, i + INSERT_CHUNK).map((d) => ({ ...d })), { ordered: true });

@@ -2,7 +2,6 @@ import { buildDailyDocs } from '../../../../src/pipeline/warehouse/daily';
 import { buildProductDocs, sumAllTime } from '../../../../src/pipeline/warehouse/products';
 import { buildCustomerBases, scoreCustomers } from '../../../../src/pipeline/warehouse/customers';
 import { buildStoreDocs } from '../../../../src/pipeline/warehouse/stores';
-import { groupInMemory, matches } from '../../../../src/pipeline/warehouse/access';
 import { scopeFromSales } from '../../../../src/pipeline/warehouse/scope';
 import { bandOf } from '../../../../src/pipeline/warehouse/statistics';
 
@@ -87,16 +86,6 @@ describe('customer analysis', () => {
   });
 });
 
-describe('grouping in memory', () => {
-  it('matches $group semantics: null for a missing key, non-numbers not summed', () => {
-    const rows = groupInMemory([{ a: 'x', v: 2 }, { a: 'x', v: 'bad' }, { v: 5 }], { by: { k: 'a' }, fields: ['v'] });
-    expect([...rows.values()]).toEqual([
-      { key: { k: 'x' }, count: 2, sums: { v: 2 } },
-      { key: { k: null }, count: 1, sums: { v: 5 } },
-    ]);
-  });
-});
-
 describe('scope and bands', () => {
   it('a scope lists touched days, months, years and customers once each', () => {
     const s = scopeFromSales([{ order_date: '2017-02-01', customer_id: 'B' }, { order_date: '2016-12-31', customer_id: 'A' }, { order_date: '2017-02-01', customer_id: 'A' }]);
@@ -108,11 +97,3 @@ describe('scope and bands', () => {
   });
 });
 
-describe('in-memory filters (scan access)', () => {
-  it('supports equality, $in and ranges, and refuses other operators', () => {
-    expect(matches({ a: 'x', n: 3 }, { a: 'x', n: { $gte: 3, $lt: 4 } })).toBe(true);
-    expect(matches({ a: 'x' }, { a: { $in: ['y', 'z'] } })).toBe(false);
-    expect(matches({ a: 'x' }, undefined)).toBe(true);
-    expect(() => matches({ a: 1 }, { a: { $regex: 'x' } })).toThrow(/unsupported operator \$regex/);
-  });
-});
