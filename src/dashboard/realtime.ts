@@ -4,7 +4,7 @@
  */
 import type { Db } from 'mongodb';
 import type { Kafka } from 'kafkajs';
-import { collections } from '../pipeline/mongo';
+import { daySales } from '../pipeline/slices';
 import { countMessages, fetchLag, type TopicNames } from '../pipeline/kafka';
 import { salesPerHourChart } from '../reports/charts';
 import { renderSvg } from '../reports/render';
@@ -75,12 +75,11 @@ export async function realtimeFragment(deps: { db: Db | null; feed: Feed<LiveSal
   const problems: string[] = [];
   const live = deps.feed?.items() ?? [];
   if (deps.feed?.error()) problems.push(deps.feed.error()!);
-  // The day's sales from the lake (indexed on order_date in MongoDB), plus live ones not ingested yet.
+  // The day's sales from the lake (an indexed slice), plus live ones not ingested yet.
   let stored: { sale_id: string; order_time: string; branch_name: string }[] = [];
   if (deps.db) {
     try {
-      // One day's sales, through the lake's order_date index.
-      stored = (await deps.db.collection(collections.sales).find({ order_date: date }, { projection: { _id: 0, sale_id: 1, order_time: 1, branch_name: 1 } }).toArray()) as never;
+      stored = await daySales(deps.db, date).toArray();
     } catch (err) {
       problems.push(`MongoDB query failed: ${(err as Error).message}`);
     }

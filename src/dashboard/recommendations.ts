@@ -6,7 +6,7 @@
  */
 import type { Db } from 'mongodb';
 import type { SaleRecommendations } from '../pipeline/reco/event';
-import { recommendationsCollection } from '../pipeline/reco/service';
+import { latestRecommendations } from '../pipeline/slices';
 import { relevanceHistogram, saleRecommendationsChart } from '../reports/charts';
 import { renderSvg } from '../reports/render';
 import { esc, formatValue } from '../reports/format';
@@ -36,7 +36,7 @@ export async function recommendationsFragment(deps: { db: Db | null; feed: Feed<
   let fromCollection: SaleRecommendations[] = [];
   if (deps.db && fromTopic.length < SHOWN) {
     try {
-      fromCollection = (await deps.db.collection(recommendationsCollection).find({}, { projection: { _id: 0 } }).sort({ recommended_at: -1 }).limit(SHOWN).toArray()) as never;
+      fromCollection = await latestRecommendations<SaleRecommendations>(deps.db, SHOWN);
     } catch (err) {
       problems.push(`MongoDB query failed: ${(err as Error).message}`);
     }

@@ -1,5 +1,5 @@
 /** MongoDB adapter: the only module that builds MongoClients. Works with MongoDB 7, Atlas (mongodb+srv://) and the local DocumentDB engine. */
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, type Db, type Document } from 'mongodb';
 
 export interface MongoHandle {
   client: MongoClient;
@@ -41,18 +41,28 @@ export const collections = {
 
 export type GroupKey = string | number | boolean | null | Record<string, unknown>;
 
+export interface GroupSumsOptions {
+  by: string | Record<string, string> | null;
+  fields: string[];
+  match?: Record<string, unknown>;
+}
+
+/** The aggregation behind groupSums: `$match` (on indexed fields, by the callers), then one `$group` with every sum. */
+export function groupPipeline(opts: GroupSumsOptions): Document[] {
+  const id = opts.by === null ? null : typeof opts.by === 'string' ? `$${opts.by}` : Object.fromEntries(Object.entries(opts.by).map(([k, f]) => [k, `$${f}`]));
+  // Accumulators are named by position: a field name may hold characters a result field may not.
+  const sums = Object.fromEntries(opts.fields.map((f, i) => [`s${i}`, { $sum: `$${f}` }]));
+  return [...(opts.match ? [{ $match: opts.match }] : []), { $group: { _id: id, count: { $sum: 1 }, ...sums } }];
+}
+
 /** Sums fields per group, in the database, in one pass: `{ key → { field: sum } }` plus a `count` of documents. */
 export async function groupSums(
   db: Db,
   collection: string,
-  opts: { by: string | Record<string, string> | null; fields: string[]; match?: Record<string, unknown> },
+  opts: GroupSumsOptions,
 ): Promise<Map<string, { key: GroupKey; count: number; sums: Record<string, number> }>> {
-  const id = opts.by === null ? null : typeof opts.by === 'string' ? `$${opts.by}` : Object.fromEntries(Object.entries(opts.by).map(([k, f]) => [k, `$${f}`]));
-  // Accumulators are named by position: a field name may hold characters a result field may not.
-  const sums = Object.fromEntries(opts.fields.map((f, i) => [`s${i}`, { $sum: `$${f}` }]));
-  const pipeline = [...(opts.match ? [{ $match: opts.match }] : []), { $group: { _id: id, count: { $sum: 1 }, ...sums } }];
   const out = new Map<string, { key: GroupKey; count: number; sums: Record<string, number> }>();
-  for await (const row of db.collection(collection).aggregate<{ _id: GroupKey; count: number } & Record<string, number>>(pipeline)) {
+  for await (const row of db.collection(collection).aggregate<{ _id: GroupKey; count: number } & Record<string, number>>(groupPipeline(opts))) {
     out.set(JSON.stringify(row._id), { key: row._id, count: Number(row.count), sums: Object.fromEntries(opts.fields.map((f, i) => [f, Number(row[`s${i}`] ?? 0)])) });
   }
   return out;

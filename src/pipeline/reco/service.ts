@@ -27,6 +27,7 @@ import { decodeEvent } from '../events';
 import { deadLetter, sendDeadLetters, type DeadLetter } from '../dlq';
 import type { TopicNames } from '../kafka';
 import { collections } from '../mongo';
+import { recommendationsCollection } from '../slices';
 import { ensureIndexes } from '../lake';
 import { retrying } from '../retry';
 import { createErpProducer } from '../produce';
@@ -34,7 +35,7 @@ import { loadModel, type ItemSimModel } from './model';
 import { recommend } from './score';
 import { buildSaleRecommendations, encodeRecommendation, type SaleRecommendations } from './event';
 
-export const recommendationsCollection = 'recommendations';
+export { recommendationsCollection };
 
 export interface RecommenderStats {
   sales: number;

@@ -1,0 +1,56 @@
+/**
+ * The queries that filter use indexes, on whatever engine the config names: each test explains the very query the
+ * code runs (a day's sales, a period's lines, what changed since the last build, the latest recommendations).
+ */
+import type { Document } from 'mongodb';
+import { loadErpData } from '../../src/pipeline/load';
+import { salesWithItems } from '../../src/pipeline/live';
+import { ensureLakeIndexes, writeLake } from '../../src/pipeline/lake';
+import { collections, groupPipeline } from '../../src/pipeline/mongo';
+import { daySales, recommendationsCollection, recommendationsSince } from '../../src/pipeline/slices';
+import { ensureIndexes } from '../../src/pipeline/lake';
+import { indexesUsed, usesIndex } from '../../src/pipeline/explain';
+import { createTestEnv, type TestEnv } from './helpers';
+
+describe('queries that filter use their index', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv('idx');
+    const { data } = await loadErpData();
+    const sales = salesWithItems(data).slice(0, 2000);
+    await ensureLakeIndexes(env.mongo.db);
+    await writeLake(env.mongo.db, { products: data.products, customers: data.customers, sales });
+    await ensureIndexes(env.mongo.db, recommendationsCollection, [{ recommended_at: 1 }]);
+    await env.mongo.db.collection(recommendationsCollection).insertMany(
+      Array.from({ length: 500 }, (_, i) => ({ sale_id: `S${i}`, recommended_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), recommendations: [] })),
+    );
+  });
+  afterAll(async () => env?.cleanup());
+
+  const expectIndex = (explain: Document, index: string) => expect([index, indexesUsed(explain)]).toEqual([index, expect.arrayContaining([index])]);
+
+  it("a day's sales (real-time dashboard) read the order_date index", async () => {
+    const explain = await daySales(env.mongo.db, '2014-09-07').explain('queryPlanner');
+    expect(usesIndex(explain, 'order_date_1')).toBe(true);
+  });
+
+  it("a period's lines (report, warehouse) are grouped after an order_month index scan", async () => {
+    const match = { order_month: { $in: ['2016-11', '2016-12'] } };
+    for (const collection of [collections.salesItems, collections.sales]) {
+      const explain = await env.mongo.db.collection(collection).aggregate(groupPipeline({ by: { d: 'order_date' }, fields: ['profit_e4'], match })).explain('queryPlanner');
+      expectIndex(explain, 'order_month_1');
+    }
+  });
+
+  it('what changed since the last build (incremental warehouse) reads the ingested_at index', async () => {
+    const explain = await env.mongo.db.collection(collections.sales).aggregate(groupPipeline({ by: { d: 'order_date', c: 'customer_id' }, fields: [], match: { ingested_at: { $gt: new Date() } } })).explain('queryPlanner');
+    expectIndex(explain, 'ingested_at_1');
+  });
+
+  it('the latest recommendations (dashboard) read the recommended_at index', async () => {
+    const explain = await recommendationsSince(env.mongo.db, '2026-01-01T06:00:00.000Z', 10).explain('queryPlanner');
+    expectIndex(explain, 'recommended_at_1');
+    const latest = await recommendationsSince<{ sale_id: string }>(env.mongo.db, '2026-01-01T06:00:00.000Z', 3).toArray();
+    expect(latest.map((r) => r.sale_id)).toEqual(['S499', 'S498', 'S497']);
+  });
+});
