@@ -1,7 +1,8 @@
 /**
  * Faults the ingest and the recommender must survive, with the real broker and server: a consumer killed
- * mid-stream, the Kafka broker restarted mid-stream, the MongoDB-wire server down for a few seconds. Nothing lost,
- * nothing duplicated in the database (the recommendations topic is at-least-once).
+ * mid-stream, the Kafka broker restarted mid-stream, the MongoDB-wire server down for a few seconds, the local
+ * engine's gateway or PostgreSQL killed mid-ingest. Nothing lost, nothing duplicated in the database (the
+ * recommendations topic is at-least-once).
  * These stop and start the shared local services, so they only run against local (loopback) services.
  */
 import { spawn } from 'node:child_process';
@@ -12,10 +13,13 @@ import { loadErpData } from '../../src/pipeline/load';
 import { produceErpData } from '../../src/pipeline/produce';
 import { startIngest, type IngestHandle } from '../../src/pipeline/ingest';
 import type { ErpData } from '../../src/pipeline/entities';
-import { localDown, localUp } from '../../src/services/local';
-import { silentLogger } from '../../src/log';
-import { loadConfig } from '../../src/config';
-import { readTopicToEnd } from '../../src/pipeline/kafka';
+import { localDown, localStatus, localUp } from '../../src/services/local';
+import { engineManaged } from '../../src/services/engine-local';
+import { isAlive, managedState } from '../../src/services/process';
+import { verifyLake } from '../../src/pipeline/verify';
+import { createLogger, silentLogger } from '../../src/log';
+import { loadConfig, type Config } from '../../src/config';
+import { fetchLag, readTopicToEnd } from '../../src/pipeline/kafka';
 import { trainModel } from '../../src/pipeline/reco/train';
 import { saveModel } from '../../src/pipeline/reco/model';
 import { decodeRecommendation } from '../../src/pipeline/reco/event';
@@ -30,12 +34,13 @@ beforeAll(async () => {
 });
 
 const root = path.resolve(__dirname, '../..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (env: TestEnv, c: string) => env.mongo.db.collection(c).countDocuments();
 const lakeComplete = async (env: TestEnv) => (await count(env, 'sales_items')) === 9994 && (await count(env, 'sales')) === 5009;
 
-async function runIngest(env: TestEnv): Promise<IngestHandle> {
+async function runIngest(env: TestEnv, log = env.log): Promise<IngestHandle> {
   return startIngest(
-    { kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log },
+    { kafka: env.kafka, db: env.mongo.db, topics: env.topics, log },
     { statsEveryMs: 1000, onStats: (s, lag) => env.log.debug('ingest', { messages: s.messages, lines: s.lines, lag }) },
   );
 }
@@ -97,6 +102,44 @@ describe('faults', () => {
     expect(await lakeSummary(env)).toEqual(superstoreSummary);
   }, 300000);
 
+  // SIGKILL, not `down`: no clean shutdown, sessions cut mid-write, PostgreSQL leaves its postmaster.pid and recovers
+  // from its WAL on the next start. `up` (what `npm run services -- up` runs) must bring back what died, the consumer
+  // must ride it out by itself, and `verify` (what `npm run verify` runs) must then pass.
+  async function ingestThroughEngineKill(victim: EngineVictim) {
+    env = await createTestEnv(`engine-${victim}`);
+    const warnings: string[] = [];
+    const h = await runIngest(env, createLogger('warn', 'ingest', (line) => void warnings.push(line)));
+    const producing = produceErpData(env, superstore, { rate: 1500, batchSize: 100 });
+    await waitUntil(async () => (await count(env, 'sales')) > 200, 60000, 'some sales reached the lake');
+    const { name } = await killEngineProcess(env.cfg, victim);
+
+    // Down: what was read but not written stays uncommitted. A write acknowledged just before the kill may still be
+    // committed a moment later, so the offsets are taken after a second, then must not move while sales pile up.
+    await sleep(1000);
+    const frozen = await committedOffsets(env);
+    await sleep(3000);
+    expect(await committedOffsets(env)).toEqual(frozen);
+    expect((await fetchLag(env.kafka, env.topics.lakeGroup, [env.topics.products, env.topics.customers, env.topics.sales])).total).toBeGreaterThan(0);
+    const mongo = (await localStatus(env.cfg, silentLogger)).find((s) => s.name === 'mongo')!;
+    expect(mongo).toMatchObject({ reachable: false, dead: [name] });
+
+    await localUp(env.cfg, silentLogger);
+    await producing;
+    await waitUntil(() => lakeComplete(env).catch(() => false), 180000, `the consumer caught up after ${name} came back`);
+    await h.stop();
+    // It rode the outage out in its own retry loop: no crash and restart by kafkajs (which rejoins the group).
+    expect(warnings.some((l) => l.includes('lake write failed; retrying without committing'))).toBe(true);
+    expect(warnings.filter((l) => l.includes('crashed'))).toEqual([]);
+    expect(h.stats.deadLetters).toBe(0);
+    const { result, deadLetters } = await verifyLake({ kafka: env.kafka, db: env.mongo.db, dlqTopic: env.topics.dlq }, superstore);
+    expect(result.ok).toBe(true);
+    expect(deadLetters).toBe(0);
+    for (const e of result.entities) expect({ entity: e.entity, stored: e.stored, missing: e.missing.length, extra: e.extra }).toEqual({ entity: e.entity, stored: e.source, missing: 0, extra: 0 });
+    expect(await lakeSummary(env)).toEqual(superstoreSummary);
+  }
+  it('the engine\'s gateway killed mid-ingest: the consumer retries without committing, and after `up` verify passes', () => ingestThroughEngineKill('gateway'), 300000);
+  it('PostgreSQL killed mid-ingest: the consumer retries without committing, and after `up` verify passes', () => ingestThroughEngineKill('postgres'), 300000);
+
   // The recommender publishes without waiting for the acknowledgement and stores behind it. Whatever was in flight
   // when a service went away, or when a publish or a store failed for good, must still end up published (at least
   // once) and stored exactly once.
@@ -151,6 +194,37 @@ describe('faults', () => {
     expect(failed).toBe(1);
   }, 300000);
 });
+
+type EngineVictim = 'gateway' | 'postgres';
+
+/**
+ * SIGKILLs one of the local engine's processes (the plaintext gateway the URI names, or the postmaster), found by
+ * `up`'s pid file, and waits until it is gone (a zombie counts as gone).
+ */
+async function killEngineProcess(cfg: Config, victim: EngineVictim): Promise<{ name: string; pid: number }> {
+  const m = engineManaged(cfg)[victim];
+  const st = managedState(m);
+  if (st.state !== 'running') throw new Error(`${m.name} is not running under \`services up\` (${m.pidFile}): these tests kill the local engine`);
+  process.kill(st.pid, 'SIGKILL');
+  await waitUntil(() => !isAlive(st.pid), 10000, `${m.name} (pid ${st.pid}) gone after SIGKILL`);
+  return { name: m.name, pid: st.pid };
+}
+
+/** The lake group's committed offsets, `topic:partition → offset`. */
+async function committedOffsets(env: TestEnv): Promise<Record<string, string>> {
+  const admin = env.kafka.admin();
+  await admin.connect();
+  try {
+    const topics = [env.topics.products, env.topics.customers, env.topics.sales];
+    const out: Record<string, string> = {};
+    for (const t of await admin.fetchOffsets({ groupId: env.topics.lakeGroup, topics })) {
+      for (const p of t.partitions) out[`${t.topic}:${p.partition}`] = p.offset;
+    }
+    return out;
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /** The real client, except that its producers' `nth` send to `topic` fails with an error no retry can help. */
 function kafkaWithFailingSend(kafka: Kafka, topic: string, nth: number, onFail: () => void): Kafka {
