@@ -1,7 +1,10 @@
 /**
- * Where the local engine keeps its files under SERVICES_DIR, and the configuration it runs with. Pure: the text
- * rendered here is what PostgreSQL and the gateway read, and unit tests check it.
+ * Where the local engine keeps its files under SERVICES_DIR, and the configuration it runs with. The text rendered
+ * here is what PostgreSQL and the gateway read, and unit tests check it.
  */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Endpoint } from './probe';
@@ -28,9 +31,43 @@ export interface EngineFiles {
   serverKey: string;
 }
 
-/** pgdata (the only thing `reset` deletes) under <SERVICES_DIR>/documentdb; certificates beside it, kept by reset. */
-export function engineFiles(cfg: Config): EngineFiles {
-  const dir = path.join(cfg.paths.services, 'documentdb');
+/** The uid PostgreSQL runs as when we are root (it refuses root), or undefined when it runs as us. */
+let postgresUid: number | undefined | null = null;
+function pgUid(): number | undefined {
+  if (postgresUid === null) {
+    const id = process.getuid?.() === 0 ? Number(spawnSync('id', ['-u', PG_SUPERUSER], { encoding: 'utf8' }).stdout.trim()) : NaN;
+    postgresUid = Number.isInteger(id) && id > 0 ? id : undefined;
+  }
+  return postgresUid;
+}
+
+/**
+ * True when PostgreSQL can reach a directory under `servicesDir`: it runs as us, or (as `postgres`, when we are root)
+ * every existing directory above `servicesDir` lets others through. `services up` opens SERVICES_DIR itself.
+ */
+export function postgresCanReach(servicesDir: string): boolean {
+  const uid = pgUid();
+  if (uid === undefined) return true;
+  for (let d = path.dirname(servicesDir); ; d = path.dirname(d)) {
+    const st = fs.statSync(d, { throwIfNoEntry: false });
+    if (st && st.uid !== uid && (st.mode & 0o001) === 0) return false;
+    if (d === path.dirname(d)) return true;
+  }
+}
+
+/**
+ * Where the cluster lives: <SERVICES_DIR>/documentdb, unless PostgreSQL cannot reach it there (a clone inside a
+ * home or `mktemp -d` directory of mode 0700, when we are root): then in PostgreSQL's own home, one directory per
+ * SERVICES_DIR, so nothing of ours has to be opened to other users.
+ */
+export function engineDir(servicesDir: string, reachable: (dir: string) => boolean = postgresCanReach): string {
+  if (reachable(servicesDir)) return path.join(servicesDir, 'documentdb');
+  return path.join('/var/lib/postgresql/erp-insights', createHash('sha256').update(servicesDir).digest('hex').slice(0, 12));
+}
+
+/** pgdata (the only thing `reset` deletes) under engineDir; certificates under SERVICES_DIR, kept by reset. */
+export function engineFiles(cfg: Config, reachable?: (dir: string) => boolean): EngineFiles {
+  const dir = engineDir(cfg.paths.services, reachable);
   const tlsDir = path.join(cfg.paths.services, 'mongo-tls');
   return {
     dir,

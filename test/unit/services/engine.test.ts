@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../../src/config';
 import { fillMongoCredentials, generatePassword, maskUri, ensureCredentials, readCredentials } from '../../../src/services/credentials';
 import { BUILD_RECIPE, engineSourcesHash } from '../../../src/services/engine-build';
-import { MAX_SOCKET_DIR, engineFiles, renderGatewayConfig, renderPostgresConf, tlsEndpoint } from '../../../src/services/engine-config';
+import { MAX_SOCKET_DIR, engineDir, engineFiles, renderGatewayConfig, renderPostgresConf, tlsEndpoint } from '../../../src/services/engine-config';
 import { filesToInstall } from '../../../src/services/engine-install';
 import { checkDataDir } from '../../../src/services/engine-local';
 
@@ -190,7 +190,7 @@ describe('checkDataDir', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erp-pgdata-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const files = () => engineFiles(loadConfig({ SERVICES_DIR: dir }, () => undefined));
+  const files = () => engineFiles(loadConfig({ SERVICES_DIR: dir }, () => undefined), () => true);
 
   it('starts an empty or missing data dir from scratch and reuses one it made', () => {
     const f = files();
@@ -215,5 +215,18 @@ describe('checkDataDir', () => {
 
   it('keeps the socket path within the unix socket limit', () => {
     expect(MAX_SOCKET_DIR).toBeLessThan(108 - '.s.PGSQL.9712'.length);
+  });
+});
+
+describe('where the cluster lives', () => {
+  it('under SERVICES_DIR when PostgreSQL can reach it', () => {
+    expect(engineDir('/srv/clone/.cache/services', () => true)).toBe('/srv/clone/.cache/services/documentdb');
+  });
+
+  it("in PostgreSQL's home, one directory per SERVICES_DIR, when a directory above it is closed to others", () => {
+    const a = engineDir('/root/clone/.cache/services', () => false);
+    expect(a).toMatch(/^\/var\/lib\/postgresql\/erp-insights\/[0-9a-f]{12}$/);
+    expect(engineDir('/root/clone/.cache/services', () => false)).toBe(a);
+    expect(engineDir('/root/other/.cache/services', () => false)).not.toBe(a);
   });
 });
