@@ -34,6 +34,7 @@ export async function renderConfiguredReport(
     deadLetters: await countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null),
     chromePath: ctx.cfg.chromePath,
     onStep: opts.onStep,
+    log: ctx.log,
   });
 }
 

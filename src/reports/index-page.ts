@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { esc } from './format';
+import { readManifest, writeFileAtomic } from '../io/atomic';
 
 export interface ListedReport {
   id: string;
@@ -13,12 +14,13 @@ export function listReports(reportsDir: string): ListedReport[] {
   if (!fs.existsSync(reportsDir)) return [];
   return fs
     .readdirSync(reportsDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => {
-      const dir = path.join(reportsDir, e.name);
-      const formats = ['html', 'pdf', 'xlsx'].filter((f) => fs.existsSync(path.join(dir, `executive.${f}`)));
-      const modified = formats.length ? new Date(Math.max(...formats.map((f) => fs.statSync(path.join(dir, `executive.${f}`)).mtimeMs))) : new Date(0);
-      return { id: e.name, formats, modified };
+      // Only what a complete run listed in its manifest: never a leftover of a killed one.
+      const manifest = readManifest(path.join(reportsDir, e.name));
+      const names = new Set(manifest?.files.map((f) => f.name));
+      const formats = ['html', 'pdf', 'xlsx'].filter((f) => names.has(`executive.${f}`));
+      return { id: e.name, formats, modified: new Date(manifest?.written_at ?? 0) };
     })
     .filter((r) => r.formats.length)
     .sort((a, b) => b.id.localeCompare(a.id));
@@ -37,6 +39,6 @@ export function renderIndex(reports: readonly ListedReport[]): string {
 export function writeReportIndex(reportsDir: string): string {
   fs.mkdirSync(reportsDir, { recursive: true });
   const file = path.join(reportsDir, 'index.html');
-  fs.writeFileSync(file, renderIndex(listReports(reportsDir)));
+  writeFileAtomic(file, renderIndex(listReports(reportsDir)));
   return file;
 }

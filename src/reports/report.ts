@@ -1,8 +1,8 @@
 /**
  * One executive report: data → charts → HTML / PDF / Excel in `reports/<period>/executive.*`, a step at a time,
- * then the `reports/index.html` listing is refreshed.
+ * then the `reports/index.html` listing is refreshed. The formats are written as one group (src/io/atomic.ts): each
+ * file whole, the manifest last, one writer per period at a time.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from 'mongodb';
 import type { Browser } from 'puppeteer';
@@ -15,6 +15,9 @@ import { renderExcel } from './excel';
 import { launchBrowser } from './browser';
 import { writeReportIndex } from './index-page';
 import type { Period } from './period';
+import type { Logger } from '../log';
+import { createGroupWriter, removeLeftovers } from '../io/atomic';
+import { withLock } from '../io/lock';
 
 export type ReportFormat = 'html' | 'pdf' | 'xlsx';
 export const reportFormats: readonly ReportFormat[] = ['html', 'pdf', 'xlsx'];
@@ -33,6 +36,8 @@ export interface ReportOptions {
   browser?: Browser;
   onStep?: (step: string, seconds: number) => void;
   title?: string;
+  /** Where a wait for another writer of the same period is said. */
+  log?: Logger;
 }
 
 export interface ReportResult {
@@ -66,31 +71,37 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   const title = o.title ?? 'Executive sales report';
   const html = renderHtml(data, { charts: svgs, title });
   const dir = path.join(o.reportsDir, o.period.id);
-  fs.mkdirSync(dir, { recursive: true });
   const files: ReportResult['files'] = {};
-  if (o.formats.includes('html')) {
-    files.html = path.join(dir, 'executive.html');
-    await timed('html', async () => fs.writeFileSync(files.html!, html));
-  }
   const browser = needBrowser ? (o.browser ?? (await starting)) : undefined;
   try {
-    if (o.formats.includes('pdf')) {
-      files.pdf = path.join(dir, 'executive.pdf');
-      await timed('pdf', async () => fs.writeFileSync(files.pdf!, await renderPdf(browser!, html, { title, period: `${o.period.label} · ${o.period.from} to ${o.period.to}` })));
-    }
-    if (o.formats.includes('xlsx')) {
-      files.xlsx = path.join(dir, 'executive.xlsx');
-      await timed('xlsx', async () => {
-        // The chart images are taken in parallel pages, and kept in the report's order.
-        const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => svgs[name]);
-        const images = await Promise.all(names.map((name) => svgToPng(browser!, svgs[name]!, name)));
-        const pngs: Record<string, Buffer> = Object.fromEntries(names.map((name, i) => [name, images[i]!]));
-        fs.writeFileSync(files.xlsx!, (await renderExcel(data, pngs)).buffer);
-      });
-    }
+    // One writer per period (the scheduler and a person may meet here); the formats appear together, whole.
+    await withLock(path.join(dir, '.lock'), `the report for ${o.period.id}`, async () => {
+      removeLeftovers(dir);
+      const group = createGroupWriter(dir);
+      try {
+        if (o.formats.includes('html')) await timed('html', async () => group.add('executive.html', html));
+        if (o.formats.includes('pdf')) {
+          await timed('pdf', async () => group.add('executive.pdf', await renderPdf(browser!, html, { title, period: `${o.period.label} · ${o.period.from} to ${o.period.to}` })));
+        }
+        if (o.formats.includes('xlsx')) {
+          await timed('xlsx', async () => {
+            // The chart images are taken in parallel pages, and kept in the report's order.
+            const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => svgs[name]);
+            const images = await Promise.all(names.map((name) => svgToPng(browser!, svgs[name]!, name)));
+            const pngs: Record<string, Buffer> = Object.fromEntries(names.map((name, i) => [name, images[i]!]));
+            group.add('executive.xlsx', (await renderExcel(data, pngs)).buffer);
+          });
+        }
+        group.commit({ report: 'executive', period: o.period.id, from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
+      } catch (err) {
+        group.abort();
+        throw err;
+      }
+      for (const f of o.formats) files[f] = path.join(dir, `executive.${f}`);
+      writeReportIndex(o.reportsDir);
+    }, { log: o.log });
   } finally {
     if (browser && !o.browser) await browser.close();
   }
-  writeReportIndex(o.reportsDir);
   return { dir, files, data, seconds };
 }
