@@ -5,13 +5,12 @@ import { intOption, parseCli, runMain, UsageError } from '../src/cli/args';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { ensureServices } from '../src/services';
-import { writeGeneratedCsv } from '../src/pipeline/source/generate-file';
 import { loadErpData } from '../src/pipeline/load';
 import { benchIngest, formatIngestRows, machineLine } from '../src/bench/ingest';
+import { benchDatasets } from '../src/bench/datasets';
 import { benchWarehouse, formatWarehouseRows } from '../src/bench/warehouse';
 import { benchLatency, benchScoring, benchTraining } from '../src/bench/reco';
 import { benchReport } from '../src/bench/report';
-import { createProgress } from '../src/cli/progress';
 
 const suites = ['ingest', 'warehouse', 'reco', 'report'] as const;
 
@@ -36,16 +35,7 @@ runMain(async () => {
   await ensureServices(cfg, log);
   const lines = intOption(cli.values.lines, 'lines', 0)!;
 
-  const runs: [string | undefined, string][] = [[undefined, 'Superstore']];
-  if (lines > 0 && suite !== 'report') {
-    const file = path.join(cfg.paths.data, 'generated', `superstore-${lines}-s42.csv`);
-    if (!fs.existsSync(file)) {
-      const p = createProgress('generate', lines);
-      await writeGeneratedCsv(file, { lines, seed: 42 }, (n) => p.update(n));
-      p.stop();
-    }
-    runs.push([file, `generated ${lines.toLocaleString('en-US')} lines (seed 42)`]);
-  }
+  const runs = await benchDatasets(cfg, suite === 'report' ? 0 : lines, log);
   let table: string;
   if (suite === 'ingest') {
     const rows = [];

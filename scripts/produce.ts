@@ -1,7 +1,6 @@
 /** CLI: the ERP simulator. Sends products, customers and sales to Kafka. */
 import os from 'node:os';
 import path from 'node:path';
-import fs from 'node:fs';
 import { choiceOption, intOption, parseCli, runMain, UsageError } from '../src/cli/args';
 import { createContext, prepareTopics, stopSignal } from '../src/cli/context';
 import { createProgress } from '../src/cli/progress';
@@ -9,7 +8,7 @@ import { sourceOptions } from '../src/cli/source-options';
 import { formatReject } from '../src/pipeline/load';
 import { scanSource, streamSales } from '../src/pipeline/stream-load';
 import { dateFormats } from '../src/pipeline/source/dates';
-import { writeGeneratedCsv } from '../src/pipeline/source/generate-file';
+import { ensureGenerated } from '../src/pipeline/source/generate-file';
 import { produceErpStream } from '../src/pipeline/produce';
 import { createSaleSampler, followLiveSales } from '../src/pipeline/follow';
 
@@ -42,11 +41,9 @@ runMain(async () => {
     const lines = intOption(v.generate, 'generate', 1)!;
     const seed = intOption(v.seed, 'seed', 0)!;
     input = path.join(ctx.cfg.paths.data, 'generated', `superstore-${lines}-s${seed}.csv`);
-    if (!fs.existsSync(input)) {
-      const p = createProgress('generate', lines);
-      await writeGeneratedCsv(input, { lines, seed }, (n) => p.update(n));
-      p.stop();
-    }
+    const p = createProgress('generate', lines);
+    await ensureGenerated(input, { lines, seed }, { onRegenerate: (why) => ctx.log.warn(`generating again: ${why}`), onProgress: (n) => p.update(n) });
+    p.stop();
   }
   // Two passes over the file: master data first, then the sales order by order, so memory follows the catalogue.
   const readBar = createProgress('rows read (pass 1 of 2)', undefined);

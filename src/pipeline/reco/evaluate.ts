@@ -5,8 +5,8 @@
  * recommendation in the held-out product's sub-category), with bootstrap 95 % intervals over cases, for the model
  * and two baselines: popularity (best sellers not in the basket) and random (seeded).
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../../io/atomic';
 import { createRandom } from '../source/generate';
 import type { ItemSimModel } from './model';
 import { recommend } from './score';
@@ -278,7 +278,6 @@ export function sweepParameters(
 /** Writes `models/eval.json`: `{ evaluated_at, cut, cases, …, model, popularity, random }`. Returns the path. */
 export function writeEvaluation(modelsDir: string, e: Evaluation, now = new Date()): string {
   const file = path.join(modelsDir, 'eval.json');
-  fs.mkdirSync(modelsDir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ evaluated_at: now.toISOString(), ...e }, null, 2));
+  writeFileAtomic(file, JSON.stringify({ evaluated_at: now.toISOString(), ...e }, null, 2));
   return file;
 }

@@ -1,6 +1,7 @@
 /** The trained item-item model: what `npm run train` writes to `models/item_sim.json` and the service reads. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { removeLeftovers, writeFileAtomic } from '../../io/atomic';
 
 export const MODEL_FORMAT_VERSION = 1;
 
@@ -49,11 +50,9 @@ export function modelFile(modelsDir: string): string {
 }
 
 export function saveModel(file: string, model: ItemSimModel): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(model));
-  // Rename is atomic: a service reloading the model never reads half a file.
-  fs.renameSync(tmp, file);
+  // Whole or nothing: a service reloading the model never reads half a file, and a killed run leaves the old one.
+  removeLeftovers(path.dirname(file));
+  writeFileAtomic(file, JSON.stringify(model));
 }
 
 export function loadModel(file: string): ItemSimModel {

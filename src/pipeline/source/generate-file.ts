@@ -1,30 +1,92 @@
-/** Streams generated rows to a CSV file with backpressure, so memory stays flat at any size. */
+/**
+ * Streams generated rows to a CSV file with backpressure, so memory stays flat at any size. The file is written
+ * whole or not at all (a temporary name, renamed when complete), then a sidecar `<file>.manifest.json` records the
+ * parameters, the line count and the size: a reader trusts a generated file only when its sidecar matches what it
+ * asked for (`checkGenerated`), so a file cut short by a killed run is never taken for a complete one.
+ */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
+import { createAtomicStream, removeLeftovers, writeFileAtomic } from '../../io/atomic';
 import { generateRows, type GenerateOptions } from './generate';
 
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
+export interface GeneratedManifest {
+  generator: 'erp-insights generate';
+  options: GenerateOptions;
+  lines: number;
+  bytes: number;
+  sha256: string;
+  written_at: string;
+}
+
+export const sidecarOf = (file: string) => `${file}.manifest.json`;
+
 export async function writeGeneratedCsv(file: string, opts: GenerateOptions, onProgress?: (lines: number) => void): Promise<number> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const out = fs.createWriteStream(file);
+  removeLeftovers(path.dirname(file));
+  // The old sidecar goes first: from here until the new one is written, the file is not trusted.
+  fs.rmSync(sidecarOf(file), { force: true });
+  const out = createAtomicStream(file);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const write = async (text: string) => {
+    hash.update(text);
+    bytes += Buffer.byteLength(text);
+    if (!out.stream.write(text)) await once(out.stream, 'drain');
+  };
   let chunk: string[] = [];
   let lines = -1; // the header is not a line of data
-  for (const row of generateRows(opts)) {
-    chunk.push(row.map(csvField).join(','));
-    lines++;
-    if (chunk.length === 2000) {
-      if (!out.write(chunk.join('\n') + '\n')) await once(out, 'drain');
-      chunk = [];
-      onProgress?.(lines);
+  try {
+    for (const row of generateRows(opts)) {
+      chunk.push(row.map(csvField).join(','));
+      lines++;
+      if (chunk.length === 2000) {
+        await write(chunk.join('\n') + '\n');
+        chunk = [];
+        onProgress?.(lines);
+      }
     }
+    if (chunk.length) await write(chunk.join('\n') + '\n');
+    await out.commit();
+  } catch (err) {
+    await out.abort();
+    throw err;
   }
-  if (chunk.length) out.write(chunk.join('\n') + '\n');
-  out.end();
-  await once(out, 'finish');
+  const manifest: GeneratedManifest = { generator: 'erp-insights generate', options: opts, lines, bytes, sha256: hash.digest('hex'), written_at: new Date().toISOString() };
+  writeFileAtomic(sidecarOf(file), `${JSON.stringify(manifest, null, 2)}\n`);
   onProgress?.(lines);
   return lines;
+}
+
+/**
+ * Why a generated file cannot be used for `opts`, or undefined when it can: it exists, its sidecar asks for the same
+ * lines, seed and sizes, and it has the recorded size (a cheap check; the hash is there for a thorough one).
+ */
+export function checkGenerated(file: string, opts: GenerateOptions): string | undefined {
+  if (!fs.existsSync(file)) return `${file} does not exist`;
+  let m: GeneratedManifest;
+  try {
+    m = JSON.parse(fs.readFileSync(sidecarOf(file), 'utf8')) as GeneratedManifest;
+  } catch {
+    return `${file} has no manifest (${path.basename(sidecarOf(file))}): it may be cut short by a killed run`;
+  }
+  const want = JSON.stringify({ lines: opts.lines, seed: opts.seed, products: opts.products, customers: opts.customers, years: opts.years });
+  const have = JSON.stringify({ lines: m.options.lines, seed: m.options.seed, products: m.options.products, customers: m.options.customers, years: m.options.years });
+  if (want !== have) return `${file} was generated with ${have}, not ${want}`;
+  const size = fs.statSync(file).size;
+  if (size !== m.bytes) return `${file} has ${size.toLocaleString('en-US')} bytes, its manifest says ${m.bytes.toLocaleString('en-US')}: it was cut short or changed`;
+  return undefined;
+}
+
+/** A generated file for `opts`, made again when the one there does not match (the reason is passed to `onRegenerate`). */
+export async function ensureGenerated(file: string, opts: GenerateOptions, hooks: { onRegenerate?: (reason: string) => void; onProgress?: (lines: number) => void } = {}): Promise<boolean> {
+  const problem = checkGenerated(file, opts);
+  if (!problem) return false;
+  if (fs.existsSync(file)) hooks.onRegenerate?.(problem);
+  await writeGeneratedCsv(file, opts, hooks.onProgress);
+  return true;
 }
