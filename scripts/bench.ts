@@ -11,8 +11,9 @@ import { benchDatasets } from '../src/bench/datasets';
 import { benchWarehouse, formatWarehouseRows } from '../src/bench/warehouse';
 import { benchLatency, benchScoring, benchTraining } from '../src/bench/reco';
 import { benchReport } from '../src/bench/report';
+import { benchDashboard } from '../src/bench/dashboard';
 
-const suites = ['ingest', 'warehouse', 'reco', 'report'] as const;
+const suites = ['ingest', 'warehouse', 'reco', 'report', 'dashboard'] as const;
 
 runMain(async () => {
   const cli = parseCli({
@@ -23,9 +24,10 @@ runMain(async () => {
     options: {
       lines: { type: 'string', arg: 'N', description: 'Generated lines for the large run (0 = Superstore only)', default: '1000000' },
       'warm-up': { type: 'string', arg: 'S', description: 'reco: seconds of sales at the measured rate before the latency is measured', default: '120' },
+      duration: { type: 'string', arg: 'S', description: 'dashboard: seconds of load per page and connection count', default: '30' },
       write: { type: 'boolean', description: 'Record the results in BENCHMARKS.md' },
     },
-    examples: ['npm run bench -- ingest --write', 'npm run bench -- ingest --lines 100000', 'npm run bench -- warehouse --lines 100000 --write', 'npm run bench -- reco --write'],
+    examples: ['npm run bench -- ingest --write', 'npm run bench -- ingest --lines 100000', 'npm run bench -- warehouse --lines 100000 --write', 'npm run bench -- reco --write', 'npm run bench -- dashboard --duration 10'],
   });
   if (!cli) return 0;
   const suite = cli.positionals[0] ?? 'ingest';
@@ -35,7 +37,7 @@ runMain(async () => {
   await ensureServices(cfg, log);
   const lines = intOption(cli.values.lines, 'lines', 0)!;
 
-  const runs = await benchDatasets(cfg, suite === 'report' ? 0 : lines, log);
+  const runs = await benchDatasets(cfg, suite === 'report' || suite === 'dashboard' ? 0 : lines, log);
   let table: string;
   if (suite === 'ingest') {
     const rows = [];
@@ -47,6 +49,8 @@ runMain(async () => {
     table = formatWarehouseRows(rows);
   } else if (suite === 'report') {
     table = await benchReport(cfg, log);
+  } else if (suite === 'dashboard') {
+    table = await benchDashboard(cfg, log, { durationSeconds: intOption(cli.values.duration, 'duration', 1)!, connections: [10, 50] });
   } else {
     const f = (x: number, d = 1) => x.toFixed(d);
     const lines = ['| measure | data | result | target |', '|---|---|---|---|'];

@@ -12,11 +12,11 @@ import type { DailyDoc } from '../pipeline/warehouse/daily';
 import { fromUnits, roundCents } from '../pipeline/money';
 import { ratio } from '../pipeline/warehouse/measures';
 import { branchChart, categoryChart, correlationChart, discountChart, productProfitChart, trendChart } from '../reports/charts';
-import { renderSvg } from '../reports/render';
 import { esc, formatValue } from '../reports/format';
 import { numFmt } from '../reports/excel';
 import type { HistoricalFilter, Known } from './params';
 import { kpi } from './layout';
+import { chartFigure } from './interactive';
 
 export interface BranchInfo {
   id: string;
@@ -24,12 +24,16 @@ export interface BranchInfo {
 }
 
 export async function readKnown(db: Db): Promise<Known & { branchNames: Map<string, string> }> {
-  const stores = await db.collection(marts.stores).find({}, { projection: { _id: 1, branch_name: 1 } }).toArray();
-  const cube = await db.collection<CubeDoc>(marts.cube).find({}, { projection: { year: 1, category: 1 } }).toArray();
+  // distinct, not the whole cube: this runs on the first request after every build (a cold view).
+  const [stores, years, categories] = await Promise.all([
+    db.collection(marts.stores).find({}, { projection: { _id: 1, branch_name: 1 } }).toArray(),
+    db.collection<CubeDoc>(marts.cube).distinct('year'),
+    db.collection<CubeDoc>(marts.cube).distinct('category'),
+  ]);
   return {
-    years: [...new Set(cube.map((c) => c.year))].sort(),
+    years: [...new Set(years.map(Number))].sort(),
     branches: stores.map((s) => String(s._id)).sort(),
-    categories: [...new Set(cube.map((c) => c.category))].sort(),
+    categories: [...new Set(categories.map(String))].sort(),
     branchNames: new Map(stores.map((s) => [String(s._id), String(s.branch_name)])),
   };
 }
@@ -86,10 +90,18 @@ async function countOrders(db: Db, f: HistoricalFilter): Promise<number | null> 
   return days.reduce((n, d) => n + (f.branch === null ? d.orders : (d.by_branch.find((b) => b.branch_id === f.branch)?.orders ?? 0)), 0);
 }
 
+/** `formQuery` is the filter's canonical query string (for the export links), so equal filters give equal pages. */
 export async function historicalView(db: Db, f: HistoricalFilter, known: Known & { branchNames: Map<string, string> }, formQuery: string): Promise<HistoricalView> {
-  const rows = await readCube(db, f);
+  const period = f.year === null ? 'all' : String(f.year);
+  const productQuery: Document = { period, ...(f.category !== null ? { category: f.category } : {}) };
+  // The reads are independent: together, the cold view waits for the slowest, not for their sum.
+  const [rows, orders, productDocs, stats] = await Promise.all([
+    readCube(db, f),
+    countOrders(db, f),
+    db.collection(marts.products).find(productQuery, { projection: { product_id: 1, name: 1, category: 1, sub_category: 1, units: 1, revenue: 1, profit: 1, margin: 1, rank_profit: 1 } }).sort({ profit_e4: -1 }).limit(10).toArray(),
+    db.collection(marts.statistics).find({ _id: { $in: ['correlation', 'discount_bands'] } } as Document).toArray(),
+  ]);
   const all = sumBy(rows, () => 'all').get('all') ?? { lines: 0, units: 0, revenue_e4: 0, profit_e4: 0 };
-  const orders = await countOrders(db, f);
   const money = (e4: number) => roundCents(fromUnits(e4));
   const kpis = [
     kpi('revenue', 'Revenue', formatValue(money(all.revenue_e4), 'money')),
@@ -110,24 +122,20 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
     const [category, sub_category] = k.split('|') as [string, string];
     return { category, sub_category, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), units: s.units, avg_discount: null };
   }).sort((a, b) => b.revenue - a.revenue);
-  const period = f.year === null ? 'all' : String(f.year);
-  const productQuery: Document = { period, ...(f.category !== null ? { category: f.category } : {}) };
-  const products = (await db.collection(marts.products).find(productQuery, { projection: { product_id: 1, name: 1, category: 1, sub_category: 1, units: 1, revenue: 1, profit: 1, margin: 1, rank_profit: 1 } }).sort({ profit_e4: -1 }).limit(10).toArray()).map((p) => ({ product_id: String(p.product_id), name: String(p.name), category: String(p.category), sub_category: String(p.sub_category), units: Number(p.units), revenue: Number(p.revenue), profit: Number(p.profit), margin: p.margin as number | null }));
-  const stats = await db.collection(marts.statistics).find({ _id: { $in: ['correlation', 'discount_bands'] } } as Document).toArray();
+  const products = productDocs.map((p) => ({ product_id: String(p.product_id), name: String(p.name), category: String(p.category), sub_category: String(p.sub_category), units: Number(p.units), revenue: Number(p.revenue), profit: Number(p.profit), margin: p.margin as number | null }));
   const corr = stats.find((s) => String(s._id) === 'correlation');
   const bands = stats.find((s) => String(s._id) === 'discount_bands');
 
-  const svg = async (name: string, spec: Parameters<typeof renderSvg>[0]) => `<figure data-chart="${name}">${await renderSvg(spec)}</figure>`;
   const charts = rows.length
     ? [
-        await svg('trend', trendChart(trend, 'month', 700)),
-        `<div class="grid2">${await svg('branches', branchChart(branches, 420))}${await svg('products', productProfitChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}`, 460))}</div>`,
-        await svg('categories', categoryChart(subs, 700)),
+        await chartFigure('trend', trendChart(trend, 'month', 700)),
+        `<div class="grid2">${await chartFigure('branches', branchChart(branches, 420))}${await chartFigure('products', productProfitChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}`, 460))}</div>`,
+        await chartFigure('categories', categoryChart(subs, 700)),
       ].join('')
     : '<p class="note">No sales match these filters.</p>';
   const statsHtml =
     corr && bands
-      ? `<h2>Statistics (all lines)</h2><div class="grid2">${await svg('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[]))}${await svg('discount', discountChart(bands.bands as never, 380))}</div>`
+      ? `<h2>Statistics (all lines)</h2><div class="grid2">${await chartFigure('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[]))}${await chartFigure('discount', discountChart(bands.bands as never, 380))}</div>`
       : '';
   const table = `<table data-table="subcategories"><thead><tr><th>Category</th><th>Sub-category</th><th class="num">Units</th><th class="num">Revenue</th><th class="num">Profit</th><th class="num">Margin</th></tr></thead><tbody>${subs
     .map((s) => `<tr><td>${esc(s.category)}</td><td>${esc(s.sub_category)}</td><td class="num">${esc(formatValue(s.units, 'count'))}</td><td class="num">${esc(formatValue(s.revenue, 'money'))}</td><td class="num">${esc(formatValue(s.profit, 'money'))}</td><td class="num">${esc(formatValue(s.margin, 'percent'))}</td></tr>`)

@@ -25,7 +25,7 @@ button{background:var(--accent);color:#fff;border-color:var(--accent);cursor:poi
 .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:9px 12px}
 .kpi .label{font-size:11px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}.kpi .value{font-size:20px;font-weight:bold}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:14px}
-figure{margin:0}figure svg{max-width:100%;height:auto}
+figure{margin:0}figure svg{max-width:100%;height:auto}.vl-chart,.vega-embed{display:block;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{padding:5px 7px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:var(--card)}td.num{text-align:right;white-space:nowrap}
 .note{color:var(--muted);font-size:12.5px}.muted{color:var(--muted)}
@@ -41,11 +41,23 @@ export function banner(problems: readonly string[]): string {
   return `<div id="banner" class="banner${problems.length ? '' : ' ok'}" role="status">${problems.map((p) => esc(p)).join('<br>')}</div>`;
 }
 
-export function page(opts: { title: string; path: string; body: string; problems?: readonly string[]; script?: boolean }): string {
+export interface PageOptions {
+  title: string;
+  path: string;
+  body: string;
+  problems?: readonly string[];
+  /** Script URLs, in order; deferred, so the server-rendered charts paint first. */
+  scripts?: readonly string[];
+  /** The style sheet's URL (hashed, so it can be cached for good). */
+  style?: string;
+}
+
+export function page(opts: PageOptions): string {
   const nav = [`<span class="brand">ERP Insights</span>`, `<a href="/"${opts.path === '/' ? ' class="active"' : ''}>Home</a>`, ...pages.map((p) => `<a href="${p.path}"${p.path === opts.path ? ' class="active"' : ''}>${esc(p.title)}</a>`)].join('');
+  const scripts = (opts.scripts ?? []).map((s) => `<script defer src="${esc(s)}"></script>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(opts.title)} · ERP Insights</title><link rel="stylesheet" href="/assets/style.css"></head>
-<body><nav>${nav}</nav><main>${banner(opts.problems ?? [])}${opts.body}</main>${opts.script ? '<script src="/assets/app.js"></script>' : ''}</body></html>`;
+<title>${esc(opts.title)} · ERP Insights</title><link rel="stylesheet" href="${esc(opts.style ?? '/assets/style.css')}">${scripts}</head>
+<body><nav>${nav}</nav><main>${banner(opts.problems ?? [])}${opts.body}</main></body></html>`;
 }
 
 /** A key figure card; `key` lets tests and scripts find it. */

@@ -7,10 +7,10 @@ import type { Kafka } from 'kafkajs';
 import { daySales } from '../pipeline/slices';
 import { countMessages, fetchLag, type TopicNames } from '../pipeline/kafka';
 import { salesPerHourChart } from '../reports/charts';
-import { renderSvg } from '../reports/render';
 import { esc, formatValue } from '../reports/format';
 import type { Feed, LiveSale } from './feeds';
 import { kpi } from './layout';
+import { chartFigure } from './interactive';
 
 export interface IngestHealth {
   lag: number | null;
@@ -91,7 +91,7 @@ export async function realtimeFragment(deps: { db: Db | null; feed: Feed<LiveSal
   const rows = latest
     .map((l) => `<tr data-sale="${esc(l.sale.sale_id)}"><td>${esc(l.sale.order_date)} ${esc(l.sale.order_time)}</td><td>${esc(l.sale.sale_id)}</td><td>${esc(l.sale.branch_name)}</td><td>${esc(l.sale.customer_id)}</td><td class="num">${esc(l.sale.lines)}</td><td class="num">${esc(formatValue(l.sale.total, 'money'))}</td><td>${esc(l.sale.payment_method)}</td></tr>`)
     .join('');
-  const chart = day.length ? `<figure data-chart="per-hour">${await renderSvg(salesPerHourChart(perHour(day), 700))}</figure>` : `<p class="note">No sales on ${esc(date)} yet.</p>`;
+  const chart = day.length ? await chartFigure('per-hour', salesPerHourChart(perHour(day), 700)) : `<p class="note">No sales on ${esc(date)} yet.</p>`;
   const html = `<div class="kpis">
 ${kpi('sales-today', `Sales on ${date}`, formatValue(day.length, 'count'))}
 ${kpi('throughput', 'Ingest, messages/s', health.consumedPerSecond === null ? '–' : formatValue(Math.round(health.consumedPerSecond), 'count'))}

@@ -1,6 +1,11 @@
 /**
  * The dashboard web server (node:http, no framework): three pages with shared navigation, their JSON refresh
- * endpoints, exports and local assets. A missing service shows a banner; a bad parameter is a 400.
+ * endpoints, exports, local assets and a stats endpoint. A missing service shows a banner; a bad parameter is a 400.
+ *
+ * What it keeps so that a team can use it at once (docs/dashboards.md):
+ * - historical views and exports are rendered once per warehouse build and filter (a byte-bounded LRU);
+ * - the real-time and recommendations answers are computed at most once a second, shared by every client;
+ * - every body carries a strong ETag (304 when unchanged) and is sent compressed when the client accepts it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,14 +16,18 @@ import { createKafka, topicNames } from '../pipeline/kafka';
 import { connectMongo, type MongoHandle } from '../pipeline/mongo';
 import { isRetriableMongoError } from '../pipeline/retry';
 import { esc } from '../reports/format';
-import { appJs, styleCss } from './assets';
+import type { SaleRecommendations } from '../pipeline/reco/event';
+import { loadAssets } from './assets';
+import { createBuildWatcher, readBuildStamp } from './build-version';
 import { startRecommendationsFeed, startSalesFeed, type Feed, type LiveSale } from './feeds';
 import { exportCsv, exportXlsx, historicalView, readCube, readKnown } from './historical';
-import { page, pages } from './layout';
+import { cacheControl, prepareBody, sendBody, type PreparedBody } from './http';
+import { page, pages, type PageOptions } from './layout';
 import { BadRequest, parseHistorical, parseNone, parseRealtime } from './params';
 import { createHealthProbe, realtimeFragment } from './realtime';
 import { recommendationsFragment } from './recommendations';
-import type { SaleRecommendations } from '../pipeline/reco/event';
+import { createShared } from './shared';
+import { createViewCache, filterQuery } from './view-cache';
 
 export interface Dashboard {
   url: string;
@@ -32,6 +41,22 @@ export interface DashboardOptions {
   port?: number;
   /** For tests: what "today" is on the real-time page. */
   today?: () => string;
+  /** Memory for rendered historical views and exports, in MB (default 64). */
+  cacheMb?: number;
+  /** How often at most the warehouse build is checked, in ms (default 1000): a view is at most this stale. */
+  buildCheckMs?: number;
+  /** How long a real-time or recommendations answer is shared, in ms (default 1000). */
+  liveEveryMs?: number;
+}
+
+const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const common = { 'x-content-type-options': 'nosniff', 'content-security-policy': csp };
+const types = { html: 'text/html; charset=utf-8', json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+
+interface LiveAnswer {
+  html: string;
+  problems: string[];
+  json: PreparedBody;
 }
 
 export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
@@ -60,63 +85,104 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const salesFeed: Feed<LiveSale> = await startSalesFeed(kafka, topics.sales, group, log);
   const recoFeed: Feed<SaleRecommendations> = await startRecommendationsFeed(kafka, topics.recommendations, group, log);
   const health = createHealthProbe(kafka, topics);
-  let known: { at: number; value: Awaited<ReturnType<typeof readKnown>> } | null = null;
   const problemsOf = (extra: string[] = []) => [...(mongoProblem ? [mongoProblem] : []), ...extra];
 
-  const send = (res: http.ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'", ...extra });
-    res.end(body);
-  };
-  const html = (res: http.ServerResponse, status: number, body: string) => send(res, status, 'text/html; charset=utf-8', body);
-  const json = (res: http.ServerResponse, status: number, body: unknown) => send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+  const assets = loadAssets();
+  const staticBodies = new Map<string, Promise<PreparedBody>>();
+  const views = createViewCache((o.cacheMb ?? 64) * 1024 * 1024);
+  const build = createBuildWatcher(async () => {
+    const d = await db();
+    if (!d) throw new Error(mongoProblem ?? 'MongoDB is not reachable');
+    return readBuildStamp(d);
+  }, o.buildCheckMs ?? 1000);
+  // Years, branches and categories change only with a build: read once per build.
+  let known: { build: string; value: Awaited<ReturnType<typeof readKnown>> } | null = null;
+  const liveEvery = o.liveEveryMs ?? 1000;
+  const realtime = createShared<LiveAnswer>(async (date) => {
+    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health }, date);
+    const problems = problemsOf(frag.problems);
+    return { html: frag.html, problems, json: await prepareBody(types.json, JSON.stringify({ html: frag.html, problems })) };
+  }, liveEvery);
+  const recommendations = createShared<LiveAnswer>(async () => {
+    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed });
+    const problems = problemsOf(frag.problems);
+    return { html: frag.html, problems, json: await prepareBody(types.json, JSON.stringify({ html: frag.html, problems })) };
+  }, liveEvery);
+
+  const shell = (opts: Omit<PageOptions, 'style'>) => page({ ...opts, style: assets.style });
+  const charted = (opts: Omit<PageOptions, 'style' | 'scripts'>) => shell({ ...opts, scripts: assets.chartScripts });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dashboard.local');
     const p = url.pathname;
-    const wantsJson = p.startsWith('/api/');
+    const wantsJson = p.startsWith('/api/') || p.endsWith('.json');
+    const send = (status: number, type: string, body: string | Buffer | PreparedBody, cache: string, headers: Record<string, string> = {}) =>
+      sendBody(req, res, status, typeof body === 'string' || Buffer.isBuffer(body) ? { type, raw: body, headers } : body, cache, common);
+    const html = (status: number, body: string, cache: string = cacheControl.revalidate) => send(status, types.html, body, status === 200 ? cache : cacheControl.none);
+    const json = (status: number, body: unknown, cache: string = cacheControl.none) => send(status, types.json, JSON.stringify(body), cache);
     try {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'only GET', { allow: 'GET, HEAD' });
-      if (p === '/assets/app.js') return send(res, 200, 'text/javascript; charset=utf-8', appJs);
-      if (p === '/assets/style.css') return send(res, 200, 'text/css; charset=utf-8', styleCss);
-      if (p === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', 'only GET', cacheControl.none, { allow: 'GET, HEAD' });
+      const asset = assets.byUrl.get(p);
+      if (asset) {
+        let body = staticBodies.get(asset.url);
+        if (!body) staticBodies.set(asset.url, (body = prepareBody(asset.type, asset.body, {}, 'small')));
+        return send(200, asset.type, await body, p === asset.url ? cacheControl.immutable : cacheControl.revalidate);
+      }
+      if (p === '/favicon.ico') return send(204, 'image/x-icon', '', cacheControl.immutable);
+      if (p === '/stats.json') {
+        parseNone(url.searchParams);
+        const mem = process.memoryUsage();
+        return json(200, {
+          viewCache: views.stats(),
+          buildChecks: build.reads(),
+          shared: { realtime: realtime.computations(), recommendations: recommendations.computations() },
+          process: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, cpuMicros: process.cpuUsage(), uptimeSeconds: process.uptime() },
+        });
+      }
       if (p === '/') {
         parseNone(url.searchParams);
         const links = pages.map((x) => `<li><a href="${x.path}">${esc(x.title)}</a> — ${esc(x.blurb)}</li>`).join('');
-        return html(res, 200, page({ title: 'Dashboards', path: '/', body: `<h1>Dashboards</h1><ul class="links">${links}</ul><p class="note">Reports: <code>npm run report</code> writes them to <code>reports/</code>.</p>`, problems: problemsOf() }));
+        return html(200, shell({ title: 'Dashboards', path: '/', body: `<h1>Dashboards</h1><ul class="links">${links}</ul><p class="note">Reports: <code>npm run report</code> writes them to <code>reports/</code>.</p>`, problems: problemsOf() }));
       }
       if (p === '/historical' || p === '/historical/export.csv' || p === '/historical/export.xlsx') {
         const d = await db();
-        if (!d) return html(res, 503, page({ title: 'Historical', path: '/historical', body: '<h1>Historical sales</h1><p class="note">The warehouse cannot be read right now.</p>', problems: problemsOf() }));
-        // Years, branches and categories change only when the warehouse is rebuilt: read them once a minute.
-        if (!known || Date.now() - known.at > 60_000) known = { at: Date.now(), value: await readKnown(d) };
+        if (!d) return html(503, shell({ title: 'Historical', path: '/historical', body: '<h1>Historical sales</h1><p class="note">The warehouse cannot be read right now.</p>', problems: problemsOf() }));
+        const b = await build.current();
+        if (known?.build !== b) known = { build: b, value: await readKnown(d) };
         const k = known.value;
         const f = parseHistorical(url.searchParams, k);
-        if (p.endsWith('.csv')) return send(res, 200, 'text/csv; charset=utf-8', exportCsv(await readCube(d, f)), { 'content-disposition': 'attachment; filename="sales.csv"' });
-        if (p.endsWith('.xlsx')) return send(res, 200, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await exportXlsx(await readCube(d, f), f), { 'content-disposition': 'attachment; filename="sales.xlsx"' });
-        const problems = problemsOf(k.years.length ? [] : [`The warehouse in ${cfg.mongo.db} is empty: run \`npm run pipeline\` first.`]);
-        const view = await historicalView(d, f, k, url.search);
-        return html(res, 200, page({ title: 'Historical', path: '/historical', body: view.html, problems }));
+        if (p.endsWith('.csv')) {
+          return send(200, types.csv, await views.get(b, 'csv', f, async () => prepareBody(types.csv, exportCsv(await readCube(d, f)), { 'content-disposition': 'attachment; filename="sales.csv"' })), cacheControl.revalidate);
+        }
+        if (p.endsWith('.xlsx')) {
+          return send(200, types.xlsx, await views.get(b, 'xlsx', f, async () => prepareBody(types.xlsx, await exportXlsx(await readCube(d, f), f), { 'content-disposition': 'attachment; filename="sales.xlsx"' })), cacheControl.revalidate);
+        }
+        const body = await views.get(b, 'page', f, async () => {
+          const problems = problemsOf(k.years.length ? [] : [`The warehouse in ${cfg.mongo.db} is empty: run \`npm run pipeline\` first.`]);
+          const view = await historicalView(d, f, k, filterQuery(f));
+          return prepareBody(types.html, charted({ title: 'Historical', path: '/historical', body: view.html, problems }));
+        });
+        return send(200, types.html, body, cacheControl.revalidate);
       }
       if (p === '/realtime' || p === '/api/realtime') {
         const { date } = parseRealtime(url.searchParams, today());
-        const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health }, date);
-        const problems = problemsOf(frag.problems);
-        if (wantsJson) return json(res, 200, { html: frag.html, problems });
+        const live = await realtime.get(date);
+        // The per-second data: never kept by a browser or a proxy.
+        if (wantsJson) return send(200, types.json, live.json, cacheControl.none);
         const form = `<form class="filters" method="get" action="/realtime"><label>Day<input type="date" name="date" value="${esc(date)}"></label><button type="submit">Show</button><span class="note">Last refresh: <span id="refreshed">now</span></span></form>`;
-        return html(res, 200, page({ title: 'Real-time', path: '/realtime', script: true, problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${frag.html}</div>` }));
+        return html(200, charted({ title: 'Real-time', path: '/realtime', problems: live.problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${live.html}</div>` }), cacheControl.none);
       }
       if (p === '/recommendations' || p === '/api/recommendations') {
         parseNone(url.searchParams);
-        const frag = await recommendationsFragment({ db: await db(), feed: recoFeed });
-        const problems = problemsOf(frag.problems);
-        if (wantsJson) return json(res, 200, { html: frag.html, problems });
+        const live = await recommendations.get('latest');
+        if (wantsJson) return send(200, types.json, live.json, cacheControl.revalidate);
         const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s · last: <span id="refreshed">now</span></span></form>`;
-        return html(res, 200, page({ title: 'Recommendations', path: '/recommendations', script: true, problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${frag.html}</div>` }));
+        return html(200, charted({ title: 'Recommendations', path: '/recommendations', problems: live.problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${live.html}</div>` }));
       }
-      return wantsJson ? json(res, 404, { error: `no such endpoint ${p}` }) : html(res, 404, page({ title: 'Not found', path: p, body: `<h1>Not found</h1><p>No page at ${esc(p)}.</p>` }));
+      return wantsJson ? json(404, { error: `no such endpoint ${p}` }) : html(404, shell({ title: 'Not found', path: p, body: `<h1>Not found</h1><p>No page at ${esc(p)}.</p>` }));
     } catch (err) {
       if (err instanceof BadRequest) {
-        return wantsJson ? json(res, 400, { error: err.message }) : html(res, 400, page({ title: 'Bad request', path: p, body: `<h1>Bad request</h1><p>${esc(err.message)}</p><p><a href="${esc(p.replace(/^\/api/, ''))}">Start again</a></p>` }));
+        return wantsJson ? json(400, { error: err.message }) : html(400, shell({ title: 'Bad request', path: p, body: `<h1>Bad request</h1><p>${esc(err.message)}</p><p><a href="${esc(p.replace(/^\/api/, ''))}">Start again</a></p>` }));
       }
       log.error('dashboard request failed', { path: p, error: (err as Error).message });
       // Only a lost connection is worth a new client (the old one is closed, not leaked); any other error keeps it.
@@ -125,11 +191,18 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         mongo = null;
       }
       const msg = `Something failed while building this page: ${(err as Error).message}`;
-      return wantsJson ? json(res, 500, { error: msg, problems: problemsOf([msg]) }) : html(res, 500, page({ title: 'Error', path: p, body: '<h1>Error</h1>', problems: problemsOf([msg]) }));
+      return wantsJson ? json(500, { error: msg, problems: problemsOf([msg]) }) : html(500, shell({ title: 'Error', path: p, body: '<h1>Error</h1>', problems: problemsOf([msg]) }));
     }
   }
 
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      // Only a failure while writing the answer gets here (the client went away, say): nothing left to tell it.
+      log.debug('dashboard response not sent', { path: req.url, error: err.message });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${o.port ?? cfg.dashboard.port} on ${o.host ?? cfg.dashboard.host} is in use: set DASHBOARD_PORT or --port`) : err));
     server.listen(o.port ?? cfg.dashboard.port, o.host ?? cfg.dashboard.host, resolve);

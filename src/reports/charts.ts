@@ -27,6 +27,18 @@ const base = (title: string, width: number, height: number) => ({
 
 const moneyAxis = { format: '~s', title: null } as const;
 
+/**
+ * An axis of counts: integer ticks only. `tickMinStep: 1` alone is not enough: Vega caps the tick count at
+ * span + 1, and d3 then picks a step of 0.5 for a domain [0, 1] (labels "0, 1, 1" with format `d`). No more
+ * ticks than the span of the domain keeps d3's step at 1 or above.
+ */
+const countAxis = (channel: 'x' | 'y') =>
+  ({
+    format: ',d',
+    tickMinStep: 1,
+    tickCount: { expr: `min(ceil(${channel === 'x' ? 'width' : 'height'} / 40), max(1, span(domain('${channel}'))))` },
+  }) as const;
+
 /** What a chart without rows says where its marks would be. */
 export const noDataMessage = 'No data for this selection';
 
@@ -151,7 +163,7 @@ export function shippingChart(shipping: ReportData['shipping'], width = 300): To
   return {
     ...base('Orders and average lead time by ship mode', width, 150),
     data: { values: shipping.map((s) => ({ ...s, lead: s.avg_lead_days === null ? '' : `${s.avg_lead_days} d` })) },
-    encoding: { y: { field: 'ship_mode', type: 'nominal', title: null, sort: null }, x: { field: 'orders', type: 'quantitative', title: 'orders' } },
+    encoding: { y: { field: 'ship_mode', type: 'nominal', title: null, sort: null }, x: { field: 'orders', type: 'quantitative', title: 'orders', axis: countAxis('x') } },
     layer: [
       { mark: { type: 'bar', color: palette.revenue } },
       { mark: { type: 'text', align: 'left', dx: 4, color: '#1d2433' }, encoding: { text: { field: 'lead' } } },
@@ -167,7 +179,7 @@ export function rfmChart(rfm: ReportData['rfm'], width = 300): TopLevelSpec {
     mark: { type: 'bar', color: '#6b4fb3' },
     encoding: {
       y: { field: 'segment', type: 'nominal', title: null, sort: '-x' },
-      x: { field: 'customers', type: 'quantitative', title: 'customers' },
+      x: { field: 'customers', type: 'quantitative', title: 'customers', axis: countAxis('x') },
       tooltip: [{ field: 'segment' }, { field: 'customers' }, { field: 'revenue', format: ',.2f' }, { field: 'share', format: '.1%' }],
     },
   } as TopLevelSpec;
@@ -216,7 +228,7 @@ export function salesPerHourChart(rows: readonly { hour: number; branch: string;
     mark: { type: 'bar' },
     encoding: {
       x: { field: 'hour', type: 'ordinal', title: 'hour of the day', scale: { domain: Array.from({ length: 24 }, (_, h) => h) }, axis: { labelAngle: 0 } },
-      y: { field: 'sales', type: 'quantitative', title: 'sales', axis: { tickMinStep: 1, format: 'd' } },
+      y: { field: 'sales', type: 'quantitative', title: 'sales', axis: countAxis('y') },
       color: { field: 'branch', type: 'nominal', title: null },
       tooltip: [{ field: 'hour' }, { field: 'branch' }, { field: 'sales' }],
     },
@@ -245,6 +257,6 @@ export function relevanceHistogram(values: readonly number[], width = 420): TopL
     ...base('Relevance of recent recommendations', width, 160),
     data: { values: values.map((relevance) => ({ relevance })) },
     mark: { type: 'bar', color: palette.revenue },
-    encoding: { x: { field: 'relevance', bin: { extent: [0, 100], step: 10 }, title: 'relevance %' }, y: { aggregate: 'count', title: 'recommendations' } },
+    encoding: { x: { field: 'relevance', bin: { extent: [0, 100], step: 10 }, title: 'relevance %' }, y: { aggregate: 'count', title: 'recommendations', axis: countAxis('y') } },
   } as TopLevelSpec;
 }

@@ -1,12 +1,16 @@
 /**
  * The dashboards in a real browser (Debian's Chromium through puppeteer), against the real services: every page
  * without console errors, filters consistent with the warehouse, a newly produced sale on the real-time page within
- * 10 s and its recommendation on the recommendations page, exports, and injection attempts refused with a 400.
+ * 10 s and its recommendation on the recommendations page, exports, and injection attempts refused with a 400;
+ * interactive charts (a tooltip on hover, the legend highlighting a series) under the CSP, with no external request;
+ * the view cache and HTTP caching (same bytes as an uncached render, a new build seen, 304s, compression).
  * Screenshots go to test-artifacts/screenshots/.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'puppeteer';
 import { projectRoot } from '../../src/config';
@@ -126,6 +130,40 @@ describe('dashboards in a browser', () => {
     expect(wb.getWorksheet('Sales')!.rowCount).toBe(lines.length);
   });
 
+  it('historical: hovering a bar shows its value in a tooltip, and the legend highlights a series', async () => {
+    const { page, errors } = await open('/historical?year=2017');
+    await page.waitForSelector('figure[data-chart="categories"][data-interactive="true"]', { timeout: 15_000 });
+    expect(await page.$$eval('figure[data-chart]', (fs) => fs.map((f) => f.getAttribute('data-interactive')))).toEqual(Array(6).fill('true'));
+    const cats = await env.mongo.db.collection(marts.cube).find({ year: 2017, sub_category: 'Phones' }).toArray();
+    const phones = formatValue(roundCents(fromUnits(cats.reduce((s, c) => s + Number(c.revenue_e4), 0))), 'money');
+    // The tallest bar of "revenue by sub-category" (sorted by revenue) is Phones in 2017.
+    const bar = (await page.$$('figure[data-chart="categories"] .mark-rect path'))[0]!;
+    await bar.hover();
+    await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
+    const tip = await page.$eval('#vg-tooltip-element', (e) => e.textContent ?? '');
+    expect(tip).toContain('Phones');
+    expect(tip).toContain(phones);
+    expect(tip).toMatch(/margin\d+\.\d%/);
+    await page.screenshot({ path: path.join(shots, 'historical-tooltip.png') });
+
+    await page.mouse.move(5, 5);
+    const legend = await page.$$('figure[data-chart="categories"] .role-legend-symbol path');
+    await legend[2]!.click();
+    const opacities = await page.$$eval('figure[data-chart="categories"] .mark-rect path', (ps) => ps.map((p) => p.getAttribute('opacity') ?? '1'));
+    expect(new Set(opacities)).toEqual(new Set(['1', '0.15']));
+    await page.screenshot({ path: path.join(shots, 'historical-legend.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a page without JavaScript keeps the server-rendered charts', async () => {
+    const page = await browser.newPage();
+    await page.setJavaScriptEnabled(false);
+    await page.goto(`${dash.url}/historical?year=2016`, { waitUntil: 'networkidle0' });
+    expect(await page.$$eval('figure[data-chart] > svg', (s) => s.length)).toBe(6);
+    await page.close();
+  });
+
   it('refuses injection attempts in parameters with a 400 and changes nothing', async () => {
     const before = await env.mongo.db.collection(marts.cube).countDocuments();
     for (const q of ['/historical?branch[$ne]=x', '/historical?branch=%7B%22%24ne%22%3A1%7D', '/historical?category=%24where', '/historical?year=2017%27%3B--', '/api/realtime?date=%7B%22%24gt%22%3A%22%22%7D', '/recommendations?x=1']) {
@@ -145,6 +183,7 @@ describe('dashboards in a browser', () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker);
     expect(await page.$('figure[data-chart="per-hour"] svg')).not.toBeNull();
+    await page.waitForSelector('figure[data-chart="per-hour"][data-interactive="true"]', { timeout: 10_000 });
     await page.screenshot({ path: path.join(shots, 'realtime.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -164,6 +203,113 @@ describe('dashboards in a browser', () => {
     await page.screenshot({ path: path.join(shots, 'recommendations.png'), fullPage: false });
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+/** A GET with raw bytes: fetch would decompress (and ask for compression) on its own. */
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+describe('dashboard caching and HTTP', () => {
+  let env: TestEnv;
+  let dash: Dashboard;
+  let sales: SaleWithItems[];
+  const view = '/historical?year=2017&branch=BR-WEST';
+  const stats = async () => (await (await fetch(`${dash.url}/stats.json`)).json()) as { viewCache: { hits: number; misses: number; entries: number; invalidated: number }; shared: { realtime: number } };
+
+  beforeAll(async () => {
+    env = await createTestEnv('dashcache');
+    const data = (await loadErpData()).data;
+    // A small lake is enough: 2017's western sales, written as the ingester writes them.
+    sales = salesWithItems(data).filter((s) => s.order_date.startsWith('2017') && s.branch_id === 'BR-WEST').slice(0, 300);
+    await writeLake(env.mongo.db, { products: data.products, customers: data.customers, sales });
+    await buildWarehouse(env.mongo.db, { full: true });
+    dash = await startDashboard({ cfg: env.cfg, log: env.log, port: 0 });
+  });
+  afterAll(async () => {
+    await dash?.close();
+    await env?.cleanup();
+  });
+
+  it('a cached view has the same bytes as an uncached render', async () => {
+    const first = await get(`${dash.url}${view}`);
+    const before = await stats();
+    const cached = await get(`${dash.url}${view.replace('?year=2017&branch=BR-WEST', '?branch=BR-WEST&year=2017&month=')}`);
+    expect((await stats()).viewCache.hits).toBe(before.viewCache.hits + 1);
+    expect(cached.body.equals(first.body)).toBe(true);
+    // A second server renders it afresh.
+    const other = await startDashboard({ cfg: env.cfg, log: env.log, port: 0 });
+    try {
+      const fresh = await get(`${other.url}${view}`);
+      expect(fresh.body.toString()).toBe(cached.body.toString());
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers 304 for an unchanged view and export, with Cache-Control fitting each response', async () => {
+    for (const p of [view, `/historical/export.csv?year=2017`, `/historical/export.xlsx?year=2017`]) {
+      const r = await get(`${dash.url}${p}`);
+      expect([p, r.status, r.headers['cache-control']]).toEqual([p, 200, 'no-cache']);
+      const etag = String(r.headers.etag);
+      const again = await get(`${dash.url}${p}`, { 'if-none-match': etag });
+      expect([p, again.status, again.body.length, again.headers.etag]).toEqual([p, 304, 0, etag]);
+    }
+    const page = (await get(`${dash.url}${view}`)).body.toString();
+    const scripts = [...page.matchAll(/src="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.map((s) => s.replace(/\.[0-9a-f]{12}\.js$/, ''))).toEqual(['/assets/vega', '/assets/vega-lite', '/assets/vega-interpreter', '/assets/vega-embed', '/assets/app']);
+    const asset = await get(`${dash.url}${scripts[0]}`);
+    expect([asset.status, asset.headers['cache-control']]).toEqual([200, 'public, max-age=31536000, immutable']);
+    expect((await get(`${dash.url}/api/realtime`)).headers['cache-control']).toBe('no-store');
+    expect(String((await get(`${dash.url}${view}`)).headers['content-security-policy'])).not.toContain('unsafe-eval');
+  });
+
+  it('a compressed response decodes to the same page, in brotli and in gzip', async () => {
+    const plain = await get(`${dash.url}${view}`);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const br = await get(`${dash.url}${view}`, { 'accept-encoding': 'gzip, deflate, br' });
+    expect([br.headers['content-encoding'], br.headers.vary]).toEqual(['br', 'Accept-Encoding']);
+    expect(br.body.length).toBeLessThan(plain.body.length / 4);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    const gz = await get(`${dash.url}/historical/export.csv?year=2017`, { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe((await get(`${dash.url}/historical/export.csv?year=2017`)).body.toString());
+  });
+
+  it('the real-time answer is computed once for many clients', async () => {
+    const before = (await stats()).shared.realtime;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => get(`${dash.url}/api/realtime`)));
+    expect(new Set(answers.map((a) => a.body.toString())).size).toBe(1);
+    expect((await stats()).shared.realtime - before).toBeLessThanOrEqual(2);
+  });
+
+  it('a warehouse build changes the page on the next request: no stale view', async () => {
+    const kpi = (html: string) => /data-kpi="revenue"><div class="label">Revenue<\/div><div class="value">([^<]+)</.exec(html)?.[1];
+    const before = (await get(`${dash.url}${view}`)).body.toString();
+    const beforeCsv = (await get(`${dash.url}/historical/export.csv?year=2017&branch=BR-WEST`)).body.toString();
+    const s = sales[0]!;
+    const id = `${s.sale_id}-AGAIN`;
+    await writeLake(env.mongo.db, { products: [], customers: [], sales: [{ ...s, sale_id: id, items: s.items.map((i) => ({ ...i, sale_id: id, item_id: `${id}#${i.line}` })) }] });
+    await buildWarehouse(env.mongo.db);
+    const cube = await env.mongo.db.collection(marts.cube).find({ year: 2017, branch_id: 'BR-WEST' }).toArray();
+    const expected = formatValue(roundCents(fromUnits(cube.reduce((t, c) => t + Number(c.revenue_e4), 0))), 'money');
+    expect(kpi(before)).not.toBe(expected);
+    // The build is checked at most once a second (buildCheckMs): the next request after that sees it.
+    await new Promise((r) => setTimeout(r, 1100));
+    const after = (await get(`${dash.url}${view}`)).body.toString();
+    expect(kpi(after)).toBe(expected);
+    expect((await get(`${dash.url}/historical/export.csv?year=2017&branch=BR-WEST`)).body.toString()).not.toBe(beforeCsv);
+    expect((await stats()).viewCache.invalidated).toBeGreaterThan(0);
   });
 });
 

@@ -1,0 +1,187 @@
+/**
+ * Dashboard load benchmark: the server runs as its own process (so its RSS and CPU are its own, read from its
+ * /stats.json) on a fresh database holding the Superstore lake and its warehouse; autocannon drives each page, a
+ * mix of 20 historical filters (cache warmed first) and the exports, each at 10 and 50 connections. Then a cold
+ * historical view (the first request after a build) and the CPU cost of 100 real-time clients polling every 5 s.
+ * The database is removed afterwards.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import autocannon from 'autocannon';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { connectMongo } from '../pipeline/mongo';
+import { loadErpData } from '../pipeline/load';
+import { writeLake } from '../pipeline/lake';
+import { salesWithItems } from '../pipeline/live';
+import { buildWarehouse } from '../pipeline/warehouse/build';
+import type { SaleWithItems } from '../pipeline/entities';
+
+export interface DashboardBenchOptions {
+  durationSeconds: number;
+  connections: readonly number[];
+}
+
+interface ServerStats {
+  process: { rssBytes: number; cpuMicros: { user: number; system: number } };
+  viewCache: { hits: number; misses: number; evictions: number; entries: number; bytes: number };
+}
+
+/** What a browser sends: the server answers with its precomputed brotli bodies. */
+const headers = { 'accept-encoding': 'gzip, deflate, br' };
+
+/** 20 filters a team would use: each year, and each year for each branch. */
+export function historicalMix(years: readonly number[], branches: readonly string[]): string[] {
+  return [...years.map((y) => `?year=${y}`), ...years.flatMap((y) => branches.map((b) => `?year=${y}&branch=${b}`))].slice(0, 20);
+}
+
+/** A port free right now (the dashboard's CLI takes no port 0). */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+async function startServer(cfg: Config, db: string, log: Logger): Promise<{ url: string; child: ChildProcess }> {
+  // One process, the server's own: `node --import tsx`, not the tsx CLI (which would run it in a child).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dashboard.ts', '--host', '127.0.0.1', '--port', String(await freePort())], {
+    cwd: cfg.paths.root,
+    env: { ...process.env, MONGODB_DB: db, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`the dashboard did not start within 60 s: ${err.slice(-500)}`)), 60_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /Dashboards on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the dashboard exited with code ${code}: ${err.slice(-500)}`)));
+  });
+  log.info('dashboard started', { url, pid: child.pid });
+  return { url, child };
+}
+
+async function stats(url: string): Promise<ServerStats> {
+  return (await (await fetch(`${url}/stats.json`)).json()) as ServerStats;
+}
+
+const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
+
+async function load(url: string, paths: readonly string[], connections: number, seconds: number, overallRate?: number) {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers,
+    requests: paths.map((path) => ({ method: 'GET' as const, path })),
+    ...(overallRate ? { overallRate } : {}),
+  });
+}
+
+/** A sale of the lake again under a new id, as if it had just arrived: the next build has something to do. */
+function again(s: SaleWithItems, n: number): SaleWithItems {
+  const id = `${s.sale_id}-BENCH${n}`;
+  return { ...s, sale_id: id, items: s.items.map((i) => ({ ...i, sale_id: id, item_id: `${id}#${i.line}` })) };
+}
+
+export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBenchOptions): Promise<string> {
+  const dbName = `${cfg.mongo.db}_benchdash${Date.now().toString(36)}`;
+  const mongo = await connectMongo({ uri: cfg.mongo.uri, db: dbName });
+  let server: ChildProcess | null = null;
+  try {
+    const { data } = await loadErpData();
+    const sales = salesWithItems(data);
+    const past = new Date(Date.now() - 3_600_000);
+    await writeLake(mongo.db, { products: data.products, customers: data.customers, sales: [] }, past);
+    for (let i = 0; i < sales.length; i += 1000) await writeLake(mongo.db, { products: [], customers: [], sales: sales.slice(i, i + 1000) }, past);
+    await buildWarehouse(mongo.db, { full: true });
+    log.info('lake and warehouse ready', { db: dbName, sales: sales.length });
+
+    const started = await startServer(cfg, dbName, log);
+    server = started.child;
+    const url = started.url;
+    const years = [...new Set(sales.map((s) => Number(s.order_date.slice(0, 4))))].sort();
+    const branches = [...new Set(sales.map((s) => s.branch_id))].sort();
+    const mix = historicalMix(years, branches);
+    const targets: [string, string[]][] = [
+      ['home `/`', ['/']],
+      ['historical, one filter `?year=2017`', ['/historical?year=2017']],
+      ['historical, mix of 20 filters (warm cache)', mix.map((q) => `/historical${q}`)],
+      ['real-time page', ['/realtime']],
+      ['real-time JSON `/api/realtime`', ['/api/realtime']],
+      ['recommendations page', ['/recommendations']],
+      ['export CSV, 20 filters', mix.map((q) => `/historical/export.csv${q}`)],
+      ['export Excel, 20 filters', mix.map((q) => `/historical/export.xlsx${q}`)],
+    ];
+    // Warm the views the runs ask for: the target is about a warm cache; the cold view is measured below.
+    for (const [, paths] of targets) for (const p of paths) await fetch(`${url}${p}`, { headers });
+
+    const rows = [`| target | connections | requests/s | p50 ms | p99 ms | errors | server RSS MB before → after |`, '|---|---|---|---|---|---|---|'];
+    for (const [label, paths] of targets) {
+      for (const c of opts.connections) {
+        const before = await stats(url);
+        const r = await load(url, paths, c, opts.durationSeconds);
+        const after = await stats(url);
+        const errors = r.errors + r.timeouts + r.non2xx;
+        log.info('dashboard load', { target: label, connections: c, rps: r.requests.average, p99: r.latency.p99, errors });
+        rows.push(`| ${label} | ${c} | ${Math.round(r.requests.average).toLocaleString('en-US')} | ${r.latency.p50} | ${r.latency.p99} | ${errors} | ${mb(before.process.rssBytes)} → ${mb(after.process.rssBytes)} |`);
+      }
+    }
+
+    // Cold views: a new sale, an incremental build, then the first request once the server can have seen it.
+    const cold: number[] = [];
+    for (let n = 1; n <= 3; n++) {
+      await writeLake(mongo.db, { products: [], customers: [], sales: [again(sales[n * 100]!, n)] });
+      await buildWarehouse(mongo.db);
+      await new Promise((r) => setTimeout(r, 1200));
+      const t = performance.now();
+      const res = await fetch(`${url}/historical?year=2017`, { headers });
+      await res.arrayBuffer();
+      cold.push(Math.round(performance.now() - t));
+    }
+
+    // 100 clients polling every 5 s: 20 requests/s on the real-time JSON. Idle first, for the baseline (the live
+    // feeds' Kafka consumers poll even when nobody asks).
+    const cpu = async (work: () => Promise<unknown>) => {
+      const a = await stats(url);
+      const t = performance.now();
+      await work();
+      const b = await stats(url);
+      const micros = b.process.cpuMicros.user + b.process.cpuMicros.system - a.process.cpuMicros.user - a.process.cpuMicros.system;
+      return (100 * micros) / 1000 / (performance.now() - t);
+    };
+    const idle = await cpu(() => new Promise((r) => setTimeout(r, opts.durationSeconds * 1000)));
+    const polled = await cpu(() => load(url, ['/api/realtime'], 100, opts.durationSeconds, 20));
+    const final = await stats(url);
+
+    return [
+      `Each run ${opts.durationSeconds} s, autocannon in the bench process, the server in its own process; \`accept-encoding: gzip, deflate, br\`.`,
+      '',
+      ...rows,
+      '',
+      '| measure | result | target |',
+      '|---|---|---|',
+      `| cold historical view \`?year=2017\`, first request after an incremental build (3 builds) | ${cold.join(', ')} ms | < 300 ms |`,
+      `| server CPU, 100 real-time clients polling every 5 s (20 req/s on /api/realtime) over ${opts.durationSeconds} s | ${polled.toFixed(1)} % of one core (idle: ${idle.toFixed(1)} %) | < 20 % |`,
+      `| view cache at the end | ${final.viewCache.entries} entries, ${mb(final.viewCache.bytes)} MB, ${final.viewCache.hits.toLocaleString('en-US')} hits, ${final.viewCache.misses} misses, ${final.viewCache.evictions} evictions | — |`,
+    ].join('\n');
+  } finally {
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    await mongo.db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+  }
+}
