@@ -5,6 +5,8 @@
  * as server-rendered SVG (the first paint, and what a client without JavaScript sees) plus its spec, which the
  * page's script hands to vega-embed.
  */
+import { createHash } from 'node:crypto';
+import { ByteLru } from './lru';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../reports/render';
 
@@ -108,6 +110,18 @@ export function stableIds(svg: string, prefix: string): string {
  * A chart for a page: the report's SVG (first paint, no JavaScript needed) and the interactive spec beside it, in
  * a JSON script element (data, not code: the CSP's script-src does not apply to it).
  */
+/**
+ * Figures by their spec: a chart depends only on its spec (data inlined, ids made stable), and many views share
+ * charts (the statistics are the same for every filter, and a new build often leaves a chart's data as it was), so a
+ * cold view renders only the charts no other view has drawn. Bounded in bytes.
+ */
+const figures = new ByteLru<string>(16 * 2 ** 20, (s) => s.length * 2);
+
 export async function chartFigure(name: string, spec: TopLevelSpec): Promise<string> {
-  return `<figure data-chart="${name}">${stableIds(await renderSvg(spec), `chart-${name}`)}<script type="application/json" class="vl-spec">${scriptJson(interactiveSpec(spec))}</script></figure>`;
+  const key = createHash('sha256').update(name).update('\0').update(JSON.stringify(spec)).digest('base64url');
+  const known = figures.get(key);
+  if (known !== undefined) return known;
+  const figure = `<figure data-chart="${name}">${stableIds(await renderSvg(spec), `chart-${name}`)}<script type="application/json" class="vl-spec">${scriptJson(interactiveSpec(spec))}</script></figure>`;
+  figures.set(key, figure);
+  return figure;
 }
