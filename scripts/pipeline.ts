@@ -4,11 +4,11 @@ import { choiceOption, parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, prepareTopics, stopSignal } from '../src/cli/context';
 import { createProgress } from '../src/cli/progress';
 import { sourceOptions } from '../src/cli/source-options';
-import { loadErpData } from '../src/pipeline/load';
-import { writeCsvOut } from '../src/pipeline/csvout';
-import { produceErpData } from '../src/pipeline/produce';
+import { scanSource, streamSales } from '../src/pipeline/stream-load';
+import { writeCsvOutStream } from '../src/pipeline/csvout';
+import { produceErpStream } from '../src/pipeline/produce';
 import { startIngest } from '../src/pipeline/ingest';
-import { formatReconciliation, verifyLake } from '../src/pipeline/verify';
+import { createSourceSummary, formatReconciliation, verifyLake, type SourceSummary } from '../src/pipeline/verify';
 import { dateFormats } from '../src/pipeline/source/dates';
 import { ensureServices } from '../src/services';
 import { buildWarehouse } from '../src/pipeline/warehouse/build';
@@ -47,21 +47,34 @@ runMain(async () => {
       console.log(`  Kafka ${cfg.kafka.brokers.join(',')} · MongoDB ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')} (db ${cfg.mongo.db})`);
     });
 
-    const { loaded, files } = await steps.run(2, 'Source → ERP entities', `npm run process-superstore${inputArg}`, async () => {
-      const loaded = await loadErpData({ input, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict) });
-      const files = writeCsvOut(path.join(cfg.paths.data, 'csv_out'), loaded.data, loaded.rejects);
-      const d = loaded.data;
-      console.log(`  ${loaded.rowsRead.toLocaleString('en-US')} rows → ${d.products.length.toLocaleString('en-US')} products, ${d.customers.length.toLocaleString('en-US')} customers, ` +
-        `${d.sales.length.toLocaleString('en-US')} sales, ${d.salesItems.length.toLocaleString('en-US')} lines; ${loaded.rejectedLines} rejected (${files.rejects})`);
+    // The source is read in passes (stream-load): the catalogue and counts first, then the sales batch by batch, once
+    // for csv_out and the reconciliation summary, once for Kafka. Memory follows the catalogue, not the lines.
+    const { scan, files, ...source } = await steps.run(2, 'Source → ERP entities', `npm run process-superstore${inputArg}`, async () => {
+      const readBar = createProgress('  rows read', undefined);
+      const scan = await scanSource({ input, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict), onProgress: (n) => readBar.update(n) });
+      readBar.stop();
+      const summary = createSourceSummary(scan);
+      const writeBar = createProgress('  csv_out sales', scan.sales);
+      let written = 0;
+      const files = await writeCsvOutStream(path.join(cfg.paths.data, 'csv_out'), { ...scan, sales: streamSales(scan) }, (batch) => {
+        summary.add(batch);
+        writeBar.update((written += batch.length));
+      });
+      writeBar.stop();
+      console.log(`  ${scan.rowsRead.toLocaleString('en-US')} rows → ${scan.products.length.toLocaleString('en-US')} products, ${scan.customers.length.toLocaleString('en-US')} customers, ` +
+        `${scan.sales.toLocaleString('en-US')} sales, ${scan.lines.toLocaleString('en-US')} lines; ${scan.rejectedLines.size} rejected (${files.rejects})`);
       kept.push(`CSV extracts in ${path.dirname(files.products)}`);
-      return { loaded, files };
+      return { scan, files, summary: summary.finish() as SourceSummary | undefined };
     });
-    const d = loaded.data;
 
     await steps.run(3, 'Produce to Kafka', `npm run produce${inputArg}`, async () => {
       await prepareTopics(ctx);
-      const bar = createProgress('  produce', d.products.length + d.customers.length + d.sales.length);
-      const produced = await produceErpData(ctx, d, { signal: stop.signal, onProgress: (n) => bar.update(n) });
+      const bar = createProgress('  produce', scan.products.length + scan.customers.length + scan.sales);
+      const produced = await produceErpStream(
+        ctx,
+        { products: scan.products, customers: scan.customers, sales: streamSales(scan), salesCount: scan.sales },
+        { signal: stop.signal, onProgress: (n) => bar.update(n) },
+      );
       bar.stop();
       console.log(`  ${produced.messages.toLocaleString('en-US')} messages in ${produced.seconds.toFixed(1)} s`);
       kept.push('the messages on Kafka');
@@ -83,7 +96,10 @@ runMain(async () => {
       });
 
       const reconciled = await steps.run(5, 'Reconcile source and lake', `npm run verify${inputArg}`, async () => {
-        const { result: r } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, d);
+        if (!source.summary) throw new Error('the source summary of step 2 is gone');
+        const { result: r } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, source.summary);
+        // Half a million sale IDs and their sums: let them go before the warehouse and the training need the room.
+        source.summary = undefined;
         console.log(formatReconciliation(r).replace(/^/gm, '  '));
         return r.ok;
       });
@@ -114,7 +130,7 @@ runMain(async () => {
       await steps.run(8, 'Executive report', rerunReport, async () => {
         console.log(`  ${choice.reason}`);
         if (!choice.period) throw new Error(`no month to report (${choice.reason})`);
-        const report = await renderConfiguredReport(ctx, mongo.db, choice.period, reportFormats, { source: loaded.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
+        const report = await renderConfiguredReport(ctx, mongo.db, choice.period, reportFormats, { source: scan.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
         console.log(`  ${choice.period.label}${report.data.empty ? ` (${noSalesNote(choice.period)})` : ''}:`);
         for (const file of Object.values(report.files)) console.log(`    ${file}`);
         console.log(`    ${path.join(cfg.paths.reports, 'index.html')} (every report)`);

@@ -2,10 +2,11 @@
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { parseCli, choiceOption, runMain } from '../src/cli/args';
-import { loadErpData, formatReject } from '../src/pipeline/load';
-import { writeCsvOut } from '../src/pipeline/csvout';
+import { formatReject } from '../src/pipeline/load';
+import { scanSource, streamSales } from '../src/pipeline/stream-load';
+import { writeCsvOutStream } from '../src/pipeline/csvout';
 import { dateFormats } from '../src/pipeline/source/dates';
-import { sumMoney } from '../src/pipeline/money';
+import { fromUnits } from '../src/pipeline/money';
 import { sourceOptions } from '../src/cli/source-options';
 
 runMain(async () => {
@@ -23,21 +24,21 @@ runMain(async () => {
   const { values } = cli;
   const dateFormat = choiceOption(values['date-format'], 'date-format', dateFormats);
   const out = values.out ? path.resolve(String(values.out)) : path.join(cfg.paths.data, 'csv_out');
-  const result = await loadErpData({ input: values.input as string | undefined, dateFormat, strict: Boolean(values.strict) });
-  const files = writeCsvOut(out, result.data, result.rejects);
-  const d = result.data;
+  // Two passes over the file (stream-load): the catalogue, rejects and totals, then the sales batch by batch.
+  const scan = await scanSource({ input: values.input as string | undefined, dateFormat, strict: Boolean(values.strict) });
+  const files = await writeCsvOutStream(out, { ...scan, sales: streamSales(scan) });
+  const money = (e4: number) => fromUnits(e4).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const summary = [
-    `Read ${result.rowsRead.toLocaleString('en-US')} rows from ${result.input}`,
-    `  products     ${d.products.length.toLocaleString('en-US').padStart(10)}  → ${files.products}`,
-    `  customers    ${d.customers.length.toLocaleString('en-US').padStart(10)}  → ${files.customers}`,
-    `  sales        ${d.sales.length.toLocaleString('en-US').padStart(10)}  → ${files.sales}`,
-    `  sales_items  ${d.salesItems.length.toLocaleString('en-US').padStart(10)}  → ${files.sales_items}`,
-    `  revenue ${sumMoney(d.salesItems.map((i) => i.line_total)).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}` +
-      `  profit ${sumMoney(d.salesItems.map((i) => i.profit)).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
-    `  rejected     ${result.rejectedLines.toLocaleString('en-US').padStart(10)}  rows (${result.rejects.length} problems) → ${files.rejects}`,
+    `Read ${scan.rowsRead.toLocaleString('en-US')} rows from ${scan.input}`,
+    `  products     ${scan.products.length.toLocaleString('en-US').padStart(10)}  → ${files.products}`,
+    `  customers    ${scan.customers.length.toLocaleString('en-US').padStart(10)}  → ${files.customers}`,
+    `  sales        ${scan.sales.toLocaleString('en-US').padStart(10)}  → ${files.sales}`,
+    `  sales_items  ${scan.lines.toLocaleString('en-US').padStart(10)}  → ${files.sales_items}`,
+    `  revenue ${money(scan.revenueE4)}  profit ${money(scan.profitE4)}`,
+    `  rejected     ${scan.rejectedLines.size.toLocaleString('en-US').padStart(10)}  rows (${scan.rejects.length} problems) → ${files.rejects}`,
   ];
   console.log(summary.join('\n'));
-  for (const r of result.rejects.slice(0, 10)) console.log(`    ${formatReject(r)}`);
-  if (result.rejects.length > 10) console.log(`    … and ${result.rejects.length - 10} more in ${files.rejects}`);
+  for (const r of scan.rejects.slice(0, 10)) console.log(`    ${formatReject(r)}`);
+  if (scan.rejects.length > 10) console.log(`    … and ${scan.rejects.length - 10} more in ${files.rejects}`);
   return 0;
 });

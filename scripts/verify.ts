@@ -2,9 +2,10 @@
 import { choiceOption, parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo } from '../src/cli/context';
 import { sourceOptions } from '../src/cli/source-options';
-import { loadErpData } from '../src/pipeline/load';
+import { createProgress } from '../src/cli/progress';
+import { scanSource } from '../src/pipeline/stream-load';
 import { dateFormats } from '../src/pipeline/source/dates';
-import { formatReconciliation, verifyLake } from '../src/pipeline/verify';
+import { formatReconciliation, summarizeSource, verifyLake } from '../src/pipeline/verify';
 
 runMain(async () => {
   const cli = parseCli({
@@ -16,11 +17,15 @@ runMain(async () => {
   if (!cli) return 0;
   const v = cli.values;
   const ctx = createContext('verify');
-  const source = await loadErpData({ input: v.input as string | undefined, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats) });
+  // The source streams past in two passes and leaves a compact summary (keys, line counts, exact sums), not its lines.
+  const readBar = createProgress('rows read', undefined);
+  const scan = await scanSource({ input: v.input as string | undefined, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), onProgress: (n) => readBar.update(n) });
+  readBar.stop();
+  const summary = await summarizeSource(scan);
   const mongo = await openMongo(ctx);
   try {
-    const { result: r, deadLetters } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, source.data);
-    console.log(`Source: ${source.input} (${source.rowsRead.toLocaleString('en-US')} rows, ${source.rejectedLines} rejected before Kafka)`);
+    const { result: r, deadLetters } = await verifyLake({ kafka: ctx.kafka, db: mongo.db, dlqTopic: ctx.topics.dlq }, summary);
+    console.log(`Source: ${scan.input} (${scan.rowsRead.toLocaleString('en-US')} rows, ${scan.rejectedLines.size} rejected before Kafka)`);
     console.log(`Lake:   ${ctx.cfg.mongo.db} · dead letters in ${ctx.topics.dlq}: ${deadLetters}`);
     console.log(formatReconciliation(r));
     return r.ok ? 0 : 1;

@@ -1,13 +1,14 @@
 /**
- * Writes the ERP entities and the rejects as CSV files with a header row (data/csv_out by default). Analysts open
- * them in spreadsheets, so a text that a spreadsheet would run as a formula is written with a leading quote.
+ * Writes the ERP entities and the rejects as CSV files with a header row (data/csv_out by default), all at once or as a
+ * stream of sale batches (a million-line source then never sits in memory). Analysts open them in spreadsheets, so a
+ * text that a spreadsheet would run as a formula is written with a leading quote.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Reject } from './source/columns';
-import type { ErpData } from './entities';
+import type { Customer, ErpData, Product, SaleWithItems } from './entities';
 
 export const csvOutColumns = {
   products: ['product_id', 'name', 'category', 'sub_category', 'unit_price', 'alt_names'],
@@ -44,25 +45,92 @@ function toCsv(columns: readonly string[], records: readonly object[]): string {
       return spreadsheetSafe(Array.isArray(v) ? v.join(' | ') : v);
     }),
   );
-  return stringify([columns as string[], ...rows]);
+  return stringify(rows);
 }
 
-export function writeCsvOut(dir: string, data: ErpData, rejects: Reject[]): Record<CsvOutFile, string> {
+export interface CsvOutWriter {
+  readonly paths: Record<CsvOutFile, string>;
+  /** Appends records to one file (each record is quoted on its own, so the files are the same however they are cut). */
+  write(name: CsvOutFile, records: readonly object[]): void;
+  close(): void;
+}
+
+/** Opens the five files and writes their header rows; the records follow in as many `write` calls as the caller likes. */
+export function createCsvOutWriter(dir: string): CsvOutWriter {
   fs.mkdirSync(dir, { recursive: true });
-  const files: Record<CsvOutFile, readonly object[]> = {
-    products: data.products,
-    customers: data.customers,
-    sales: data.sales,
-    sales_items: data.salesItems,
-    rejects,
-  };
+  const names = Object.keys(csvOutColumns) as CsvOutFile[];
   const paths = {} as Record<CsvOutFile, string>;
-  for (const name of Object.keys(files) as CsvOutFile[]) {
-    const file = path.join(dir, `${name}.csv`);
-    fs.writeFileSync(file, toCsv(csvOutColumns[name], files[name]));
-    paths[name] = file;
+  const fds = {} as Record<CsvOutFile, number>;
+  try {
+    for (const name of names) {
+      paths[name] = path.join(dir, `${name}.csv`);
+      fds[name] = fs.openSync(paths[name], 'w');
+      fs.writeSync(fds[name], stringify([[...csvOutColumns[name]]]));
+    }
+  } catch (err) {
+    for (const name of names) if (fds[name] !== undefined) fs.closeSync(fds[name]);
+    throw err;
   }
-  return paths;
+  let open = true;
+  return {
+    paths,
+    write(name, records) {
+      if (records.length) fs.writeSync(fds[name], toCsv(csvOutColumns[name], records));
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      for (const name of names) fs.closeSync(fds[name]);
+    },
+  };
+}
+
+/** The in-memory form: every entity at once (tests, notebooks, small files). */
+export function writeCsvOut(dir: string, data: ErpData, rejects: readonly Reject[]): Record<CsvOutFile, string> {
+  const out = createCsvOutWriter(dir);
+  try {
+    out.write('products', data.products);
+    out.write('customers', data.customers);
+    out.write('sales', data.sales);
+    out.write('sales_items', data.salesItems);
+    out.write('rejects', rejects);
+  } finally {
+    out.close();
+  }
+  return out.paths;
+}
+
+/** What the streamed form writes: master data and rejects as arrays (from `scanSource`), the sales in batches. */
+export interface CsvOutStream {
+  products: readonly Product[];
+  customers: readonly Customer[];
+  rejects: readonly Reject[];
+  sales: AsyncIterable<readonly SaleWithItems[]>;
+}
+
+/**
+ * The streamed form: sales and sales_items are written batch by batch, so memory follows one batch of sales, not the
+ * file. `onSales` sees each batch once written (the pipeline builds its reconciliation summary from it).
+ */
+export async function writeCsvOutStream(
+  dir: string,
+  source: CsvOutStream,
+  onSales?: (batch: readonly SaleWithItems[]) => void,
+): Promise<Record<CsvOutFile, string>> {
+  const out = createCsvOutWriter(dir);
+  try {
+    out.write('products', source.products);
+    out.write('customers', source.customers);
+    out.write('rejects', source.rejects);
+    for await (const batch of source.sales) {
+      out.write('sales', batch);
+      out.write('sales_items', batch.flatMap((s) => s.items));
+      onSales?.(batch);
+    }
+  } finally {
+    out.close();
+  }
+  return out.paths;
 }
 
 /** Records in a CSV file written here, without its header (a quoted value may span lines); null if there is no file. */

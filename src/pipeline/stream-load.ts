@@ -9,7 +9,9 @@
  *
  * ERP exports (and the Superstore) keep an order's lines together. An order whose lines are spread over the file is
  * still handled exactly: pass 1 notices it and, once, scans again keeping those orders' headers; pass 2 holds their
- * lines until the last one. The result is the same data `loadErpData` gives, in the same order.
+ * lines until the last one. The result is the same data `loadErpData` gives, in the same order, except that a spread
+ * order comes out when its last line has been read rather than where its first line was (holding every later sale
+ * until then would undo the flat memory).
  */
 import type { Reject, SuperstoreRow } from './source/columns';
 import { defaultSuperstorePath, readSuperstoreFile } from './source/superstore';

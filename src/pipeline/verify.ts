@@ -1,12 +1,16 @@
 /**
  * Reconciliation: does the lake hold exactly what the source says, and is every gap explained by a dead letter?
- * produced = stored + dead-lettered, per entity, plus revenue and profit to the cent.
+ * produced = stored + dead-lettered, per entity, plus revenue and profit to the cent. The source side is a compact
+ * summary built while the source streams past, so a million-line source is reconciled without holding its lines.
  */
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
-import type { ErpData } from './entities';
+import type { Customer, ErpData, Product, SaleWithItems } from './entities';
 import { collections } from './mongo';
 import { fromUnits, toUnits, roundCents } from './money';
+import { salesWithItems } from './live';
+import { detach } from './source/csv';
+import { streamSales, type SourceScan } from './stream-load';
 import { parseDeadLetters, type DeadLetter } from './dlq';
 import { readTopicToEnd } from './kafka';
 
@@ -32,8 +36,82 @@ export interface Reconciliation {
   ok: boolean;
 }
 
+/**
+ * What reconciliation needs from the source, without its records: the master data's keys and, per sale in source
+ * order, its number of lines and exact totals. A sale's lines are `${sale_id}#1` … `#${lines}` (`saleItem` numbers
+ * them so, and `add` checks it), so a missing line is still named without keeping a million line keys.
+ */
+export interface SourceSummary {
+  products: ReadonlySet<string>;
+  customers: ReadonlySet<string>;
+  /** Sale ID → its index in `lines`, `revenueE4` and `profitE4`; iterates in source order. */
+  sales: ReadonlyMap<string, number>;
+  lines: readonly number[];
+  /** Exact sums of each sale's lines, in ten-thousandths. */
+  revenueE4: readonly number[];
+  profitE4: readonly number[];
+}
+
+export class SourceSummaryError extends Error {
+  override name = 'SourceSummaryError';
+}
+
+/** Builds a SourceSummary from the master data and the sales as they stream past, batch by batch. */
+export function createSourceSummary(master: { products: readonly Product[]; customers: readonly Customer[] }) {
+  const sales = new Map<string, number>();
+  const lines: number[] = [];
+  const revenueE4: number[] = [];
+  const profitE4: number[] = [];
+  return {
+    add(batch: readonly SaleWithItems[]): void {
+      for (const s of batch) {
+        if (sales.has(s.sale_id)) throw new SourceSummaryError(`sale ${s.sale_id} appears twice in the source stream`);
+        let revenue = 0;
+        let profit = 0;
+        s.items.forEach((it, i) => {
+          if (it.item_id !== `${s.sale_id}#${i + 1}`) throw new SourceSummaryError(`line ${i + 1} of sale ${s.sale_id} has item_id ${it.item_id} (expected ${s.sale_id}#${i + 1})`);
+          revenue += toUnits(it.line_total);
+          profit += toUnits(it.profit);
+        });
+        // A sale ID read from the file is a slice of its chunk: kept as is, half a million of them would pin the file.
+        sales.set(detach(s.sale_id), lines.length);
+        lines.push(s.items.length);
+        revenueE4.push(revenue);
+        profitE4.push(profit);
+      }
+    },
+    finish(): SourceSummary {
+      return { products: new Set(master.products.map((p) => p.product_id)), customers: new Set(master.customers.map((c) => c.customer_id)), sales, lines, revenueE4, profitE4 };
+    },
+  };
+}
+
+/** The summary of data already in memory. */
+export function summarizeErpData(data: ErpData): SourceSummary {
+  const summary = createSourceSummary(data);
+  summary.add(salesWithItems(data));
+  return summary.finish();
+}
+
+/** The summary of a scanned source, streaming its sales (pass 2 of `stream-load`). */
+export async function summarizeSource(scan: SourceScan): Promise<SourceSummary> {
+  const summary = createSourceSummary(scan);
+  for await (const batch of streamSales(scan)) summary.add(batch);
+  return summary.finish();
+}
+
+export interface LakeKeys {
+  products: Set<string>;
+  customers: Set<string>;
+  sales: Set<string>;
+  items: Set<string>;
+  /** Exact sums over the lines of the source's sales, in ten-thousandths. */
+  revenueE4: number;
+  profitE4: number;
+}
+
 /** What the lake holds, as key sets and exact sums for the source's keys. Streams with projections. */
-export async function readLakeKeys(db: Db, sourceSaleIds: Set<string>) {
+export async function readLakeKeys(db: Db, sourceSaleIds: { has(id: string): boolean }): Promise<LakeKeys> {
   const ids = async (name: string) => {
     const out = new Set<string>();
     for await (const d of db.collection(name).find({}, { projection: { _id: 1 } })) out.add(String(d._id));
@@ -54,31 +132,69 @@ export async function readLakeKeys(db: Db, sourceSaleIds: Set<string>) {
   return { products, customers, sales, items, revenueE4: revenue, profitE4: profit };
 }
 
+/** Whether `key` is one of the source's line keys: `${sale_id}#${n}` with 1 ≤ n ≤ that sale's lines, n written plainly. */
+function isSourceLine(source: SourceSummary, key: string): boolean {
+  const at = key.lastIndexOf('#');
+  if (at < 0) return false;
+  const sale = source.sales.get(key.slice(0, at));
+  if (sale === undefined) return false;
+  const text = key.slice(at + 1);
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 && n <= source.lines[sale]! && String(n) === text;
+}
+
 /** Pure comparison of the source with what the lake holds and what was dead-lettered. */
-export function reconcile(source: ErpData, lake: Awaited<ReturnType<typeof readLakeKeys>>, letters: DeadLetter[]): Reconciliation {
+export function reconcile(source: SourceSummary, lake: LakeKeys, letters: DeadLetter[]): Reconciliation {
   const lettered = new Set(letters.map((l) => l.key ?? ''));
-  // A line is explained by a dead letter of its sale (the sale is the message).
-  const letterKey = (entity: EntityCheck['entity'], key: string) => (entity === 'sales_items' ? key.slice(0, key.lastIndexOf('#')) : key);
-  const check = (entity: EntityCheck['entity'], keys: string[], stored: Set<string>): EntityCheck => {
-    const absent = keys.filter((k) => !stored.has(k));
-    const sourceKeys = new Set(keys);
+  type Keys = ReadonlySet<string> | ReadonlyMap<string, unknown>;
+  const check = (entity: EntityCheck['entity'], sourceKeys: Keys, stored: Set<string>): EntityCheck => {
+    const missing: string[] = [];
+    let absent = 0;
+    for (const k of sourceKeys.keys()) {
+      if (stored.has(k)) continue;
+      absent++;
+      if (!lettered.has(k)) missing.push(k);
+    }
     let extra = 0;
     for (const k of stored) if (!sourceKeys.has(k)) extra++;
-    const missing = absent.filter((k) => !lettered.has(letterKey(entity, k)));
-    return { entity, source: keys.length, stored: keys.length - absent.length, deadLettered: absent.length - missing.length, missing, extra };
+    return { entity, source: sourceKeys.size, stored: sourceKeys.size - absent, deadLettered: absent - missing.length, missing, extra };
+  };
+  // Lines are checked from the per-sale counts; a line is explained by a dead letter of its sale (the sale is the message).
+  const checkLines = (): EntityCheck => {
+    const missing: string[] = [];
+    let count = 0;
+    let absent = 0;
+    for (const [sale, i] of source.sales) {
+      const n = source.lines[i]!;
+      count += n;
+      for (let line = 1; line <= n; line++) {
+        const k = `${sale}#${line}`;
+        if (lake.items.has(k)) continue;
+        absent++;
+        if (!lettered.has(sale)) missing.push(k);
+      }
+    }
+    let extra = 0;
+    for (const k of lake.items) if (!isSourceLine(source, k)) extra++;
+    return { entity: 'sales_items', source: count, stored: count - absent, deadLettered: absent - missing.length, missing, extra };
   };
   const entities = [
-    check('products', source.products.map((p) => p.product_id), lake.products),
-    check('customers', source.customers.map((c) => c.customer_id), lake.customers),
-    check('sales', source.sales.map((s) => s.sale_id), lake.sales),
-    check('sales_items', source.salesItems.map((i) => i.item_id), lake.items),
+    check('products', source.products, lake.products),
+    check('customers', source.customers, lake.customers),
+    check('sales', source.sales, lake.sales),
+    checkLines(),
   ];
   // Money is compared over the sales that reached the lake; a missing sale already fails the counts above.
-  const kept = source.salesItems.filter((i) => lake.sales.has(i.sale_id));
-  const sum = (xs: number[]) => xs.reduce((s, x) => s + toUnits(x), 0);
+  let revenue = 0;
+  let profit = 0;
+  for (const [sale, i] of source.sales) {
+    if (!lake.sales.has(sale)) continue;
+    revenue += source.revenueE4[i]!;
+    profit += source.profitE4[i]!;
+  }
   const money: MoneyCheck[] = [
-    { measure: 'revenue', source: roundCents(fromUnits(sum(kept.map((i) => i.line_total)))), stored: roundCents(fromUnits(lake.revenueE4)) },
-    { measure: 'profit', source: roundCents(fromUnits(sum(kept.map((i) => i.profit)))), stored: roundCents(fromUnits(lake.profitE4)) },
+    { measure: 'revenue', source: roundCents(fromUnits(revenue)), stored: roundCents(fromUnits(lake.revenueE4)) },
+    { measure: 'profit', source: roundCents(fromUnits(profit)), stored: roundCents(fromUnits(lake.profitE4)) },
   ];
   const ok = entities.every((e) => e.missing.length === 0) && money.every((m) => m.source === m.stored);
   return { entities, money, ok };
@@ -103,9 +219,10 @@ export function formatReconciliation(r: Reconciliation): string {
 /** Reads the lake and the dead-letter topic, and reconciles them with the source. */
 export async function verifyLake(
   deps: { kafka: Kafka; db: Db; dlqTopic: string },
-  source: ErpData,
+  source: SourceSummary | ErpData,
 ): Promise<{ result: Reconciliation; deadLetters: number }> {
-  const lake = await readLakeKeys(deps.db, new Set(source.sales.map((s) => s.sale_id)));
+  const summary = 'salesItems' in source ? summarizeErpData(source) : source;
+  const lake = await readLakeKeys(deps.db, summary.sales);
   const letters = parseDeadLetters(await readTopicToEnd(deps.kafka, deps.dlqTopic));
-  return { result: reconcile(source, lake, letters), deadLetters: letters.length };
+  return { result: reconcile(summary, lake, letters), deadLetters: letters.length };
 }

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { countCsvRecords, spreadsheetSafe, writeCsvOut } from '../../../src/pipeline/csvout';
+import { countCsvRecords, csvOutColumns, spreadsheetSafe, writeCsvOut, writeCsvOutStream } from '../../../src/pipeline/csvout';
+import { loadErpData } from '../../../src/pipeline/load';
+import { scanSource, streamSales } from '../../../src/pipeline/stream-load';
+import type { SaleWithItems } from '../../../src/pipeline/entities';
 import type { ErpData } from '../../../src/pipeline/entities';
 
 describe('spreadsheetSafe', () => {
@@ -46,5 +49,49 @@ describe('writeCsvOut', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('writeCsvOutStream', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csvout-stream-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const sameFiles = (a: Record<string, string>, b: Record<string, string>) => {
+    for (const name of Object.keys(csvOutColumns)) expect(fs.readFileSync(a[name]!, 'utf8')).toBe(fs.readFileSync(b[name]!, 'utf8'));
+  };
+
+  it.each([
+    ['the real Superstore', undefined, undefined, true],
+    ['a file with broken rows', path.join(__dirname, '../../fixtures/superstore-broken.csv'), 'dmy' as const, false],
+  ])('writes %s byte for byte as writeCsvOut does, batch by batch, and shows each batch once', async (_name, input, dateFormat, several) => {
+    const whole = await loadErpData({ input, dateFormat });
+    const wholeFiles = writeCsvOut(path.join(dir, 'whole'), whole.data, whole.rejects);
+    const scan = await scanSource({ input, dateFormat });
+    const seen: SaleWithItems[] = [];
+    let batches = 0;
+    const files = await writeCsvOutStream(path.join(dir, 'stream'), { ...scan, sales: streamSales(scan, 100) }, (b) => {
+      batches++;
+      seen.push(...b);
+    });
+    sameFiles(files, wholeFiles);
+    expect(seen.map((s) => s.sale_id)).toEqual(whole.data.sales.map((s) => s.sale_id));
+    expect(batches > 1).toBe(several);
+    expect(countCsvRecords(files.sales_items)).toBe(whole.data.salesItems.length);
+  });
+
+  it('passes on an error of the sales stream, and writes the header rows alone when there is nothing', async () => {
+    async function* failing(): AsyncGenerator<SaleWithItems[]> {
+      yield [];
+      throw new Error('disk gone');
+    }
+    async function* none(): AsyncGenerator<SaleWithItems[]> {}
+    const source = { products: [], customers: [], rejects: [] };
+    await expect(writeCsvOutStream(dir, { ...source, sales: failing() })).rejects.toThrow('disk gone');
+    const files = await writeCsvOutStream(dir, { ...source, sales: none() });
+    expect(fs.readFileSync(files.rejects, 'utf8')).toBe('line,column,value,reason\n');
+    expect(countCsvRecords(files.sales)).toBe(0);
   });
 });
