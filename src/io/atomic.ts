@@ -137,6 +137,8 @@ export interface GroupWriter {
   stream(name: string): fs.WriteStream;
   /** One whole file of the group. */
   add(name: string, data: string | Uint8Array): void;
+  /** The temporary path a file of the group is written to (by the caller, e.g. through a file descriptor). */
+  stagePath(name: string): string;
   /**
    * Removes the old manifest, renames every file into place, then writes the new manifest last. Killed before the
    * end, the directory has no manifest (readers skip it) and every file under a final name is still whole.
@@ -168,6 +170,7 @@ export function createGroupWriter(dir: string): GroupWriter {
       streams.push(s);
       return s;
     },
+    stagePath: stage,
     add: (name, data) => {
       const fd = fs.openSync(stage(name), 'w');
       try {

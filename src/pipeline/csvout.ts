@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createGroupWriter, removeLeftovers } from '../io/atomic';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Reject } from './source/columns';
@@ -52,35 +53,49 @@ export interface CsvOutWriter {
   readonly paths: Record<CsvOutFile, string>;
   /** Appends records to one file (each record is quoted on its own, so the files are the same however they are cut). */
   write(name: CsvOutFile, records: readonly object[]): void;
-  close(): void;
+  /** The five files appear together, whole, with a manifest written last (src/io/atomic.ts). */
+  commit(): void;
+  /** A failed run: the temporary files go, the previous extracts stay. */
+  abort(): void;
 }
 
-/** Opens the five files and writes their header rows; the records follow in as many `write` calls as the caller likes. */
+/**
+ * Opens the five files (under temporary names) and writes their header rows; the records follow in as many `write`
+ * calls as the caller likes. A run killed before `commit` leaves the previous extracts whole, and its temporary files
+ * are removed by the next run.
+ */
 export function createCsvOutWriter(dir: string): CsvOutWriter {
-  fs.mkdirSync(dir, { recursive: true });
+  removeLeftovers(dir);
+  const group = createGroupWriter(dir);
   const names = Object.keys(csvOutColumns) as CsvOutFile[];
   const paths = {} as Record<CsvOutFile, string>;
   const fds = {} as Record<CsvOutFile, number>;
+  const closeAll = () => {
+    for (const name of names) if (fds[name] !== undefined) fs.closeSync(fds[name]);
+  };
   try {
     for (const name of names) {
       paths[name] = path.join(dir, `${name}.csv`);
-      fds[name] = fs.openSync(paths[name], 'w');
+      fds[name] = fs.openSync(group.stagePath(`${name}.csv`), 'w');
       fs.writeSync(fds[name], stringify([[...csvOutColumns[name]]]));
     }
   } catch (err) {
-    for (const name of names) if (fds[name] !== undefined) fs.closeSync(fds[name]);
+    closeAll();
+    group.abort();
     throw err;
   }
-  let open = true;
   return {
     paths,
     write(name, records) {
       if (records.length) fs.writeSync(fds[name], toCsv(csvOutColumns[name], records));
     },
-    close() {
-      if (!open) return;
-      open = false;
-      for (const name of names) fs.closeSync(fds[name]);
+    commit() {
+      closeAll();
+      group.commit({ extract: 'csv_out' });
+    },
+    abort() {
+      closeAll();
+      group.abort();
     },
   };
 }
@@ -94,8 +109,10 @@ export function writeCsvOut(dir: string, data: ErpData, rejects: readonly Reject
     out.write('sales', data.sales);
     out.write('sales_items', data.salesItems);
     out.write('rejects', rejects);
-  } finally {
-    out.close();
+    out.commit();
+  } catch (err) {
+    out.abort();
+    throw err;
   }
   return out.paths;
 }
@@ -127,8 +144,10 @@ export async function writeCsvOutStream(
       out.write('sales_items', batch.flatMap((s) => s.items));
       onSales?.(batch);
     }
-  } finally {
-    out.close();
+    out.commit();
+  } catch (err) {
+    out.abort();
+    throw err;
   }
   return out.paths;
 }

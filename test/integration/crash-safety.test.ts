@@ -63,6 +63,27 @@ describe('crash-safe outputs', () => {
     expect(fs.readdirSync(path.dirname(out)).sort()).toEqual(['g.csv', 'g.csv.manifest.json']);
   }, 120000);
 
+  it('process-superstore killed at a random moment leaves whole extracts or none; the next run equals an uninterrupted one', async () => {
+    const input = path.join(tmp, 'source-80k.csv');
+    await writeGeneratedCsv(input, { lines: 80_000, seed: 5 });
+    const reference = path.join(tmp, 'csv-reference');
+    const out = path.join(tmp, 'csv-out');
+    expect((await runCli('process-superstore.ts', ['--input', input, '--out', reference], {})).code).toBe(0);
+    const killed = await runCli('process-superstore.ts', ['--input', input, '--out', out], {}, randomBetween(500, 4000));
+    expect(killed.code === 0 || killed.signal === 'SIGKILL').toBe(true);
+    // Never a partial extract under a final name: none yet, or the five whole ones with their manifest.
+    const names = visible(out);
+    if (names.length) {
+      expect(names).toEqual(['customers.csv', 'manifest.json', 'products.csv', 'rejects.csv', 'sales.csv', 'sales_items.csv']);
+      for (const n of names.filter((x) => x.endsWith('.csv'))) expect(fs.readFileSync(path.join(out, n)).equals(fs.readFileSync(path.join(reference, n)))).toBe(true);
+    }
+    expect((await runCli('process-superstore.ts', ['--input', input, '--out', out], {})).code).toBe(0);
+    expect(visible(out)).toEqual(visible(reference));
+    for (const n of visible(out).filter((x) => x.endsWith('.csv'))) expect([n, fs.readFileSync(path.join(out, n)).equals(fs.readFileSync(path.join(reference, n)))]).toEqual([n, true]);
+    expect(readManifest(out)!.files.map((f) => f.name).sort()).toEqual(['customers.csv', 'products.csv', 'rejects.csv', 'sales.csv', 'sales_items.csv']);
+    expect(fs.readdirSync(out).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  }, 180000);
+
   it('a truncated generated file is detected by the bench and generated again', async () => {
     const dataDir = path.join(tmp, 'bench-data');
     const cfg = { paths: { data: dataDir } } as never;
