@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pidAlive } from './pid';
 
 /** Temporary names start with this, so leftovers are recognisable and never mistaken for outputs. */
 export const TEMP_MARK = '.tmp-';
@@ -93,17 +94,8 @@ export function createAtomicStream(final: string): AtomicStream {
   };
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Removes temporary files in `dir` whose writer is gone (a killed run); returns their names. */
-export function removeLeftovers(dir: string, alive: (pid: number) => boolean = isAlive): string[] {
+export function removeLeftovers(dir: string, alive: (pid: number) => boolean = pidAlive): string[] {
   if (!fs.existsSync(dir)) return [];
   const removed: string[] = [];
   for (const name of fs.readdirSync(dir)) {

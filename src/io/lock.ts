@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log';
+import { pidAlive } from './pid';
 
 export class LockBusyError extends Error {
   override name = 'LockBusyError';
@@ -18,15 +19,6 @@ interface LockInfo {
   what: string;
   since: string;
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 function readLock(file: string): LockInfo | undefined {
   try {
@@ -46,7 +38,7 @@ export interface LockOptions {
 
 /** Runs `work` while holding `file` (created beside the outputs it guards), then releases it. */
 export async function withLock<T>(file: string, what: string, work: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const alive = opts.alive ?? isAlive;
+  const alive = opts.alive ?? pidAlive;
   const deadline = Date.now() + (opts.waitMs ?? 10 * 60_000);
   const me: LockInfo = { pid: process.pid, host: os.hostname(), what, since: new Date().toISOString() };
   fs.mkdirSync(path.dirname(file), { recursive: true });
