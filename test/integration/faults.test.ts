@@ -127,8 +127,11 @@ describe('faults', () => {
     await producing;
     await waitUntil(() => lakeComplete(env).catch(() => false), 180000, `the consumer caught up after ${name} came back`);
     await h.stop();
-    // It rode the outage out in its own retry loop: no crash and restart by kafkajs (which rejoins the group).
-    expect(warnings.some((l) => l.includes('lake write failed; retrying without committing'))).toBe(true);
+    // It rode the outage out in its own retry loop: no crash and restart by kafkajs (which rejoins the group). With
+    // PostgreSQL dead the gateway refuses each write at once, so the retry is always seen; with the gateway dead, a
+    // write that starts while it is down may simply wait for the server to come back (the driver's server selection),
+    // and then nothing needs retrying.
+    if (victim === 'postgres') expect(warnings.some((l) => l.includes('lake write failed; retrying without committing'))).toBe(true);
     expect(warnings.filter((l) => l.includes('crashed'))).toEqual([]);
     expect(h.stats.deadLetters).toBe(0);
     const { result, deadLetters } = await verifyLake({ kafka: env.kafka, db: env.mongo.db, dlqTopic: env.topics.dlq }, superstore);
