@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pidAlive } from './pid';
+import { isAlive } from './pid';
 
 /** Temporary names start with this, so leftovers are recognisable and never mistaken for outputs. */
 export const TEMP_MARK = '.tmp-';
@@ -95,7 +95,7 @@ export function createAtomicStream(final: string): AtomicStream {
 }
 
 /** Removes temporary files in `dir` whose writer is gone (a killed run); returns their names. */
-export function removeLeftovers(dir: string, alive: (pid: number) => boolean = pidAlive): string[] {
+export function removeLeftovers(dir: string, alive: (pid: number) => boolean = isAlive): string[] {
   if (!fs.existsSync(dir)) return [];
   const removed: string[] = [];
   for (const name of fs.readdirSync(dir)) {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log';
-import { pidAlive } from './pid';
+import { isAlive } from './pid';
 
 export class LockBusyError extends Error {
   override name = 'LockBusyError';
@@ -38,7 +38,7 @@ export interface LockOptions {
 
 /** Runs `work` while holding `file` (created beside the outputs it guards), then releases it. */
 export async function withLock<T>(file: string, what: string, work: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-  const alive = opts.alive ?? pidAlive;
+  const alive = opts.alive ?? isAlive;
   const deadline = Date.now() + (opts.waitMs ?? 10 * 60_000);
   const me: LockInfo = { pid: process.pid, host: os.hostname(), what, since: new Date().toISOString() };
   fs.mkdirSync(path.dirname(file), { recursive: true });

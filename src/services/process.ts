@@ -2,6 +2,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAlive } from '../io/pid';
+
+export { isAlive };
 
 export interface Managed {
   /** Short name for messages: "kafka", "postgres". */
@@ -15,25 +18,8 @@ export interface Managed {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const hasProc = fs.existsSync('/proc/self/stat');
 /** A log over this size is moved to <log>.1 when the service starts again. */
 const MAX_LOG_BYTES = 20 * 1024 * 1024;
-
-/** True while the process exists and is not a zombie (an exited child nobody reaped yet, e.g. under a non-reaping PID 1). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (!hasProc) return true; // macOS and others: trust kill(0)
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** The command line of a pid (Linux /proc); undefined where /proc is unavailable. */
 function cmdline(pid: number): string | undefined {
