@@ -125,9 +125,13 @@ runMain(async () => {
         } else console.log('  no orders on or after 2017-01-01 with two items or more: evaluation skipped (run `npm run reco:evaluate -- --cut YYYY-MM-DD`)');
       });
 
-      const choice = await chooseDefaultPeriod(mongo.db);
-      const rerunReport = `npm run report${choice.period ? ` -- --period ${choice.period.id}` : ''}`;
+      // The month is picked before the step, so that its rerun command can name it; failing to pick it is the step's
+      // failure all the same.
+      const picked = await chooseDefaultPeriod(mongo.db).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      const rerunReport = `npm run report${!(picked instanceof Error) && picked.period ? ` -- --period ${picked.period.id}` : ''}`;
       await steps.run(8, 'Executive report', rerunReport, async () => {
+        if (picked instanceof Error) throw picked;
+        const choice = picked;
         console.log(`  ${choice.reason}`);
         if (!choice.period) throw new Error(`no month to report (${choice.reason})`);
         const report = await renderConfiguredReport(ctx, mongo.db, choice.period, reportFormats, { source: scan.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
