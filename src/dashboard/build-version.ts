@@ -6,6 +6,7 @@
  */
 import type { Db } from 'mongodb';
 import { marts } from '../pipeline/warehouse/build';
+import { createShared } from './shared';
 
 export interface BuildStamp {
   built_at: Date;
@@ -28,24 +29,8 @@ export interface BuildWatcher {
   reads(): number;
 }
 
+/** The build id, read at most once per `everyMs` and shared by concurrent askers (the same mechanism as shared.ts). */
 export function createBuildWatcher(read: () => Promise<BuildStamp | null>, everyMs = 1000, now: () => number = Date.now): BuildWatcher {
-  let last: { at: number; id: string } | null = null;
-  let pending: Promise<string> | null = null;
-  let count = 0;
-  return {
-    current: () => {
-      if (last && now() - last.at < everyMs) return Promise.resolve(last.id);
-      pending ??= read()
-        .then((stamp) => {
-          count++;
-          last = { at: now(), id: buildId(stamp) };
-          return last.id;
-        })
-        .finally(() => {
-          pending = null;
-        });
-      return pending;
-    },
-    reads: () => count,
-  };
+  const shared = createShared(async () => buildId(await read()), everyMs, { maxKeys: 1, now });
+  return { current: () => shared.get('build'), reads: () => shared.computations() };
 }
