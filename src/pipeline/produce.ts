@@ -9,6 +9,7 @@ import type { Customer, ErpData, Product, SaleWithItems } from './entities';
 import { encodeEvent, type EntityKind } from './events';
 import type { TopicNames } from './kafka';
 import { salesWithItems } from './live';
+import { readAhead } from '../io/read-ahead';
 
 export interface ProduceOptions {
   /** Messages per second; undefined = as fast as the broker takes them. */
@@ -110,7 +111,8 @@ export async function produceErpStream(deps: ProducerDeps, input: ErpStream, opt
   try {
     stats.products = await sender.send(topics.products, 'product', input.products);
     stats.customers = await sender.send(topics.customers, 'customer', input.customers);
-    for await (const batch of batchesOf(input.sales)) {
+    // The next batches are read and parsed while Kafka acknowledges the current one.
+    for await (const batch of readAhead(batchesOf(input.sales), 2)) {
       if (opts.signal?.aborted) break;
       const n = await sender.send(topics.sales, 'sale', batch);
       stats.sales += n;
