@@ -44,7 +44,18 @@ export type GroupKey = string | number | boolean | null | Record<string, unknown
 export interface GroupSumsOptions {
   by: string | Record<string, string> | null;
   fields: string[];
+  /** Fields whose smallest and largest value per group are wanted too (`$min`, `$max`). */
+  extremes?: string[];
   match?: Record<string, unknown>;
+}
+
+export interface GroupRow {
+  key: GroupKey;
+  count: number;
+  sums: Record<string, number>;
+  /** Per field of `extremes`. */
+  min: Record<string, unknown>;
+  max: Record<string, unknown>;
 }
 
 /** The aggregation behind groupSums: `$match` (on indexed fields, by the callers), then one `$group` with every sum. */
@@ -52,18 +63,22 @@ export function groupPipeline(opts: GroupSumsOptions): Document[] {
   const id = opts.by === null ? null : typeof opts.by === 'string' ? `$${opts.by}` : Object.fromEntries(Object.entries(opts.by).map(([k, f]) => [k, `$${f}`]));
   // Accumulators are named by position: a field name may hold characters a result field may not.
   const sums = Object.fromEntries(opts.fields.map((f, i) => [`s${i}`, { $sum: `$${f}` }]));
-  return [...(opts.match ? [{ $match: opts.match }] : []), { $group: { _id: id, count: { $sum: 1 }, ...sums } }];
+  const extremes = Object.fromEntries((opts.extremes ?? []).flatMap((f, i) => [[`n${i}`, { $min: `$${f}` }], [`x${i}`, { $max: `$${f}` }]]));
+  return [...(opts.match ? [{ $match: opts.match }] : []), { $group: { _id: id, count: { $sum: 1 }, ...sums, ...extremes } }];
 }
 
 /** Sums fields per group, in the database, in one pass: `{ key → { field: sum } }` plus a `count` of documents. */
-export async function groupSums(
-  db: Db,
-  collection: string,
-  opts: GroupSumsOptions,
-): Promise<Map<string, { key: GroupKey; count: number; sums: Record<string, number> }>> {
-  const out = new Map<string, { key: GroupKey; count: number; sums: Record<string, number> }>();
-  for await (const row of db.collection(collection).aggregate<{ _id: GroupKey; count: number } & Record<string, number>>(groupPipeline(opts))) {
-    out.set(JSON.stringify(row._id), { key: row._id, count: Number(row.count), sums: Object.fromEntries(opts.fields.map((f, i) => [f, Number(row[`s${i}`] ?? 0)])) });
+export async function groupSums(db: Db, collection: string, opts: GroupSumsOptions): Promise<Map<string, GroupRow>> {
+  const out = new Map<string, GroupRow>();
+  const extremes = opts.extremes ?? [];
+  for await (const row of db.collection(collection).aggregate<{ _id: GroupKey; count: number } & Record<string, unknown>>(groupPipeline(opts))) {
+    out.set(JSON.stringify(row._id), {
+      key: row._id,
+      count: Number(row.count),
+      sums: Object.fromEntries(opts.fields.map((f, i) => [f, Number(row[`s${i}`] ?? 0)])),
+      min: Object.fromEntries(extremes.map((f, i) => [f, row[`n${i}`]])),
+      max: Object.fromEntries(extremes.map((f, i) => [f, row[`x${i}`]])),
+    });
   }
   return out;
 }

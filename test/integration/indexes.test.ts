@@ -10,6 +10,7 @@ import { collections, groupPipeline } from '../../src/pipeline/mongo';
 import { daySales, recommendationsCollection, recommendationsSince } from '../../src/pipeline/slices';
 import { ensureIndexes } from '../../src/pipeline/lake';
 import { indexesUsed, usesIndex } from '../../src/pipeline/explain';
+import { matchDays, matchIn, scopeFromSales } from '../../src/pipeline/warehouse/scope';
 import { createTestEnv, type TestEnv } from './helpers';
 
 describe('queries that filter use their index', () => {
@@ -39,6 +40,22 @@ describe('queries that filter use their index', () => {
     for (const collection of [collections.salesItems, collections.sales]) {
       const explain = await env.mongo.db.collection(collection).aggregate(groupPipeline({ by: { d: 'order_date' }, fields: ['profit_e4'], match })).explain('queryPlanner');
       expectIndex(explain, 'order_month_1');
+    }
+  });
+
+  it("an incremental build's days (daily mart) are read through the order_month index, lines and sales alike", async () => {
+    const match = matchDays(scopeFromSales([{ order_date: '2016-11-03', customer_id: 'C1' }, { order_date: '2016-12-24', customer_id: 'C2' }]));
+    for (const collection of [collections.salesItems, collections.sales]) {
+      const explain = await env.mongo.db.collection(collection).aggregate(groupPipeline({ by: { d: 'order_date', b: 'branch_id' }, fields: [], match })).explain('queryPlanner');
+      expectIndex(explain, 'order_month_1');
+    }
+  });
+
+  it("an incremental build's customers are read through the customer_id index, lines and sales alike", async () => {
+    const match = matchIn(scopeFromSales([{ order_date: '2016-11-03', customer_id: 'CG-12520' }]), 'customer_id', ['CG-12520']);
+    for (const collection of [collections.salesItems, collections.sales]) {
+      const explain = await env.mongo.db.collection(collection).aggregate(groupPipeline({ by: { c: 'customer_id' }, fields: [], match })).explain('queryPlanner');
+      expectIndex(explain, 'customer_id_1');
     }
   });
 

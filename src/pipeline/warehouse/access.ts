@@ -5,15 +5,11 @@
  * what they read is explicit in one place.
  */
 import type { Db, Document } from 'mongodb';
-import { groupSums, type GroupKey } from '../mongo';
+import { groupSums, type GroupRow, type GroupSumsOptions } from '../mongo';
 
-export interface GroupOptions {
-  by: string | Record<string, string> | null;
-  fields: string[];
-  match?: Record<string, unknown>;
-}
+export type GroupOptions = GroupSumsOptions;
 
-export type GroupRows = Map<string, { key: GroupKey; count: number; sums: Record<string, number> }>;
+export type GroupRows = Map<string, GroupRow>;
 
 export interface LakeAccess {
   group(collection: string, opts: GroupOptions): Promise<GroupRows>;

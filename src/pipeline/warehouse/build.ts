@@ -18,7 +18,7 @@ import { ensureIndexes } from '../lake';
 import { queryDaily, type DailyDoc } from './daily';
 import { queryCategories } from './categories';
 import { queryCube } from './cube';
-import { allTime, buildProductDocs, queryProductYears, readProductInfo, sumAllTime, type ProductDoc } from './products';
+import { allTime, buildProductDocs, queryProductYears, readProductInfo, rowsOf, sumAllTime, updateAllTime, type ProductDoc } from './products';
 import { baseOf, queryCustomerBases, scoreCustomers, type CustomerDoc } from './customers';
 import { buildStoreDocs } from './stores';
 import { buildStatisticsDocs, partDocument, partFromDocument, queryStatsParts, type PartDocument } from './statistics';
@@ -133,10 +133,13 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
     const info = await readProductInfo(db);
     const years = buildProductDocs(await queryProductYears(lake, scope), info);
     const yearSlice = scope.full ? notAll : { period: { $in: scope.years.map(String) } };
-    const w1 = await syncDocs(db, marts.products, yearSlice, years);
-    const stored = await db.collection<ProductDoc>(marts.products).find(notAll).toArray();
-    const all = buildProductDocs(sumAllTime(stored), info);
-    const w2 = await syncDocs(db, marts.products, { period: allTime }, all);
+    const products = db.collection<ProductDoc>(marts.products);
+    const [storedYears, storedAll] = await Promise.all([products.find(yearSlice).toArray(), products.find({ period: allTime }).toArray()]);
+    const newYears = rowsOf(years);
+    // All-time from the years just computed (a full build has them all), or updated by the years that changed.
+    const all = buildProductDocs(scope.full ? sumAllTime(newYears) : updateAllTime(rowsOf(storedAll), rowsOf(storedYears), newYears), info);
+    const w1 = await syncDocs(db, marts.products, yearSlice, years, storedYears);
+    const w2 = await syncDocs(db, marts.products, { period: allTime }, all, storedAll);
     return { docs: years.length + all.length, write: addSync(w1, w2) };
   });
   let customers: CustomerDoc[] = [];

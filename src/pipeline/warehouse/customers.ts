@@ -10,9 +10,11 @@ import { averageOrderValue, keyOf, moneyFields } from './measures';
 import { scoreRfm, type RfmSegment } from './rfm';
 import { matchIn, type Scope } from './scope';
 
-export interface CustomerDayRow {
+/** A customer's sales at one branch: first and last order day, orders and money. */
+export interface CustomerBranchRow {
   customer_id: string;
-  date: string;
+  first: string;
+  last: string;
   branch_id: string;
   orders: number;
   revenue_e4: number;
@@ -54,12 +56,12 @@ export interface CustomerDoc extends CustomerBase {
   rfm_segment: RfmSegment;
 }
 
-export function buildCustomerBases(days: readonly CustomerDayRow[], categories: readonly CustomerCategoryRow[], info: ReadonlyMap<string, CustomerInfo>): CustomerBase[] {
+export function buildCustomerBases(branchRows: readonly CustomerBranchRow[], categories: readonly CustomerCategoryRow[], info: ReadonlyMap<string, CustomerInfo>): CustomerBase[] {
   const acc = new Map<string, { first: string; last: string; orders: number; revenue_e4: number; profit_e4: number; branches: Set<string> }>();
-  for (const r of days) {
-    const a = acc.get(r.customer_id) ?? { first: r.date, last: r.date, orders: 0, revenue_e4: 0, profit_e4: 0, branches: new Set<string>() };
-    if (r.date < a.first) a.first = r.date;
-    if (r.date > a.last) a.last = r.date;
+  for (const r of branchRows) {
+    const a = acc.get(r.customer_id) ?? { first: r.first, last: r.last, orders: 0, revenue_e4: 0, profit_e4: 0, branches: new Set<string>() };
+    if (r.first < a.first) a.first = r.first;
+    if (r.last > a.last) a.last = r.last;
     a.orders += r.orders;
     a.revenue_e4 += r.revenue_e4;
     a.profit_e4 += r.profit_e4;
@@ -107,15 +109,23 @@ export function baseOf(doc: CustomerDoc): CustomerBase {
 
 export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope): Promise<CustomerBase[]> {
   const match = matchIn(scope, 'customer_id', scope.customers);
-  const dayRows = await lake.group(collections.sales, { by: { c: 'customer_id', d: 'order_date', b: 'branch_id' }, fields: ['total_e4', 'profit_e4'], match });
+  const branchRows = await lake.group(collections.sales, { by: { c: 'customer_id', b: 'branch_id' }, fields: ['total_e4', 'profit_e4'], extremes: ['order_date'], match });
   const catRows = await lake.group(collections.salesItems, { by: { c: 'customer_id', k: 'category' }, fields: ['line_total_e4'], match });
   const info = new Map<string, CustomerInfo>();
   for await (const c of db.collection(collections.customers).find(match ?? {}, { projection: { _id: 1, name: 1, segment: 1 } })) {
     info.set(String(c._id), { name: String(c.name), segment: String(c.segment) });
   }
-  type K = { c: string; d: string; b: string; k: string };
+  type K = { c: string; b: string; k: string };
   return buildCustomerBases(
-    [...dayRows.values()].map((r) => ({ customer_id: keyOf<K>(r.key).c, date: keyOf<K>(r.key).d, branch_id: keyOf<K>(r.key).b, orders: r.count, revenue_e4: r.sums.total_e4 ?? 0, profit_e4: r.sums.profit_e4 ?? 0 })),
+    [...branchRows.values()].map((r) => ({
+      customer_id: keyOf<K>(r.key).c,
+      first: String(r.min.order_date),
+      last: String(r.max.order_date),
+      branch_id: keyOf<K>(r.key).b,
+      orders: r.count,
+      revenue_e4: r.sums.total_e4 ?? 0,
+      profit_e4: r.sums.profit_e4 ?? 0,
+    })),
     [...catRows.values()].map((r) => ({ customer_id: keyOf<K>(r.key).c, category: keyOf<K>(r.key).k, revenue_e4: r.sums.line_total_e4 ?? 0 })),
     info,
   );

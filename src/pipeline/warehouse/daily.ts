@@ -5,7 +5,7 @@
 import { collections } from '../mongo';
 import type { LakeAccess } from './access';
 import { addTotals, averageOrderValue, emptyTotals, keyOf, lineFigures, lineMeasureFields, totalsOf, type Totals } from './measures';
-import { matchIn, type Scope } from './scope';
+import { matchDays, type Scope } from './scope';
 
 export interface DayBranchRow {
   date: string;
@@ -76,7 +76,7 @@ export function buildDailyDocs(lines: readonly DayBranchRow[], orders: readonly 
 
 /** Groups the scope's lines and sales by day and branch, in the database. */
 export async function queryDaily(lake: LakeAccess, scope: Scope): Promise<DailyDoc[]> {
-  const match = matchIn(scope, 'order_date', scope.days);
+  const match = matchDays(scope);
   const lineRows = await lake.group(collections.salesItems, { by: { d: 'order_date', b: 'branch_id' }, fields: lineMeasureFields, match });
   const orderRows = await lake.group(collections.sales, { by: { d: 'order_date', b: 'branch_id', n: 'branch_name' }, fields: [], match });
   type K = { d: string; b: string; n: string };

@@ -34,7 +34,11 @@ function rankBy(rows: ProductPeriodRow[], value: (r: ProductPeriodRow) => number
 /** Pure: rows of one or more periods → ranked documents. */
 export function buildProductDocs(rows: readonly ProductPeriodRow[], info: ReadonlyMap<string, ProductInfo>) {
   const byPeriod = new Map<string, ProductPeriodRow[]>();
-  for (const r of rows) byPeriod.set(r.period, [...(byPeriod.get(r.period) ?? []), r]);
+  for (const r of rows) {
+    const list = byPeriod.get(r.period);
+    if (list) list.push(r);
+    else byPeriod.set(r.period, [r]);
+  }
   return [...byPeriod.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .flatMap(([period, list]) => {
@@ -77,6 +81,31 @@ export function sumAllTime(yearRows: readonly ProductPeriodRow[]): ProductPeriod
     all.set(r.product_id, a);
   }
   return [...all.values()];
+}
+
+/**
+ * Pure: the all-time rows after some years were recomputed: the previous all-time, minus those years as they were
+ * stored, plus them as they are now. Exact (integer ten-thousandths), and it reads only the years that changed, not
+ * every year again. A product left without lines is dropped.
+ */
+export function updateAllTime(previousAll: readonly ProductPeriodRow[], oldYears: readonly ProductPeriodRow[], newYears: readonly ProductPeriodRow[]): ProductPeriodRow[] {
+  const all = new Map(previousAll.map((r) => [r.product_id, { ...r, period: allTime }]));
+  const add = (r: ProductPeriodRow, sign: 1 | -1) => {
+    const a = all.get(r.product_id) ?? { period: allTime, product_id: r.product_id, lines: 0, units: 0, revenue_e4: 0, profit_e4: 0 };
+    a.lines += sign * r.lines;
+    a.units += sign * r.units;
+    a.revenue_e4 += sign * r.revenue_e4;
+    a.profit_e4 += sign * r.profit_e4;
+    all.set(r.product_id, a);
+  };
+  for (const r of oldYears) add(r, -1);
+  for (const r of newYears) add(r, 1);
+  return [...all.values()].filter((r) => r.lines > 0);
+}
+
+/** The measures of stored product documents, as rows. */
+export function rowsOf(docs: readonly ProductDoc[]): ProductPeriodRow[] {
+  return docs.map((d) => ({ period: d.period, product_id: d.product_id, lines: d.lines, units: d.units, revenue_e4: d.revenue_e4, profit_e4: d.profit_e4 }));
 }
 
 /** Product × year sums for the scope's years, in the database. */

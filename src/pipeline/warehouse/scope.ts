@@ -41,6 +41,15 @@ export function matchIn(scope: Scope, field: string, values: readonly (string | 
   return scope.full ? undefined : { [field]: { $in: [...values] } };
 }
 
+/**
+ * A `$match` restricting lines or sales to the scope's days, through the `order_month` index: the lake indexes the
+ * month, not the day, on its lines (every index costs each insert, see docs/engine.md), so the months narrow the
+ * read and the days pick within them. None for a full build.
+ */
+export function matchDays(scope: Scope): Record<string, unknown> | undefined {
+  return scope.full ? undefined : { order_month: { $in: [...scope.months] }, order_date: { $in: [...scope.days] } };
+}
+
 /** The (order day, customer) pairs of the sales written to the lake after `since`. One grouping pass, in the database. */
 export async function touchedSince(db: Db, since: Date): Promise<Scope> {
   const groups = await groupSums(db, collections.sales, { by: { d: 'order_date', c: 'customer_id' }, fields: [], match: { ingested_at: { $gt: since } } });

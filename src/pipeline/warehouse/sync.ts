@@ -50,10 +50,13 @@ export function planSync(existing: readonly Document[], next: readonly Document[
 const DELETE_CHUNK = 500;
 const INSERT_CHUNK = 1000;
 
-/** Makes the documents matching `filter` exactly `docs` (each of which must match `filter`). */
-export async function syncDocs(db: Db, collection: string, filter: Document, docs: readonly Document[]): Promise<SyncResult> {
+/**
+ * Makes the documents matching `filter` exactly `docs` (each of which must match `filter`). `existing`: the documents
+ * matching `filter` now, when the caller has just read them for its own use (read here otherwise).
+ */
+export async function syncDocs(db: Db, collection: string, filter: Document, docs: readonly Document[], existing?: readonly Document[]): Promise<SyncResult> {
   const coll = db.collection(collection);
-  const existing = await coll.find(filter).toArray();
+  existing ??= await coll.find(filter).toArray();
   const plan = planSync(existing, docs);
   // When most of the slice changed (ranks shift, RFM "as of" moves), one delete of the slice and one insert of
   // everything beats deleting by `_id` in chunks.
