@@ -145,10 +145,11 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   let customers: CustomerDoc[] = [];
   await step(marts.customers, async () => {
     const fresh = await queryCustomerBases(db, lake, scope);
-    const bases = new Map((scope.full ? [] : await db.collection<CustomerDoc>(marts.customers).find({}).toArray()).map((d) => [d.customer_id, baseOf(d)]));
+    const stored = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
+    const bases = new Map((scope.full ? [] : stored).map((d) => [d.customer_id, baseOf(d)]));
     for (const b of fresh) bases.set(b.customer_id, b);
     customers = scoreCustomers([...bases.values()].sort((a, b) => a.customer_id.localeCompare(b.customer_id)));
-    return { docs: customers.length, write: await syncDocs(db, marts.customers, {}, customers) };
+    return { docs: customers.length, write: await syncDocs(db, marts.customers, {}, customers, stored) };
   });
   const daily = await db.collection<DailyDoc>(marts.daily).find({}).sort({ date: 1 }).toArray();
   await step(marts.stores, async () => {
