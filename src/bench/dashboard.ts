@@ -23,7 +23,7 @@ export interface DashboardBenchOptions {
 }
 
 interface ServerStats {
-  process: { rssBytes: number; cpuMicros: { user: number; system: number } };
+  process: { rssBytes: number; heapUsedBytes: number; afterGc: boolean; cpuMicros: { user: number; system: number } };
   viewCache: { hits: number; misses: number; evictions: number; entries: number; bytes: number };
 }
 
@@ -46,7 +46,8 @@ async function freePort(): Promise<number> {
 
 async function startServer(cfg: Config, db: string, log: Logger): Promise<{ url: string; child: ChildProcess }> {
   // One process, the server's own: `node --import tsx`, not the tsx CLI (which would run it in a child).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dashboard.ts', '--host', '127.0.0.1', '--port', String(await freePort())], {
+  // --expose-gc: /stats.json then reads memory after a full collection (see server.ts).
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/dashboard.ts', '--host', '127.0.0.1', '--port', String(await freePort())], {
     cwd: cfg.paths.root,
     env: { ...process.env, MONGODB_DB: db, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -125,15 +126,19 @@ export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBe
     // Warm the views the runs ask for: the target is about a warm cache; the cold view is measured below.
     for (const [, paths] of targets) for (const p of paths) await fetch(`${url}${p}`, { headers });
 
-    const rows = [`| target | connections | requests/s | p50 ms | p99 ms | errors | server RSS MB before → after |`, '|---|---|---|---|---|---|---|'];
+    const first = await stats(url);
+    const rows = [`| target | connections | requests/s | p50 ms | p99 ms | errors | server RSS MB before → after | heap used MB before → after |`, '|---|---|---|---|---|---|---|---|'];
     for (const [label, paths] of targets) {
       for (const c of opts.connections) {
+        // A few seconds of the same load first: V8 grows its young generation (up to 48 MB) and the sockets their
+        // buffers once, at the first burst; what the target is about is growth while the load goes on.
+        await load(url, paths, c, Math.min(5, opts.durationSeconds));
         const before = await stats(url);
         const r = await load(url, paths, c, opts.durationSeconds);
         const after = await stats(url);
         const errors = r.errors + r.timeouts + r.non2xx;
         log.info('dashboard load', { target: label, connections: c, rps: r.requests.average, p99: r.latency.p99, errors });
-        rows.push(`| ${label} | ${c} | ${Math.round(r.requests.average).toLocaleString('en-US')} | ${r.latency.p50} | ${r.latency.p99} | ${errors} | ${mb(before.process.rssBytes)} → ${mb(after.process.rssBytes)} |`);
+        rows.push(`| ${label} | ${c} | ${Math.round(r.requests.average).toLocaleString('en-US')} | ${r.latency.p50} | ${r.latency.p99} | ${errors} | ${mb(before.process.rssBytes)} → ${mb(after.process.rssBytes)} | ${mb(before.process.heapUsedBytes)} → ${mb(after.process.heapUsedBytes)} |`);
       }
     }
 
@@ -164,7 +169,7 @@ export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBe
     const final = await stats(url);
 
     return [
-      `Each run ${opts.durationSeconds} s, autocannon in the bench process, the server in its own process; \`accept-encoding: gzip, deflate, br\`.`,
+      `Each run ${opts.durationSeconds} s after 5 s of the same load (not counted), autocannon in the bench process, the server in its own process (\`--expose-gc\`: memory read after a full collection); \`accept-encoding: gzip, deflate, br\`.`,
       '',
       ...rows,
       '',
@@ -172,6 +177,7 @@ export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBe
       '|---|---|---|',
       `| cold historical view \`?year=2017\`, first request after an incremental build (3 builds) | ${cold.join(', ')} ms | < 300 ms |`,
       `| server CPU, 100 real-time clients polling every 5 s (20 req/s on /api/realtime) over ${opts.durationSeconds} s | ${polled.toFixed(1)} % of one core (idle: ${idle.toFixed(1)} %) | < 20 % |`,
+      `| server memory over the whole run (every page, both connection counts, the cold builds and the polling) | RSS ${mb(first.process.rssBytes)} → ${mb(final.process.rssBytes)} MB, heap used after a full collection ${mb(first.process.heapUsedBytes)} → ${mb(final.process.heapUsedBytes)} MB | RSS grows < 50 MB |`,
       `| view cache at the end | ${final.viewCache.entries} entries, ${mb(final.viewCache.bytes)} MB, ${final.viewCache.hits.toLocaleString('en-US')} hits, ${final.viewCache.misses} misses, ${final.viewCache.evictions} evictions | — |`,
     ].join('\n');
   } finally {
