@@ -11,6 +11,7 @@ runMain(async () => {
       'until-idle': { type: 'boolean', description: 'Stop once caught up (no lag and nothing new for --idle-ms)' },
       'idle-ms': { type: 'string', arg: 'MS', description: 'Quiet time that counts as idle', default: '3000' },
       concurrency: { type: 'string', arg: 'N', description: 'Partitions this process writes in parallel', default: '3' },
+      json: { type: 'boolean', description: 'At the end, print the counts and times as one JSON line instead of a sentence (for scripts)' },
       group: { type: 'string', arg: 'ID', description: 'Consumer group; run several processes with one group to share the partitions (default: <KAFKA_TOPIC_PREFIX>.lake)' },
     },
     examples: ['npm run ingest -- --until-idle', 'npm run ingest   # runs until Ctrl-C'],
@@ -44,6 +45,11 @@ runMain(async () => {
   try {
     const s = await handle.done;
     const secs = (Date.now() - s.startedAt) / 1000;
+    if (v.json) {
+      const { startedAt, lastMessageAt, ...counts } = s;
+      console.log(JSON.stringify({ ...counts, db: ctx.cfg.mongo.db, startedAt: new Date(startedAt).toISOString(), lastMessageAt: new Date(lastMessageAt).toISOString(), seconds: secs }));
+      return 0;
+    }
     console.log(
       `Ingested ${s.messages.toLocaleString('en-US')} messages (${s.lines.toLocaleString('en-US')} sale lines, ` +
         `${s.documents.toLocaleString('en-US')} documents written, ${s.unchanged.toLocaleString('en-US')} already there) into ${ctx.cfg.mongo.db}; ${s.deadLetters} dead-lettered to ${ctx.topics.dlq}; ${secs.toFixed(1)} s`,

@@ -3,10 +3,12 @@
  * the same documents written straight into the same server with bulk inserts. One fresh topic prefix and database
  * per run, removed afterwards.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import { silentLogger, type Logger } from '../log';
@@ -14,7 +16,6 @@ import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from
 import { connectMongo } from '../pipeline/mongo';
 import { scanSource, streamSales, type SourceScan } from '../pipeline/stream-load';
 import { produceErpStream } from '../pipeline/produce';
-import { startIngest } from '../pipeline/ingest';
 import { ensureLakeIndexes, itemDocument, saleDocument } from '../pipeline/lake';
 
 const execFileAsync = promisify(execFile);
@@ -81,6 +82,50 @@ export async function writeDirect(db: Db, scan: SourceScan, opts: { batch?: numb
   return { documents, seconds: ms / 1000 };
 }
 
+/**
+ * `npm run ingest -- --until-idle --json` in a child process, resolved once its group is stable (it holds the
+ * partitions), so the clock can start with the first message sent.
+ */
+async function startIngestProcess(cfg: Config, prefix: string, db: string, groupId: string, kafka: Kafka) {
+  const script = path.join(cfg.paths.root, 'scripts', 'ingest.ts');
+  const child = execFileAsync(process.execPath, ['--import', 'tsx', script, '--until-idle', '--idle-ms', '10000', '--json'], {
+    cwd: cfg.paths.root,
+    env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, MONGODB_DB: db, LOG_LEVEL: 'warn' },
+    maxBuffer: 1 << 24,
+  });
+  const pid = child.child.pid!;
+  let peak = 0;
+  const sample = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 500);
+  const done = child
+    .then(({ stdout }) => JSON.parse(stdout.trim().split('\n').pop()!) as { messages: number; documents: number; lastMessageAt: string })
+    .then((r) => ({ ...r, peakRssMb: Math.round(peak / 2 ** 20) }))
+    .finally(() => clearInterval(sample));
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [group] = (await admin.describeGroups([groupId])).groups;
+      if (group?.state === 'Stable' && group.members.length) break;
+      if (Date.now() > deadline) throw new Error(`the lake consumer did not join ${groupId} within 60 s`);
+      await Promise.race([new Promise((r) => setTimeout(r, 200)), done]);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return { done };
+}
+
+/** Resident memory of a process, from /proc (0 when it is gone or on a system without /proc). */
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 async function runProducer(cfg: Config, input: string | undefined, nodeOptions?: string): Promise<{ perSecond: number; peakRssMb: number }> {
   const prefix = `${cfg.kafka.topicPrefix}.bench${Date.now().toString(36)}p`;
   const script = path.join(cfg.paths.root, 'scripts', 'produce.ts');
@@ -125,26 +170,20 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
     log.info(`${label}: scanned`, { lines: scan.lines, seconds: loadSeconds });
     await ensureTopics(kafka, topicPlan(topics), cfg.kafka.partitions, cfg.kafka.replicationFactor);
 
-    const ingest = await startIngest({ kafka, db: mongo.db, topics, log: log.child('ingest') }, { statsEveryMs: 1000 });
-    while (ingest.stats.assignedPartitions === 0) await new Promise((r) => setTimeout(r, 100));
+    // The lake consumer runs as its own process (`npm run ingest`), as it is deployed: the producer (the ERP's side)
+    // and the consumer do not share one JavaScript thread.
+    const consumer = await startIngestProcess(cfg, prefix, mongo.db.databaseName, topics.lakeGroup, kafka);
     t = Date.now();
     const produced = await produceErpStream(
       { kafka, topics, log: silentLogger },
       { products: scan.products, customers: scan.customers, sales: streamSales(scan), salesCount: scan.sales },
     );
     log.info(`${label}: produced`, { messages: produced.messages, perSecond: Math.round(produced.messages / produced.seconds) });
-    let reported = Date.now();
-    while (ingest.stats.messages < produced.messages) {
-      await new Promise((r) => setTimeout(r, 200));
-      if (Date.now() - reported > 10000) {
-        reported = Date.now();
-        log.info(`${label}: ingesting`, { messages: ingest.stats.messages, of: produced.messages, documents: ingest.stats.documents });
-      }
-    }
-    const endToEndSeconds = (ingest.stats.lastMessageAt - t) / 1000;
-    const documents = ingest.stats.documents;
-    await ingest.stop();
-    log.info(`${label}: ingested`, { documents, seconds: endToEndSeconds });
+    const ingested = await consumer.done;
+    if (ingested.messages !== produced.messages) throw new Error(`the lake consumer read ${ingested.messages} of ${produced.messages} messages`);
+    const endToEndSeconds = (Date.parse(ingested.lastMessageAt) - t) / 1000;
+    const documents = ingested.documents;
+    log.info(`${label}: ingested`, { documents, seconds: endToEndSeconds, consumerPeakRssMb: ingested.peakRssMb });
 
     const bare = await writeDirect(direct.db, scan, { indexes: false });
     log.info(`${label}: direct bulk inserts, bare collections`, { documents: bare.documents, seconds: bare.seconds });
