@@ -17,7 +17,7 @@ export const show = {
     displayBundle(await chartBundle(spec));
   },
   /** Records as a table; `columns` picks, orders and formats them (`{ key, label, format: 'money' }`). */
-  table(rows: readonly Record<string, unknown>[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }): void {
+  table(rows: readonly object[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }): void {
     displayBundle(tableBundle(rows, columns, opts));
   },
   /** Key figures as cards, with their comparisons when given (`{ label, value, format, previous, lastYear }`). */

@@ -29,7 +29,7 @@ export async function chartBundle(spec: TopLevelSpec): Promise<MimeBundle> {
   return { [VEGA_LITE_MIME]: spec as object, 'image/png': svgToPngBuffer(svg).toString('base64'), 'text/plain': `<chart: ${titleOf(spec)}>` };
 }
 
-export function tableBundle(rows: readonly Record<string, unknown>[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }): MimeBundle {
+export function tableBundle(rows: readonly object[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }): MimeBundle {
   return { 'text/html': tableHtml(rows, columns, opts), 'text/plain': tableText(rows) };
 }
 

@@ -56,9 +56,9 @@ header.report dl.params dt{font-weight:600}
 header.report dl.params dd{margin:0}
 footer.lineage{break-inside:avoid;page-break-inside:avoid}
 header.report .default{color:var(--muted)}
-@media print{.cell-md h2{break-after:avoid;page-break-after:avoid}}`;
+@media print{.cell-md h2,.cell-md h3{break-after:avoid;page-break-after:avoid}section.cell-md{break-after:avoid;page-break-after:avoid}}`;
 
-const text = (v: ParamValue) => (typeof v === 'string' ? v : JSON.stringify(v));
+const text = (v: ParamValue) => (v === '' ? "''" : typeof v === 'string' ? v : JSON.stringify(v));
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const stripAnsi = (s: string) => s.replace(ANSI, '');
 const dropWidgetStyles = (html: string) => html.replace(new RegExp(`<style ${WIDGET_STYLE_ATTR}>[\\s\\S]*?</style>`, 'g'), '');

@@ -9,8 +9,15 @@ import { findParametersCell, ParameterError, type ParamDecl, type ParamValue } f
 
 export const INJECTED_TAG = 'injected-parameters';
 
+/**
+ * `const period: string = "2018-01";`: a plain type for strings, numbers and booleans, as the kernel type-checks each
+ * cell and a literal type ("2018-01") would make `period === 'latest'` further down a compile error.
+ */
 export function injectedCellSource(decls: readonly ParamDecl[], values: Readonly<Record<string, ParamValue>>): string {
-  const lines = Object.entries(values).map(([name, v]) => `${decls.find((d) => d.name === name)?.keyword ?? 'const'} ${name} = ${JSON.stringify(v)};`);
+  const lines = Object.entries(values).map(([name, v]) => {
+    const type = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? `: ${typeof v}` : '';
+    return `${decls.find((d) => d.name === name)?.keyword ?? 'const'} ${name}${type} = ${JSON.stringify(v)};`;
+  });
   return ['// Parameters of this run (injected by npm run render)', ...lines].join('\n');
 }
 

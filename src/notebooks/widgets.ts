@@ -50,7 +50,8 @@ export type Column = string | { key: string; label?: string; format?: KpiFormat 
 
 const plain = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
-export function tableHtml(rows: readonly Record<string, unknown>[], columns?: readonly Column[], opts: { limit?: number; caption?: string } = {}): string {
+export function tableHtml(records: readonly object[], columns?: readonly Column[], opts: { limit?: number; caption?: string } = {}): string {
+  const rows = records as readonly Record<string, unknown>[];
   const limit = opts.limit ?? 50;
   if (!rows.length) return wrapWidget('table', '<p class="note">no rows</p>');
   const cols = (columns ?? Object.keys(rows[0]!)).map((c) => (typeof c === 'string' ? { key: c, label: c } : { key: c.key, label: c.label ?? c.key, format: c.format }));
@@ -67,7 +68,8 @@ export function tableHtml(rows: readonly Record<string, unknown>[], columns?: re
 }
 
 /** The plain-text form of a table (Jupyter's fallback and the notebook's diff-friendly view). */
-export function tableText(rows: readonly Record<string, unknown>[], limit = 10): string {
+export function tableText(records: readonly object[], limit = 10): string {
+  const rows = records as readonly Record<string, unknown>[];
   if (!rows.length) return '(no rows)';
   const cols = Object.keys(rows[0]!);
   return [cols.join('\t'), ...rows.slice(0, limit).map((r) => cols.map((c) => String(r[c] ?? '')).join('\t')), ...(rows.length > limit ? [`… ${rows.length - limit} more rows`] : [])].join('\n');

@@ -11,7 +11,7 @@ describe('injected parameters', () => {
   it('go in a cell tagged injected-parameters right after the parameters cell, declared the same way', () => {
     const out = injectParameters(nb, decls, { period: '2018-01', k: 5 });
     expect(out.cells.map((c) => cellTags(c))).toEqual([[], ['parameters'], [INJECTED_TAG], []]);
-    expect(cellSource(out.cells[2]!)).toBe('// Parameters of this run (injected by npm run render)\nconst period = "2018-01";\nlet k = 5;');
+    expect(cellSource(out.cells[2]!)).toBe('// Parameters of this run (injected by npm run render)\nconst period: string = "2018-01";\nlet k: number = 5;');
     expect(out.cells[2]!.outputs).toEqual([]);
   });
 
@@ -24,12 +24,12 @@ describe('injected parameters', () => {
   it('replace the injected cell of a notebook rendered before', () => {
     const once = injectParameters(nb, decls, { k: 5 });
     const twice = injectParameters(once, decls, { k: 7 });
-    expect(twice.cells.filter((c) => cellTags(c).includes(INJECTED_TAG)).map(cellSource)).toEqual([expect.stringContaining('let k = 7;')]);
+    expect(twice.cells.filter((c) => cellTags(c).includes(INJECTED_TAG)).map(cellSource)).toEqual([expect.stringContaining('let k: number = 7;')]);
   });
 
   it('strings with quotes and JSON values stay valid TypeScript', () => {
     const out = injectParameters(notebook(code("const s = 'a';\nconst xs = [1];", ['parameters'])), parseDeclarations("const s = 'a';\nconst xs = [1];"), { s: 'it\'s "x"', xs: [1, 2] });
-    expect(cellSource(out.cells[1]!)).toContain('const s = "it\'s \\"x\\"";\nconst xs = [1,2];');
+    expect(cellSource(out.cells[1]!)).toContain('const s: string = "it\'s \\"x\\"";\nconst xs = [1,2];');
   });
 
   it('without values the notebook runs with its defaults, and without a parameters cell values are refused', () => {
