@@ -12,8 +12,9 @@ import { benchWarehouse, formatWarehouseRows } from '../src/bench/warehouse';
 import { benchLatency, benchScoring, benchTraining } from '../src/bench/reco';
 import { benchReport } from '../src/bench/report';
 import { benchDashboard } from '../src/bench/dashboard';
+import { benchRender } from '../src/bench/render';
 
-const suites = ['ingest', 'warehouse', 'reco', 'report', 'dashboard'] as const;
+const suites = ['ingest', 'warehouse', 'reco', 'report', 'dashboard', 'render'] as const;
 
 runMain(async () => {
   const cli = parseCli({
@@ -27,7 +28,7 @@ runMain(async () => {
       duration: { type: 'string', arg: 'S', description: 'dashboard: seconds of load per page and connection count', default: '30' },
       write: { type: 'boolean', description: 'Record the results in BENCHMARKS.md' },
     },
-    examples: ['npm run bench -- ingest --write', 'npm run bench -- ingest --lines 100000', 'npm run bench -- warehouse --lines 100000 --write', 'npm run bench -- reco --write', 'npm run bench -- dashboard --duration 10'],
+    examples: ['npm run bench -- ingest --write', 'npm run bench -- ingest --lines 100000', 'npm run bench -- warehouse --lines 100000 --write', 'npm run bench -- reco --write', 'npm run bench -- dashboard --duration 10', 'npm run bench -- render'],
   });
   if (!cli) return 0;
   const suite = cli.positionals[0] ?? 'ingest';
@@ -37,7 +38,7 @@ runMain(async () => {
   await ensureServices(cfg, log);
   const lines = intOption(cli.values.lines, 'lines', 0)!;
 
-  const runs = await benchDatasets(cfg, suite === 'report' || suite === 'dashboard' ? 0 : lines, log);
+  const runs = await benchDatasets(cfg, suite === 'report' || suite === 'dashboard' || suite === 'render' ? 0 : lines, log);
   let table: string;
   if (suite === 'ingest') {
     const rows = [];
@@ -49,6 +50,8 @@ runMain(async () => {
     table = formatWarehouseRows(rows);
   } else if (suite === 'report') {
     table = await benchReport(cfg, log);
+  } else if (suite === 'render') {
+    table = await benchRender(cfg, log);
   } else if (suite === 'dashboard') {
     table = await benchDashboard(cfg, log, { durationSeconds: intOption(cli.values.duration, 'duration', 1)!, connections: [10, 50] });
   } else {

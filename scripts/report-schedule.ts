@@ -1,24 +1,37 @@
-/** CLI: keep rendering a report on a cron schedule (or once, for system cron): the latest month with sales, or last month. */
+/**
+ * CLI: keep rendering a report on a cron schedule (or once, for system cron): the latest month with sales, or last
+ * month; or the jobs of a schedule file (notebook reports and executive reports, each with its own cron).
+ */
 import { parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, stopSignal } from '../src/cli/context';
 import { parseFormats, parseScheduledPeriod, renderConfiguredReport, resolveScheduledPeriod } from '../src/cli/report';
 import { noSalesNote } from '../src/reports/format';
 import { nextRun, parseCron } from '../src/reports/cron';
+import { nextWake } from '../src/reports/schedule';
+import { readScheduleFile, runDueJobs } from '../src/cli/schedule';
 
 runMain(async () => {
   const cli = parseCli({
     name: 'report:schedule',
-    summary: 'Render the executive report on a schedule (cron, UTC): by default the latest complete month that has sales. Keeps running until Ctrl-C; --once renders now and exits (for system cron).',
+    summary:
+      'Render the executive report on a schedule (cron, UTC): by default the latest complete month that has sales. Keeps running until Ctrl-C; --once renders now and exits (for system cron). With --schedule FILE, runs that file\'s jobs instead (notebook reports and executive reports, each with its cron); --once then runs the jobs that are due: whose cron matched since their last successful run, or that never succeeded.',
     options: {
+      schedule: { type: 'string', arg: 'FILE', description: 'A schedule file of jobs (see docs/notebook-reports.md); --period, --cron and --format then do not apply' },
       period: { type: 'string', arg: 'WHICH', description: 'latest (the latest complete month with sales), last-month (the calendar month before each run, empty or not), or a fixed YYYY-MM, YYYY-Qn or YYYY', default: 'latest' },
       cron: { type: 'string', arg: 'EXPR', description: 'Five-field cron expression in UTC', default: '0 7 1 * *' },
       once: { type: 'boolean', description: 'Render once now and exit' },
       format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
     },
-    examples: ['npm run report:schedule -- --cron "0 7 1 * *"', 'npm run report:schedule -- --once', 'npm run report:schedule -- --period last-month --cron "0 6 1 * *"'],
+    examples: [
+      'npm run report:schedule -- --cron "0 7 1 * *"',
+      'npm run report:schedule -- --once',
+      'npm run report:schedule -- --period last-month --cron "0 6 1 * *"',
+      'npm run report:schedule -- --schedule reports/schedule.json --once',
+    ],
   });
   if (!cli) return 0;
   const v = cli.values;
+  if (v.schedule) return runScheduleFile(String(v.schedule), Boolean(v.once));
   const cron = parseCron(String(v.cron));
   const formats = parseFormats(v.format);
   const which = parseScheduledPeriod(String(v.period));
@@ -55,3 +68,25 @@ runMain(async () => {
   }
   return 0;
 });
+
+/** The jobs of a schedule file: the due ones once (exit 1 when any failed), or on their crons until Ctrl-C. */
+async function runScheduleFile(file: string, once: boolean): Promise<number> {
+  const schedule = readScheduleFile(file);
+  const ctx = createContext('report:schedule');
+  if (once) {
+    const outcomes = await runDueJobs(ctx, schedule);
+    const failed = outcomes.filter((o) => !o.ok);
+    for (const o of outcomes) console.log(`${o.ok ? '✓' : '✖'} ${o.name} (${o.seconds.toFixed(1)} s): ${o.ok ? o.detail : o.detail.split('\n')[0]}`);
+    if (failed.length) console.log(`${failed.length} of ${outcomes.length} jobs failed: ${failed.map((o) => o.name).join(', ')}`);
+    return failed.length ? 1 : 0;
+  }
+  const stop = stopSignal(ctx.log);
+  console.log(`${schedule.jobs.length} jobs from ${file} (cron in UTC); Ctrl-C to stop`);
+  while (!stop.signal.aborted) {
+    await runDueJobs(ctx, schedule);
+    const at = nextWake(schedule, new Date());
+    console.log(`Next job at ${at.toISOString()}`);
+    while (!stop.signal.aborted && Date.now() < at.getTime()) await new Promise((r) => setTimeout(r, Math.min(30_000, at.getTime() - Date.now())));
+  }
+  return 0;
+}

@@ -9,6 +9,7 @@ export { ensureServices, servicesStatus } from './services';
 
 export { loadErpData, type LoadResult } from './pipeline/load';
 export { defaultSuperstorePath } from './pipeline/source/superstore';
+export { ensureGenerated } from './pipeline/source/generate-file';
 export type { ErpData, Product, Customer, Sale, SaleItem, SaleWithItems } from './pipeline/entities';
 export { produceErpData, produceErpStream } from './pipeline/produce';
 export { scanSource, streamSales, type SourceScan } from './pipeline/stream-load';
@@ -29,10 +30,12 @@ export { readCatalogue, readTrainingLines } from './pipeline/reco/lake';
 export { formatEvaluation, formatModel } from './pipeline/reco/format';
 
 export { generateReport, reportFormats, type ReportFormat } from './reports/report';
-export { loadReportData, saleDays, type ReportData } from './reports/data';
+export { loadLineage, loadReportData, saleDays, type Lineage, type ReportData } from './reports/data';
+export { BranchError, loadBranchReview, type BranchReview } from './reports/branch';
+export * as findings from './reports/findings';
 export { lastCalendarMonth, latestCompleteMonth, parsePeriod, rangePeriod, type Period, type PeriodChoice } from './reports/period';
 export * as charts from './reports/charts';
 export { renderSvg } from './reports/render';
 export { renderHtml } from './reports/html';
 export { esc, formatValue } from './reports/format';
-export { htmlTable } from './notebook';
+export { htmlTable, show, type Column, type Figure } from './notebook';

@@ -9,6 +9,8 @@ export interface OptionSpec {
   default?: string;
   /** Placeholder shown in --help, e.g. PATH. */
   arg?: string;
+  /** May be given several times (strings only); the values are in `lists`, the last one in `values`. */
+  multiple?: boolean;
 }
 
 export interface CommandSpec {
@@ -39,9 +41,9 @@ export function helpText(spec: CommandSpec): string {
 export type ParsedOptions = Record<string, string | boolean | undefined>;
 
 /** Parses argv; returns null when --help was asked (help already printed). Throws UsageError otherwise. */
-export function parseCli(spec: CommandSpec, argv = process.argv.slice(2)): { values: ParsedOptions; positionals: string[] } | null {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}) };
+export function parseCli(spec: CommandSpec, argv = process.argv.slice(2)): { values: ParsedOptions; lists: Record<string, string[]>; positionals: string[] } | null {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: spec.positionals ?? false, strict: true });
@@ -52,11 +54,19 @@ export function parseCli(spec: CommandSpec, argv = process.argv.slice(2)): { val
     process.stdout.write(helpText(spec) + '\n');
     return null;
   }
-  const values: ParsedOptions = { ...parsed.values };
+  const values: ParsedOptions = {};
+  const lists: Record<string, string[]> = {};
+  for (const [name, v] of Object.entries(parsed.values)) {
+    if (Array.isArray(v)) {
+      lists[name] = v.map(String);
+      values[name] = v.length ? String(v[v.length - 1]) : undefined;
+    } else values[name] = v;
+  }
   for (const [name, o] of Object.entries(spec.options)) {
     if (values[name] === undefined && o.default !== undefined && o.type === 'string') values[name] = o.default;
+    if (o.multiple) lists[name] ??= [];
   }
-  return { values, positionals: parsed.positionals };
+  return { values, lists, positionals: parsed.positionals };
 }
 
 /** Parse a whole number option, naming it in the error. */

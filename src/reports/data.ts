@@ -337,3 +337,25 @@ export async function saleDays(db: Db, today: Date = new Date()): Promise<SaleDa
   const [newest, newestComplete] = await Promise.all([newestWhere({}), newestWhere({ date: { $lt: monthStart } })]);
   return { newest, newestComplete };
 }
+
+export type Lineage = ReportData['lineage'] & { database: string; newestSale: string | null };
+
+/**
+ * Where a notebook report's figures come from, as the executive report's footer says it: source, lake size, rejects,
+ * dead letters, warehouse build and model training, plus the newest sale day (the data's as-of date).
+ */
+export async function loadLineage(inp: Omit<ReportInputs, 'period' | 'now'>): Promise<Lineage> {
+  const state = await inp.db.collection<{ _id: string; built_at: Date }>(marts.state).findOne({ _id: 'warehouse' });
+  const model = readJson<Pick<ItemSimModel, 'trained_at'>>(path.join(inp.modelsDir, 'item_sim.json'));
+  const newest = await inp.db.collection<DailyDoc>(marts.daily).find({}, { projection: { date: 1 } }).sort({ date: -1 }).limit(1).toArray();
+  return {
+    database: inp.db.databaseName,
+    source: inp.source,
+    lakeLines: await inp.db.collection(collections.salesItems).estimatedDocumentCount(),
+    rejects: countRejects(inp.dataDir),
+    deadLetters: inp.deadLetters ?? null,
+    warehouseBuiltAt: state?.built_at ? new Date(state.built_at).toISOString() : null,
+    modelTrainedAt: model?.trained_at ?? null,
+    newestSale: newest[0]?.date ?? null,
+  };
+}

@@ -11,7 +11,7 @@ export interface HtmlOptions {
   title?: string;
 }
 
-const css = `
+export const reportCss = `
 :root{--ink:#1d2433;--muted:#5b6578;--line:#e3e7ee;--up:#1e7d45;--down:#b4361f;--card:#f6f8fb;--accent:#1f5fa8}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}
@@ -47,7 +47,7 @@ footer.lineage dt{font-weight:600}
 @media print{main{max-width:none;padding:0}table{break-inside:avoid;page-break-inside:avoid}.kpi .cmp{flex-direction:column;gap:0}.kpi .value{font-size:18px}h2{break-after:avoid;page-break-after:avoid}.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}}
 `;
 
-function kpiCard(k: Kpi): string {
+export function kpiCard(k: Kpi): string {
   const prev = change(k, k.previous);
   const ly = change(k, k.lastYear);
   const arrow = (d: string) => (d === 'up' ? '▲' : d === 'down' ? '▼' : '•');
@@ -114,7 +114,7 @@ ${ev ? table(ev.rows, [{ head: 'Scorer', cell: (r) => r.scorer }, { head: 'Level
   const l = d.lineage;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · ${esc(p.label)}</title><style>${css}</style></head>
+<title>${esc(title)} · ${esc(p.label)}</title><style>${reportCss}</style></head>
 <body><main>
 <header class="report"><h1>${esc(title)}</h1><p>${esc(p.label)} · ${esc(p.from)} to ${esc(p.to)} · generated ${esc(d.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p></header>
 ${body}

@@ -1,4 +1,7 @@
-/** `reports/index.html`: every report produced, newest period first, with links to each format. */
+/**
+ * `reports/index.html`: every report produced, with links to each format: the executive reports newest period first,
+ * then the notebook reports (`npm run render`) by notebook and parameters. Only what a manifest vouches for.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { esc } from './format';
@@ -14,7 +17,7 @@ export function listReports(reportsDir: string): ListedReport[] {
   if (!fs.existsSync(reportsDir)) return [];
   return fs
     .readdirSync(reportsDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== NOTEBOOKS_DIR)
     .map((e) => {
       // Only what a complete run listed in its manifest: never a leftover of a killed one.
       const manifest = readManifest(path.join(reportsDir, e.name));
@@ -26,19 +29,66 @@ export function listReports(reportsDir: string): ListedReport[] {
     .sort((a, b) => b.id.localeCompare(a.id));
 }
 
-export function renderIndex(reports: readonly ListedReport[]): string {
+/** Where `npm run render` writes, under the reports folder. */
+export const NOTEBOOKS_DIR = 'notebooks';
+
+export interface ListedNotebookReport {
+  notebook: string;
+  slug: string;
+  /** File names in the folder, HTML first. */
+  files: string[];
+  modified: Date;
+}
+
+const subdirs = (dir: string) =>
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+        .map((e) => e.name)
+    : [];
+
+export function listNotebookReports(reportsDir: string): ListedNotebookReport[] {
+  const root = path.join(reportsDir, NOTEBOOKS_DIR);
+  const order = ['.html', '.pdf', '.ipynb'];
+  const rank = (f: string) => order.findIndex((x) => f.endsWith(x));
+  return subdirs(root)
+    .sort()
+    .flatMap((notebook) =>
+      subdirs(path.join(root, notebook)).flatMap((slug) => {
+        const manifest = readManifest(path.join(root, notebook, slug));
+        if (!manifest?.files.length) return [];
+        return [{ notebook, slug, files: manifest.files.map((f) => f.name).sort((a, b) => rank(a) - rank(b)), modified: new Date(manifest.written_at) }];
+      }),
+    )
+    .sort((a, b) => a.notebook.localeCompare(b.notebook) || b.modified.getTime() - a.modified.getTime());
+}
+
+const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+function notebookTable(reports: readonly ListedNotebookReport[]): string {
+  if (!reports.length) return '<p>No notebook reports yet: <code>npm run render -- notebooks/06-branch-review.ipynb</code>.</p>';
+  const href = (r: ListedNotebookReport, f: string) => [NOTEBOOKS_DIR, r.notebook, r.slug, f].map(encodeURIComponent).join('/');
+  const rows = reports
+    .map((r) => `<tr><td>${esc(r.notebook)}</td><td>${esc(r.slug)}</td><td>${r.files.map((f) => `<a href="${esc(href(r, f))}">${esc(path.extname(f).slice(1).toUpperCase())}</a>`).join(' · ')}</td><td>${esc(stamp(r.modified))}</td></tr>`)
+    .join('\n');
+  return `<table><thead><tr><th>Notebook</th><th>Parameters</th><th>Files</th><th>Produced</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+export function renderIndex(reports: readonly ListedReport[], notebooks: readonly ListedNotebookReport[] = []): string {
   const rows = reports
     .map((r) => `<tr><td>${esc(r.id)}</td><td>${r.formats.map((f) => `<a href="${esc(encodeURIComponent(r.id))}/executive.${f}">${f.toUpperCase()}</a>`).join(' · ')}</td><td>${esc(r.modified.toISOString().slice(0, 16).replace('T', ' '))} UTC</td></tr>`)
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Reports</title>
 <style>body{font:14px/1.5 "DejaVu Sans",Helvetica,Arial,sans-serif;max-width:760px;margin:24px auto;padding:0 14px;color:#1d2433}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e7ee}th{background:#f6f8fb}a{color:#1f5fa8}</style></head>
-<body><h1>Executive reports</h1>${reports.length ? `<table><thead><tr><th>Period</th><th>Files</th><th>Produced</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No reports yet: run <code>npm run report</code>.</p>'}</body></html>
+<body><h1>Executive reports</h1>${reports.length ? `<table><thead><tr><th>Period</th><th>Files</th><th>Produced</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>No reports yet: run <code>npm run report</code>.</p>'}
+<h2>Notebook reports</h2>${notebookTable(notebooks)}</body></html>
 `;
 }
 
 export function writeReportIndex(reportsDir: string): string {
   fs.mkdirSync(reportsDir, { recursive: true });
   const file = path.join(reportsDir, 'index.html');
-  writeFileAtomic(file, renderIndex(listReports(reportsDir)));
+  writeFileAtomic(file, renderIndex(listReports(reportsDir), listNotebookReports(reportsDir)));
   return file;
 }

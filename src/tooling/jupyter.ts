@@ -85,3 +85,20 @@ export async function executeNotebook(file: string, outDir: string, opts: { env?
   }
   return { output: path.join(outDir, path.basename(file)), seconds: (Date.now() - t0) / 1000 };
 }
+
+/**
+ * A kernel spec for this checkout's tslab in `<root>/.cache/jupyter/kernels/tslab`, and the directory to put first
+ * on JUPYTER_PATH. `render` runs its kernel from there rather than re-registering the user's `tslab` kernel, so it
+ * never points another checkout's Jupyter at this one (or the reverse).
+ */
+export function writeLocalKernelSpec(root: string): string {
+  const dir = path.join(root, '.cache', 'jupyter');
+  const spec = { argv: [path.join(root, 'node_modules', '.bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' };
+  const file = path.join(dir, 'kernels', 'tslab', 'kernel.json');
+  const text = `${JSON.stringify(spec)}\n`;
+  if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+  return dir;
+}

@@ -26,11 +26,12 @@ describe('notebooks run headless', () => {
   }, 300_000);
   afterAll(() => env?.cleanup());
 
-  it('has the five notebooks, committed without outputs', () => {
-    expect(notebooks.map((f) => path.basename(f))).toEqual(['01-explore-superstore.ipynb', '02-run-pipeline.ipynb', '03-warehouse-analysis.ipynb', '04-recommendations.ipynb', '05-executive-report.ipynb']);
+  it('has the six notebooks, each with a parameters cell, committed without outputs', () => {
+    expect(notebooks.map((f) => path.basename(f))).toEqual(['01-explore-superstore.ipynb', '02-run-pipeline.ipynb', '03-warehouse-analysis.ipynb', '04-recommendations.ipynb', '05-executive-report.ipynb', '06-branch-review.ipynb']);
     for (const f of notebooks) {
-      const nb = JSON.parse(fs.readFileSync(f, 'utf8')) as { cells: { cell_type: string; outputs?: unknown[] }[]; metadata: { kernelspec: { name: string } } };
+      const nb = JSON.parse(fs.readFileSync(f, 'utf8')) as { cells: { cell_type: string; outputs?: unknown[]; metadata: { tags?: string[] } }[]; metadata: { kernelspec: { name: string } } };
       expect(nb.metadata.kernelspec.name).toBe('tslab');
+      if (!path.basename(f).startsWith('01')) expect(nb.cells.filter((c) => c.metadata.tags?.includes('parameters'))).toHaveLength(1);
       expect(nb.cells.filter((c) => c.cell_type === 'code' && c.outputs?.length)).toEqual([]);
     }
   });

@@ -34,4 +34,11 @@ describe('CLI arguments', () => {
     expect(helpText(spec)).toMatch(/--lines N\s+Lines \(default: 10\)/);
     expect(helpText(spec)).toMatch(/-h, --help/);
   });
+  it('collects a repeatable option in order, empty when absent', () => {
+    const many: CommandSpec = { ...spec, positionals: true, options: { ...spec.options, param: { type: 'string', short: 'p', multiple: true, description: 'A value' } } };
+    const parsed = parseCli(many, ['nb.ipynb', '-p', 'a=1', '--param', 'b=2'])!;
+    expect(parsed.lists.param).toEqual(['a=1', 'b=2']);
+    expect(parsed.positionals).toEqual(['nb.ipynb']);
+    expect(parseCli(many, [])!.lists.param).toEqual([]);
+  });
 });

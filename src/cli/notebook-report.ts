@@ -1,0 +1,89 @@
+/**
+ * What `render` and `report:schedule` share for notebook reports: the formats, the parameters (checked against the
+ * notebook, `period=latest` resolved in the warehouse), the lineage from the configured services, progress lines.
+ */
+import type { MongoHandle } from '../pipeline/mongo';
+import { connectMongo } from '../pipeline/mongo';
+import { countMessages } from '../pipeline/kafka';
+import { defaultSuperstorePath } from '../pipeline/source/superstore';
+import { loadLineage } from '../reports/data';
+import { firstLine, NotebookError, readNotebook, type Notebook } from '../notebooks/ipynb';
+import { declaredParameters, ParameterError, resolveParameters, type ParamValue } from '../notebooks/params';
+import { notebookFormats, renderNotebookReport, type NotebookFormat, type NotebookRenderResult } from '../notebooks/render';
+import type { CellEvent } from '../notebooks/execute';
+import type { CodeMode } from '../notebooks/tags';
+import { UsageError } from './args';
+import type { PipelineContext } from './context';
+import { chooseDefaultPeriod } from './report';
+
+export function parseNotebookFormats(value: unknown): NotebookFormat[] {
+  const formats = String(value ?? '').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const bad = formats.filter((f) => !(notebookFormats as readonly string[]).includes(f));
+  if (bad.length || !formats.length) throw new UsageError(`--to: "${bad.join(',') || String(value)}" is not a list of ${notebookFormats.join(', ')}`);
+  return formats as NotebookFormat[];
+}
+
+/** A schedule's parameter values as the `name=value` text the command line would give. */
+export const asPairs = (values: Readonly<Record<string, unknown>>): string[] => Object.entries(values).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+
+/** Reads the notebook and checks the values against its parameters cell; any problem is a usage error (exit 2). */
+export function checkNotebookParameters(file: string, pairs: readonly string[]): { nb: Notebook; values: Record<string, ParamValue> } {
+  try {
+    const nb = readNotebook(file);
+    return { nb, values: resolveParameters(declaredParameters(nb), pairs) };
+  } catch (err) {
+    if (err instanceof ParameterError || err instanceof NotebookError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Prints `  [3/12] const data = … (0.41 s)` per cell: the running cell is on screen while it runs. */
+export function cellProgress(write: (s: string) => void = (s) => process.stdout.write(s)): (e: CellEvent, nb: Notebook) => void {
+  return (e, nb) => {
+    const n = nb.cells.length;
+    if (e.event === 'kernel') write(`  kernel started in ${e.seconds.toFixed(1)} s\n`);
+    else if (e.event === 'start') write(`  [${e.index + 1}/${n}] ${firstLine(nb.cells[e.index]!).slice(0, 70)}`);
+    else if (e.event === 'done') write(` (${e.seconds.toFixed(2)} s)\n`);
+    else if (e.event === 'error') write(` ✖ ${e.ename}${e.evalue ? `: ${e.evalue}` : ''}\n`);
+  };
+}
+
+export interface NotebookJob {
+  file: string;
+  pairs: readonly string[];
+  formats: readonly NotebookFormat[];
+  code: CodeMode;
+  timeoutSec: number;
+  onEvent?: (e: CellEvent, nb: Notebook) => void;
+  onStep?: (step: string, seconds: number) => void;
+  /** Extra environment of the kernel. */
+  env?: Record<string, string>;
+}
+
+/** Renders a notebook report with the configured services and folders. */
+export async function renderConfiguredNotebook(ctx: PipelineContext, job: NotebookJob): Promise<NotebookRenderResult & { values: Record<string, ParamValue> }> {
+  const { nb, values } = checkNotebookParameters(job.file, job.pairs);
+  let mongo: MongoHandle | undefined;
+  const db = async () => (mongo ??= await connectMongo(ctx.cfg.mongo)).db;
+  try {
+    const period = declaredParameters(nb).find((d) => d.name === 'period' && d.type === 'string');
+    if (period && (values.period ?? period.default) === 'latest') {
+      const choice = await chooseDefaultPeriod(await db());
+      if (!choice.period) throw new UsageError(`period=latest: ${choice.reason} in ${ctx.cfg.mongo.db}. Run \`npm run pipeline\` first, or give -p period=YYYY-MM`);
+      ctx.log.info(`period=latest: ${choice.reason}`);
+      values.period = choice.period.id;
+    }
+    const lineage = async () => {
+      try {
+        return await loadLineage({ db: await db(), modelsDir: ctx.cfg.paths.models, dataDir: ctx.cfg.paths.data, source: defaultSuperstorePath(), deadLetters: await countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null) });
+      } catch (err) {
+        ctx.log.warn('the report header shows no lineage: the warehouse did not answer', { error: (err as Error).message });
+        return null;
+      }
+    };
+    const r = await renderNotebookReport({ file: job.file, values, formats: job.formats, code: job.code, reportsDir: ctx.cfg.paths.reports, timeoutSec: job.timeoutSec, env: job.env, lineage, chromePath: ctx.cfg.chromePath, onEvent: job.onEvent, onStep: job.onStep, log: ctx.log });
+    return { ...r, values };
+  } finally {
+    await mongo?.close();
+  }
+}

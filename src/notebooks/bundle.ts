@@ -1,0 +1,42 @@
+/**
+ * MIME bundles of the display helpers. A chart is one bundle: its Vega-Lite spec (JupyterLab draws it, interactive,
+ * and `npm run render` turns it into inline SVG), a PNG (shown even by an untrusted Jupyter Notebook, which strips
+ * SVG from HTML outputs) and a text line.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from '../reports/render';
+import type { MimeBundle } from './ipynb';
+import { renderMarkdown } from './markdown';
+import { kpisHtml, tableHtml, tableText, type Column, type Figure } from './widgets';
+import { formatValue } from '../reports/format';
+
+export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
+
+/** SVG → PNG at `scale` times its size (2: sharp on a high-density screen), with the system's fonts (DejaVu). */
+export function svgToPngBuffer(svg: string, scale = 2): Buffer {
+  const r = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+  return Buffer.from(r.render().asPng());
+}
+
+const titleOf = (spec: TopLevelSpec): string => {
+  const t = (spec as { title?: unknown }).title;
+  return typeof t === 'string' ? t : t && typeof t === 'object' && 'text' in t ? String((t as { text: unknown }).text) : 'chart';
+};
+
+export async function chartBundle(spec: TopLevelSpec): Promise<MimeBundle> {
+  const svg = await renderSvg(spec);
+  return { [VEGA_LITE_MIME]: spec as object, 'image/png': svgToPngBuffer(svg).toString('base64'), 'text/plain': `<chart: ${titleOf(spec)}>` };
+}
+
+export function tableBundle(rows: readonly object[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }): MimeBundle {
+  return { 'text/html': tableHtml(rows, columns, opts), 'text/plain': tableText(rows) };
+}
+
+export function kpisBundle(figures: readonly Figure[]): MimeBundle {
+  return { 'text/html': kpisHtml(figures), 'text/plain': figures.map((f) => `${f.label}: ${formatValue(f.value, f.format ?? 'count')}`).join('\n') };
+}
+
+export function markdownBundle(text: string): MimeBundle {
+  return { 'text/markdown': text, 'text/html': renderMarkdown(text), 'text/plain': text };
+}

@@ -1,0 +1,143 @@
+/**
+ * An executed notebook as one self-contained HTML page (pure): the executive report's look, a header with the title,
+ * the parameters, the data's as-of date and lineage, then the cells as the tags say (tags.ts). Vega-Lite outputs are
+ * drawn as the SVG given in `svgs` (rendered beforehand, see vegaLiteOutputs). A Content-Security-Policy forbids
+ * every request and script, so whatever an output holds, opening the page fetches nothing.
+ */
+import type { Lineage } from '../reports/data';
+import { reportCss } from '../reports/html';
+import { esc } from '../reports/format';
+import { VEGA_LITE_MIME } from './bundle';
+import { cellSource, joinText, type Cell, type MimeBundle, type Notebook, type Output } from './ipynb';
+import { firstHeading, renderMarkdown } from './markdown';
+import type { ParamValue } from './params';
+import { cellView, type CodeMode } from './tags';
+import { WIDGET_STYLE_ATTR, widgetCss } from './widgets';
+
+export interface ShownParameter {
+  name: string;
+  value: ParamValue;
+  /** Given for this run (-p, or resolved like period=latest), rather than the notebook's default. */
+  given: boolean;
+}
+
+export interface PageInfo {
+  notebook: string;
+  parameters: readonly ShownParameter[];
+  lineage: Lineage | null;
+  generatedAt: string;
+  code: CodeMode;
+}
+
+/** `cellIndex:outputIndex` of an output, the key of its SVG. */
+export const outputKey = (cell: number, output: number) => `${cell}:${output}`;
+
+/** Every Vega-Lite output of the notebook, by key: what must be turned into SVG before rendering. */
+export function vegaLiteOutputs(nb: Notebook): { key: string; spec: object }[] {
+  return nb.cells.flatMap((c, i) =>
+    (c.outputs ?? []).flatMap((o, j) => ('data' in o && o.data[VEGA_LITE_MIME] && typeof o.data[VEGA_LITE_MIME] === 'object' ? [{ key: outputKey(i, j), spec: o.data[VEGA_LITE_MIME] as object }] : [])),
+  );
+}
+
+const pageCss = `${reportCss}
+${widgetCss}
+.cell-md{break-inside:auto}
+.cell-md h1{font-size:21px;margin:22px 0 8px}
+.cell-md h3{font-size:15px;margin:18px 0 6px}
+.cell-out{margin:8px 0 12px}
+.cell-out figure,.cell-out .erp-out,.cell-out img,.cell-out table{break-inside:avoid;page-break-inside:avoid}
+.cell-out img{max-width:100%;height:auto}
+pre{white-space:pre-wrap;word-break:break-word;font:12px/1.4 "DejaVu Sans Mono",Menlo,Consolas,monospace;margin:6px 0}
+pre.code{background:#f6f8fb;border:1px solid var(--line);border-left:3px solid var(--accent);border-radius:4px;padding:8px 10px;break-inside:avoid}
+pre.stream{color:var(--ink)}
+pre.stderr,pre.error{color:var(--down)}
+header.report dl.params{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0 0;font-size:13px}
+header.report dl.params dt{font-weight:600}
+header.report dl.params dd{margin:0}
+footer.lineage{break-inside:avoid;page-break-inside:avoid}
+header.report .default{color:var(--muted)}
+@media print{.cell-md h2,.cell-md h3{break-after:avoid;page-break-after:avoid}section.cell-md{break-after:avoid;page-break-after:avoid}}`;
+
+const text = (v: ParamValue) => (v === '' ? "''" : typeof v === 'string' ? v : JSON.stringify(v));
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const stripAnsi = (s: string) => s.replace(ANSI, '');
+const dropWidgetStyles = (html: string) => html.replace(new RegExp(`<style ${WIDGET_STYLE_ATTR}>[\\s\\S]*?</style>`, 'g'), '');
+
+function renderBundle(data: MimeBundle, svg: string | undefined): string {
+  if (svg) return `<figure class="chart">${svg}</figure>`;
+  if (data['text/html'] !== undefined) return `<div class="html">${dropWidgetStyles(joinText(data['text/html'] as string | string[]))}</div>`;
+  if (data['image/svg+xml'] !== undefined) return `<figure>${joinText(data['image/svg+xml'] as string | string[])}</figure>`;
+  for (const mime of ['image/png', 'image/jpeg', 'image/gif']) {
+    if (data[mime] !== undefined) return `<figure><img src="data:${mime};base64,${esc(joinText(data[mime] as string | string[]).replace(/\s/g, ''))}" alt=""></figure>`;
+  }
+  if (data['text/markdown'] !== undefined) return `<div class="cell-md">${renderMarkdown(joinText(data['text/markdown'] as string | string[]))}</div>`;
+  if (data['text/plain'] !== undefined) return `<pre class="stream">${esc(joinText(data['text/plain'] as string | string[]))}</pre>`;
+  return '';
+}
+
+function renderOutput(o: Output, svg: string | undefined, code: CodeMode): string {
+  switch (o.output_type) {
+    case 'stream':
+      // Warnings and logs on stderr are for the analyst running it, not the reader: shown only with the code.
+      return o.name === 'stderr' && code === 'hide' ? '' : `<pre class="stream ${o.name}">${esc(stripAnsi(joinText(o.text)))}</pre>`;
+    case 'error':
+      return `<pre class="error">${esc(stripAnsi([`${o.ename}: ${o.evalue}`, ...(o.traceback ?? [])].join('\n')))}</pre>`;
+    default:
+      return renderBundle(o.data, svg);
+  }
+}
+
+function renderCell(c: Cell, i: number, page: PageInfo, svgs: ReadonlyMap<string, string>, titleCell: number): string {
+  const view = cellView(c, page.code);
+  if (c.cell_type === 'markdown') {
+    if (!view.input) return '';
+    // The title is the page header's; the rest of its cell stays.
+    const src = i === titleCell ? cellSource(c).replace(/^#\s+.+$/m, '') : cellSource(c);
+    return src.trim() ? `<section class="cell-md">${renderMarkdown(src)}</section>` : '';
+  }
+  if (c.cell_type !== 'code') return '';
+  const input = view.input && cellSource(c).trim() ? `<pre class="code"><code>${esc(cellSource(c))}</code></pre>` : '';
+  const outputs = view.outputs ? (c.outputs ?? []).map((o, j) => renderOutput(o, svgs.get(outputKey(i, j)), page.code)).join('') : '';
+  return input || outputs ? `<div class="cell-out">${input}${outputs}</div>` : '';
+}
+
+export function notebookTitle(nb: Notebook, fallback: string): { title: string; cell: number } {
+  const md = nb.cells.map((c) => (c.cell_type === 'markdown' ? cellSource(c) : ''));
+  const title = firstHeading(md);
+  return title ? { title, cell: md.findIndex((t) => /^#\s+/m.test(t)) } : { title: fallback, cell: -1 };
+}
+
+/** The one line under the title, also the PDF's running header: the run's parameters. */
+export const parametersLine = (params: readonly ShownParameter[]) => params.map((p) => `${p.name} = ${text(p.value)}`).join(' · ');
+
+export function renderNotebookHtml(nb: Notebook, page: PageInfo, svgs: ReadonlyMap<string, string> = new Map()): string {
+  const { title, cell: titleCell } = notebookTitle(nb, page.notebook);
+  const l = page.lineage;
+  const params = page.parameters.length
+    ? `<dl class="params">${page.parameters.map((p) => `<dt>${esc(p.name)}</dt><dd>${esc(text(p.value))}${p.given ? '' : ' <span class="default">(default)</span>'}</dd>`).join('')}</dl>`
+    : '';
+  const asOf = l ? `data as of ${l.newestSale ?? 'no sales'}${l.warehouseBuiltAt ? ` (warehouse built ${l.warehouseBuiltAt.slice(0, 16).replace('T', ' ')} UTC)` : ''} · ` : '';
+  const body = nb.cells.map((c, i) => renderCell(c, i, page, svgs, titleCell)).join('\n');
+  const lineage = l
+    ? `<footer class="lineage"><dl>
+<dt>Notebook</dt><dd>${esc(page.notebook)}</dd>
+<dt>Source</dt><dd>${esc(l.source)}</dd>
+<dt>Lake</dt><dd>${esc(l.lakeLines.toLocaleString('en-US'))} sales lines in database ${esc(l.database)}</dd>
+<dt>Rejected rows</dt><dd>${esc(l.rejects ?? 'unknown')}</dd>
+<dt>Dead letters</dt><dd>${esc(l.deadLetters ?? 'unknown')}</dd>
+<dt>Newest sale</dt><dd>${esc(l.newestSale ?? 'none')}</dd>
+<dt>Warehouse built</dt><dd>${esc(l.warehouseBuiltAt ?? 'never')}</dd>
+<dt>Model trained</dt><dd>${esc(l.modelTrainedAt ?? 'never')}</dd>
+</dl></footer>`
+    : `<footer class="lineage"><dl><dt>Notebook</dt><dd>${esc(page.notebook)}</dd></dl></footer>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">
+<title>${esc(title)}${page.parameters.some((p) => p.given) ? ` · ${esc(parametersLine(page.parameters.filter((p) => p.given)))}` : ''}</title><style>${pageCss}</style></head>
+<body><main>
+<header class="report"><h1>${esc(title)}</h1><p>${esc(asOf)}generated ${esc(page.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p>${params}</header>
+${body}
+${lineage}
+</main></body></html>
+`;
+}

@@ -1,0 +1,76 @@
+/**
+ * The HTML of the display helpers (pure): key figures and tables in the executive report's look. Each output carries
+ * a small stylesheet scoped to `.erp-out`, so it looks the same in Jupyter (which has none of the report's CSS) as
+ * in the rendered report, and never restyles the rest of the Jupyter page.
+ */
+import type { Kpi, KpiFormat } from '../reports/data';
+import { kpiCard } from '../reports/html';
+import { esc, formatValue } from '../reports/format';
+
+export const widgetCss = `.erp-out{--ink:#1d2433;--muted:#5b6578;--line:#e3e7ee;--up:#1e7d45;--down:#b4361f;--card:#f6f8fb;font:13px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:var(--ink);margin:4px 0 10px}
+.erp-out .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px}
+.erp-out .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px;break-inside:avoid}
+.erp-out .kpi .label{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+.erp-out .kpi .value{font-size:20px;font-weight:bold;margin:2px 0 4px;white-space:nowrap}
+.erp-out .kpi .cmp{font-size:12px;color:var(--muted);display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 6px}
+.erp-out .up{color:var(--up)} .erp-out .down{color:var(--down)} .erp-out .flat,.erp-out .none{color:var(--muted)}
+.erp-out table{border-collapse:collapse;width:100%;font-size:12.5px;margin:6px 0 4px}
+.erp-out th,.erp-out td{padding:5px 7px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+.erp-out th{background:var(--card);font-weight:600}
+.erp-out td.num,.erp-out th.num{text-align:right;white-space:nowrap}
+.erp-out .note{color:var(--muted);font-size:12px}`;
+
+/** Marks the per-output stylesheet, which the report renderer drops (its page carries the same rules once). */
+export const WIDGET_STYLE_ATTR = 'data-erp-style';
+
+export const wrapWidget = (kind: string, inner: string) => `<div class="erp-out" data-erp="${esc(kind)}"><style ${WIDGET_STYLE_ATTR}>${widgetCss}</style>${inner}</div>`;
+
+/** A key figure: a value with, when known, the previous period's and last year's for comparison. */
+export interface Figure {
+  label: string;
+  value: number | null;
+  format?: KpiFormat;
+  previous?: number | null;
+  lastYear?: number | null;
+}
+
+export function kpisHtml(figures: readonly (Figure | Kpi)[]): string {
+  const cards = figures.map((f, i) => {
+    const k: Kpi = { key: 'key' in f ? f.key : `kpi-${i}`, label: f.label, value: f.value, format: f.format ?? 'count', previous: f.previous ?? null, lastYear: f.lastYear ?? null };
+    if (k.previous === null && k.lastYear === null) {
+      return `<div class="kpi" data-kpi="${esc(k.key)}"><div class="label">${esc(k.label)}</div><div class="value">${esc(formatValue(k.value, k.format))}</div></div>`;
+    }
+    return kpiCard(k);
+  });
+  return wrapWidget('kpis', `<div class="kpis">${cards.join('')}</div>`);
+}
+
+/** A column of `show.table`: a key, or a key with a header and a number format. */
+export type Column = string | { key: string; label?: string; format?: KpiFormat };
+
+const plain = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+
+export function tableHtml(records: readonly object[], columns?: readonly Column[], opts: { limit?: number; caption?: string } = {}): string {
+  const rows = records as readonly Record<string, unknown>[];
+  const limit = opts.limit ?? 50;
+  if (!rows.length) return wrapWidget('table', '<p class="note">no rows</p>');
+  const cols = (columns ?? Object.keys(rows[0]!)).map((c) => (typeof c === 'string' ? { key: c, label: c } : { key: c.key, label: c.label ?? c.key, format: c.format }));
+  const isNum = cols.map((c) => rows.every((r) => r[c.key] === null || r[c.key] === undefined || typeof r[c.key] === 'number'));
+  const cell = (v: unknown, i: number) => {
+    const c = cols[i]!;
+    const text = typeof v === 'number' || (v === null && isNum[i]) ? (c.format ? formatValue(v as number | null, c.format) : v === null ? '–' : plain.format(v as number)) : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return `<td${isNum[i] ? ' class="num"' : ''}>${esc(text)}</td>`;
+  };
+  const head = cols.map((c, i) => `<th${isNum[i] ? ' class="num"' : ''}>${esc(c.label)}</th>`).join('');
+  const body = rows.slice(0, limit).map((r) => `<tr>${cols.map((c, i) => cell(r[c.key], i)).join('')}</tr>`).join('');
+  const more = rows.length > limit ? `<p class="note">${rows.length - limit} more rows not shown</p>` : '';
+  return wrapWidget('table', `<table>${opts.caption ? `<caption class="note">${esc(opts.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`);
+}
+
+/** The plain-text form of a table (Jupyter's fallback and the notebook's diff-friendly view). */
+export function tableText(records: readonly object[], limit = 10): string {
+  const rows = records as readonly Record<string, unknown>[];
+  if (!rows.length) return '(no rows)';
+  const cols = Object.keys(rows[0]!);
+  return [cols.join('\t'), ...rows.slice(0, limit).map((r) => cols.map((c) => String(r[c] ?? '')).join('\t')), ...(rows.length > limit ? [`… ${rows.length - limit} more rows`] : [])].join('\n');
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm run render` and `report:schedule --schedule` end to end, as a user runs them: a two-parameter notebook over
+ * the Superstore in this test's own database, rendered by the CLI to HTML and PDF, each read back (pdftotext,
+ * headless Chromium); a bad parameter, a failing cell, and a schedule whose first job fails.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../../src/config';
+import { loadErpData } from '../../src/pipeline/load';
+import { salesWithItems } from '../../src/pipeline/live';
+import { writeLake } from '../../src/pipeline/lake';
+import { fromUnits, roundCents } from '../../src/pipeline/money';
+import { buildWarehouse, marts } from '../../src/pipeline/warehouse/build';
+import type { DailyDoc } from '../../src/pipeline/warehouse/daily';
+import { launchBrowser } from '../../src/reports/browser';
+import { parametersSlug } from '../../src/notebooks/inject';
+import { formatValue } from '../../src/reports/format';
+import { createTestEnv, type TestEnv } from './helpers';
+
+const fixture = path.join(projectRoot, 'test', 'fixtures', 'notebooks', 'monthly-revenue.ipynb');
+
+function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...args], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+describe('notebook reports', () => {
+  let env: TestEnv;
+  let childEnv: Record<string, string>;
+  let rendered: { code: number; stdout: string; stderr: string };
+  let out: string;
+  // Counts what reaches it: the rendered page must never, whatever its outputs point to.
+  const probeHits: string[] = [];
+  const probe = http.createServer((req, res) => {
+    probeHits.push(req.url ?? '');
+    res.end();
+  });
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'render-'));
+  const reports = path.join(scratch, 'reports');
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', path.join(projectRoot, 'tsconfig.build.json')]);
+    env = await createTestEnv('render');
+    const data = (await loadErpData()).data;
+    await writeLake(env.mongo.db, { products: data.products, customers: data.customers, sales: [] });
+    const sales = salesWithItems(data);
+    for (let i = 0; i < sales.length; i += 1000) await writeLake(env.mongo.db, { products: [], customers: [], sales: sales.slice(i, i + 1000) });
+    await buildWarehouse(env.mongo.db, { full: true });
+    childEnv = { ...env.env, REPORTS_DIR: reports, MODELS_DIR: path.join(scratch, 'models'), DATA_DIR: path.join(scratch, 'data') };
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const probeUrl = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
+    rendered = await run('render.ts', [fixture, '-p', 'period=2017-11', '-p', `probe=${probeUrl}`, '--to', 'html,pdf,ipynb'], childEnv);
+    out = path.join(reports, 'notebooks', 'monthly-revenue', parametersSlug({ period: '2017-11', probe: probeUrl }));
+  }, 300_000);
+  afterAll(async () => {
+    probe.close();
+    await env?.cleanup();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('renders to HTML and PDF with the month given, showing the warehouse revenue of that month', async () => {
+    const r = rendered;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[4\/9\] import \{ loadConfig/);
+    const days = await env.mongo.db.collection<DailyDoc>(marts.daily).find({ date: { $gte: '2017-11-01', $lte: '2017-11-30' } }).toArray();
+    const revenue = roundCents(fromUnits(days.reduce((s, d) => s + d.revenue_e4, 0)));
+    expect(revenue).toBeGreaterThan(50_000);
+    const text = execFileSync('pdftotext', ['-layout', path.join(out, 'monthly-revenue.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain(`REVENUE ${revenue.toFixed(2)}`);
+    expect(text).toContain(formatValue(revenue, 'money'));
+    expect(text).toMatch(/Page 1 of \d+/);
+    expect(execFileSync('pdfinfo', [path.join(out, 'monthly-revenue.pdf')], { encoding: 'utf8' })).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { files: { name: string }[]; about: { parameters: unknown } };
+    expect(manifest.files.map((f) => f.name).sort()).toEqual(['monthly-revenue.html', 'monthly-revenue.ipynb', 'monthly-revenue.pdf']);
+    expect(manifest.about.parameters).toEqual({ period: '2017-11', probe: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    const executed = JSON.parse(fs.readFileSync(path.join(out, 'monthly-revenue.ipynb'), 'utf8')) as { cells: { source: string[]; metadata: { tags?: string[] } }[] };
+    expect(executed.cells[2]!.metadata.tags).toEqual(['injected-parameters']);
+    expect(executed.cells[2]!.source.join('')).toContain('const period: string = "2017-11";');
+    expect(fs.readFileSync(path.join(reports, 'index.html'), 'utf8')).toContain(`notebooks/monthly-revenue/${encodeURIComponent(path.basename(out))}/monthly-revenue.pdf`);
+  });
+
+  it('the HTML is one file that makes no request in Chromium, even with an output pointing outside', async () => {
+    const file = path.join(out, 'monthly-revenue.html');
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toMatch(/<img alt="outside" src="http:\/\/127\.0\.0\.1:\d+\/pixel\.png">/);
+    expect(html).not.toContain('this is hidden');
+    const browser = await launchBrowser(env.cfg.chromePath);
+    try {
+      const page = await browser.newPage();
+      const loaded: string[] = [];
+      page.on('requestfinished', (req) => void loaded.push(req.url()));
+      await page.goto(`file://${file}`, { waitUntil: 'networkidle0' });
+      expect(loaded).toEqual([`file://${file}`]);
+      expect(probeHits).toEqual([]);
+      expect(await page.$$eval('figure.chart svg', (els) => els.length)).toBe(1);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('a bad parameter exits 2 and lists the declared parameters', async () => {
+    const unknown = await run('render.ts', [fixture, '-p', 'month=11'], childEnv);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('the notebook has no parameter "month"');
+    expect(unknown.stderr).toContain("period: string = '2017-12'");
+    expect(unknown.stderr).toContain('fail: boolean = false');
+    const wrongType = await run('render.ts', [fixture, '-p', 'fail=sometimes'], childEnv);
+    expect(wrongType.code).toBe(2);
+    expect(wrongType.stderr).toContain('-p fail=sometimes: expected true or false');
+  }, 60_000);
+
+  it('a failing cell exits non-zero naming the cell, and the executed notebook is kept', async () => {
+    const r = await run('render.ts', [fixture, '-p', 'fail=true', '--to', 'html'], childEnv);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("cell 7 (if (fail) throw new Error('asked to fail');) failed: Error: asked to fail");
+    const failed = path.join(reports, 'notebooks', 'monthly-revenue', 'fail=true', 'monthly-revenue.failed.ipynb');
+    expect(fs.existsSync(failed)).toBe(true);
+    expect(fs.existsSync(path.join(path.dirname(failed), 'manifest.json'))).toBe(false);
+  }, 120_000);
+
+  it('a schedule with two jobs, the first failing, still runs the second and exits 1', async () => {
+    const schedule = path.join(scratch, 'schedule.json');
+    fs.writeFileSync(
+      schedule,
+      JSON.stringify({
+        jobs: [
+          { name: 'broken', notebook: fixture, parameters: { fail: true }, formats: ['html'], cron: '0 7 1 * *' },
+          { name: 'october', notebook: fixture, parameters: { period: '2017-10' }, formats: ['html'], cron: '0 7 1 * *' },
+        ],
+      }),
+    );
+    const r = await run('report-schedule.ts', ['--schedule', schedule, '--once'], childEnv);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✖ broken .*cell 7/);
+    expect(r.stdout).toMatch(/✓ october /);
+    expect(fs.existsSync(path.join(reports, 'notebooks', 'monthly-revenue', 'period=2017-10', 'monthly-revenue.html'))).toBe(true);
+    const state = JSON.parse(fs.readFileSync(path.join(reports, '.schedule-state.json'), 'utf8')) as Record<string, { last_success?: string; last_error?: string }>;
+    expect(state.october!.last_success).toBeDefined();
+    expect(state.broken!.last_error).toContain('asked to fail');
+  }, 180_000);
+});

@@ -1,0 +1,75 @@
+import { renderNotebookHtml, vegaLiteOutputs, type PageInfo } from '../../../src/notebooks/html';
+import { kpisHtml, tableHtml } from '../../../src/notebooks/widgets';
+import { code, md, notebook } from './fixture';
+
+const page: PageInfo = { notebook: 'x.ipynb', parameters: [{ name: 'period', value: '2017-11', given: true }, { name: 'k', value: 20, given: false }], lineage: null, generatedAt: '2026-01-02T03:04:05.000Z', code: 'hide' };
+const vl = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', mark: 'bar' };
+const nb = notebook(
+  md('# Branch review\n\nIntro <script>alert(1)</script> and [a link](javascript:alert(1)).'),
+  code("const period = '2017-12';", ['parameters']),
+  code('secretCode()', [], [{ output_type: 'stream', name: 'stdout', text: 'hello <b>' }]),
+  code('chart()', [], [{ output_type: 'display_data', data: { 'application/vnd.vegalite.v5+json': vl, 'image/png': 'AAAA', 'text/plain': '<chart>' } }]),
+  code('hidden()', ['remove-cell'], [{ output_type: 'stream', name: 'stdout', text: 'REMOVED-CELL' }]),
+  code('noOutput()', ['remove-output'], [{ output_type: 'stream', name: 'stdout', text: 'REMOVED-OUTPUT' }]),
+  code('warn()', [], [{ output_type: 'stream', name: 'stderr', text: 'a warning' }]),
+  code('kpis()', [], [{ output_type: 'display_data', data: { 'text/html': kpisHtml([{ label: 'Revenue', value: 12.5, format: 'money' }]), 'text/plain': 'Revenue' } }]),
+);
+
+describe('notebook as an HTML report', () => {
+  const svgs = new Map([[vegaLiteOutputs(nb)[0]!.key, '<svg id="drawn"></svg>']]);
+  const html = renderNotebookHtml(nb, page, svgs);
+
+  it('finds the Vega-Lite outputs by cell and output', () => {
+    expect(vegaLiteOutputs(nb)).toEqual([{ key: '3:0', spec: vl }]);
+  });
+
+  it('takes its title from the first # heading and lists the parameters, marking defaults', () => {
+    expect(html).toContain('<header class="report"><h1>Branch review</h1>');
+    expect(html).toContain('<dt>period</dt><dd>2017-11</dd><dt>k</dt><dd>20 <span class="default">(default)</span></dd>');
+    expect(html).toContain('generated 2026-01-02 03:04 UTC');
+    expect(html.match(/Branch review<\/h1>/g)).toHaveLength(1);
+  });
+
+  it('draws a Vega-Lite output as its SVG rather than the PNG', () => {
+    expect(html).toContain('<figure class="chart"><svg id="drawn"></svg></figure>');
+    expect(html).not.toContain('data:image/png;base64,AAAA');
+  });
+
+  it('hides code, stderr and the parameters cells by default; honours remove-cell and remove-output', () => {
+    expect(html).not.toContain('secretCode');
+    expect(html).toContain('hello &lt;b&gt;');
+    expect(html).not.toContain('a warning');
+    expect(html).not.toContain("const period = '2017-12'");
+    expect(html).not.toContain('REMOVED-CELL');
+    expect(html).not.toContain('REMOVED-OUTPUT');
+    const shown = renderNotebookHtml(nb, { ...page, code: 'show' }, svgs);
+    expect(shown).toContain('secretCode()');
+    expect(shown).toContain('noOutput()');
+    expect(shown).not.toContain('hidden()');
+  });
+
+  it('shows raw HTML in markdown as text and drops script links', () => {
+    expect(html).toContain('Intro &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('href="javascript');
+  });
+
+  it('forbids every request and script with a Content-Security-Policy, and keeps the widgets styled once', () => {
+    expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"`);
+    expect(html).toContain('<div class="kpis"><div class="kpi" data-kpi="kpi-0"><div class="label">Revenue</div><div class="value">$12.50</div>');
+    expect(html).not.toContain('data-erp-style');
+  });
+});
+
+describe('display helper HTML', () => {
+  it('a table right-aligns and formats numbers by column, and escapes text', () => {
+    const t = tableHtml([{ branch: '<West>', revenue: 1234.5, orders: 3 }], ['branch', { key: 'revenue', label: 'Revenue', format: 'money' }, 'orders']);
+    expect(t).toContain('<th>branch</th><th class="num">Revenue</th><th class="num">orders</th>');
+    expect(t).toContain('<td>&lt;West&gt;</td><td class="num">$1,234.50</td><td class="num">3</td>');
+  });
+
+  it('a key figure with comparisons shows both, like the executive report', () => {
+    const k = kpisHtml([{ label: 'Revenue', value: 110, previous: 100, lastYear: 120, format: 'money' }]);
+    expect(k).toContain('vs prev <span class="up">▲ +10.0 %</span>');
+    expect(k).toContain('vs LY <span class="down">▼ −8.3 %</span>');
+  });
+});

@@ -1,0 +1,22 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeGroupAtomic } from '../../../src/io/atomic';
+import { listNotebookReports, listReports, writeReportIndex } from '../../../src/reports/index-page';
+
+describe('reports index', () => {
+  it('lists notebook reports by notebook and parameters, with their files, beside the executive reports', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'index-'));
+    writeGroupAtomic(path.join(dir, '2017-12'), { 'executive.html': 'x' });
+    writeGroupAtomic(path.join(dir, 'notebooks', '06-branch-review', 'branch=BR-WEST_period=2017-12'), { '06-branch-review.pdf': 'p', '06-branch-review.html': 'h' });
+    // A folder without a manifest (a killed run) is never listed.
+    fs.mkdirSync(path.join(dir, 'notebooks', '06-branch-review', 'branch=BR-EAST_period=2017-12'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'notebooks', '06-branch-review', 'branch=BR-EAST_period=2017-12', '06-branch-review.html'), 'half');
+    expect(listReports(dir).map((r) => r.id)).toEqual(['2017-12']);
+    expect(listNotebookReports(dir).map((r) => [r.notebook, r.slug, r.files])).toEqual([['06-branch-review', 'branch=BR-WEST_period=2017-12', ['06-branch-review.html', '06-branch-review.pdf']]]);
+    const html = fs.readFileSync(writeReportIndex(dir), 'utf8');
+    expect(html).toContain('<a href="2017-12/executive.html">HTML</a>');
+    expect(html).toContain('<a href="notebooks/06-branch-review/branch%3DBR-WEST_period%3D2017-12/06-branch-review.pdf">PDF</a>');
+    expect(html).not.toContain('BR-EAST');
+  });
+});
