@@ -135,6 +135,8 @@ export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBe
         await load(url, paths, c, Math.min(5, opts.durationSeconds));
         const before = await stats(url);
         const r = await load(url, paths, c, opts.durationSeconds);
+        // Once the last responses have left (their sockets closed): what the server kept, not what was in flight.
+        await new Promise((res) => setTimeout(res, 2000));
         const after = await stats(url);
         const errors = r.errors + r.timeouts + r.non2xx;
         log.info('dashboard load', { target: label, connections: c, rps: r.requests.average, p99: r.latency.p99, errors });
@@ -169,7 +171,7 @@ export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBe
     const final = await stats(url);
 
     return [
-      `Each run ${opts.durationSeconds} s after 5 s of the same load (not counted), autocannon in the bench process, the server in its own process (\`--expose-gc\`: memory read after a full collection); \`accept-encoding: gzip, deflate, br\`.`,
+      `Each run ${opts.durationSeconds} s after 5 s of the same load (not counted), autocannon in the bench process, the server in its own process (\`--expose-gc\`: memory read after a full collection, 2 s after the load); \`accept-encoding: gzip, deflate, br\`.`,
       '',
       ...rows,
       '',
