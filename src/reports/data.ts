@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from 'mongodb';
 import { countCsvRecords } from '../pipeline/csvout';
+import { ensureLakeIndexes } from '../pipeline/lake';
 import { collections } from '../pipeline/mongo';
 import { fromUnits, roundCents } from '../pipeline/money';
 import { createLakeAccess } from '../pipeline/warehouse/access';
@@ -166,6 +167,7 @@ const countRejects = (dataDir: string): number | null => countCsvRecords(path.jo
 
 export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   const { db, period: p } = inp;
+  await ensureLakeIndexes(db);
   const months = [...new Set([...monthsOf(p), ...monthsOf(p.previous), ...monthsOf(p.lastYear)])];
   const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
   const customers = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
