@@ -62,8 +62,9 @@ export async function writeDirect(db: Db, scan: SourceScan, opts: { batch?: numb
   const insertTimed = async (name: string, docs: object[]) => {
     const t = performance.now();
     let next = 0;
+    const take = () => (next += batch) - batch; // the next batch's start, shared by the workers
     const worker = async () => {
-      for (let i = (next += batch) - batch; i < docs.length; i = (next += batch) - batch) {
+      for (let i = take(); i < docs.length; i = take()) {
         await db.collection(name).insertMany(docs.slice(i, i + batch) as never[], { ordered: false });
       }
     };
