@@ -16,6 +16,7 @@ import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from
 import { connectMongo } from '../pipeline/mongo';
 import { scanSource, streamSales, type SourceScan } from '../pipeline/stream-load';
 import { produceErpStream } from '../pipeline/produce';
+import { forEachChunk } from '../io/chunks';
 import { ensureLakeIndexes, itemDocument, saleDocument } from '../pipeline/lake';
 
 const execFileAsync = promisify(execFile);
@@ -61,14 +62,7 @@ export async function writeDirect(db: Db, scan: SourceScan, opts: { batch?: numb
   // Prepared a chunk at a time (20 batches), so memory stays flat at a million lines.
   const insertTimed = async (name: string, docs: object[]) => {
     const t = performance.now();
-    let next = 0;
-    const take = () => (next += batch) - batch; // the next batch's start, shared by the workers
-    const worker = async () => {
-      for (let i = take(); i < docs.length; i = take()) {
-        await db.collection(name).insertMany(docs.slice(i, i + batch) as never[], { ordered: false });
-      }
-    };
-    await Promise.all(Array.from({ length: inFlight }, worker));
+    await forEachChunk(docs, batch, inFlight, (chunk) => db.collection(name).insertMany(chunk as never[], { ordered: false }));
     ms += performance.now() - t;
     documents += docs.length;
   };

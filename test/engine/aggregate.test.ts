@@ -5,6 +5,7 @@
  */
 import type { Collection, Db } from 'mongodb';
 import { collections } from '../../src/pipeline/mongo';
+import { columnsPipeline } from '../../src/pipeline/warehouse/access';
 import { openConformanceDb, seedLake, type ConformanceDb } from './engine';
 import { customers, groupBy, products, sorted, sumBy, unknownCustomerId, type SaleLine } from './lake';
 
@@ -91,6 +92,16 @@ describe('engine: $group and its accumulators', () => {
     const expected = groupBy(lines, (l) => l.customer_id);
     expect(rows).toHaveLength(expected.size);
     for (const row of rows) expect(sorted(row.cats)).toEqual(sorted(expected.get(row._id)!.map((l) => l.category)));
+  });
+
+  it('$push of an array of fields packs each line’s values per chunk, a missing field as null (the warehouse’s columns read)', async () => {
+    const rows = await items.aggregate<{ _id: { day: string }; values: unknown[][] }>(columnsPipeline(undefined, { day: 'order_date' }, ['quantity', 'line_total', 'no_such_field']), { allowDiskUse: true }).toArray();
+    const expected = groupBy(lines, (l) => l.order_date);
+    expect(rows).toHaveLength(expected.size);
+    for (const row of rows) {
+      const want = expected.get(row._id.day)!.map((l) => [l.quantity, l.line_total, null]);
+      expect(sorted(row.values.map((v) => JSON.stringify(v)))).toEqual(sorted(want.map((v) => JSON.stringify(v))));
+    }
   });
 
   it('$addToSet keeps each value once per group', async () => {

@@ -133,11 +133,15 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
     return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
   });
   await step(marts.products, async () => {
-    const info = await readProductInfo(db);
-    const years = buildProductDocs(await queryProductYears(lake, scope), info);
     const yearSlice = scope.full ? notAll : { period: { $in: scope.years.map(String) } };
     const products = db.collection<ProductDoc>(marts.products);
-    const [storedYears, storedAll] = await Promise.all([products.find(yearSlice).toArray(), products.find({ period: allTime }).toArray()]);
+    const [info, yearRows, storedYears, storedAll] = await Promise.all([
+      readProductInfo(db),
+      queryProductYears(lake, scope),
+      products.find(yearSlice).toArray(),
+      products.find({ period: allTime }).toArray(),
+    ]);
+    const years = buildProductDocs(yearRows, info);
     const newYears = rowsOf(years);
     // All-time from the years just computed (a full build has them all), or updated by the years that changed.
     const all = buildProductDocs(scope.full ? sumAllTime(newYears) : updateAllTime(rowsOf(storedAll), rowsOf(storedYears), newYears), info);
@@ -147,8 +151,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   });
   let customers: CustomerDoc[] = [];
   await step(marts.customers, async () => {
-    const fresh = await queryCustomerBases(db, lake, scope);
-    const stored = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
+    const [fresh, stored] = await Promise.all([queryCustomerBases(db, lake, scope), db.collection<CustomerDoc>(marts.customers).find({}).toArray()]);
     const bases = new Map((scope.full ? [] : stored).map((d) => [d.customer_id, baseOf(d)]));
     for (const b of fresh) bases.set(b.customer_id, b);
     customers = scoreCustomers([...bases.values()].sort((a, b) => a.customer_id.localeCompare(b.customer_id)));

@@ -175,17 +175,15 @@ export function buildStatisticsDocs(parts: readonly StatsPart[], daily: readonly
   ];
 }
 
-/** Reads the scope's lines (one streaming pass with a projection) into monthly parts. */
-export async function queryStatsParts(lake: LakeAccess, scope: Scope, onLine?: (n: number) => void): Promise<StatsPart[]> {
+/** Reads the scope's lines (their measures packed by the server, a day per chunk) into monthly parts. */
+export async function queryStatsParts(lake: LakeAccess, scope: Scope): Promise<StatsPart[]> {
   const parts = new Map<string, StatsPart>();
-  const cursor = lake.rows(collections.salesItems, matchIn(scope, 'order_month', scope.months), ['order_month', ...statMeasures.map((s) => s.field)]);
-  let n = 0;
-  for await (const d of cursor) {
-    const month = String(d.order_month);
+  const chunks = lake.columns(collections.salesItems, matchIn(scope, 'order_month', scope.months), { month: 'order_month', day: 'order_date' }, statMeasures.map((s) => s.field));
+  for await (const { key, values } of chunks) {
+    const month = String(key.month);
     let p = parts.get(month);
     if (!p) parts.set(month, (p = createPart(month)));
-    addLine(p, statMeasures.map((s) => Number(d[s.field] ?? 0)));
-    if (onLine && ++n % 10000 === 0) onLine(n);
+    for (const line of values) addLine(p, line.map((v) => Number(v ?? 0)));
   }
   return [...parts.values()];
 }
