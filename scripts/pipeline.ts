@@ -4,7 +4,7 @@ import { choiceOption, parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, prepareTopics, stopSignal } from '../src/cli/context';
 import { createProgress } from '../src/cli/progress';
 import { sourceOptions } from '../src/cli/source-options';
-import { scanSource, streamSales } from '../src/pipeline/stream-load';
+import { scanSource, streamSales, type SourceScan } from '../src/pipeline/stream-load';
 import { writeCsvOutStream } from '../src/pipeline/csvout';
 import { produceErpStream } from '../src/pipeline/produce';
 import { startIngest } from '../src/pipeline/ingest';
@@ -49,7 +49,7 @@ runMain(async () => {
 
     // The source is read in passes (stream-load): the catalogue and counts first, then the sales batch by batch, once
     // for csv_out and the reconciliation summary, once for Kafka. Memory follows the catalogue, not the lines.
-    const { scan, files, ...source } = await steps.run(2, 'Source → ERP entities', `npm run process-superstore${inputArg}`, async () => {
+    const { files, ...source } = await steps.run(2, 'Source → ERP entities', `npm run process-superstore${inputArg}`, async () => {
       const readBar = createProgress('  rows read', undefined);
       const scan = await scanSource({ input, dateFormat: choiceOption(v['date-format'], 'date-format', dateFormats), strict: Boolean(v.strict), onProgress: (n) => readBar.update(n) });
       readBar.stop();
@@ -64,10 +64,12 @@ runMain(async () => {
       console.log(`  ${scan.rowsRead.toLocaleString('en-US')} rows → ${scan.products.length.toLocaleString('en-US')} products, ${scan.customers.length.toLocaleString('en-US')} customers, ` +
         `${scan.sales.toLocaleString('en-US')} sales, ${scan.lines.toLocaleString('en-US')} lines; ${scan.rejectedLines.size} rejected (${files.rejects})`);
       kept.push(`CSV extracts in ${path.dirname(files.products)}`);
-      return { scan, files, summary: summary.finish() as SourceSummary | undefined };
+      return { scan: scan as SourceScan | undefined, input: scan.input, files, summary: summary.finish() as SourceSummary | undefined };
     });
 
     await steps.run(3, 'Produce to Kafka', `npm run produce${inputArg}`, async () => {
+      const scan = source.scan;
+      if (!scan) throw new Error('the source scan of step 2 is gone');
       await prepareTopics(ctx);
       const bar = createProgress('  produce', scan.products.length + scan.customers.length + scan.sales);
       const produced = await produceErpStream(
@@ -78,6 +80,8 @@ runMain(async () => {
       bar.stop();
       console.log(`  ${produced.messages.toLocaleString('en-US')} messages in ${produced.seconds.toFixed(1)} s`);
       kept.push('the messages on Kafka');
+      // The catalogue and the order index (hundreds of megabytes at a million lines): the later steps read the lake.
+      source.scan = undefined;
     });
     if (stop.signal.aborted) return 130;
 
@@ -134,7 +138,7 @@ runMain(async () => {
         const choice = picked;
         console.log(`  ${choice.reason}`);
         if (!choice.period) throw new Error(`no month to report (${choice.reason})`);
-        const report = await renderConfiguredReport(ctx, mongo.db, choice.period, reportFormats, { source: scan.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
+        const report = await renderConfiguredReport(ctx, mongo.db, choice.period, reportFormats, { source: source.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
         console.log(`  ${choice.period.label}${report.data.empty ? ` (${noSalesNote(choice.period)})` : ''}:`);
         for (const file of Object.values(report.files)) console.log(`    ${file}`);
         console.log(`    ${path.join(cfg.paths.reports, 'index.html')} (every report)`);

@@ -1,12 +1,12 @@
 /** Reads what training needs from the lake: one projected pass over the lines, and the product master data. */
 import type { Db } from 'mongodb';
 import { collections } from '../mongo';
+import { createLakeAccess } from '../warehouse/access';
 import type { CatalogueItem, TrainingLine } from './train';
 
 /**
  * One string per distinct value: every decoded document brings its own copies, and a million lines hold only about
- * 50,000 products, 80,000 customers and 1,500 days (a sale's lines are read together, so its ID repeats in a row).
- * Saves about a hundred megabytes at a million lines.
+ * 50,000 products, 80,000 customers and 1,500 days. Saves about a hundred megabytes at a million lines.
  */
 function interner(): (s: string) => string {
   const seen = new Map<string, string>();
@@ -18,18 +18,21 @@ function interner(): (s: string) => string {
   };
 }
 
+/**
+ * Every line's sale, customer, product and day, a day of lines per document read (packed by the server: a fifth of
+ * the time of a cursor over the lines, and far less garbage), in day order.
+ */
 export async function readTrainingLines(db: Db, onProgress?: (n: number) => void): Promise<TrainingLine[]> {
   const out: TrainingLine[] = [];
   const product = interner();
   const customer = interner();
   const day = interner();
-  let sale = '';
-  const cursor = db.collection(collections.salesItems).find({}, { projection: { _id: 0, sale_id: 1, customer_id: 1, product_id: 1, order_date: 1 }, batchSize: 5000 });
-  for await (const d of cursor) {
-    const saleId = String(d.sale_id);
-    if (saleId !== sale) sale = saleId;
-    out.push({ sale_id: sale, customer_id: customer(String(d.customer_id)), product_id: product(String(d.product_id)), order_date: day(String(d.order_date)) });
-    if (onProgress && out.length % 10000 === 0) onProgress(out.length);
+  for await (const chunk of createLakeAccess(db).columns(collections.salesItems, undefined, { day: 'order_date' }, ['sale_id', 'customer_id', 'product_id'])) {
+    const orderDate = day(String(chunk.key.day));
+    for (const [saleId, customerId, productId] of chunk.values) {
+      out.push({ sale_id: String(saleId), customer_id: customer(String(customerId)), product_id: product(String(productId)), order_date: orderDate });
+      if (onProgress && out.length % 10000 === 0) onProgress(out.length);
+    }
   }
   return out;
 }

@@ -27,8 +27,8 @@ export interface Neighbour {
 /**
  * Co-occurrence in compressed sparse rows: item i's partners are `partner[offsets[i] .. offsets[i+1])`, with the
  * weighted count and the support of each pair. Built without a sort or a map: every basket scatters its pairs into
- * per-item rows (a counting sort by item, reading the baskets in order), then each row is merged in place with
- * dense scratch arrays. Linear in the pairs, which matters at the customer level, where a million lines make
+ * per-item rows (a counting sort by item, reading the baskets in order), then each row's repeats are merged with a
+ * dense scratch array. Linear in the pairs, which matters at the customer level, where a million lines make
  * eleven million of them.
  */
 export interface Cooccurrence {
@@ -72,32 +72,42 @@ export function cooccurrence(baskets: readonly Basket[], itemCount: number): Coo
       }
     }
   }
-  // Merge each row in place: distinct partners move to the front, their counts gather in the scratch arrays.
+  // Merge each row: a first pass counts its distinct partners (so the outputs are allocated at their exact size, and
+  // no array as long as the raw pairs is made twice), a second gathers the counts through a per-partner slot.
   const offsets = new Uint32Array(itemCount + 1);
   const slot = new Int32Array(itemCount).fill(-1);
-  const support = new Uint32Array(raw.length);
-  const merged = rawWeight ? new Float64Array(raw.length) : null;
-  let out = 0;
   for (let i = 0; i < itemCount; i++) {
-    const first = out;
+    let distinct = 0;
+    for (let x = rowStart[i]!; x < rowStart[i + 1]!; x++) {
+      const j = raw[x]!;
+      if (slot[j] !== i) {
+        slot[j] = i;
+        distinct++;
+      }
+    }
+    offsets[i + 1] = offsets[i]! + distinct;
+  }
+  const total = offsets[itemCount]!;
+  const partner = new Uint32Array(total);
+  const support = new Uint32Array(total);
+  const merged = rawWeight ? new Float64Array(total) : null;
+  slot.fill(-1);
+  for (let i = 0; i < itemCount; i++) {
+    const first = offsets[i]!;
+    let out = first;
     for (let x = rowStart[i]!; x < rowStart[i + 1]!; x++) {
       const j = raw[x]!;
       let at = slot[j]!;
       if (at < first) {
         at = out++;
         slot[j] = at;
-        raw[at] = j;
-        support[at] = 0;
-        if (merged) merged[at] = 0;
+        partner[at] = j;
       }
       support[at]!++;
       if (merged) merged[at]! += rawWeight![x]!;
     }
-    offsets[i + 1] = out;
   }
-  const partner = raw.slice(0, out);
-  const supportOut = support.slice(0, out);
-  return { itemWeight, itemBaskets, offsets, partner, weight: merged ? merged.slice(0, out) : supportOut, support: supportOut };
+  return { itemWeight, itemBaskets, offsets, partner, weight: merged ?? support, support };
 }
 
 /** The weighted count and support of a pair, if it ever occurred. */

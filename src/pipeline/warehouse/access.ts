@@ -16,7 +16,7 @@ export interface LakeAccess {
   group(collection: string, opts: GroupOptions): Promise<GroupRows>;
   /**
    * The `fields` of every document matching `match`, one array of values per document (a missing field is null),
-   * packed by the server into one chunk per distinct `chunkBy` key. Reading a million lines this way takes a fifth of
+   * packed by the server into one chunk per distinct `chunkBy` key, in key order. Reading a million lines this way takes a fifth of
    * the time a cursor over them does (the cost is per document read, not per value); the key should keep a chunk far
    * below 16 MB (a day of lines, not a month).
    */
@@ -35,10 +35,10 @@ export function createLakeAccess(db: Db): LakeAccess {
   };
 }
 
-/** The aggregation behind `columns`: `$match`, then `$push` of the fields as one array per document. */
+/** The aggregation behind `columns`: `$match`, then `$push` of the fields as one array per document, chunks in key order. */
 export function columnsPipeline(match: Record<string, unknown> | undefined, chunkBy: Record<string, string>, fields: readonly string[]): Document[] {
   const id = Object.fromEntries(Object.entries(chunkBy).map(([k, f]) => [k, `$${f}`]));
-  return [...(match ? [{ $match: match }] : []), { $group: { _id: id, values: { $push: fields.map((f) => `$${f}`) } } }];
+  return [...(match ? [{ $match: match }] : []), { $group: { _id: id, values: { $push: fields.map((f) => `$${f}`) } } }, { $sort: { _id: 1 } }];
 }
 
 async function* columnChunks(db: Db, collection: string, match: Record<string, unknown> | undefined, chunkBy: Record<string, string>, fields: readonly string[]): AsyncIterable<ValueChunk> {
