@@ -5,7 +5,7 @@
  */
 import type { Collection, Db } from 'mongodb';
 import { collections } from '../../src/pipeline/mongo';
-import { columnsPipeline } from '../../src/pipeline/warehouse/access';
+import { columnsPipeline, createLakeAccess } from '../../src/pipeline/warehouse/access';
 import { openConformanceDb, seedLake, type ConformanceDb } from './engine';
 import { customers, groupBy, products, sorted, sumBy, unknownCustomerId, type SaleLine } from './lake';
 
@@ -101,6 +101,20 @@ describe('engine: $group and its accumulators', () => {
     for (const row of rows) {
       const want = expected.get(row._id.day)!.map((l) => [l.quantity, l.line_total, null]);
       expect(sorted(row.values.map((v) => JSON.stringify(v)))).toEqual(sorted(want.map((v) => JSON.stringify(v))));
+    }
+  });
+
+  it('groupMany (values packed by the server, summed here) answers exactly what groupSums ($group) does, on integers', async () => {
+    // Integers, as the lake keeps money (e4 units): a sum of doubles depends on the order it is added in.
+    const lake = createLakeAccess(db);
+    for (const opts of [
+      { by: { c: 'customer_id', k: 'category' }, fields: ['quantity', 'line_no'], extremes: ['order_date'] },
+      { by: 'product_id', fields: ['quantity'] },
+      { by: null, fields: ['quantity'], match: { category: 'Furniture' } },
+    ]) {
+      const server = await lake.group(collections.salesItems, opts);
+      const here = await lake.groupMany(collections.salesItems, opts);
+      expect(new Map([...here].sort(([a], [b]) => a.localeCompare(b)))).toEqual(new Map([...server].sort(([a], [b]) => a.localeCompare(b))));
     }
   });
 

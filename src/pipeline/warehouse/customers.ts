@@ -118,8 +118,8 @@ export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope)
     return info;
   };
   const [branchRows, catRows, info] = await Promise.all([
-    lake.group(collections.sales, { by: { c: 'customer_id', b: 'branch_id' }, fields: ['total_e4', 'profit_e4'], extremes: ['order_date'], match }),
-    lake.group(collections.salesItems, { by: { c: 'customer_id', k: 'category' }, fields: ['line_total_e4'], match }),
+    lake.groupMany(collections.sales, { by: { c: 'customer_id', b: 'branch_id' }, fields: ['total_e4', 'profit_e4'], extremes: ['order_date'], match }),
+    lake.groupMany(collections.salesItems, { by: { c: 'customer_id', k: 'category' }, fields: ['line_total_e4'], match }),
     readInfo(),
   ]);
   type K = { c: string; b: string; k: string };

@@ -110,7 +110,7 @@ export function rowsOf(docs: readonly ProductDoc[]): ProductPeriodRow[] {
 
 /** Product × year sums for the scope's years, in the database. */
 export async function queryProductYears(lake: LakeAccess, scope: Scope): Promise<ProductPeriodRow[]> {
-  const rows = await lake.group(collections.salesItems, {
+  const rows = await lake.groupMany(collections.salesItems, {
     by: { p: 'product_id', y: 'order_year' },
     fields: ['line_total_e4', 'profit_e4', 'quantity'],
     match: matchIn(scope, 'order_year', scope.years),
