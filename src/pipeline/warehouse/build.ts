@@ -19,7 +19,7 @@ import { queryDaily, type DailyDoc } from './daily';
 import { queryCategories } from './categories';
 import { queryCube } from './cube';
 import { allTime, buildProductDocs, queryProductYears, readProductInfo, rowsOf, sumAllTime, updateAllTime, type ProductDoc } from './products';
-import { baseOf, queryCustomerBases, scoreCustomers, type CustomerDoc } from './customers';
+import { baseOf, queryCustomerBases, rfmAsOf, scoreCustomers, type CustomerDoc } from './customers';
 import { buildStoreDocs } from './stores';
 import { buildStatisticsDocs, partDocument, partFromDocument, queryStatsParts, type PartDocument } from './statistics';
 import { fullScope, isEmptyScope, touchedSince, type Scope } from './scope';
@@ -68,6 +68,8 @@ export interface BuildOptions {
 interface WarehouseState {
   _id: 'warehouse';
   watermark: Date;
+  /** The day RFM recency is counted to (customer_analysis), null before any customer. */
+  rfm_as_of: string | null;
   built_at: Date;
   mode: BuildMode;
   seconds: number;
@@ -173,7 +175,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   const r = report();
   await db.collection<WarehouseState>(marts.state).replaceOne(
     { _id: 'warehouse' },
-    { watermark, built_at: now(), mode, seconds: r.seconds },
+    { watermark, rfm_as_of: rfmAsOf(customers), built_at: now(), mode, seconds: r.seconds },
     { upsert: true },
   );
   opts.log?.debug('warehouse built', { mode, seconds: r.seconds });

@@ -1,7 +1,9 @@
 /**
  * `customer_analysis`. Grain: one document per customer. Partition: the customer (a build recomputes the customers
  * with new sales); the RFM scores are then re-scored over all customers, because their cut points and the "as of"
- * day (the last order day in the lake) are shared.
+ * day (the last order day in the lake) are shared. The as-of day is the build's (`rfm_as_of` in `warehouse_state`),
+ * not stored on each customer: when it moves, every recency moves by the same days, their order and so the R scores
+ * stay, and only the customers whose scores changed are rewritten (not all 80,000 at a million lines, every day).
  */
 import type { Db } from 'mongodb';
 import { collections } from '../mongo';
@@ -51,8 +53,7 @@ export interface CustomerBase {
 }
 
 export interface CustomerDoc extends CustomerBase {
-  recency_days: number;
-  rfm: { r: number; f: number; m: number; as_of: string };
+  rfm: { r: number; f: number; m: number };
   rfm_segment: RfmSegment;
 }
 
@@ -92,18 +93,23 @@ export function buildCustomerBases(branchRows: readonly CustomerBranchRow[], cat
 
 const dayMs = 86_400_000;
 
-/** Pure: adds recency and RFM to every customer, as of the latest last order among them. */
+/** The day RFM recency is counted to: the latest last order among the customers (null when there are none). */
+export function rfmAsOf(bases: readonly Pick<CustomerBase, 'last_order'>[]): string | null {
+  return bases.reduce<string | null>((m, b) => (m === null || b.last_order > m ? b.last_order : m), null);
+}
+
+/** Pure: adds the RFM scores to every customer, recency counted in days to `rfmAsOf`. */
 export function scoreCustomers(bases: readonly CustomerBase[]): CustomerDoc[] {
-  if (!bases.length) return [];
-  const asOf = bases.reduce((m, b) => (b.last_order > m ? b.last_order : m), bases[0]!.last_order);
+  const asOf = rfmAsOf(bases);
+  if (asOf === null) return [];
   const recency = bases.map((b) => Math.round((Date.parse(asOf) - Date.parse(b.last_order)) / dayMs));
   const scores = scoreRfm(bases.map((b, i) => ({ recencyDays: recency[i]!, orders: b.orders, revenue: b.revenue_e4 })));
-  return bases.map((b, i) => ({ ...b, recency_days: recency[i]!, rfm: { r: scores[i]!.r, f: scores[i]!.f, m: scores[i]!.m, as_of: asOf }, rfm_segment: scores[i]!.segment }));
+  return bases.map((b, i) => ({ ...b, rfm: { r: scores[i]!.r, f: scores[i]!.f, m: scores[i]!.m }, rfm_segment: scores[i]!.segment }));
 }
 
 /** Strips what `scoreCustomers` adds, to re-score stored customers with new ones. */
 export function baseOf(doc: CustomerDoc): CustomerBase {
-  const { recency_days: _r, rfm: _f, rfm_segment: _s, ...base } = doc;
+  const { rfm: _f, rfm_segment: _s, ...base } = doc;
   return base;
 }
 

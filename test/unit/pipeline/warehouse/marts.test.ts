@@ -1,9 +1,10 @@
 import { buildDailyDocs } from '../../../../src/pipeline/warehouse/daily';
 import { buildProductDocs, sumAllTime, updateAllTime } from '../../../../src/pipeline/warehouse/products';
-import { buildCustomerBases, scoreCustomers } from '../../../../src/pipeline/warehouse/customers';
+import { buildCustomerBases, rfmAsOf, scoreCustomers } from '../../../../src/pipeline/warehouse/customers';
 import { buildStoreDocs } from '../../../../src/pipeline/warehouse/stores';
 import { scopeFromSales } from '../../../../src/pipeline/warehouse/scope';
 import { bandOf } from '../../../../src/pipeline/warehouse/statistics';
+import { scoreRfm } from '../../../../src/pipeline/warehouse/rfm';
 
 const t = (revenue_e4: number, profit_e4: number, lines = 1, units = 1, discount_e4 = 0) => ({ lines, units, revenue_e4, profit_e4, discount_e4 });
 
@@ -89,10 +90,19 @@ describe('customer analysis', () => {
     expect(bases[1]).toMatchObject({ name: 'C2', favourite_category: null });
   });
 
-  it('recency counts days to the latest order in the data', () => {
+  it('recency is counted to the latest order in the data, which the build records once, not on each customer', () => {
+    expect(rfmAsOf(bases)).toBe('2017-12-30');
+    expect(rfmAsOf([])).toBeNull();
     const docs = scoreCustomers(bases);
-    expect(docs.map((d) => d.recency_days)).toEqual([304, 0]);
-    expect(docs[0]!.rfm.as_of).toBe('2017-12-30');
+    // C2 ordered on the as-of day, C1 304 days before: C2 is the more recent.
+    expect(docs[1]!.rfm.r).toBeGreaterThan(docs[0]!.rfm.r);
+    expect(Object.keys(docs[0]!.rfm).sort()).toEqual(['f', 'm', 'r']);
+    expect(docs[0]).not.toHaveProperty('recency_days');
+  });
+
+  it('RFM scores do not move when every recency moves by the same days, so a later as-of day alone rewrites nobody', () => {
+    const customers = Array.from({ length: 50 }, (_, i) => ({ recencyDays: (i * 37) % 400, orders: 1 + (i % 7), revenue: 1000 * ((i * 13) % 29) }));
+    expect(scoreRfm(customers.map((c) => ({ ...c, recencyDays: c.recencyDays + 45 })))).toEqual(scoreRfm(customers));
   });
 
   it('store analysis counts each customer once per branch', () => {
