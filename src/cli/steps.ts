@@ -19,12 +19,31 @@ export interface StepRunner {
   run<T>(n: number, title: string, rerun: string, work: () => Promise<T>): Promise<T>;
 }
 
-export function createStepRunner(total: number, print: (line: string) => void = (l) => console.log(l)): StepRunner {
+export interface StepGauges {
+  /** Milliseconds, for the step's duration. */
+  now: () => number;
+  /** The process's peak resident memory so far, in bytes (the kernel's, so a peak inside synchronous work counts). */
+  peakRss: () => number;
+}
+
+const processGauges: StepGauges = { now: () => performance.now(), peakRss: () => process.resourceUsage().maxRSS * 1024 };
+
+/** Pure: the line after a step: its duration, and the process's peak memory when this step raised it. */
+export function stepFooter(ms: number, peakBefore: number, peakAfter: number): string {
+  const mb = (b: number) => `${Math.round(b / 2 ** 20).toLocaleString('en-US')} MB`;
+  return `  done in ${(ms / 1000).toFixed(1)} s${peakAfter > peakBefore ? ` · peak memory ${mb(peakAfter)} (raised by this step)` : ''}`;
+}
+
+export function createStepRunner(total: number, print: (line: string) => void = (l) => console.log(l), gauges: StepGauges = processGauges): StepRunner {
   return {
     async run(n, title, rerun, work) {
       print(`\n[${n}/${total}] ${title}`);
+      const t = gauges.now();
+      const peak = gauges.peakRss();
       try {
-        return await work();
+        const result = await work();
+        print(stepFooter(gauges.now() - t, peak, gauges.peakRss()));
+        return result;
       } catch (err) {
         throw new StepFailed(n, title, rerun, err instanceof Error ? err : new Error(String(err)));
       }
