@@ -38,7 +38,8 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, dots, dashes or underscores')
     .default('erp'),
   KAFKA_PARTITIONS: positiveInt('a positive whole number of partitions').default(3),
-  KAFKA_REPLICATION_FACTOR: positiveInt('a positive whole number').default(1),
+  /** Unset: min(3, the brokers the cluster has), see pipeline/topic-settings.ts. */
+  KAFKA_REPLICATION_FACTOR: positiveInt('a positive whole number').optional(),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// connection string')
@@ -76,7 +77,8 @@ export interface KafkaConfig {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   topicPrefix: string;
   partitions: number;
-  replicationFactor: number;
+  /** For topics the project creates; undefined: min(3, the brokers the cluster has). */
+  replicationFactor?: number;
 }
 
 export interface Config {

@@ -18,8 +18,8 @@ export function createContext(scope: string, cfg: Config = loadConfig()): Pipeli
 }
 
 export async function prepareTopics(ctx: PipelineContext): Promise<void> {
-  const created = await ensureTopics(ctx.kafka, topicPlan(ctx.topics), ctx.cfg.kafka.partitions, ctx.cfg.kafka.replicationFactor);
-  if (created.length) ctx.log.info('created topics', { topics: created.join(','), partitions: ctx.cfg.kafka.partitions });
+  const { created, settings } = await ensureTopics(ctx.kafka, topicPlan(ctx.topics), ctx.cfg.kafka.partitions, ctx.cfg.kafka.replicationFactor);
+  if (created.length) ctx.log.info('created topics', { topics: created.join(','), ...settings });
 }
 
 export async function openMongo(ctx: PipelineContext): Promise<MongoHandle> {

@@ -10,6 +10,7 @@ import { encodeEvent, type EntityKind } from './events';
 import type { TopicNames } from './kafka';
 import { salesWithItems } from './live';
 import { readAhead } from '../io/read-ahead';
+import { PRODUCER_DURABILITY } from './topic-settings';
 
 export interface ProduceOptions {
   /** Messages per second; undefined = as fast as the broker takes them. */
@@ -41,8 +42,9 @@ export function createErpProducer(kafka: Kafka, idempotent = true): Producer {
   const base = { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner };
   if (!idempotent) return kafka.producer(base);
   // kafkajs marks idempotence experimental; it needs one request in flight and unbounded retries (a broker that is
-  // down makes the producer wait, not fail), so that a retried batch is never written twice.
-  return kafka.producer({ ...base, idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10000 } });
+  // down, or a leader moving, makes the producer wait, not fail), so that a retried batch is never written twice.
+  const { idempotent: on, maxInFlightRequests } = PRODUCER_DURABILITY;
+  return kafka.producer({ ...base, idempotent: on, maxInFlightRequests, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10000 } });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,7 +68,7 @@ export function createSender(producer: Producer, opts: ProduceOptions & { total?
         if (opts.signal?.aborted) break;
         const chunk = records.slice(i, i + batchSize);
         const now = new Date();
-        await producer.send({ topic, acks: -1, compression, messages: chunk.map((r) => encodeEvent(kind, r, now)) });
+        await producer.send({ topic, acks: PRODUCER_DURABILITY.acks, compression, messages: chunk.map((r) => encodeEvent(kind, r, now)) });
         n += chunk.length;
         sent += chunk.length;
         opts.onProgress?.(sent, opts.total ?? sent);
