@@ -7,7 +7,7 @@ import { createLogger } from '../src/log';
 import { servicesDown, servicesReset, servicesStatus, servicesUp, type ServicesMode, type StatusReport } from '../src/services';
 import { installLocalServices } from '../src/services/install';
 
-const USAGE = `Usage: npx tsx scripts/services.ts <command> [--mode auto|local|docker]
+const USAGE = `Usage: npx tsx scripts/services.ts <command> [--mode auto|local|docker] [--brokers N]
 
 Commands:
   up       start Kafka and the MongoDB-wire engine unless they already answer (no-op then); restarts a process that died
@@ -24,6 +24,10 @@ Options:
            local: Kafka from Maven jars + DocumentDB on PostgreSQL 15 with its gateway, state in SERVICES_DIR
            (.cache/services); the engine build is cached in ENGINE_CACHE_DIR (default ~/.cache/erp-insights)
            docker: docker compose with docker-compose.yml
+  --brokers N  (up, local mode) a Kafka cluster of N brokers on loopback (1 to 5; default: as many as the local
+           cluster was created with, else 1). Node i listens on the KAFKA_BROKERS port + 2(i-1), its controller on the
+           port after (9092/9093, 9094/9095, 9096/9097); set KAFKA_BROKERS to all of them. Topics then get replication
+           min(3, N) and min.insync.replicas 2 from three on. A different N than the cluster's needs 'reset' first.
   --help   show this help
 
 Endpoints come from KAFKA_BROKERS and MONGODB_URI; only loopback endpoints are started locally.
@@ -42,9 +46,10 @@ function usageError(msg: string): never {
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode } {
+function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode; brokers?: number } {
   let command: Command | undefined;
   let mode: ServicesMode | undefined;
+  let brokers: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
@@ -52,7 +57,11 @@ function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode } {
       process.exit(0);
     }
     const value = arg === '--mode' ? argv[++i] : arg.startsWith('--mode=') ? arg.slice('--mode='.length) : undefined;
-    if (arg === '--mode' || arg.startsWith('--mode=')) {
+    const count = arg === '--brokers' ? argv[++i] : arg.startsWith('--brokers=') ? arg.slice('--brokers='.length) : undefined;
+    if (arg === '--brokers' || arg.startsWith('--brokers=')) {
+      if (!/^[1-9]\d*$/.test(count ?? '')) usageError(`--brokers expects a whole number of brokers (1 to 5), got ${JSON.stringify(count ?? '')}`);
+      brokers = Number(count);
+    } else if (arg === '--mode' || arg.startsWith('--mode=')) {
       if (!MODES.includes(value as ServicesMode)) usageError(`--mode expects auto, local or docker, got ${JSON.stringify(value ?? '')}`);
       mode = value as ServicesMode;
     } else if (COMMANDS.includes(arg as Command) && command === undefined) {
@@ -62,7 +71,8 @@ function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode } {
     }
   }
   if (!command) usageError('missing command (up, down, status, reset or install)');
-  return { command, mode };
+  if (brokers !== undefined && command !== 'up') usageError(`--brokers is for 'up' (the other commands act on the cluster as it was created)`);
+  return { command, mode, brokers };
 }
 
 function printStatus(report: StatusReport): void {
@@ -83,7 +93,7 @@ function printStatus(report: StatusReport): void {
 }
 
 async function main(): Promise<void> {
-  const { command, mode } = parseArgs(process.argv.slice(2));
+  const { command, mode, brokers } = parseArgs(process.argv.slice(2));
   const cfg = loadConfig();
   const log = createLogger(cfg.logLevel, 'services');
   const started = Date.now();
@@ -91,7 +101,7 @@ async function main(): Promise<void> {
     await installLocalServices(cfg, log, { kafka: true, mongo: true });
     process.stdout.write(`local services installed (Kafka jars in ${cfg.paths.cache}, engine build in ${cfg.paths.engineCache}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } else if (command === 'up') {
-    const report = await servicesUp(cfg, log, mode);
+    const report = await servicesUp(cfg, log, mode, { brokers });
     printStatus(report);
     process.stdout.write(`up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } else if (command === 'reset') {

@@ -7,14 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { kafkaAnswers, mongoAnswers } from './health';
+import { kafkaAnswers, kafkaTopicMetadata, mongoAnswers } from './health';
 import { maskUri } from './credentials';
 import { engineFiles, tlsEndpoint } from './engine-config';
 import { engineDetails, engineManaged, engineStopOrder, startEngine } from './engine-local';
 import { installLocalServices } from './install';
-import { controllerPort, kafkaFiles, kafkaManaged, prepareKafka } from './kafka-local';
+import { formatBrokerLine, leadersByNode, underReplicated } from './kafka-cluster';
+import { allKafkaManaged, filesOf, kafkaDataPaths, kafkaPorts, localKafka, startKafka, type LocalKafka } from './kafka-local';
 import { formatEndpoint, isLoopback, isPortOpen, kafkaEndpoint, mongoEndpoint, waitFor, type Endpoint } from './probe';
-import { isAlive, managedState, runningPid, startDetached, stopManaged, type Managed } from './process';
+import { isAlive, managedState, runningPid, stopManaged, type Managed } from './process';
 
 export type ServiceName = 'kafka' | 'mongo';
 
@@ -43,9 +44,14 @@ interface ServiceSpec {
   /** Ports that must be free before starting the process that listens on them (skipped while that one runs). */
   ports: [number, Managed][];
   timeoutMs: number;
-  /** Starts what of it is not running and returns the pid to watch while waiting until it answers. */
-  start: (ep: Endpoint) => Promise<number>;
-  details: (ep: Endpoint | undefined) => { lines: string[]; dead: string[] };
+  /** Starts what of it is not running and returns the pids to watch while waiting until it answers. */
+  start: (ep: Endpoint) => Promise<number[]>;
+  details: (ep: Endpoint | undefined) => Promise<{ lines: string[]; dead: string[] }>;
+}
+
+export interface LocalOptions {
+  /** Kafka brokers for `up` (`--brokers`); default: as many as the local cluster was created with, else one. */
+  brokers?: number;
 }
 
 const ferretDataDir = (cfg: Config) => path.join(cfg.paths.services, 'ferretdb');
@@ -55,34 +61,42 @@ const ferretDataDir = (cfg: Config) => path.join(cfg.paths.services, 'ferretdb')
  * certificates, credentials or installs). The last one is FerretDB's, from before the engine replaced it.
  */
 export function localDataDirs(cfg: Config): string[] {
-  return [kafkaFiles(cfg).data, engineFiles(cfg).pgdata, engineFiles(cfg).marker, ferretDataDir(cfg)];
+  return [...kafkaDataPaths(cfg.paths.services), engineFiles(cfg).pgdata, engineFiles(cfg).marker, ferretDataDir(cfg)];
 }
 
-function specs(cfg: Config, log: Logger): ServiceSpec[] {
+/** One line per broker (pid, port, the partitions it leads), and the brokers of ours that died. */
+async function kafkaDetails(cfg: Config, k: LocalKafka): Promise<{ lines: string[]; dead: string[] }> {
+  const meta = await kafkaTopicMetadata(cfg);
+  const leaders = meta ? leadersByNode(meta) : undefined;
+  const dead: string[] = [];
+  const lines = k.nodes.map((n) => {
+    const m = filesOf(k, n).managed;
+    const st = managedState(m);
+    if (st.state === 'dead') dead.push(m.name);
+    const state = st.state === 'running' ? `pid ${st.pid}` : st.state === 'dead' ? `DIED (pid ${st.pid})` : 'not started by us';
+    return formatBrokerLine(n, state, leaders ? (leaders.get(n.id) ?? []) : undefined);
+  });
+  const lagging = meta ? underReplicated(meta) : [];
+  if (lagging.length) lines.push(`${lagging.length} partition(s) with a replica out of sync: ${lagging.slice(0, 6).join(', ')}${lagging.length > 6 ? ' …' : ''}`);
+  return { lines, dead };
+}
+
+function specs(cfg: Config, log: Logger, opts: LocalOptions = {}): ServiceSpec[] {
   const kafkaEp = kafkaEndpoint(cfg.kafka.brokers);
   const mongoEp = mongoEndpoint(cfg.mongo.uri);
-  const kafka = kafkaManaged(cfg);
+  const local = isLoopback(kafkaEp.host) ? localKafka(cfg, opts.brokers) : undefined;
   const engine = engineManaged(cfg);
   return [
     {
       name: 'kafka',
       endpoint: kafkaEp,
-      managed: [kafka],
-      answers: () => kafkaAnswers(cfg),
-      ports: [[kafkaEp.port, kafka], [controllerPort(kafkaEp), kafka]],
+      // Whatever `up` may have started in SERVICES_DIR, whatever the count now: `down` stops it all.
+      managed: allKafkaManaged(cfg.paths.services),
+      answers: () => kafkaAnswers(cfg, 3000, local?.nodes.length ?? 1),
+      ports: local ? kafkaPorts(local) : [],
       timeoutMs: 120000,
-      start: async (ep) => {
-        const running = runningPid(kafka);
-        if (running !== undefined) return running;
-        const { cmd, args } = prepareKafka(cfg, ep, log);
-        const pid = startDetached(kafka, cmd, args, { cwd: cfg.paths.services });
-        log.info('started kafka', { pid, endpoint: formatEndpoint(ep), log: kafka.logFile });
-        return pid;
-      },
-      details: () => {
-        const st = managedState(kafka);
-        return { lines: [], dead: st.state === 'dead' ? [kafka.name] : [] };
-      },
+      start: async () => startKafka(local!, log),
+      details: async () => (local ? kafkaDetails(cfg, local) : { lines: [], dead: [] }),
     },
     {
       name: 'mongo',
@@ -91,8 +105,8 @@ function specs(cfg: Config, log: Logger): ServiceSpec[] {
       answers: () => mongoAnswers(cfg),
       ports: mongoEp ? [[mongoEp.port, engine.gateway], [tlsEndpoint(mongoEp).port, engine.gatewayTls]] : [],
       timeoutMs: 60000,
-      start: (ep) => startEngine(cfg, ep, log),
-      details: (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: [], dead: [] }),
+      start: async (ep) => [await startEngine(cfg, ep, log)],
+      details: async (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: [], dead: [] }),
     },
   ];
 }
@@ -101,9 +115,10 @@ const endpointText = (cfg: Config, s: ServiceSpec) => (s.endpoint ? formatEndpoi
 const mainProcess = (s: ServiceSpec) => s.managed[s.managed.length - 1]!;
 
 async function statusOf(cfg: Config, s: ServiceSpec): Promise<ServiceStatus> {
-  const main = s.name === 'mongo' ? s.managed[1]! : mainProcess(s); // the plaintext gateway stands for the engine
+  // The plaintext gateway stands for the engine; the first node that runs for Kafka.
+  const main = s.name === 'mongo' ? s.managed[1]! : (s.managed.find((m) => managedState(m).state === 'running') ?? mainProcess(s));
   const st = managedState(main);
-  const { lines, dead } = s.details(s.endpoint);
+  const { lines, dead } = await s.details(s.endpoint);
   return {
     name: s.name,
     endpoint: endpointText(cfg, s),
@@ -124,8 +139,8 @@ export async function localStatus(cfg: Config, log: Logger): Promise<ServiceStat
  * Starts what is not answering yet, or has a process that died, and waits until it answers. Services that answer
  * with all their processes alive are left alone (no-op).
  */
-export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]> {
-  const all = specs(cfg, log);
+export async function localUp(cfg: Config, log: Logger, opts: LocalOptions = {}): Promise<ServiceStatus[]> {
+  const all = specs(cfg, log, opts);
   const before = await Promise.all(all.map((s) => statusOf(cfg, s)));
   const toStart: ServiceSpec[] = [];
   const problems: string[] = [];
@@ -154,12 +169,12 @@ export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]
   await installLocalServices(cfg, log, { kafka: toStart.some((s) => s.name === 'kafka'), mongo: toStart.some((s) => s.name === 'mongo') });
   await Promise.all(
     toStart.map(async (s) => {
-      const startedPid = await s.start(s.endpoint!);
+      const startedPids = await s.start(s.endpoint!);
       const ms = await waitFor(s.answers, {
         what: `${s.name} on ${formatEndpoint(s.endpoint!)}`,
         timeoutMs: s.timeoutMs,
         logFile: mainProcess(s).logFile,
-        abortIf: () => (isAlive(startedPid) ? undefined : 'the process exited'),
+        abortIf: () => (startedPids.every((p) => isAlive(p)) ? undefined : 'a process exited'),
       });
       log.info(`${s.name} ready`, { seconds: Math.round(ms / 100) / 10 });
     }),
