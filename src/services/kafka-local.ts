@@ -11,7 +11,7 @@ import type { Logger } from '../log';
 import { servicePaths } from './install';
 import { checkBootstrap, kafkaHeap, kafkaNodes, kafkaProperties, parseClusterMarker, resolveBrokerCount, type ClusterMarker, type KafkaNode } from './kafka-cluster';
 import { formatEndpoint, kafkaEndpoint, parseHostPort, randomClusterId, type Endpoint } from './probe';
-import { runningPid, startDetached, type Managed } from './process';
+import { runningPid, startDetached, stopManaged, type Managed } from './process';
 
 /**
  * The JVM options Kafka's own start script uses (KAFKA_JVM_PERFORMANCE_OPTS): G1 aiming at 20 ms pauses instead of
@@ -178,6 +178,11 @@ export function startNode(k: LocalKafka, node: KafkaNode, log: Logger): number {
 /** Starts every node that does not run; returns their pids (running ones included). */
 export function startKafka(k: LocalKafka, log: Logger): number[] {
   return k.nodes.map((n) => startNode(k, n, log));
+}
+
+/** Stops every node of `k` that `startNode` started (clean shutdown, SIGKILL after 30 s). */
+export async function stopKafka(k: LocalKafka): Promise<void> {
+  await Promise.all(k.nodes.map((n) => stopManaged(filesOf(k, n).managed)));
 }
 
 /** Every port the nodes listen on, with the process that owns it (a busy port is only ours while it runs). */
