@@ -28,6 +28,8 @@ const envSchema = z.object({
   KAFKA_BROKERS: brokerList.default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().min(1).default('erp-insights'),
   KAFKA_SSL: bool.default('false'),
+  /** PEM file of the CA that signed the brokers' certificates (a private cluster's, or the local SASL_SSL listener's). */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
   KAFKA_SASL_MECHANISM: z
     .enum(['plain', 'scram-sha-256', 'scram-sha-512'], { message: 'expected plain, scram-sha-256 or scram-sha-512' })
     .optional(),
@@ -74,6 +76,8 @@ export interface KafkaConfig {
   brokers: string[];
   clientId: string;
   ssl: boolean;
+  /** Absolute path of a PEM CA file to trust instead of the system's CAs; only with ssl. */
+  sslCaFile?: string;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   topicPrefix: string;
   partitions: number;
@@ -139,6 +143,13 @@ export function loadConfig(
     sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
   }
   const abs = (p: string) => path.resolve(projectRoot, p);
+  const sslCaFile = e.KAFKA_SSL_CA_FILE ? abs(e.KAFKA_SSL_CA_FILE) : undefined;
+  if (sslCaFile && !e.KAFKA_SSL) {
+    throw new ConfigError('Invalid configuration: KAFKA_SSL_CA_FILE is set but KAFKA_SSL is false: set KAFKA_SSL=true to connect over TLS, or unset KAFKA_SSL_CA_FILE');
+  }
+  if (sslCaFile && !fs.existsSync(sslCaFile)) {
+    throw new ConfigError(`Invalid configuration: KAFKA_SSL_CA_FILE=${JSON.stringify(e.KAFKA_SSL_CA_FILE)}: no such file (expected the PEM certificate of the CA that signed the brokers' certificates)`);
+  }
   const credentialsFile = credentialsPath(abs(e.SERVICES_DIR));
   let creds: MongoCredentials | undefined;
   try {
@@ -151,6 +162,7 @@ export function loadConfig(
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
       ssl: e.KAFKA_SSL,
+      sslCaFile,
       sasl,
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       partitions: e.KAFKA_PARTITIONS,

@@ -1,14 +1,22 @@
 /** Kafka adapter: the only module that builds kafkajs clients. Works with one local broker or a SASL/SSL cluster. */
+import fs from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel as KafkaLogLevel, type Admin, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '../config';
 import type { Logger } from '../log';
 import { describeTopicsToCreate, durabilityFor, isAuthorizationError, topicConfigEntries, TopicCreationRefusedError, type TopicSettings, type TopicSpec } from './topic-settings';
 
+/** TLS options: off, the system's CAs, or only the configured CA file (a private cluster's). */
+function tlsOptions(cfg: KafkaConfig): boolean | ConnectionOptions {
+  if (!cfg.ssl) return false;
+  return cfg.sslCaFile ? { ca: [fs.readFileSync(cfg.sslCaFile, 'utf8')] } : true;
+}
+
 export function createKafka(cfg: KafkaConfig, log?: Logger, overrides: Partial<KafkaJsConfig> = {}): Kafka {
   return new Kafka({
     clientId: cfg.clientId,
     brokers: cfg.brokers,
-    ssl: cfg.ssl,
+    ssl: tlsOptions(cfg),
     // kafkajs types SASL as a union per mechanism; our config has already validated the triple.
     sasl: cfg.sasl as SASLOptions | undefined,
     connectionTimeout: 5000,

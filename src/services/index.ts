@@ -5,7 +5,7 @@
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { dockerDown, dockerEngineAnswers, dockerPs, dockerUp, resolveMode, type ResolvedMode } from './docker';
-import { kafkaAnswers, mongoAnswers } from './health';
+import { checkKafkaSettings, kafkaAnswers, mongoAnswers } from './health';
 import { localDown, localReset, localStatus, localUp, type LocalOptions, type ServiceStatus } from './local';
 import { kafkaEndpoint, mongoEndpoint, waitFor } from './probe';
 
@@ -28,6 +28,7 @@ async function waitBoth(cfg: Config, timeoutMs: number): Promise<void> {
 }
 
 export async function servicesUp(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode, opts: LocalOptions = {}): Promise<StatusReport> {
+  await checkKafkaSettings(cfg); // a wrong password is not cured by starting a broker
   const resolved = resolveMode(mode);
   if (resolved === 'docker') {
     if ((opts.brokers ?? 1) > 1) throw new Error(`--brokers ${opts.brokers}: docker-compose.yml runs one broker; use --mode local for a local cluster`);
@@ -76,6 +77,8 @@ export async function ensureServices(cfg: Config, log: Logger, mode: ServicesMod
     log.debug('services already answer', { kafka: kafkaEndpoint(cfg.kafka.brokers), mongo: mongoEndpoint(cfg.mongo.uri) ?? 'srv' });
     return;
   }
+  // A refused login or an untrusted certificate is not cured by starting anything: say which setting to fix.
+  if (!kafkaOk) await checkKafkaSettings(cfg);
   log.info('services not answering yet; starting them', { kafka: kafkaOk ? 'up' : 'down', mongo: mongoOk ? 'up' : 'down' });
   await servicesUp(cfg, log, mode);
 }

@@ -14,23 +14,27 @@ export interface KafkaNode {
   id: number;
   broker: Endpoint;
   controller: Endpoint;
+  /** The SASL_SSL listener (SCRAM-SHA-512 over TLS), as a managed cluster's. */
+  secure: Endpoint;
 }
 
 /**
  * The nodes of a local cluster of `brokers` brokers from the first configured endpoint. One broker: the broker on
  * its port, the controller on the next (9092/9093, as ever). Several: node i on base + 2(i-1) and the port after
- * (9092/9093, 9094/9095, 9096/9097), every node a broker and a controller voter.
+ * (9092/9093, 9094/9095, 9096/9097), every node a broker and a controller voter. The SASL_SSL listeners follow, one
+ * per node (one broker: 9094; three: 9098, 9099, 9100).
  */
 export function kafkaNodes(base: Endpoint, brokers: number): KafkaNode[] {
   if (!Number.isInteger(brokers) || brokers < 1 || brokers > MAX_LOCAL_BROKERS) {
     throw new Error(`--brokers expects a whole number from 1 to ${MAX_LOCAL_BROKERS}, got ${brokers}`);
   }
-  const last = base.port + 2 * brokers - 1;
+  const last = base.port + 3 * brokers - 1;
   if (last > 65535) throw new Error(`KAFKA_BROKERS port ${base.port} leaves no room for ${brokers} brokers (ports up to ${last}): choose a lower port`);
   return Array.from({ length: brokers }, (_, i) => ({
     id: i + 1,
     broker: { host: base.host, port: base.port + 2 * i },
     controller: { host: base.host, port: base.port + 2 * i + 1 },
+    secure: { host: base.host, port: base.port + 2 * brokers + i },
   }));
 }
 
@@ -51,9 +55,17 @@ export function checkBootstrap(configured: readonly Endpoint[], nodes: readonly 
 /** Heap per broker: one broker gets more; three on a 2-core laptop beside PostgreSQL get less each. */
 export const kafkaHeap = (brokers: number): string[] => (brokers === 1 ? ['-Xms256m', '-Xmx512m'] : ['-Xms128m', '-Xmx384m']);
 
-/** server.properties for one loopback node of `nodes`. Pure: same inputs, same text. */
-export function kafkaProperties(node: KafkaNode, nodes: readonly KafkaNode[], dataDir: string): string {
+/** The JAAS line that makes a listener check SCRAM logins against the credentials in the cluster's metadata. */
+const SCRAM_SERVER = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+
+/**
+ * server.properties for one loopback node of `nodes`. Pure: same inputs, same text. With `secure`, the node also
+ * opens its SASL_SSL listener: SCRAM-SHA-512 logins over TLS with the PEM key and certificate in `secure.keystore`
+ * (brokers and controllers keep talking plaintext among themselves, on loopback).
+ */
+export function kafkaProperties(node: KafkaNode, nodes: readonly KafkaNode[], dataDir: string, secure?: { keystore: string }): string {
   const ctl = `${formatHost(node.controller.host)}:${node.controller.port}`;
+  const sasl = `SASL_SSL://${formatEndpoint(node.secure)}`;
   const voters = nodes.map((n) => `${n.id}@${formatHost(n.controller.host)}:${n.controller.port}`).join(',');
   // Internal topics follow the same rule as ours: replication min(3, brokers), min.insync.replicas 2 from 3 on.
   const { replicationFactor: rf, minInsyncReplicas: isr } = durabilityFor(nodes.length);
@@ -61,11 +73,19 @@ export function kafkaProperties(node: KafkaNode, nodes: readonly KafkaNode[], da
     'process.roles': 'broker,controller',
     'node.id': node.id,
     'controller.quorum.voters': voters,
-    listeners: `PLAINTEXT://${formatEndpoint(node.broker)},CONTROLLER://${ctl}`,
-    'advertised.listeners': `PLAINTEXT://${formatEndpoint(node.broker)}`,
+    listeners: `PLAINTEXT://${formatEndpoint(node.broker)},CONTROLLER://${ctl}${secure ? `,${sasl}` : ''}`,
+    'advertised.listeners': `PLAINTEXT://${formatEndpoint(node.broker)}${secure ? `,${sasl}` : ''}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL' : ''}`,
+    ...(secure
+      ? {
+          'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+          'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': SCRAM_SERVER,
+          'listener.name.sasl_ssl.ssl.keystore.type': 'PEM',
+          'listener.name.sasl_ssl.ssl.keystore.location': secure.keystore,
+        }
+      : {}),
     'log.dirs': dataDir,
     'num.partitions': 3, // for auto-created topics; same as docker-compose.yml
     'default.replication.factor': rf,

@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { servicePaths } from './install';
+import { ensureCertificates, tlsFilesIn, type TlsFiles } from './certificates';
+import { ensureCredentials, kafkaCredentialsPath, LOCAL_KAFKA_USER, type LocalCredentials } from './credentials';
 import { checkBootstrap, kafkaHeap, kafkaNodes, kafkaProperties, parseClusterMarker, resolveBrokerCount, type ClusterMarker, type KafkaNode } from './kafka-cluster';
 import { formatEndpoint, kafkaEndpoint, parseHostPort, randomClusterId, type Endpoint } from './probe';
 import { runningPid, startDetached, stopManaged, type Managed } from './process';
@@ -100,6 +102,36 @@ export function allKafkaManaged(dir: string): Managed[] {
   return [single, ...Array.from({ length: marker.brokers }, (_, i) => nodeFiles(dir, marker.brokers, i + 1).managed)];
 }
 
+/** The brokers' TLS files (kept by reset): CA, server certificate and key, and both in one PEM key store for Kafka. */
+export const kafkaTlsFiles = (dir: string): TlsFiles & { keystore: string } => {
+  const f = tlsFilesIn(path.join(dir, 'kafka-tls'));
+  return { ...f, keystore: path.join(f.tlsDir, 'server.pem') };
+};
+
+/** Written into a node's log directory when it was formatted with the SCRAM user: its SASL_SSL listener can open. */
+const secureMarker = (f: NodeFiles) => path.join(f.data, 'erp-sasl-ssl.json');
+
+/**
+ * Whether the node opens its SASL_SSL listener: a node formatted from now on does (its SCRAM user is written at
+ * format time, the only way without Kafka's admin tools); storage formatted before that does not until `reset`.
+ */
+export const nodeIsSecure = (k: LocalKafka, node: KafkaNode): boolean => {
+  const f = filesOf(k, node);
+  return fs.existsSync(secureMarker(f)) || !fs.existsSync(path.join(f.data, 'meta.properties'));
+};
+
+/** The CA, the server certificate and key store, and the SCRAM user's generated password, each made once. */
+export function ensureKafkaSecurity(dir: string, log: Logger): { tls: ReturnType<typeof kafkaTlsFiles>; creds: LocalCredentials } {
+  const tls = kafkaTlsFiles(dir);
+  ensureCertificates(tls, log, "the Kafka brokers' SASL_SSL listener");
+  if (!fs.existsSync(tls.keystore)) {
+    fs.writeFileSync(tls.keystore, fs.readFileSync(tls.serverKey, 'utf8') + fs.readFileSync(tls.serverCert, 'utf8'), { mode: 0o600 });
+  }
+  const { creds, created } = ensureCredentials(kafkaCredentialsPath(dir), LOCAL_KAFKA_USER);
+  if (created) log.info('made a local Kafka SCRAM-SHA-512 user with a generated password', { user: creds.user, file: kafkaCredentialsPath(dir) });
+  return { tls, creds };
+}
+
 /** A node's files within its cluster. */
 export const filesOf = (k: LocalKafka, node: KafkaNode): NodeFiles => nodeFiles(k.dir, k.nodes.length, node.id);
 
@@ -145,19 +177,30 @@ function clusterIdFor(k: LocalKafka): string | undefined {
   return created.clusterId;
 }
 
-/** Writes one node's configuration and, the first time only, formats its storage. Returns the java command. */
+/**
+ * Writes one node's configuration and, the first time only, formats its storage with the SCRAM user. Returns the
+ * java command.
+ */
 function prepareNode(k: LocalKafka, node: KafkaNode, clusterId: string | undefined, log: Logger): { cmd: string; args: string[] } {
   const f = filesOf(k, node);
+  const { tls, creds } = ensureKafkaSecurity(k.dir, log);
   fs.mkdirSync(f.data, { recursive: true });
-  fs.writeFileSync(f.props, kafkaProperties(node, k.nodes, f.data));
+  const formatted = fs.existsSync(path.join(f.data, 'meta.properties'));
+  const secure = !formatted || fs.existsSync(secureMarker(f));
+  fs.writeFileSync(f.props, kafkaProperties(node, k.nodes, f.data, secure ? { keystore: tls.keystore } : undefined));
   fs.writeFileSync(f.log4j, KAFKA_LOG4J);
-  if (!fs.existsSync(path.join(f.data, 'meta.properties'))) {
+  if (!formatted) {
     const id = clusterId ?? randomClusterId();
-    log.info('formatting Kafka storage (first start only)', { node: node.id, dir: f.data, clusterId: id });
-    const res = spawnSync('java', javaArgs(k, f, ['kafka.tools.StorageTool', 'format', '-t', id, '-c', f.props]), { encoding: 'utf8' });
+    log.info('formatting Kafka storage (first start only)', { node: node.id, dir: f.data, clusterId: id, scramUser: creds.user });
+    // The password is on this short-lived command line (loopback, our own user): Kafka has no other way to create
+    // a SCRAM user without its admin tools. The generated password is base64url, safe inside [...].
+    const scram = `SCRAM-SHA-512=[name=${creds.user},password=${creds.password}]`;
+    const res = spawnSync('java', javaArgs(k, f, ['kafka.tools.StorageTool', 'format', '-t', id, '-c', f.props, '--add-scram', scram]), { encoding: 'utf8' });
     if (res.status !== 0) {
-      throw new Error(`Kafka storage format failed for node ${node.id} (exit ${res.status}):\n${`${res.stdout}${res.stderr}`.trim().slice(-2000)}`);
+      const out = `${res.stdout}${res.stderr}`.split(creds.password).join('***');
+      throw new Error(`Kafka storage format failed for node ${node.id} (exit ${res.status}):\n${out.trim().slice(-2000)}`);
     }
+    fs.writeFileSync(secureMarker(f), JSON.stringify({ user: creds.user, mechanism: 'SCRAM-SHA-512', formattedAt: new Date().toISOString() }) + '\n');
   }
   // The collector's log (rotated, as Kafka's script does) shows whether a slow request waited on a pause.
   const gcLog = `-Xlog:gc*:file=${f.gcLog}:time,tags:filecount=3,filesize=10M`;
@@ -189,6 +232,8 @@ export async function stopKafka(k: LocalKafka): Promise<void> {
 export function kafkaPorts(k: LocalKafka): [number, Managed][] {
   return k.nodes.flatMap((n) => {
     const m = filesOf(k, n).managed;
-    return [[n.broker.port, m], [n.controller.port, m]] as [number, Managed][];
+    const ports: [number, Managed][] = [[n.broker.port, m], [n.controller.port, m]];
+    if (nodeIsSecure(k, n)) ports.push([n.secure.port, m]);
+    return ports;
   });
 }

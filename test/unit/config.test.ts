@@ -22,6 +22,18 @@ describe('loadConfig', () => {
     expect(c.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'u', password: 'p' });
   });
 
+  it('takes a private CA for TLS to the brokers, as an absolute path, and leaves replication to the cluster size unless set', () => {
+    const c = loadConfig({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: __filename }, () => undefined);
+    expect(c.kafka.sslCaFile).toBe(__filename);
+    expect(c.kafka.replicationFactor).toBeUndefined();
+    expect(loadConfig({ KAFKA_REPLICATION_FACTOR: '2' }, () => undefined).kafka.replicationFactor).toBe(2);
+  });
+
+  it('refuses a CA file without KAFKA_SSL, or one that does not exist, naming KAFKA_SSL_CA_FILE', () => {
+    expect(() => loadConfig({ KAFKA_SSL_CA_FILE: __filename }, () => undefined)).toThrow(/KAFKA_SSL_CA_FILE is set but KAFKA_SSL is false: set KAFKA_SSL=true/);
+    expect(() => loadConfig({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/nowhere/ca.crt' }, () => undefined)).toThrow(/KAFKA_SSL_CA_FILE="\/nowhere\/ca.crt": no such file/);
+  });
+
   it('fails fast naming each bad variable and what it expects', () => {
     expect(() => loadConfig({ KAFKA_BROKERS: 'localhost', KAFKA_PARTITIONS: 'three', MONGODB_URI: 'postgres://x' })).toThrow(
       /KAFKA_BROKERS="localhost": expected host:port[\s\S]*KAFKA_PARTITIONS="three": expected a positive whole number of partitions[\s\S]*MONGODB_URI="postgres:\/\/x": expected a mongodb:\/\/ or mongodb\+srv:\/\//,

@@ -17,14 +17,14 @@ const three = kafkaNodes({ host: '127.0.0.1', port: 19092 }, 3);
 
 describe('kafkaNodes', () => {
   it('puts one broker on the configured port and its controller on the next', () => {
-    expect(one).toEqual([{ id: 1, broker: { host: '127.0.0.1', port: 9092 }, controller: { host: '127.0.0.1', port: 9093 } }]);
+    expect(one).toEqual([{ id: 1, broker: { host: '127.0.0.1', port: 9092 }, controller: { host: '127.0.0.1', port: 9093 }, secure: { host: '127.0.0.1', port: 9094 } }]);
   });
 
-  it('gives each of three nodes its own id, broker port and controller port, two ports apart', () => {
-    expect(three.map((n) => [n.id, n.broker.port, n.controller.port])).toEqual([
-      [1, 19092, 19093],
-      [2, 19094, 19095],
-      [3, 19096, 19097],
+  it('gives each of three nodes its own id, broker port and controller port, two ports apart, then their SASL_SSL ports', () => {
+    expect(three.map((n) => [n.id, n.broker.port, n.controller.port, n.secure.port])).toEqual([
+      [1, 19092, 19093, 19098],
+      [2, 19094, 19095, 19099],
+      [3, 19096, 19097, 19100],
     ]);
   });
 
@@ -34,7 +34,7 @@ describe('kafkaNodes', () => {
   });
 
   it('refuses a base port that leaves no room for every node', () => {
-    expect(() => kafkaNodes({ host: '127.0.0.1', port: 65533 }, 3)).toThrow(/KAFKA_BROKERS port 65533 leaves no room for 3 brokers/);
+    expect(() => kafkaNodes({ host: '127.0.0.1', port: 65530 }, 3)).toThrow(/KAFKA_BROKERS port 65530 leaves no room for 3 brokers \(ports up to 65538\)/);
   });
 });
 
@@ -104,6 +104,24 @@ describe('kafkaProperties', () => {
     expect(parse(kafkaProperties(one[0]!, one, '/d'))['num.io.threads']).toBeUndefined();
     expect(kafkaHeap(1)).toEqual(['-Xms256m', '-Xmx512m']);
     expect(kafkaHeap(3)).toEqual(['-Xms128m', '-Xmx384m']);
+  });
+
+  it('opens no SASL_SSL listener unless asked', () => {
+    const p = parse(kafkaProperties(one[0]!, one, '/d'));
+    expect(p.listeners).not.toContain('SASL_SSL');
+    expect(p['sasl.enabled.mechanisms']).toBeUndefined();
+  });
+
+  it('adds a SASL_SSL listener with SCRAM-SHA-512 logins and a PEM key store, brokers still talking plaintext among themselves', () => {
+    const p = parse(kafkaProperties(three[1]!, three, '/d', { keystore: '/s/kafka-tls/server.pem' }));
+    expect(p.listeners).toBe('PLAINTEXT://127.0.0.1:19094,CONTROLLER://127.0.0.1:19095,SASL_SSL://127.0.0.1:19099');
+    expect(p['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:19094,SASL_SSL://127.0.0.1:19099');
+    expect(p['listener.security.protocol.map']).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL');
+    expect(p['inter.broker.listener.name']).toBe('PLAINTEXT');
+    expect(p['sasl.enabled.mechanisms']).toBe('SCRAM-SHA-512');
+    expect(p['listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config']).toBe('org.apache.kafka.common.security.scram.ScramLoginModule required;');
+    expect(p['listener.name.sasl_ssl.ssl.keystore.type']).toBe('PEM');
+    expect(p['listener.name.sasl_ssl.ssl.keystore.location']).toBe('/s/kafka-tls/server.pem');
   });
 
   it("sizes the log cleaner's heap buffer for a small heap: 16 MB, not the default 128 MB", () => {
