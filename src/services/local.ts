@@ -13,7 +13,9 @@ import { engineFiles, tlsEndpoint } from './engine-config';
 import { engineDetails, engineManaged, engineStopOrder, startEngine } from './engine-local';
 import { installLocalServices } from './install';
 import { formatBrokerLine, leadersByNode, underReplicated } from './kafka-cluster';
-import { allKafkaManaged, filesOf, kafkaDataPaths, kafkaPorts, localKafka, startKafka, type LocalKafka } from './kafka-local';
+import { allKafkaManaged, filesOf, kafkaDataPaths, kafkaPorts, kafkaTlsFiles, localKafka, nodeIsSecure, startKafka, type LocalKafka } from './kafka-local';
+import { kafkaCredentialsPath } from './credentials';
+import { explainMongoUri } from '../pipeline/mongo-uri';
 import { formatEndpoint, isLoopback, isPortOpen, kafkaEndpoint, mongoEndpoint, waitFor, type Endpoint } from './probe';
 import { isAlive, managedState, runningPid, stopManaged, type Managed } from './process';
 
@@ -76,6 +78,11 @@ async function kafkaDetails(cfg: Config, k: LocalKafka): Promise<{ lines: string
     const state = st.state === 'running' ? `pid ${st.pid}` : st.state === 'dead' ? `DIED (pid ${st.pid})` : 'not started by us';
     return formatBrokerLine(n, state, leaders ? (leaders.get(n.id) ?? []) : undefined);
   });
+  if (k.nodes.every((n) => nodeIsSecure(k, n))) {
+    lines.push(`SASL_SSL (SCRAM-SHA-512 over TLS) on ${k.nodes.map((n) => formatEndpoint(n.secure)).join(',')}: KAFKA_SSL=true KAFKA_SSL_CA_FILE=${kafkaTlsFiles(k.dir).caCert} KAFKA_SASL_MECHANISM=scram-sha-512, user and password in ${kafkaCredentialsPath(k.dir)}`);
+  } else {
+    lines.push('no SASL_SSL listener: this storage was formatted before it existed (`services reset` and `up` give one; reset deletes the topics)');
+  }
   const lagging = meta ? underReplicated(meta) : [];
   if (lagging.length) lines.push(`${lagging.length} partition(s) with a replica out of sync: ${lagging.slice(0, 6).join(', ')}${lagging.length > 6 ? ' …' : ''}`);
   return { lines, dead };
@@ -106,7 +113,7 @@ function specs(cfg: Config, log: Logger, opts: LocalOptions = {}): ServiceSpec[]
       ports: mongoEp ? [[mongoEp.port, engine.gateway], [tlsEndpoint(mongoEp).port, engine.gatewayTls]] : [],
       timeoutMs: 60000,
       start: async (ep) => [await startEngine(cfg, ep, log)],
-      details: async (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: [], dead: [] }),
+      details: async (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: explainMongoUri(cfg.mongo.uri), dead: [] }),
     },
   ];
 }
