@@ -1,6 +1,6 @@
 /**
- * Failover drills on a three-broker KRaft cluster that this suite starts for itself, on free loopback ports and in
- * its own directory (test-artifacts/failover-<pid>), and stops at the end: the shared services (one broker, the
+ * Failover drills on a three-broker KRaft cluster that this suite starts for itself (scratch-kafka.ts: free loopback
+ * ports, its own directory under test-artifacts/), and stops at the end: the shared services (one broker, the
  * MongoDB engine) are untouched, and the drills run wherever the integration tests run, CI included. MongoDB is the
  * shared one (MONGODB_URI). Each drill ends with what `npm run verify` checks: nothing lost, nothing duplicated.
  */
@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AssignerProtocol, ConfigResourceTypes } from 'kafkajs';
-import { loadConfig } from '../../src/config';
 import { createLogger, silentLogger } from '../../src/log';
 import { countMessages, readTopicToEnd } from '../../src/pipeline/kafka';
 import { loadErpData } from '../../src/pipeline/load';
@@ -22,54 +21,34 @@ import { trainModel } from '../../src/pipeline/reco/train';
 import { modelFile, saveModel } from '../../src/pipeline/reco/model';
 import { decodeRecommendation } from '../../src/pipeline/reco/event';
 import { recommendationsCollection } from '../../src/pipeline/reco/service';
-import { kafkaAnswers } from '../../src/services/health';
-import { installLocalServices, servicePaths } from '../../src/services/install';
-import { bootstrapList, underReplicated, type KafkaNode, type PartitionMetadata } from '../../src/services/kafka-cluster';
-import { filesOf, localKafkaAt, startKafka, startNode, stopKafka, type LocalKafka } from '../../src/services/kafka-local';
-import { isPortOpen, waitFor } from '../../src/services/probe';
+import { underReplicated, type KafkaNode, type PartitionMetadata } from '../../src/services/kafka-cluster';
+import { filesOf, startKafka, startNode, type LocalKafka } from '../../src/services/kafka-local';
+import { waitFor } from '../../src/services/probe';
 import { isAlive, runningPid, stopManaged } from '../../src/services/process';
 import { createTestEnv, waitUntil, type TestEnv } from './helpers';
+import { scratchPath, startScratchKafka, type ScratchKafka } from './scratch-kafka';
 
 const root = path.resolve(__dirname, '../..');
 const BROKERS = 3;
 const GENERATED_LINES = 100_000;
 const log = process.env.IT_DEBUG ? createLogger('debug', 'failover') : silentLogger;
 
-/** The first base port from 29092 up (steps of 100) whose six broker and controller ports are all free. */
-async function freeBasePort(): Promise<number> {
-  for (let base = 29092; base < 39092; base += 100) {
-    const busy = await Promise.all(Array.from({ length: 2 * BROKERS }, (_, i) => isPortOpen('127.0.0.1', base + i, 300)));
-    if (!busy.some(Boolean)) return base;
-  }
-  throw new Error('no six free loopback ports between 29092 and 39092 for the drill cluster');
-}
-
+let scratch: ScratchKafka;
 let cluster: LocalKafka;
 let brokers: string;
-let dir: string;
 let superstore: ErpData;
 
-const clusterCfg = () => loadConfig({ ...process.env, KAFKA_BROKERS: brokers });
-const allBrokersUp = () => kafkaAnswers(clusterCfg(), 3000, BROKERS);
+const allBrokersUp = () => scratch.allUp();
 
 beforeAll(async () => {
-  const cfg = loadConfig();
-  await installLocalServices(cfg, log, { kafka: true, mongo: false }); // the jars, when the shared Kafka is not local
-  dir = path.join(root, 'test-artifacts', `failover-${process.pid}`);
-  const base = await freeBasePort();
-  cluster = localKafkaAt({ dir, libs: servicePaths(cfg).kafkaLibs, configured: [{ host: '127.0.0.1', port: base }], requested: BROKERS });
-  brokers = bootstrapList(cluster.nodes);
-  startKafka(cluster, log);
-  await waitFor(allBrokersUp, { what: `the drill cluster on ${brokers}`, timeoutMs: 180000, logFile: filesOf(cluster, cluster.nodes[0]!).managed.logFile });
+  scratch = await startScratchKafka('failover', BROKERS, log);
+  cluster = scratch.cluster;
+  brokers = scratch.brokers;
   superstore = (await loadErpData()).data;
 }, 300000);
 
 afterAll(async () => {
-  if (cluster) await stopKafka(cluster);
-  // The logs stay for a reader of a failure; the data (a few hundred MB of replicas), the input and the models go.
-  if (!cluster) return;
-  for (const n of cluster.nodes) fs.rmSync(filesOf(cluster, n).data, { recursive: true, force: true });
-  for (const f of fs.readdirSync(dir)) if (f.startsWith('generated.csv') || f.startsWith('models-')) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+  await scratch?.stop();
 }, 120000);
 
 /** Partitions of `topics` with their leader, replicas and in-sync replicas. */
@@ -183,7 +162,7 @@ describe(`failover drills on a ${BROKERS}-broker cluster`, () => {
   it(`the partition leader SIGKILLed halfway through ${GENERATED_LINES.toLocaleString('en-US')} generated lines: the run completes by itself with 0 lost and 0 duplicated, then the broker rejoins the ISR`, async () => {
     env = await createTestEnv('drill-leader', { KAFKA_BROKERS: brokers });
     const e = env;
-    const input = path.join(dir, 'generated.csv');
+    const input = scratchPath(scratch, 'generated.csv');
     await writeGeneratedCsv(input, { lines: GENERATED_LINES, seed: 2020 });
     const scan = await scanSource({ input });
     const summary = await summarizeSource(scan);
@@ -251,7 +230,7 @@ describe(`failover drills on a ${BROKERS}-broker cluster`, () => {
   it('a broker restarted while the recommender runs: leadership moves, every sale ends with its recommendations stored exactly once (topic duplicates counted)', async () => {
     env = await createTestEnv('drill-reco', { KAFKA_BROKERS: brokers });
     const e = env;
-    const modelsDir = path.join(dir, `models-${e.id}`);
+    const modelsDir = scratchPath(scratch, `models-${e.id}`);
     fs.mkdirSync(modelsDir, { recursive: true });
     saveModel(modelFile(modelsDir), trainModel(superstore.salesItems, superstore.products));
     // Its own process: after a broker restart kafkajs 2.2.4 may keep a heartbeat connection open past disconnect(),
