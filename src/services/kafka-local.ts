@@ -183,24 +183,31 @@ function clusterIdFor(k: LocalKafka): string | undefined {
  */
 function prepareNode(k: LocalKafka, node: KafkaNode, clusterId: string | undefined, log: Logger): { cmd: string; args: string[] } {
   const f = filesOf(k, node);
-  const { tls, creds } = ensureKafkaSecurity(k.dir, log);
+  // Without openssl the broker still starts, plaintext only: the secure listener is an extra, not a requirement.
+  let security: ReturnType<typeof ensureKafkaSecurity> | undefined;
+  try {
+    security = ensureKafkaSecurity(k.dir, log);
+  } catch (err) {
+    log.warn('starting Kafka without its SASL_SSL listener', { error: (err as Error).message });
+  }
   fs.mkdirSync(f.data, { recursive: true });
   const formatted = fs.existsSync(path.join(f.data, 'meta.properties'));
-  const secure = !formatted || fs.existsSync(secureMarker(f));
-  fs.writeFileSync(f.props, kafkaProperties(node, k.nodes, f.data, secure ? { keystore: tls.keystore } : undefined));
+  const secure = security !== undefined && (!formatted || fs.existsSync(secureMarker(f)));
+  fs.writeFileSync(f.props, kafkaProperties(node, k.nodes, f.data, secure ? { keystore: security!.tls.keystore } : undefined));
   fs.writeFileSync(f.log4j, KAFKA_LOG4J);
   if (!formatted) {
     const id = clusterId ?? randomClusterId();
-    log.info('formatting Kafka storage (first start only)', { node: node.id, dir: f.data, clusterId: id, scramUser: creds.user });
+    const creds = security?.creds;
+    log.info('formatting Kafka storage (first start only)', { node: node.id, dir: f.data, clusterId: id, scramUser: creds?.user ?? 'none' });
     // The password is on this short-lived command line (loopback, our own user): Kafka has no other way to create
     // a SCRAM user without its admin tools. The generated password is base64url, safe inside [...].
-    const scram = `SCRAM-SHA-512=[name=${creds.user},password=${creds.password}]`;
-    const res = spawnSync('java', javaArgs(k, f, ['kafka.tools.StorageTool', 'format', '-t', id, '-c', f.props, '--add-scram', scram]), { encoding: 'utf8' });
+    const scram = creds ? ['--add-scram', `SCRAM-SHA-512=[name=${creds.user},password=${creds.password}]`] : [];
+    const res = spawnSync('java', javaArgs(k, f, ['kafka.tools.StorageTool', 'format', '-t', id, '-c', f.props, ...scram]), { encoding: 'utf8' });
     if (res.status !== 0) {
-      const out = `${res.stdout}${res.stderr}`.split(creds.password).join('***');
+      const out = creds ? `${res.stdout}${res.stderr}`.split(creds.password).join('***') : `${res.stdout}${res.stderr}`;
       throw new Error(`Kafka storage format failed for node ${node.id} (exit ${res.status}):\n${out.trim().slice(-2000)}`);
     }
-    fs.writeFileSync(secureMarker(f), JSON.stringify({ user: creds.user, mechanism: 'SCRAM-SHA-512', formattedAt: new Date().toISOString() }) + '\n');
+    if (creds) fs.writeFileSync(secureMarker(f), JSON.stringify({ user: creds.user, mechanism: 'SCRAM-SHA-512', formattedAt: new Date().toISOString() }) + '\n');
   }
   // The collector's log (rotated, as Kafka's script does) shows whether a slow request waited on a pause.
   const gcLog = `-Xlog:gc*:file=${f.gcLog}:time,tags:filecount=3,filesize=10M`;

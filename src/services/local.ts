@@ -44,7 +44,9 @@ interface ServiceSpec {
   managed: Managed[];
   answers: () => Promise<boolean>;
   /** Ports that must be free before starting the process that listens on them (skipped while that one runs). */
-  ports: [number, Managed][];
+  ports: () => [number, Managed][];
+  /** The log to point at when starting fails. */
+  startLog: () => string;
   timeoutMs: number;
   /** Starts what of it is not running and returns the pids to watch while waiting until it answers. */
   start: (ep: Endpoint) => Promise<number[]>;
@@ -78,7 +80,10 @@ async function kafkaDetails(cfg: Config, k: LocalKafka): Promise<{ lines: string
     const state = st.state === 'running' ? `pid ${st.pid}` : st.state === 'dead' ? `DIED (pid ${st.pid})` : 'not started by us';
     return formatBrokerLine(n, state, leaders ? (leaders.get(n.id) ?? []) : undefined);
   });
-  if (k.nodes.every((n) => nodeIsSecure(k, n))) {
+  const ours = k.nodes.some((n) => managedState(filesOf(k, n).managed).state !== 'stopped');
+  if (!ours) {
+    // Not started by `up` here (docker compose, someone else's broker): nothing to say about listeners of ours.
+  } else if (k.nodes.every((n) => nodeIsSecure(k, n))) {
     lines.push(`SASL_SSL (SCRAM-SHA-512 over TLS) on ${k.nodes.map((n) => formatEndpoint(n.secure)).join(',')}: KAFKA_SSL=true KAFKA_SSL_CA_FILE=${kafkaTlsFiles(k.dir).caCert} KAFKA_SASL_MECHANISM=scram-sha-512, user and password in ${kafkaCredentialsPath(k.dir)}`);
   } else {
     lines.push('no SASL_SSL listener: this storage was formatted before it existed (`services reset` and `up` give one; reset deletes the topics)');
@@ -91,7 +96,9 @@ async function kafkaDetails(cfg: Config, k: LocalKafka): Promise<{ lines: string
 function specs(cfg: Config, log: Logger, opts: LocalOptions = {}): ServiceSpec[] {
   const kafkaEp = kafkaEndpoint(cfg.kafka.brokers);
   const mongoEp = mongoEndpoint(cfg.mongo.uri);
-  const local = isLoopback(kafkaEp.host) ? localKafka(cfg, opts.brokers) : undefined;
+  // Read when needed, not here: `down` must work whatever KAFKA_BROKERS says now.
+  let cached: LocalKafka | undefined;
+  const local = () => (isLoopback(kafkaEp.host) ? (cached ??= localKafka(cfg, opts.brokers)) : undefined);
   const engine = engineManaged(cfg);
   return [
     {
@@ -99,18 +106,20 @@ function specs(cfg: Config, log: Logger, opts: LocalOptions = {}): ServiceSpec[]
       endpoint: kafkaEp,
       // Whatever `up` may have started in SERVICES_DIR, whatever the count now: `down` stops it all.
       managed: allKafkaManaged(cfg.paths.services),
-      answers: () => kafkaAnswers(cfg, 3000, local?.nodes.length ?? 1),
-      ports: local ? kafkaPorts(local) : [],
+      answers: () => kafkaAnswers(cfg, 3000, local()?.nodes.length ?? 1),
+      ports: () => (local() ? kafkaPorts(local()!) : []),
+      startLog: () => (local() ? filesOf(local()!, local()!.nodes[0]!).managed.logFile : allKafkaManaged(cfg.paths.services)[0]!.logFile),
       timeoutMs: 120000,
-      start: async () => startKafka(local!, log),
-      details: async () => (local ? kafkaDetails(cfg, local) : { lines: [], dead: [] }),
+      start: async () => startKafka(local()!, log),
+      details: async () => (local() ? kafkaDetails(cfg, local()!) : { lines: [], dead: [] }),
     },
     {
       name: 'mongo',
       endpoint: mongoEp,
       managed: engineStopOrder(cfg),
       answers: () => mongoAnswers(cfg),
-      ports: mongoEp ? [[mongoEp.port, engine.gateway], [tlsEndpoint(mongoEp).port, engine.gatewayTls]] : [],
+      ports: () => (mongoEp ? [[mongoEp.port, engine.gateway], [tlsEndpoint(mongoEp).port, engine.gatewayTls]] : []),
+      startLog: () => engine.postgres.logFile,
       timeoutMs: 60000,
       start: async (ep) => [await startEngine(cfg, ep, log)],
       details: async (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: explainMongoUri(cfg.mongo.uri), dead: [] }),
@@ -165,7 +174,7 @@ export async function localUp(cfg: Config, log: Logger, opts: LocalOptions = {})
       if (st.dead.length) log.warn(`${s.name}: restarting what died`, { processes: st.dead.join(', ') });
       const ep = s.endpoint;
       const busy = [];
-      for (const [port, owner] of s.ports) if (runningPid(owner) === undefined && (await isPortOpen(ep.host, port))) busy.push(port);
+      for (const [port, owner] of s.ports()) if (runningPid(owner) === undefined && (await isPortOpen(ep.host, port))) busy.push(port);
       if (busy.length) problems.push(`${s.name}: port ${busy.join('/')} on ${ep.host} is taken by another program that does not answer as ours: stop it, or choose other ports (KAFKA_BROKERS, MONGODB_URI; the engine's TLS listener uses the MongoDB port + 1)`);
       else toStart.push(s);
     }
@@ -180,7 +189,7 @@ export async function localUp(cfg: Config, log: Logger, opts: LocalOptions = {})
       const ms = await waitFor(s.answers, {
         what: `${s.name} on ${formatEndpoint(s.endpoint!)}`,
         timeoutMs: s.timeoutMs,
-        logFile: mainProcess(s).logFile,
+        logFile: s.startLog(),
         abortIf: () => (startedPids.every((p) => isAlive(p)) ? undefined : 'a process exited'),
       });
       log.info(`${s.name} ready`, { seconds: Math.round(ms / 100) / 10 });
