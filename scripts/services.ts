@@ -12,8 +12,9 @@ const USAGE = `Usage: npx tsx scripts/services.ts <command> [--mode auto|local|d
 Commands:
   up       start Kafka and the MongoDB-wire engine unless they already answer (no-op then); restarts a process that died
   down     stop the services that 'up' started (local pid files, or docker compose down)
-  status   show what runs where: endpoint, reachable or not, pids, the engine's versions and data size
-           (exit 1 unless both answer and no process of ours died)
+  status   show what runs where: endpoint, reachable or not, pids, each Kafka broker's port, pid and the partitions it
+           leads, the SASL_SSL listener, the engine's versions and data size (exit 1 unless both answer and no process
+           of ours died)
   reset    stop them and delete their data (topics, offsets, the lake and every database): the next 'up' starts empty.
            The only command that deletes data; credentials and certificates are kept.
   install  fetch the Kafka jars; build (once per machine, cached by the vendor/ archives' hash) and install the engine;
@@ -31,6 +32,8 @@ Options:
   --help   show this help
 
 Endpoints come from KAFKA_BROKERS and MONGODB_URI; only loopback endpoints are started locally.
+Each local broker also listens for SCRAM-SHA-512 logins over TLS (SASL_SSL) on the ports after the controllers
+(one broker: 9094): CA in SERVICES_DIR/kafka-tls/ca.crt, user and password in SERVICES_DIR/kafka-credentials.json (0600).
 The engine listens on the MONGODB_URI port (plaintext) and the next port (TLS: tls=true&tlsCAFile=SERVICES_DIR/mongo-tls/ca.crt),
 loopback only, always with SCRAM-SHA-256. Its user and generated password are in SERVICES_DIR/mongo-credentials.json (0600).
 Credentials rule: a mongodb:// URI whose hosts are all loopback and that has no user (the default URI included) gets
