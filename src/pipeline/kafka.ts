@@ -187,6 +187,18 @@ export async function fetchLag(kafka: Kafka, groupId: string, topics: string[]):
   }
 }
 
+/** How many partitions each topic has. */
+export async function fetchPartitionCounts(kafka: Pick<Kafka, 'admin'>, topics: string[]): Promise<Map<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const meta = await admin.fetchTopicMetadata({ topics });
+    return new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Messages retained in a topic (high - low watermark over its partitions). */
 export async function countMessages(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();
