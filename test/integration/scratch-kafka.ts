@@ -54,9 +54,8 @@ export async function startScratchKafka(name: string, brokers: number, log: Logg
     allUp,
     stop: async () => {
       await stopKafka(cluster);
-      // The logs stay for a reader of a failure; the data and whatever a test wrote beside it go.
-      for (const n of cluster.nodes) fs.rmSync(filesOf(cluster, n).data, { recursive: true, force: true });
-      for (const f of fs.readdirSync(dir)) if (f.startsWith('scratch-')) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+      // The logs stay for a reader of a failure; the data, keys, password and whatever a test wrote beside them go.
+      for (const f of fs.readdirSync(dir)) if (!f.endsWith('.log')) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
     },
   };
   try {
