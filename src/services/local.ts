@@ -77,7 +77,7 @@ async function kafkaDetails(cfg: Config, k: LocalKafka): Promise<{ lines: string
     const m = filesOf(k, n).managed;
     const st = managedState(m);
     if (st.state === 'dead') dead.push(m.name);
-    const state = st.state === 'running' ? `pid ${st.pid}` : st.state === 'dead' ? `DIED (pid ${st.pid})` : 'not started by us';
+    const state = st.state === 'running' ? `pid ${st.pid}` : st.state === 'dead' ? `DIED (pid ${st.pid})` : 'no process of ours';
     return formatBrokerLine(n, state, leaders ? (leaders.get(n.id) ?? []) : undefined);
   });
   const ours = k.nodes.some((n) => managedState(filesOf(k, n).managed).state !== 'stopped');
@@ -202,11 +202,15 @@ export async function localUp(cfg: Config, log: Logger, opts: LocalOptions = {})
 export async function localDown(cfg: Config, log: Logger, only?: ServiceName[]): Promise<void> {
   await Promise.all(
     specs(cfg, log).filter((s) => !only || only.includes(s.name)).map(async (s) => {
-      for (const m of s.managed) {
+      const stop = async (m: Managed) => {
         const how = await stopManaged(m);
         if (how === 'not-running') log.info(`${m.name} was not started by us; nothing to stop`);
         else log.info(`${m.name} ${how}`);
-      }
+      };
+      // Kafka's nodes all at once: stopped one by one, the last controller voter has no quorum left for its
+      // controlled shutdown and waits until it is killed (30 s). The engine's processes in order.
+      if (s.name === 'kafka') await Promise.all(s.managed.map(stop));
+      else for (const m of s.managed) await stop(m);
     }),
   );
 }
