@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { connectMongo } from '../pipeline/mongo';
 import { loadErpData } from '../pipeline/load';
-import { ensureLakeIndexes, writeLake } from '../pipeline/lake';
+import { writeLake } from '../pipeline/lake';
 import { salesWithItems } from '../pipeline/live';
 import type { SaleWithItems } from '../pipeline/entities';
 import { buildWarehouse } from '../pipeline/warehouse/build';
@@ -44,8 +44,6 @@ export async function benchWarehouse(cfg: Config, input: string | undefined, lab
     const { data } = await loadErpData({ input });
     const sales = salesWithItems(data);
     const past = new Date(Date.now() - 3_600_000);
-    // The lake's indexes, as the lake consumer creates them: the incremental build reads through them.
-    await ensureLakeIndexes(mongo.db);
     const bar = createProgress(`${label}: writing the lake`, sales.length);
     await writeLake(mongo.db, { products: data.products, customers: data.customers, sales: [] }, past);
     for (let i = 0; i < sales.length; i += 1000) {

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import { silentLogger, type Logger } from '../log';
+import { ensureLakeIndexes } from '../pipeline/lake';
 import { createKafka, topicNames } from '../pipeline/kafka';
 import { connectMongo, type MongoHandle } from '../pipeline/mongo';
 import { isRetriableMongoError } from '../pipeline/retry';
@@ -74,6 +75,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     try {
       mongo = await connectMongo(cfg.mongo, { timeoutMs: 2500 });
       mongoProblem = null;
+      // A reader of the lake: its indexes are ours to ensure (the real-time page reads a day's sales by order_date).
+      await ensureLakeIndexes(mongo.db).catch((e) => log.warn('could not ensure the lake indexes', { error: (e as Error).message }));
       return mongo.db;
     } catch (err) {
       mongoProblem = `MongoDB is not reachable at ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')} (${(err as Error).message.split('\n')[0]}). Start it with \`npm run services -- up\`.`;

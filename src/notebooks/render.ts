@@ -22,6 +22,7 @@ import { injectParameters, parametersSlug } from './inject';
 import { readNotebook, type Notebook } from './ipynb';
 import { declaredParameters, type ParamDecl, type ParamValue } from './params';
 import type { CodeMode } from './tags';
+import { createStepTimer } from '../reports/step-timer';
 
 export type NotebookFormat = 'html' | 'pdf' | 'ipynb';
 export const notebookFormats: readonly NotebookFormat[] = ['html', 'pdf', 'ipynb'];
@@ -61,14 +62,7 @@ export function shownParameters(decls: readonly ParamDecl[], values: Readonly<Re
 }
 
 export async function renderNotebookReport(o: NotebookRenderOptions): Promise<NotebookRenderResult> {
-  const seconds: Record<string, number> = {};
-  const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
-    const t = Date.now();
-    const r = await work();
-    seconds[step] = (Date.now() - t) / 1000;
-    o.onStep?.(step, seconds[step]!);
-    return r;
-  };
+  const { seconds, timed } = createStepTimer(o.onStep);
   const source = readNotebook(o.file);
   const decls = declaredParameters(source);
   const name = notebookName(o.file);

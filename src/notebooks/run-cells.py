@@ -50,7 +50,8 @@ def main():
     a = ap.parse_args()
 
     nb = nbformat.read(a.source, as_version=4)
-    client = NotebookClient(nb, timeout=a.timeout, kernel_name=a.kernel, allow_errors=False, resources={"metadata": {"path": a.cwd}})
+    # A busy machine can take more than nbclient's default minute to start the kernel (seen in CI beside a Kafka cluster).
+    client = NotebookClient(nb, timeout=a.timeout, startup_timeout=180, kernel_name=a.kernel, allow_errors=False, resources={"metadata": {"path": a.cwd}})
     failed = False
     t0 = time.time()
     try:

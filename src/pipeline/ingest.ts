@@ -9,7 +9,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from '../log';
 import { decodeEvent, type EntityKind } from './events';
 import { deadLetter, sendDeadLetters, type DeadLetter } from './dlq';
-import { ensureLakeIndexes, emptyLakeWrite, writeLake } from './lake';
+import { emptyLakeWrite, writeLake } from './lake';
 import { fetchLag, type TopicNames } from './kafka';
 import { retrying } from './retry';
 import { createErpProducer } from './produce';
@@ -62,7 +62,10 @@ export async function startIngest(deps: IngestDeps, opts: IngestOptions = {}): P
   const kindOf: Record<string, EntityKind> = { [topics.products]: 'product', [topics.customers]: 'customer', [topics.sales]: 'sale' };
   const stats: IngestStats = { messages: 0, documents: 0, unchanged: 0, lines: 0, deadLetters: 0, batches: 0, assignedPartitions: 0, startedAt: Date.now(), lastMessageAt: Date.now() };
 
-  await retrying(() => ensureLakeIndexes(db), { onRetry: (e) => log.warn('MongoDB not reachable yet, retrying', { error: (e as Error).message }) });
+  // The consumer does not create the lake's indexes: its readers do, before they read (ensureLakeIndexes). A first
+  // load into a new lake then writes bare collections, and one bulk index build afterwards costs less than keeping
+  // six indexes up to date insert by insert (docs/engine.md).
+  await retrying(() => db.command({ ping: 1 }), { onRetry: (e) => log.warn('MongoDB not reachable yet, retrying', { error: (e as Error).message }) });
   const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: 30000, heartbeatInterval: 3000, maxBytesPerPartition: 2 << 20 });
   const dlqProducer: Producer = createErpProducer(kafka, false);
   await dlqProducer.connect();

@@ -213,6 +213,12 @@ export function formatReconciliation(r: Reconciliation): string {
     lines.push(`${x.measure.padEnd(8)} source ${m(x.source)}  lake ${m(x.stored)}${diff ? `  DIFF ${m(diff)}` : '  ✓'}`);
   }
   lines.push(r.ok ? '✓ every source record is in the lake or in the dead-letter topic' : '✖ the lake does not reconcile with the source');
+  if (!r.ok && r.entities.some((e) => e.extra > 0)) {
+    lines.push(
+      '  The lake also holds records this source does not have: most likely an earlier run on other data, whose sales share IDs with this one. ' +
+        'Run on a database of its own (MONGODB_DB=<name>), or start clean with `npm run services -- reset` (deletes the local data).',
+    );
+  }
   return lines.join('\n');
 }
 

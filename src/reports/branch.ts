@@ -10,7 +10,7 @@ import { fromUnits, roundCents } from '../pipeline/money';
 import { marts } from '../pipeline/warehouse/build';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
 import { ratio } from '../pipeline/warehouse/measures';
-import type { Kpi, ProductRow, ReportData } from './data';
+import { categoryFigures, type Kpi, type ProductRow, type ReportData } from './data';
 import { inRange, monthsOf, type DateRange, type Period } from './period';
 
 export class BranchError extends Error {
@@ -98,21 +98,7 @@ export async function loadBranchReview(db: Db, branchId: string, p: Period): Pro
   const all = branchTotals(days, null, p);
   const match = { branch_id: branchId, order_month: { $in: monthsOf(p) } };
   const catRows = [...(await groupSums(db, collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match })).values()];
-  const cats = new Map<string, { category: string; sub_category: string; r: number; pr: number; u: number; disc: number; lines: number }>();
-  for (const g of catRows) {
-    const k = g.key as Record<string, string>;
-    if (!inRange(k.d!, p)) continue;
-    const c = cats.get(`${k.c}|${k.s}`) ?? { category: k.c!, sub_category: k.s!, r: 0, pr: 0, u: 0, disc: 0, lines: 0 };
-    c.r += g.sums.line_total_e4 ?? 0;
-    c.pr += g.sums.profit_e4 ?? 0;
-    c.u += g.sums.quantity ?? 0;
-    c.disc += g.sums.discount_e4 ?? 0;
-    c.lines += g.count;
-    cats.set(`${k.c}|${k.s}`, c);
-  }
-  const categories = [...cats.values()]
-    .map((c) => ({ category: c.category, sub_category: c.sub_category, revenue: money(c.r), profit: money(c.pr), margin: ratio(c.pr, c.r), units: c.u, avg_discount: ratio(c.disc, c.lines * 10_000) }))
-    .sort((a, b) => a.category.localeCompare(b.category) || b.revenue - a.revenue);
+  const categories = categoryFigures(catRows.filter((g) => inRange((g.key as Record<string, string>).d!, p)));
   const prodRows = [...(await groupSums(db, collections.salesItems, { by: { p: 'product_id', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity'], match })).values()];
   const prods = new Map<string, { r: number; pr: number; u: number }>();
   for (const g of prodRows) {

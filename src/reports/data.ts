@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from 'mongodb';
 import { countCsvRecords } from '../pipeline/csvout';
-import { collections } from '../pipeline/mongo';
+import { ensureLakeIndexes } from '../pipeline/lake';
+import { collections, type GroupKey } from '../pipeline/mongo';
 import { fromUnits, roundCents } from '../pipeline/money';
 import { createLakeAccess } from '../pipeline/warehouse/access';
 import { marts } from '../pipeline/warehouse/build';
@@ -164,8 +165,30 @@ function readJson<T>(file: string): T | null {
 
 const countRejects = (dataDir: string): number | null => countCsvRecords(path.join(dataDir, 'csv_out', 'rejects.csv'));
 
+/**
+ * Pure: category × sub-category (× day) sums of the lines of one period → each sub-category's revenue, profit, margin,
+ * units and average discount, by category then revenue.
+ */
+export function categoryFigures(rows: Iterable<{ key: GroupKey; count: number; sums: Record<string, number> }>) {
+  const cats = new Map<string, Sums & { category: string; sub_category: string }>();
+  for (const g of rows) {
+    const k = keyOf<{ c: string; s: string }>(g.key);
+    const s = cats.get(`${k.c}|${k.s}`) ?? { ...zero(), category: k.c, sub_category: k.s };
+    s.revenue_e4 += g.sums.line_total_e4 ?? 0;
+    s.profit_e4 += g.sums.profit_e4 ?? 0;
+    s.units += g.sums.quantity ?? 0;
+    s.discount_e4 += g.sums.discount_e4 ?? 0;
+    s.lines += g.count;
+    cats.set(`${k.c}|${k.s}`, s);
+  }
+  return [...cats.values()]
+    .map((s) => ({ category: s.category, sub_category: s.sub_category, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), units: s.units, avg_discount: ratio(s.discount_e4, s.lines * 10_000) }))
+    .sort((a, b) => a.category.localeCompare(b.category) || b.revenue - a.revenue);
+}
+
 export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   const { db, period: p } = inp;
+  await ensureLakeIndexes(db);
   const months = [...new Set([...monthsOf(p), ...monthsOf(p.previous), ...monthsOf(p.lastYear)])];
   const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
   const customers = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
@@ -193,20 +216,7 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
 
   const inPeriod = <T extends { key: unknown }>(rows: Iterable<T>) => [...rows].filter((g) => inRange(keyOf<K>(g.key as never).d!, p));
   const catRows = inPeriod((await lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match })).values());
-  const cats = new Map<string, Sums & { category: string; sub_category: string }>();
-  for (const g of catRows) {
-    const k = keyOf<K>(g.key);
-    const s = cats.get(`${k.c}|${k.s}`) ?? { ...zero(), category: k.c!, sub_category: k.s! };
-    s.revenue_e4 += g.sums.line_total_e4 ?? 0;
-    s.profit_e4 += g.sums.profit_e4 ?? 0;
-    s.units += g.sums.quantity ?? 0;
-    s.discount_e4 += g.sums.discount_e4 ?? 0;
-    s.lines += g.count;
-    cats.set(`${k.c}|${k.s}`, s);
-  }
-  const categories = [...cats.values()]
-    .map((s) => ({ category: s.category, sub_category: s.sub_category, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), units: s.units, avg_discount: ratio(s.discount_e4, s.lines * 10_000) }))
-    .sort((a, b) => a.category.localeCompare(b.category) || b.revenue - a.revenue);
+  const categories = categoryFigures(catRows);
 
   const prodRows = inPeriod((await lake.group(collections.salesItems, { by: { p: 'product_id', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity'], match })).values());
   const prods = new Map<string, Sums>();

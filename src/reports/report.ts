@@ -18,6 +18,7 @@ import type { Period } from './period';
 import type { Logger } from '../log';
 import { createGroupWriter, removeLeftovers } from '../io/atomic';
 import { withLock } from '../io/lock';
+import { createStepTimer } from './step-timer';
 
 export type ReportFormat = 'html' | 'pdf' | 'xlsx';
 export const reportFormats: readonly ReportFormat[] = ['html', 'pdf', 'xlsx'];
@@ -48,14 +49,7 @@ export interface ReportResult {
 }
 
 export async function generateReport(o: ReportOptions): Promise<ReportResult> {
-  const seconds: Record<string, number> = {};
-  const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
-    const t = Date.now();
-    const r = await work();
-    seconds[step] = (Date.now() - t) / 1000;
-    o.onStep?.(step, seconds[step]!);
-    return r;
-  };
+  const { seconds, timed } = createStepTimer(o.onStep);
   const needBrowser = o.formats.includes('pdf') || o.formats.includes('xlsx');
   // The browser starts while the data is read: each takes a fraction of a second, and they do not compete.
   const starting = needBrowser && !o.browser ? timed('browser', () => launchBrowser(o.chromePath)) : undefined;

@@ -54,7 +54,6 @@ describe('faults', () => {
 
   it('a consumer killed mid-stream and restarted loses nothing and duplicates nothing', async () => {
     env = await createTestEnv('kill');
-    await produceErpData(env, superstore);
     // One process: SIGKILL on tsx's CLI would leave its child (the real consumer) running.
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts'], {
       cwd: root,
@@ -62,9 +61,12 @@ describe('faults', () => {
       stdio: 'ignore',
     });
     const exited = new Promise((r) => child.on('exit', r));
+    // Sent at 2,000 messages/s (about 4 s), so the kill lands mid-stream however fast the consumer writes.
+    const producing = produceErpData(env, superstore, { rate: 2000 });
     await waitUntil(async () => (await count(env, 'sales_items')) > 1000, 60000, 'the child consumer wrote some lines');
     child.kill('SIGKILL');
     await exited;
+    await producing;
     expect(await count(env, 'sales_items')).toBeLessThan(9994);
 
     const h = await runIngest(env);

@@ -11,6 +11,7 @@ import { daySales, recommendationsCollection, recommendationsSince } from '../..
 import { ensureIndexes } from '../../src/pipeline/lake';
 import { indexesUsed, usesIndex } from '../../src/pipeline/explain';
 import { matchDays, matchIn, scopeFromSales } from '../../src/pipeline/warehouse/scope';
+import { buildWarehouse } from '../../src/pipeline/warehouse/build';
 import { createTestEnv, type TestEnv } from './helpers';
 
 describe('queries that filter use their index', () => {
@@ -29,6 +30,21 @@ describe('queries that filter use their index', () => {
   afterAll(async () => env?.cleanup());
 
   const expectIndex = (explain: Document, index: string) => expect([index, indexesUsed(explain)]).toEqual([index, expect.arrayContaining([index])]);
+
+  it("a first load leaves the indexes to the lake's readers: a warehouse build over a bare lake creates them", async () => {
+    const bare = env.mongo.client.db(`${env.mongo.db.databaseName}_bare`);
+    try {
+      const { data } = await loadErpData();
+      await writeLake(bare, { products: data.products, customers: data.customers, sales: salesWithItems(data).slice(0, 300) });
+      const names = async (c: string) => (await bare.collection(c).listIndexes().toArray()).map((i) => i.name as string).sort();
+      expect(await names(collections.salesItems)).toEqual(['_id_']);
+      await buildWarehouse(bare, { full: true });
+      expect(await names(collections.salesItems)).toEqual(['_id_', 'customer_id_1', 'order_month_1']);
+      expect(await names(collections.sales)).toEqual(['_id_', 'customer_id_1', 'ingested_at_1', 'order_date_1', 'order_month_1']);
+    } finally {
+      await bare.dropDatabase();
+    }
+  });
 
   it("a day's sales (real-time dashboard) read the order_date index", async () => {
     const explain = await daySales(env.mongo.db, '2014-09-07').explain('queryPlanner');

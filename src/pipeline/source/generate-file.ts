@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { createAtomicStream, removeLeftovers, writeFileAtomic } from '../../io/atomic';
-import { generateRows, type GenerateOptions } from './generate';
+import { generateRows, resolveGenerateOptions, type GenerateOptions } from './generate';
 
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -64,7 +64,7 @@ export async function writeGeneratedCsv(file: string, opts: GenerateOptions, onP
 
 /**
  * Why a generated file cannot be used for `opts`, or undefined when it can: it exists, its sidecar asks for the same
- * lines, seed and sizes, and it has the recorded size (a cheap check; the hash is there for a thorough one).
+ * options once defaults are filled in, and it has the recorded size (a cheap check; the hash is there for a thorough one).
  */
 export function checkGenerated(file: string, opts: GenerateOptions): string | undefined {
   if (!fs.existsSync(file)) return `${file} does not exist`;
@@ -74,8 +74,9 @@ export function checkGenerated(file: string, opts: GenerateOptions): string | un
   } catch {
     return `${file} has no manifest (${path.basename(sidecarOf(file))}): it may be cut short by a killed run`;
   }
-  const want = JSON.stringify({ lines: opts.lines, seed: opts.seed, products: opts.products, customers: opts.customers, years: opts.years });
-  const have = JSON.stringify({ lines: m.options.lines, seed: m.options.seed, products: m.options.products, customers: m.options.customers, years: m.options.years });
+  // Defaults filled on both sides: `--years 4` and no `--years` make the same file.
+  const want = JSON.stringify(resolveGenerateOptions(opts));
+  const have = JSON.stringify(resolveGenerateOptions(m.options));
   if (want !== have) return `${file} was generated with ${have}, not ${want}`;
   const size = fs.statSync(file).size;
   if (size !== m.bytes) return `${file} has ${size.toLocaleString('en-US')} bytes, its manifest says ${m.bytes.toLocaleString('en-US')}: it was cut short or changed`;

@@ -122,14 +122,23 @@ export function defaultCatalogueSize(lines: number): { products: number; custome
   return { products: Math.max(1862, Math.round(lines / 20)), customers: Math.max(793, Math.round(lines / 12.6)) };
 }
 
+/** Every option with its default filled in: two option sets make the same file exactly when these are equal. */
+export function resolveGenerateOptions(opts: GenerateOptions): Required<GenerateOptions> {
+  const sizes = defaultCatalogueSize(opts.lines);
+  return {
+    lines: opts.lines,
+    seed: opts.seed,
+    products: opts.products ?? sizes.products,
+    customers: opts.customers ?? sizes.customers,
+    startYear: opts.startYear ?? 2014,
+    years: opts.years ?? 4,
+  };
+}
+
 /** Yields the header, then one string[] per line in Superstore column order. */
 export function* generateRows(opts: GenerateOptions): Generator<string[]> {
   const rnd = createRandom(opts.seed);
-  const sizes = defaultCatalogueSize(opts.lines);
-  const nProducts = opts.products ?? sizes.products;
-  const nCustomers = opts.customers ?? sizes.customers;
-  const startYear = opts.startYear ?? 2014;
-  const years = opts.years ?? 4;
+  const { products: nProducts, customers: nCustomers, startYear, years } = resolveGenerateOptions(opts);
   const { products, bySub } = buildCatalogue(nProducts, rnd);
   const popularity = zipfCdf(nProducts, rnd);
   const subPopularity = bySub.map((list) => zipfCdf(list.length, rnd));

@@ -14,7 +14,7 @@
 import type { Db, Document } from 'mongodb';
 import type { Logger } from '../../log';
 import { collections } from '../mongo';
-import { ensureIndexes } from '../lake';
+import { ensureIndexes, ensureLakeIndexes } from '../lake';
 import { queryDaily, type DailyDoc } from './daily';
 import { queryCategories } from './categories';
 import { queryCube } from './cube';
@@ -106,6 +106,9 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   });
   if (mode === 'nothing-new') return report();
 
+  // The lake's indexes are its readers' to create (a first load writes bare collections): on the first build over a
+  // new lake this is the one bulk index build; afterwards one listIndexes per collection.
+  await ensureLakeIndexes(db);
   await ensureMartIndexes(db);
   const lake = createLakeAccess(db);
   const step = async (mart: string, work: () => Promise<{ docs: number; write: SyncResult }>) => {

@@ -40,6 +40,16 @@ describe('reconcile', () => {
     expect(text).toContain('revenue  source 150.75  lake 100.25  DIFF -50.50');
   });
 
+  it('names the likely cause and the fix when an earlier run on other data left lines under the same sale IDs', () => {
+    // O-1 holds a second line that this source does not have, so its money differs.
+    const r = reconcile(data, lakeOf(['O-1', 'O-2'], ['O-1#1', 'O-1#2', 'O-2#1'], 170.75, 9), []);
+    expect(r.ok).toBe(false);
+    const text = formatReconciliation(r);
+    expect(text).toContain('an earlier run on other data');
+    expect(text).toContain('MONGODB_DB=<name>');
+    expect(text).toContain('npm run services -- reset');
+  });
+
   it('counts lake documents the source lacks as extra, not as errors', () => {
     const lake = lakeOf(['O-1', 'O-2', 'LIVE-1'], ['O-1#1', 'O-2#1', 'LIVE-1#1'], 150.75, 9);
     const r = reconcile(data, lake, []);

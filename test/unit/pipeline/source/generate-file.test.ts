@@ -28,6 +28,16 @@ describe('generated files are checked, not assumed', () => {
     expect(checkGenerated(file, opts)).toMatch(/has no manifest/);
   });
 
+  it('options left to their defaults match the same options given explicitly, either way round', async () => {
+    const file = path.join(dir, 'g.csv');
+    // The CLI writes every option (`years: 4` by default); a caller may name only lines and seed.
+    await writeGeneratedCsv(file, { ...opts, years: 4, startYear: 2014 });
+    expect(checkGenerated(file, opts)).toBeUndefined();
+    await writeGeneratedCsv(file, opts);
+    expect(checkGenerated(file, { ...opts, years: 4, products: 1862 })).toBeUndefined();
+    expect(checkGenerated(file, { ...opts, years: 3 })).toMatch(/"years":4.*not .*"years":3/);
+  });
+
   it('a truncated file is generated again, identical to an uninterrupted one', async () => {
     const file = path.join(dir, 'g.csv');
     await writeGeneratedCsv(file, opts);
