@@ -3,7 +3,7 @@
  * Services are the real ones the config points at (started by .ci/run or `npm run services -- up`).
  */
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type Config } from '../../src/config';
+import { loadConfig, readDotenv, type Config } from '../../src/config';
 import { createKafka, topicNames } from '../../src/pipeline/kafka';
 import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/mongo';
 import { prepareTopics, type PipelineContext } from '../../src/cli/context';
@@ -17,10 +17,19 @@ export interface TestEnv extends PipelineContext {
   cleanup(): Promise<void>;
 }
 
+/**
+ * The configuration a CLI would load (.env under the environment, as loadConfig() reads it) with `overrides` on top.
+ * Passing an environment to loadConfig skips .env, so a worktree whose .env names its own services would otherwise
+ * start them in the global set-up and then test against the default ports (another checkout's services).
+ */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...readDotenv(), ...process.env, ...overrides });
+}
+
 export async function createTestEnv(name: string, overrides: Record<string, string> = {}): Promise<TestEnv> {
   const id = `${name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const env = { KAFKA_TOPIC_PREFIX: `it.${id}`, MONGODB_DB: `it_${id.replace(/-/g, '_')}`, ...overrides };
-  const cfg: Config = loadConfig({ ...process.env, ...env });
+  const cfg = testConfig(env);
   const log = process.env.IT_DEBUG ? createLogger('debug', name) : silentLogger;
   const kafka = createKafka(cfg.kafka, log);
   const ctx: PipelineContext = { cfg, log, kafka, topics: topicNames(cfg.kafka.topicPrefix) };

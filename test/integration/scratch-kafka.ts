@@ -8,6 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import type { Logger } from '../../src/log';
 import { kafkaAnswers } from '../../src/services/health';
+import { testConfig } from './helpers';
 import { installLocalServices, servicePaths } from '../../src/services/install';
 import { bootstrapList } from '../../src/services/kafka-cluster';
 import { filesOf, kafkaTlsFiles, localKafkaAt, startKafka, stopKafka, type LocalKafka } from '../../src/services/kafka-local';
@@ -44,7 +45,7 @@ export async function startScratchKafka(name: string, brokers: number, log: Logg
   const base = await freeBasePort(brokers, fromPort);
   const cluster = localKafkaAt({ dir, libs: servicePaths(cfg).kafkaLibs, configured: [{ host: '127.0.0.1', port: base }], requested: brokers });
   const list = bootstrapList(cluster.nodes);
-  const allUp = () => kafkaAnswers(loadConfig({ ...process.env, KAFKA_BROKERS: list }), 3000, brokers);
+  const allUp = () => kafkaAnswers(testConfig({ KAFKA_BROKERS: list }), 3000, brokers);
   startKafka(cluster, log);
   const scratch: ScratchKafka = {
     cluster,

@@ -15,7 +15,7 @@ import { verifyLake } from '../../src/pipeline/verify';
 import { credentialsPath, readCredentials } from '../../src/services/credentials';
 import { engineFiles, tlsEndpoint } from '../../src/services/engine-config';
 import { isLoopback, isPortOpen, mongoEndpoint } from '../../src/services/probe';
-import { createTestEnv, lakeSummary, superstoreSummary, type TestEnv } from './helpers';
+import { createTestEnv, lakeSummary, superstoreSummary, testConfig, type TestEnv } from './helpers';
 import { startScratchKafka, type ScratchKafka } from './scratch-kafka';
 
 const root = path.resolve(__dirname, '../..');
@@ -90,7 +90,7 @@ describe('MongoDB over TLS to the local engine with its generated CA', () => {
   const tls = ep && tlsEndpoint(ep);
   const ca = engineFiles(cfg).caCert;
   const uriOf = (query: string) => `mongodb://127.0.0.1:${tls?.port}/?${query}`;
-  const connect = (uri: string) => connectMongo({ ...loadConfig({ ...process.env, MONGODB_URI: uri }).mongo }, { timeoutMs: 5000 });
+  const connect = (uri: string) => connectMongo({ ...testConfig({ MONGODB_URI: uri }).mongo }, { timeoutMs: 5000 });
 
   itLocal('writes and reads over TLS, trusting the CA made at install', async () => {
     expect(await isPortOpen('127.0.0.1', tls!.port)).toBe(true);
