@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfig, readDotenv, type Config } from '../../src/config';
-import { createKafka, topicNames } from '../../src/pipeline/kafka';
+import { createKafka, fetchLag, topicNames } from '../../src/pipeline/kafka';
 import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/mongo';
 import { prepareTopics, type PipelineContext } from '../../src/cli/context';
 import { createLogger, silentLogger } from '../../src/log';
@@ -75,6 +75,17 @@ export async function lakeSummary(env: TestEnv) {
 }
 
 export const superstoreSummary = { products: 1862, customers: 793, sales: 5009, items: 9994, revenue: 2297200.86, profit: 286397.02, units: 37873 };
+
+/**
+ * True once the lake group has committed every message on the entity topics. The consumers commit a batch only after
+ * MongoDB acknowledged it, so this is "everything produced so far is written": call it once the producer finished.
+ * Counting sales and lines is not enough: the partitions of a fetch are written in whatever order the broker answers,
+ * so the last sales can land before a customers partition (a CI run stopped the consumer then and saw 507 of 793).
+ */
+export async function lakeCaughtUp(env: Pick<TestEnv, 'kafka' | 'topics'>): Promise<boolean> {
+  const { products, customers, sales, lakeGroup } = env.topics;
+  return (await fetchLag(env.kafka, lakeGroup, [products, customers, sales])).total === 0;
+}
 
 /** Polls until the condition holds, failing with a clear message after the timeout. */
 export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
