@@ -114,6 +114,24 @@ export function readDotenv(root = projectRoot): Record<string, string> {
   return fs.existsSync(file) ? parseDotenv(fs.readFileSync(file)) : {};
 }
 
+/**
+ * The environment variables that make a child process (a CLI the benchmarks or tests start) reach the Kafka `k`
+ * describes, set or explicitly cleared, so neither .env nor the parent's environment can point it elsewhere.
+ */
+export function kafkaEnv(k: KafkaConfig): Record<string, string> {
+  return {
+    KAFKA_BROKERS: k.brokers.join(','),
+    KAFKA_CLIENT_ID: k.clientId,
+    KAFKA_SSL: String(k.ssl),
+    KAFKA_SSL_CA_FILE: k.sslCaFile ?? '',
+    KAFKA_SASL_MECHANISM: k.sasl?.mechanism ?? '',
+    KAFKA_SASL_USERNAME: k.sasl?.username ?? '',
+    KAFKA_SASL_PASSWORD: k.sasl?.password ?? '',
+    KAFKA_PARTITIONS: String(k.partitions),
+    KAFKA_REPLICATION_FACTOR: k.replicationFactor === undefined ? '' : String(k.replicationFactor),
+  };
+}
+
 /** Build a validated Config from an environment (process.env merged over .env by default). */
 export function loadConfig(
   env: Record<string, string | undefined> = { ...readDotenv(), ...process.env },

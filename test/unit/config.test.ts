@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config';
+import { kafkaEnv, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
   it('defaults to the local services', () => {
@@ -46,5 +46,16 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ MONGODB_DB: '' }).mongo.db).toBe('erp');
+  });
+});
+
+describe('kafkaEnv', () => {
+  it('gives a child process the same Kafka settings, clearing what is unset', () => {
+    const c = loadConfig({ KAFKA_BROKERS: 'a:1,b:2', KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_PARTITIONS: '6' }, () => undefined);
+    const env = kafkaEnv(c.kafka);
+    expect(env).toMatchObject({ KAFKA_BROKERS: 'a:1,b:2', KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '', KAFKA_REPLICATION_FACTOR: '' });
+    expect(loadConfig(env, () => undefined).kafka).toEqual(c.kafka);
+    const plain = loadConfig({ ...env, ...kafkaEnv(loadConfig({}, () => undefined).kafka) }, () => undefined).kafka;
+    expect(plain).toMatchObject({ ssl: false, sasl: undefined, partitions: 3 });
   });
 });
