@@ -7,13 +7,14 @@ import { createLogger } from '../src/log';
 import { servicesDown, servicesReset, servicesStatus, servicesUp, type ServicesMode, type StatusReport } from '../src/services';
 import { installLocalServices } from '../src/services/install';
 
-const USAGE = `Usage: npx tsx scripts/services.ts <command> [--mode auto|local|docker]
+const USAGE = `Usage: npx tsx scripts/services.ts <command> [--mode auto|local|docker] [--brokers N]
 
 Commands:
   up       start Kafka and the MongoDB-wire engine unless they already answer (no-op then); restarts a process that died
   down     stop the services that 'up' started (local pid files, or docker compose down)
-  status   show what runs where: endpoint, reachable or not, pids, the engine's versions and data size
-           (exit 1 unless both answer and no process of ours died)
+  status   show what runs where: endpoint, reachable or not, pids, each Kafka broker's port, pid and the partitions it
+           leads, the SASL_SSL listener, the engine's versions and data size (exit 1 unless both answer and no process
+           of ours died)
   reset    stop them and delete their data (topics, offsets, the lake and every database): the next 'up' starts empty.
            The only command that deletes data; credentials and certificates are kept.
   install  fetch the Kafka jars; build (once per machine, cached by the vendor/ archives' hash) and install the engine;
@@ -24,9 +25,15 @@ Options:
            local: Kafka from Maven jars + DocumentDB on PostgreSQL 15 with its gateway, state in SERVICES_DIR
            (.cache/services); the engine build is cached in ENGINE_CACHE_DIR (default ~/.cache/erp-insights)
            docker: docker compose with docker-compose.yml
+  --brokers N  (up, local mode) a Kafka cluster of N brokers on loopback (1 to 5; default: as many as the local
+           cluster was created with, else 1). Node i listens on the KAFKA_BROKERS port + 2(i-1), its controller on the
+           port after (9092/9093, 9094/9095, 9096/9097); set KAFKA_BROKERS to all of them. Topics then get replication
+           min(3, N) and min.insync.replicas 2 from three on. A different N than the cluster's needs 'reset' first.
   --help   show this help
 
 Endpoints come from KAFKA_BROKERS and MONGODB_URI; only loopback endpoints are started locally.
+Each local broker also listens for SCRAM-SHA-512 logins over TLS (SASL_SSL) on the ports after the controllers
+(one broker: 9094): CA in SERVICES_DIR/kafka-tls/ca.crt, user and password in SERVICES_DIR/kafka-credentials.json (0600).
 The engine listens on the MONGODB_URI port (plaintext) and the next port (TLS: tls=true&tlsCAFile=SERVICES_DIR/mongo-tls/ca.crt),
 loopback only, always with SCRAM-SHA-256. Its user and generated password are in SERVICES_DIR/mongo-credentials.json (0600).
 Credentials rule: a mongodb:// URI whose hosts are all loopback and that has no user (the default URI included) gets
@@ -42,9 +49,10 @@ function usageError(msg: string): never {
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode } {
+function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode; brokers?: number } {
   let command: Command | undefined;
   let mode: ServicesMode | undefined;
+  let brokers: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
@@ -52,7 +60,11 @@ function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode } {
       process.exit(0);
     }
     const value = arg === '--mode' ? argv[++i] : arg.startsWith('--mode=') ? arg.slice('--mode='.length) : undefined;
-    if (arg === '--mode' || arg.startsWith('--mode=')) {
+    const count = arg === '--brokers' ? argv[++i] : arg.startsWith('--brokers=') ? arg.slice('--brokers='.length) : undefined;
+    if (arg === '--brokers' || arg.startsWith('--brokers=')) {
+      if (!/^[1-9]\d*$/.test(count ?? '')) usageError(`--brokers expects a whole number of brokers (1 to 5), got ${JSON.stringify(count ?? '')}`);
+      brokers = Number(count);
+    } else if (arg === '--mode' || arg.startsWith('--mode=')) {
       if (!MODES.includes(value as ServicesMode)) usageError(`--mode expects auto, local or docker, got ${JSON.stringify(value ?? '')}`);
       mode = value as ServicesMode;
     } else if (COMMANDS.includes(arg as Command) && command === undefined) {
@@ -62,7 +74,8 @@ function parseArgs(argv: string[]): { command: Command; mode?: ServicesMode } {
     }
   }
   if (!command) usageError('missing command (up, down, status, reset or install)');
-  return { command, mode };
+  if (brokers !== undefined && command !== 'up') usageError(`--brokers is for 'up' (the other commands act on the cluster as it was created)`);
+  return { command, mode, brokers };
 }
 
 function printStatus(report: StatusReport): void {
@@ -83,7 +96,7 @@ function printStatus(report: StatusReport): void {
 }
 
 async function main(): Promise<void> {
-  const { command, mode } = parseArgs(process.argv.slice(2));
+  const { command, mode, brokers } = parseArgs(process.argv.slice(2));
   const cfg = loadConfig();
   const log = createLogger(cfg.logLevel, 'services');
   const started = Date.now();
@@ -91,7 +104,7 @@ async function main(): Promise<void> {
     await installLocalServices(cfg, log, { kafka: true, mongo: true });
     process.stdout.write(`local services installed (Kafka jars in ${cfg.paths.cache}, engine build in ${cfg.paths.engineCache}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } else if (command === 'up') {
-    const report = await servicesUp(cfg, log, mode);
+    const report = await servicesUp(cfg, log, mode, { brokers });
     printStatus(report);
     process.stdout.write(`up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } else if (command === 'reset') {

@@ -28,6 +28,8 @@ const envSchema = z.object({
   KAFKA_BROKERS: brokerList.default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().min(1).default('erp-insights'),
   KAFKA_SSL: bool.default('false'),
+  /** PEM file of the CA that signed the brokers' certificates (a private cluster's, or the local SASL_SSL listener's). */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
   KAFKA_SASL_MECHANISM: z
     .enum(['plain', 'scram-sha-256', 'scram-sha-512'], { message: 'expected plain, scram-sha-256 or scram-sha-512' })
     .optional(),
@@ -38,7 +40,8 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9._-]+$/, 'expected letters, digits, dots, dashes or underscores')
     .default('erp'),
   KAFKA_PARTITIONS: positiveInt('a positive whole number of partitions').default(3),
-  KAFKA_REPLICATION_FACTOR: positiveInt('a positive whole number').default(1),
+  /** Unset: min(3, the brokers the cluster has), see pipeline/topic-settings.ts. */
+  KAFKA_REPLICATION_FACTOR: positiveInt('a positive whole number').optional(),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// connection string')
@@ -73,10 +76,13 @@ export interface KafkaConfig {
   brokers: string[];
   clientId: string;
   ssl: boolean;
+  /** Absolute path of a PEM CA file to trust instead of the system's CAs; only with ssl. */
+  sslCaFile?: string;
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   topicPrefix: string;
   partitions: number;
-  replicationFactor: number;
+  /** For topics the project creates; undefined: min(3, the brokers the cluster has). */
+  replicationFactor?: number;
 }
 
 export interface Config {
@@ -108,6 +114,24 @@ export function readDotenv(root = projectRoot): Record<string, string> {
   return fs.existsSync(file) ? parseDotenv(fs.readFileSync(file)) : {};
 }
 
+/**
+ * The environment variables that make a child process (a CLI the benchmarks or tests start) reach the Kafka `k`
+ * describes, set or explicitly cleared, so neither .env nor the parent's environment can point it elsewhere.
+ */
+export function kafkaEnv(k: KafkaConfig): Record<string, string> {
+  return {
+    KAFKA_BROKERS: k.brokers.join(','),
+    KAFKA_CLIENT_ID: k.clientId,
+    KAFKA_SSL: String(k.ssl),
+    KAFKA_SSL_CA_FILE: k.sslCaFile ?? '',
+    KAFKA_SASL_MECHANISM: k.sasl?.mechanism ?? '',
+    KAFKA_SASL_USERNAME: k.sasl?.username ?? '',
+    KAFKA_SASL_PASSWORD: k.sasl?.password ?? '',
+    KAFKA_PARTITIONS: String(k.partitions),
+    KAFKA_REPLICATION_FACTOR: k.replicationFactor === undefined ? '' : String(k.replicationFactor),
+  };
+}
+
 /** Build a validated Config from an environment (process.env merged over .env by default). */
 export function loadConfig(
   env: Record<string, string | undefined> = { ...readDotenv(), ...process.env },
@@ -137,6 +161,13 @@ export function loadConfig(
     sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
   }
   const abs = (p: string) => path.resolve(projectRoot, p);
+  const sslCaFile = e.KAFKA_SSL_CA_FILE ? abs(e.KAFKA_SSL_CA_FILE) : undefined;
+  if (sslCaFile && !e.KAFKA_SSL) {
+    throw new ConfigError('Invalid configuration: KAFKA_SSL_CA_FILE is set but KAFKA_SSL is false: set KAFKA_SSL=true to connect over TLS, or unset KAFKA_SSL_CA_FILE');
+  }
+  if (sslCaFile && !fs.existsSync(sslCaFile)) {
+    throw new ConfigError(`Invalid configuration: KAFKA_SSL_CA_FILE=${JSON.stringify(e.KAFKA_SSL_CA_FILE)}: no such file (expected the PEM certificate of the CA that signed the brokers' certificates)`);
+  }
   const credentialsFile = credentialsPath(abs(e.SERVICES_DIR));
   let creds: MongoCredentials | undefined;
   try {
@@ -149,6 +180,7 @@ export function loadConfig(
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
       ssl: e.KAFKA_SSL,
+      sslCaFile,
       sasl,
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
       partitions: e.KAFKA_PARTITIONS,

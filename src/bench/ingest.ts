@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
-import type { Config } from '../config';
+import { kafkaEnv, type Config } from '../config';
 import { silentLogger, type Logger } from '../log';
 import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
 import { connectMongo } from '../pipeline/mongo';
@@ -18,11 +18,14 @@ import { scanSource, streamSales, type SourceScan } from '../pipeline/stream-loa
 import { produceErpStream } from '../pipeline/produce';
 import { forEachChunk } from '../io/chunks';
 import { ensureLakeIndexes, itemDocument, saleDocument } from '../pipeline/lake';
+import { onClusters } from './clusters';
 
 const execFileAsync = promisify(execFile);
 
 export interface IngestBenchResult {
   dataset: string;
+  /** The cluster it ran on: brokers, replication, acks (clusterLabel). */
+  kafka: string;
   lines: number;
   messages: number;
   documents: number;
@@ -85,7 +88,7 @@ async function startIngestProcess(cfg: Config, prefix: string, db: string, group
   const script = path.join(cfg.paths.root, 'scripts', 'ingest.ts');
   const child = execFileAsync(process.execPath, ['--import', 'tsx', script, '--until-idle', '--idle-ms', '10000', '--json'], {
     cwd: cfg.paths.root,
-    env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, MONGODB_DB: db, LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...kafkaEnv(cfg.kafka), KAFKA_TOPIC_PREFIX: prefix, MONGODB_DB: db, LOG_LEVEL: 'warn' },
     maxBuffer: 1 << 24,
   });
   const pid = child.child.pid!;
@@ -127,7 +130,7 @@ async function runProducer(cfg: Config, input: string | undefined, nodeOptions?:
   try {
     const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, ...(input ? ['--input', input] : [])], {
       cwd: cfg.paths.root,
-      env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+      env: { ...process.env, ...kafkaEnv(cfg.kafka), KAFKA_TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
       maxBuffer: 1 << 24,
     });
     const m = /= ([\d,]+) messages\/s, peak memory ([\d,]+) MB/.exec(stdout);
@@ -149,7 +152,17 @@ export async function benchProducerAlone(cfg: Config, input: string | undefined)
   return { ...free, cappedPeakRssMb: capped.peakRssMb };
 }
 
-export async function benchIngest(cfg: Config, input: string | undefined, label: string, log: Logger): Promise<IngestBenchResult> {
+/** The direct-write ceiling, which does not depend on Kafka: measured once per data set and reused for other clusters. */
+export type DirectCeiling = Pick<IngestBenchResult, 'directSeconds' | 'directDocsPerSecond' | 'bareDocsPerSecond'>;
+
+export interface IngestBenchOptions {
+  /** The cluster's label for the table (default: the configured cluster's brokers). */
+  kafka?: string;
+  /** Already measured on this data set: the direct writes are not run again. */
+  ceiling?: DirectCeiling;
+}
+
+export async function benchIngest(cfg: Config, input: string | undefined, label: string, log: Logger, opts: IngestBenchOptions = {}): Promise<IngestBenchResult> {
   const id = `bench${Date.now().toString(36)}`;
   const prefix = `${cfg.kafka.topicPrefix}.${id}`;
   const topics = topicNames(prefix);
@@ -180,13 +193,10 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
     const documents = ingested.documents;
     log.info(`${label}: ingested`, { documents, seconds: endToEndSeconds, consumerPeakRssMb: ingested.peakRssMb });
 
-    const bare = await writeDirect(direct.db, scan, { indexes: false });
-    log.info(`${label}: direct bulk inserts, bare collections`, { documents: bare.documents, seconds: bare.seconds });
-    await direct.db.dropDatabase();
-    const { documents: directDocs, seconds: directSeconds } = await writeDirect(direct.db, scan);
-    log.info(`${label}: direct bulk inserts, with the lake's indexes`, { documents: directDocs, seconds: directSeconds });
+    const ceiling = opts.ceiling ?? (await measureCeiling(direct.db, scan, label, log));
     return {
       dataset: label,
+      kafka: opts.kafka ?? cfg.kafka.brokers.join(','),
       lines: scan.lines,
       messages: produced.messages,
       documents,
@@ -195,9 +205,9 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
       endToEndSeconds,
       endToEndLinesPerSecond: Math.round(scan.lines / endToEndSeconds),
       endToEndDocsPerSecond: Math.round(documents / endToEndSeconds),
-      directSeconds,
-      directDocsPerSecond: Math.round(directDocs / directSeconds),
-      bareDocsPerSecond: Math.round(bare.documents / bare.seconds),
+      directSeconds: ceiling.directSeconds,
+      directDocsPerSecond: ceiling.directDocsPerSecond,
+      bareDocsPerSecond: ceiling.bareDocsPerSecond,
       peakRssMb: rss.stop(),
       producerAlone: await benchProducerAlone(cfg, input),
     };
@@ -210,6 +220,35 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
   }
 }
 
+/**
+ * Every data set on every cluster size asked for (`undefined`: the configured cluster), cluster by cluster so each
+ * scratch cluster starts once; the rows come back grouped by data set, in the clusters' order. The direct-write
+ * ceiling does not depend on Kafka: measured on the first cluster, reused for the others.
+ */
+export async function benchIngestOnClusters(cfg: Config, runs: readonly [string | undefined, string][], brokerCounts: readonly number[] | undefined, log: Logger): Promise<IngestBenchResult[]> {
+  const ceilings = new Map<string, DirectCeiling>();
+  const perCluster = await onClusters(cfg, brokerCounts, log, async (c, kafka) => {
+    const rows: IngestBenchResult[] = [];
+    for (const [file, label] of runs) {
+      const r = await benchIngest(c, file, label, log, { kafka, ceiling: ceilings.get(label) });
+      ceilings.set(label, { directSeconds: r.directSeconds, directDocsPerSecond: r.directDocsPerSecond, bareDocsPerSecond: r.bareDocsPerSecond });
+      rows.push(r);
+    }
+    return rows;
+  });
+  return runs.flatMap(([, label]) => perCluster.flat().filter((r) => r.dataset === label));
+}
+
+/** The engine's insert speed into bare collections, then into collections with the lake's indexes. */
+async function measureCeiling(db: Db, scan: SourceScan, label: string, log: Logger): Promise<DirectCeiling> {
+  const bare = await writeDirect(db, scan, { indexes: false });
+  log.info(`${label}: direct bulk inserts, bare collections`, { documents: bare.documents, seconds: bare.seconds });
+  await db.dropDatabase();
+  const indexed = await writeDirect(db, scan);
+  log.info(`${label}: direct bulk inserts, with the lake's indexes`, { documents: indexed.documents, seconds: indexed.seconds });
+  return { directSeconds: indexed.seconds, directDocsPerSecond: Math.round(indexed.documents / indexed.seconds), bareDocsPerSecond: Math.round(bare.documents / bare.seconds) };
+}
+
 export function machineLine(): string {
   const cpus = os.cpus();
   return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
@@ -217,6 +256,28 @@ export function machineLine(): string {
 
 export function formatIngestRows(rows: IngestBenchResult[]): string {
   const n = (x: number) => x.toLocaleString('en-US');
-  const head = '| data | lines | messages | lake docs | producer msg/s | end-to-end s | end-to-end lines/s | end-to-end docs/s | direct bulk-insert docs/s, bare collections (ceiling: a first load writes these) | e2e / ceiling | direct bulk-insert docs/s with the lake indexes (a later load) | bench process peak RSS MB | `npm run produce` alone: msg/s, peak RSS MB (with a 256 MB heap cap) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
-  return [head, ...rows.map((r) => `| ${r.dataset} | ${n(r.lines)} | ${n(r.messages)} | ${n(r.documents)} | ${n(r.producerPerSecond)} | ${r.endToEndSeconds.toFixed(1)} | ${n(r.endToEndLinesPerSecond)} | ${n(r.endToEndDocsPerSecond)} | ${n(r.bareDocsPerSecond)} | ${(r.endToEndDocsPerSecond / r.bareDocsPerSecond).toFixed(2)} | ${n(r.directDocsPerSecond)} | ${n(r.peakRssMb)} | ${n(r.producerAlone.perSecond)}, ${n(r.producerAlone.peakRssMb)} (${n(r.producerAlone.cappedPeakRssMb)}) |`)].join('\n');
+  const head = '| data | Kafka | lines | messages | lake docs | producer msg/s | end-to-end s | end-to-end lines/s | end-to-end docs/s | direct bulk-insert docs/s, bare collections (ceiling: a first load writes these) | e2e / ceiling | direct bulk-insert docs/s with the lake indexes (a later load) | bench process peak RSS MB | `npm run produce` alone: msg/s, peak RSS MB (with a 256 MB heap cap) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  return [head, ...rows.map((r) => `| ${r.dataset} | ${r.kafka} | ${n(r.lines)} | ${n(r.messages)} | ${n(r.documents)} | ${n(r.producerPerSecond)} | ${r.endToEndSeconds.toFixed(1)} | ${n(r.endToEndLinesPerSecond)} | ${n(r.endToEndDocsPerSecond)} | ${n(r.bareDocsPerSecond)} | ${(r.endToEndDocsPerSecond / r.bareDocsPerSecond).toFixed(2)} | ${n(r.directDocsPerSecond)} | ${n(r.peakRssMb)} | ${n(r.producerAlone.perSecond)}, ${n(r.producerAlone.peakRssMb)} (${n(r.producerAlone.cappedPeakRssMb)}) |`)].join('\n');
+}
+
+/**
+ * What replication costs, per data set measured on more than one cluster: each cluster against the first one the
+ * data set ran on (end-to-end time and lines/s, the producer's rate). Empty when every data set ran on one cluster.
+ */
+export function describeReplicationCost(rows: IngestBenchResult[]): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x * 100))} %`;
+  const out: string[] = [];
+  for (const dataset of [...new Set(rows.map((r) => r.dataset))]) {
+    const [base, ...others] = rows.filter((r) => r.dataset === dataset);
+    for (const r of others) {
+      out.push(
+        `${dataset}, ${r.kafka} against ${base!.kafka}: end-to-end ${base!.endToEndSeconds.toFixed(1)} s → ${r.endToEndSeconds.toFixed(1)} s ` +
+          `(${pct(r.endToEndSeconds / base!.endToEndSeconds - 1)} time; ${n(base!.endToEndLinesPerSecond)} → ${n(r.endToEndLinesPerSecond)} lines/s), ` +
+          `producer ${n(base!.producerPerSecond)} → ${n(r.producerPerSecond)} msg/s (${pct(r.producerPerSecond / base!.producerPerSecond - 1)}), ` +
+          `\`npm run produce\` alone ${n(base!.producerAlone.perSecond)} → ${n(r.producerAlone.perSecond)} msg/s (${pct(r.producerAlone.perSecond / base!.producerAlone.perSecond - 1)}).`,
+      );
+    }
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import type { Config } from '../config';
+import { kafkaEnv, type Config } from '../config';
 import type { Product } from '../pipeline/entities';
 import { silentLogger, type Logger } from '../log';
 import { loadErpData } from '../pipeline/load';
@@ -124,7 +124,7 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     });
     service = spawn(process.execPath, ['--import', 'tsx', path.join(cfg.paths.root, 'scripts', 'recommend.ts')], {
       cwd: cfg.paths.root,
-      env: { ...process.env, KAFKA_TOPIC_PREFIX: prefix, MONGODB_DB: dbName, MODELS_DIR: dir, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...kafkaEnv(cfg.kafka), KAFKA_TOPIC_PREFIX: prefix, MONGODB_DB: dbName, MODELS_DIR: dir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const templates = salesWithItems(data);

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../log';
 import { createKafka, ensureTopics, topicNames, topicPlan, type TopicNames } from '../pipeline/kafka';
 import { connectMongo, type MongoHandle } from '../pipeline/mongo';
+import { checkKafkaSettings } from '../services/health';
 
 export interface PipelineContext {
   cfg: Config;
@@ -17,9 +18,11 @@ export function createContext(scope: string, cfg: Config = loadConfig()): Pipeli
   return { cfg, log, kafka: createKafka(cfg.kafka, log.child('kafka')), topics: topicNames(cfg.kafka.topicPrefix) };
 }
 
+/** Checks the Kafka settings (failing at once with the one to fix), then creates the topics that are missing. */
 export async function prepareTopics(ctx: PipelineContext): Promise<void> {
-  const created = await ensureTopics(ctx.kafka, topicPlan(ctx.topics), ctx.cfg.kafka.partitions, ctx.cfg.kafka.replicationFactor);
-  if (created.length) ctx.log.info('created topics', { topics: created.join(','), partitions: ctx.cfg.kafka.partitions });
+  await checkKafkaSettings(ctx.cfg);
+  const { created, settings } = await ensureTopics(ctx.kafka, topicPlan(ctx.topics), ctx.cfg.kafka.partitions, ctx.cfg.kafka.replicationFactor);
+  if (created.length) ctx.log.info('created topics', { topics: created.join(','), ...settings });
 }
 
 export async function openMongo(ctx: PipelineContext): Promise<MongoHandle> {

@@ -1,5 +1,6 @@
 /** Dead letters: a message that failed validation, with the reason and where it came from. */
 import type { Producer } from 'kafkajs';
+import { PRODUCER_DURABILITY } from './topic-settings';
 
 export interface DeadLetter {
   reason: string;
@@ -36,7 +37,7 @@ export async function sendDeadLetters(producer: Producer, topic: string, letters
   if (!letters.length) return;
   await producer.send({
     topic,
-    acks: -1,
+    acks: PRODUCER_DURABILITY.acks,
     messages: letters.map((l) => ({
       key: l.key ?? `${l.origin.topic}:${l.origin.partition}:${l.origin.offset}`,
       value: JSON.stringify(l),

@@ -1,13 +1,22 @@
 /** Kafka adapter: the only module that builds kafkajs clients. Works with one local broker or a SASL/SSL cluster. */
+import fs from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel as KafkaLogLevel, type Admin, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '../config';
 import type { Logger } from '../log';
+import { describeTopicsToCreate, durabilityFor, isAuthorizationError, topicConfigEntries, TopicCreationRefusedError, type TopicSettings, type TopicSpec } from './topic-settings';
+
+/** TLS options: off, the system's CAs, or only the configured CA file (a private cluster's). */
+function tlsOptions(cfg: KafkaConfig): boolean | ConnectionOptions {
+  if (!cfg.ssl) return false;
+  return cfg.sslCaFile ? { ca: [fs.readFileSync(cfg.sslCaFile, 'utf8')] } : true;
+}
 
 export function createKafka(cfg: KafkaConfig, log?: Logger, overrides: Partial<KafkaJsConfig> = {}): Kafka {
   return new Kafka({
     clientId: cfg.clientId,
     brokers: cfg.brokers,
-    ssl: cfg.ssl,
+    ssl: tlsOptions(cfg),
     // kafkajs types SASL as a union per mechanism; our config has already validated the triple.
     sasl: cfg.sasl as SASLOptions | undefined,
     connectionTimeout: 5000,
@@ -79,10 +88,7 @@ export function topicNames(prefix: string) {
 }
 export type TopicNames = ReturnType<typeof topicNames>;
 
-export interface TopicPlan {
-  topic: string;
-  compacted: boolean;
-}
+export type TopicPlan = TopicSpec;
 
 /** The topics the pipeline needs: entity topics compacted by key (latest state per ID), the rest time-retained. */
 export function topicPlan(topics: TopicNames): TopicPlan[] {
@@ -109,28 +115,48 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30000)
   }
 }
 
-/** Create missing topics (existing ones are left as they are). Returns the names it created. */
-export async function ensureTopics(kafka: Kafka, plan: TopicPlan[], partitions: number, replicationFactor: number): Promise<string[]> {
+/**
+ * The settings topics get on this cluster: the configured replication factor, or min(3, the brokers it has), and
+ * min.insync.replicas to match (see topic-settings.ts).
+ */
+export async function topicSettingsFor(admin: Pick<Admin, 'describeCluster'>, partitions: number, replicationFactor?: number): Promise<TopicSettings> {
+  const brokers = (await admin.describeCluster()).brokers.length;
+  return { partitions, ...durabilityFor(brokers, replicationFactor) };
+}
+
+/**
+ * Create missing topics (existing ones are left as they are). Returns the names it created and the settings used.
+ * `replicationFactor` undefined: min(3, brokers). A cluster that refuses (no right to create topics) gets a
+ * TopicCreationRefusedError naming each topic and its settings, for an administrator to create them.
+ */
+export async function ensureTopics(kafka: Pick<Kafka, 'admin'>, plan: TopicPlan[], partitions: number, replicationFactor?: number): Promise<{ created: string[]; settings: TopicSettings }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = plan.filter((t) => !existing.has(t.topic));
+    const settings = await topicSettingsFor(admin, partitions, replicationFactor);
     if (missing.length) {
-      await admin.createTopics({
-        // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker answers for a moment after
-        // creating (or deleting) topics; we wait for leaders ourselves below.
-        waitForLeaders: false,
-        topics: missing.map((t) => ({
-          topic: t.topic,
-          numPartitions: partitions,
-          replicationFactor,
-          configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-        })),
-      });
+      try {
+        await admin.createTopics({
+          // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker answers for a moment after
+          // creating (or deleting) topics; we wait for leaders ourselves below.
+          waitForLeaders: false,
+          topics: missing.map((t) => ({
+            topic: t.topic,
+            numPartitions: settings.partitions,
+            replicationFactor: settings.replicationFactor,
+            configEntries: topicConfigEntries(t, settings),
+          })),
+        });
+      } catch (err) {
+        if (!isAuthorizationError(err)) throw err;
+        const type = (err as { type?: string }).type ?? 'TOPIC_AUTHORIZATION_FAILED';
+        throw new TopicCreationRefusedError(missing.map((t) => t.topic), describeTopicsToCreate(missing, settings), type);
+      }
       await waitForLeaders(admin, missing.map((t) => t.topic));
     }
-    return missing.map((t) => t.topic);
+    return { created: missing.map((t) => t.topic), settings };
   } finally {
     await admin.disconnect();
   }
@@ -156,6 +182,18 @@ export async function fetchLag(kafka: Kafka, groupId: string, topics: string[]):
       total += lag;
     }
     return { total, byTopic };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** How many partitions each topic has. */
+export async function fetchPartitionCounts(kafka: Pick<Kafka, 'admin'>, topics: string[]): Promise<Map<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const meta = await admin.fetchTopicMetadata({ topics });
+    return new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
   } finally {
     await admin.disconnect();
   }

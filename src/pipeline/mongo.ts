@@ -1,5 +1,7 @@
 /** MongoDB adapter: the only module that builds MongoClients. Works with MongoDB 7, Atlas (mongodb+srv://) and the local DocumentDB engine. */
+import path from 'node:path';
 import { MongoClient, type Db, type Document } from 'mongodb';
+import { explainMongoFailure } from './mongo-uri';
 
 export interface MongoHandle {
   client: MongoClient;
@@ -12,6 +14,11 @@ export class MongoAuthError extends Error {
   override name = 'MongoAuthError';
 }
 
+/** MONGODB_URI cannot work as written (untrusted certificate, TLS mismatch, no SRV record): retrying cannot help. */
+export class MongoSetupError extends Error {
+  override name = 'MongoSetupError';
+}
+
 export async function connectMongo(cfg: { uri: string; db: string; credentialsFile?: string }, opts: { timeoutMs?: number } = {}): Promise<MongoHandle> {
   const client = new MongoClient(cfg.uri, {
     serverSelectionTimeoutMS: opts.timeoutMs ?? 10000,
@@ -20,12 +27,16 @@ export async function connectMongo(cfg: { uri: string; db: string; credentialsFi
   try {
     await client.connect();
   } catch (err) {
+    await client.close().catch(() => undefined);
     const msg = (err as Error).message;
     // "Invalid key" is what DocumentDB's gateway answers to a wrong SCRAM password.
     if (/auth|Invalid key|SCRAM/i.test(msg)) {
       const local = cfg.credentialsFile ? `; for the local engine leave the user out of a loopback MONGODB_URI, and the one in ${cfg.credentialsFile} is used` : '';
       throw new MongoAuthError(`MongoDB at ${cfg.uri.replace(/\/\/[^@/]*@/, '//***@')} refused the login (${msg.split('\n')[0]}): fix the user and password in MONGODB_URI${local}`);
     }
+    const localCa = cfg.credentialsFile ? path.join(path.dirname(cfg.credentialsFile), 'mongo-tls', 'ca.crt') : undefined;
+    const why = explainMongoFailure(msg, cfg.uri, { masked: cfg.uri.replace(/\/\/[^@/]*@/, '//***@'), localCa });
+    if (why) throw new MongoSetupError(why);
     throw err;
   }
   return { client, db: client.db(cfg.db), close: () => client.close() };

@@ -3,13 +3,39 @@
  * to is already on its way downstream. Full speed by default (batched, compressed, idempotent), or `rate` messages
  * a second to imitate a live ERP. Stopping (signal) lets the batch in flight finish and flushes.
  */
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '../log';
 import type { Customer, ErpData, Product, SaleWithItems } from './entities';
 import { encodeEvent, type EntityKind } from './events';
-import type { TopicNames } from './kafka';
+import { fetchPartitionCounts, type TopicNames } from './kafka';
 import { salesWithItems } from './live';
 import { readAhead } from '../io/read-ahead';
+import { PRODUCER_DURABILITY } from './topic-settings';
+
+/** The default (murmur2) partitioner, as a function of a key and the topic's partition count. */
+const defaultPartitioner = Partitioners.DefaultPartitioner();
+export function partitionFor(topic: string, key: string, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+  return defaultPartitioner({ topic, partitionMetadata, message: { key, value: null } });
+}
+
+/**
+ * Messages grouped by the partition the default partitioner gives their key, each with its partition set, in their
+ * order. Why: kafkajs 2.2.4 drops messages when one send spans partitions led by different brokers and a leader
+ * dies: the retry maps the dead leader's partitions to a broker that already answered for its own, and never sends
+ * them, yet the send resolves (tulios/kafkajs#1303; found by the leader-kill drill). A send of one partition can
+ * only be retried to that partition's new leader.
+ */
+export function splitByPartition(topic: string, messages: Message[], partitions: number): Message[][] {
+  const groups = new Map<number, Message[]>();
+  for (const m of messages) {
+    const partition = partitionFor(topic, String(m.key), partitions);
+    const list = groups.get(partition) ?? [];
+    list.push({ ...m, partition });
+    groups.set(partition, list);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+}
 
 export interface ProduceOptions {
   /** Messages per second; undefined = as fast as the broker takes them. */
@@ -41,8 +67,9 @@ export function createErpProducer(kafka: Kafka, idempotent = true): Producer {
   const base = { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner };
   if (!idempotent) return kafka.producer(base);
   // kafkajs marks idempotence experimental; it needs one request in flight and unbounded retries (a broker that is
-  // down makes the producer wait, not fail), so that a retried batch is never written twice.
-  return kafka.producer({ ...base, idempotent: true, maxInFlightRequests: 1, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10000 } });
+  // down, or a leader moving, makes the producer wait, not fail), so that a retried batch is never written twice.
+  const { idempotent: on, maxInFlightRequests } = PRODUCER_DURABILITY;
+  return kafka.producer({ ...base, idempotent: on, maxInFlightRequests, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10000 } });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,7 +80,7 @@ type Entity = Product | Customer | SaleWithItems;
  * Sends records in batches on behalf of one run: the rate (messages a second) and the progress count span every
  * call, so a stream of sale batches is paced like one array.
  */
-export function createSender(producer: Producer, opts: ProduceOptions & { total?: number } = {}) {
+export function createSender(producer: Producer, opts: ProduceOptions & { total?: number; partitions?: ReadonlyMap<string, number> } = {}) {
   const compression = opts.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
   const batchSize = opts.rate ? Math.max(1, Math.min(opts.batchSize ?? 500, Math.ceil(opts.rate / 10))) : (opts.batchSize ?? 500);
   const started = Date.now();
@@ -66,7 +93,11 @@ export function createSender(producer: Producer, opts: ProduceOptions & { total?
         if (opts.signal?.aborted) break;
         const chunk = records.slice(i, i + batchSize);
         const now = new Date();
-        await producer.send({ topic, acks: -1, compression, messages: chunk.map((r) => encodeEvent(kind, r, now)) });
+        const messages = chunk.map((r) => encodeEvent(kind, r, now));
+        const count = opts.partitions?.get(topic);
+        // One send per partition (see splitByPartition), side by side: the idempotent producer orders each broker's.
+        const sends = count ? splitByPartition(topic, messages, count) : [messages];
+        await Promise.all(sends.map((part) => producer.send({ topic, acks: PRODUCER_DURABILITY.acks, compression, messages: part })));
         n += chunk.length;
         sent += chunk.length;
         opts.onProgress?.(sent, opts.total ?? sent);
@@ -106,7 +137,8 @@ export async function produceErpStream(deps: ProducerDeps, input: ErpStream, opt
   await producer.connect();
   const started = Date.now();
   const total = input.products.length + input.customers.length + input.salesCount;
-  const sender = createSender(producer, { ...opts, total });
+  const partitions = await fetchPartitionCounts(kafka, [topics.products, topics.customers, topics.sales]);
+  const sender = createSender(producer, { ...opts, total, partitions });
   const stats: ProduceStats = { products: 0, customers: 0, sales: 0, lines: 0, messages: 0, seconds: 0 };
   try {
     stats.products = await sender.send(topics.products, 'product', input.products);

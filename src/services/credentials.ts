@@ -1,6 +1,7 @@
 /**
- * The local engine's login: a user with a generated password, kept in <SERVICES_DIR>/mongo-credentials.json (mode
- * 0600, outside the data dir so `services reset` keeps it), and the rule that puts it into a loopback MONGODB_URI.
+ * The local services' logins: a user with a generated password each, kept in <SERVICES_DIR>/mongo-credentials.json
+ * and kafka-credentials.json (mode 0600, outside the data dirs so `services reset` keeps them), and the rule that
+ * puts the engine's into a loopback MONGODB_URI.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,12 +11,18 @@ export interface MongoCredentials {
   user: string;
   password: string;
 }
+/** A local service's login (the engine's, the brokers' SCRAM user). */
+export type LocalCredentials = MongoCredentials;
 
 /** The gateway refuses users whose names start with documentdb, citus, pg or internal_role. */
 export const LOCAL_MONGO_USER = 'erp_insights';
 export const CREDENTIALS_FILE = 'mongo-credentials.json';
 
 export const credentialsPath = (servicesDir: string) => path.join(servicesDir, CREDENTIALS_FILE);
+
+/** The SCRAM-SHA-512 user of the local brokers' SASL_SSL listener. */
+export const LOCAL_KAFKA_USER = 'erp_kafka';
+export const kafkaCredentialsPath = (servicesDir: string) => path.join(servicesDir, 'kafka-credentials.json');
 
 /** 32 random bytes, base64url: 43 URI-safe characters. */
 export const generatePassword = (bytes: (n: number) => Buffer = randomBytes) => bytes(32).toString('base64url');
@@ -27,7 +34,7 @@ export function readCredentials(file: string): MongoCredentials | undefined {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read the local MongoDB credentials ${file}: ${(err as Error).message} (run as the user who ran setup, or delete it and run \`npm run services -- up\`)`);
+    throw new Error(`cannot read the local credentials ${file}: ${(err as Error).message} (run as the user who ran setup, or delete it and run \`npm run services -- up\`)`);
   }
   const parsed = JSON.parse(text) as Partial<MongoCredentials>;
   if (typeof parsed.user !== 'string' || typeof parsed.password !== 'string' || !parsed.user || !parsed.password) {
@@ -36,14 +43,14 @@ export function readCredentials(file: string): MongoCredentials | undefined {
   return { user: parsed.user, password: parsed.password };
 }
 
-/** Reads the credentials, creating them (readable only by their owner) when missing. */
-export function ensureCredentials(file: string): { creds: MongoCredentials; created: boolean } {
+/** Reads the credentials, creating them for `user` (readable only by their owner) when missing. */
+export function ensureCredentials(file: string, user = LOCAL_MONGO_USER): { creds: MongoCredentials; created: boolean } {
   const existing = readCredentials(file);
   if (existing) {
     if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
     return { creds: existing, created: false };
   }
-  const creds = { user: LOCAL_MONGO_USER, password: generatePassword() };
+  const creds = { user, password: generatePassword() };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify({ ...creds, createdAt: new Date().toISOString() }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
   return { creds, created: true };

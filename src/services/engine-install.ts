@@ -1,13 +1,12 @@
 /**
  * Puts the staged engine build into PostgreSQL's own directories (pkglibdir, sharedir: root's, so as root directly,
- * else through sudo), and makes the gateway's certificates. Each step is a no-op when already done.
+ * else through sudo). A no-op when already done. (The gateway's certificates: certificates.ts.)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log';
 import { PG_CONFIG, type EngineBuild } from './engine-build';
-import type { EngineFiles } from './engine-config';
 
 export class EngineInstallError extends Error {
   override name = 'EngineInstallError';
@@ -64,28 +63,4 @@ export function installEngineFiles(build: EngineBuild, log: Logger): void {
       throw new EngineInstallError(`could not install the engine's extensions into ${t} (sudo cp failed): run as root, or copy ${path.join(build.stage, t)} there yourself`);
     }
   }
-}
-
-function openssl(args: string[], cwd: string): void {
-  const res = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
-  if (res.error || res.status !== 0) throw new EngineInstallError(`openssl ${args[0]} failed: ${res.error?.message ?? res.stderr.trim()} (apt-get install openssl)`);
-}
-
-/**
- * A private CA and a server certificate for localhost/127.0.0.1/::1 signed by it, made once (kept by `reset`).
- * Clients of the TLS listener trust ca.crt (`tls=true&tlsCAFile=<ca.crt>`); the keys are readable only by their owner.
- */
-export function ensureCertificates(f: EngineFiles, log: Logger): void {
-  if ([f.caCert, f.serverCert, f.serverKey].every((p) => fs.existsSync(p))) return;
-  fs.mkdirSync(path.dirname(f.tlsDir), { recursive: true });
-  fs.mkdirSync(f.tlsDir, { recursive: true, mode: 0o700 });
-  const ext = path.join(f.tlsDir, 'server.ext');
-  fs.writeFileSync(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3650',
-    '-subj', '/CN=erp-insights local CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], f.tlsDir);
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], f.tlsDir);
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '825', '-extfile', 'server.ext'], f.tlsDir);
-  for (const name of ['ca.key', 'server.key']) fs.chmodSync(path.join(f.tlsDir, name), 0o600);
-  for (const name of ['server.csr', 'server.ext', 'ca.srl']) fs.rmSync(path.join(f.tlsDir, name), { force: true });
-  log.info('made a local CA and a server certificate for the gateway', { dir: f.tlsDir });
 }

@@ -1,15 +1,26 @@
 /** Protocol-level readiness checks: an open port is not enough, the service must answer a real request. */
 import type { Config } from '../config';
 import { createKafka } from '../pipeline/kafka';
+import { explainKafkaFailure, KafkaSetupError } from '../pipeline/kafka-errors';
 import { connectMongo } from '../pipeline/mongo';
+import type { PartitionMetadata } from './kafka-cluster';
 import { isPortOpen, kafkaEndpoint, mongoEndpoint, type Endpoint } from './probe';
 
 /** A closed port fails in milliseconds, where a driver would retry until its timeout. Only for single-host configs. */
 const closed = async (ep: Endpoint | undefined, timeoutMs: number) => ep !== undefined && !(await isPortOpen(ep.host, ep.port, timeoutMs));
 
-/** True when a Kafka metadata request (describeCluster) succeeds. Quiet: no kafkajs logs, no retries. */
-export async function kafkaAnswers(cfg: Config, timeoutMs = 3000): Promise<boolean> {
-  if (cfg.kafka.brokers.length === 1 && (await closed(kafkaEndpoint(cfg.kafka.brokers), timeoutMs))) return false;
+export interface KafkaProbe {
+  ok: boolean;
+  /** Why it cannot work with these settings (a refused login, an untrusted certificate…), naming the one to fix. */
+  problem?: string;
+}
+
+/**
+ * One describeCluster request, no retries: ok when it names at least `minBrokers` brokers (a cluster is ready once
+ * every node registered); a failure no retry can cure comes back as `problem`. Quiet: no kafkajs logs.
+ */
+export async function probeKafka(cfg: Config, timeoutMs = 3000, minBrokers = 1): Promise<KafkaProbe> {
+  if (cfg.kafka.brokers.length === 1 && (await closed(kafkaEndpoint(cfg.kafka.brokers), timeoutMs))) return { ok: false };
   const kafka = createKafka(cfg.kafka, undefined, {
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,
@@ -19,9 +30,38 @@ export async function kafkaAnswers(cfg: Config, timeoutMs = 3000): Promise<boole
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null && cluster.controller >= 0;
+    return { ok: cluster.brokers.length >= Math.max(1, minBrokers) && cluster.controller !== null && cluster.controller >= 0 };
+  } catch (err) {
+    return { ok: false, problem: explainKafkaFailure(err, cfg.kafka) };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** True when Kafka answers with at least `minBrokers` brokers. */
+export async function kafkaAnswers(cfg: Config, timeoutMs = 3000, minBrokers = 1): Promise<boolean> {
+  return (await probeKafka(cfg, timeoutMs, minBrokers)).ok;
+}
+
+/**
+ * Fails at once, with the setting to fix, when these settings cannot work (wrong password, untrusted certificate,
+ * TLS mismatch); anything else (a broker still starting) is left to the clients' own retries.
+ */
+export async function checkKafkaSettings(cfg: Config, timeoutMs = 5000): Promise<void> {
+  const { problem } = await probeKafka(cfg, timeoutMs);
+  if (problem) throw new KafkaSetupError(problem);
+}
+
+/** Every topic's partitions with their leader and replicas, or undefined when the cluster does not answer. Quiet. */
+export async function kafkaTopicMetadata(cfg: Config, timeoutMs = 3000): Promise<PartitionMetadata[] | undefined> {
+  const kafka = createKafka(cfg.kafka, undefined, { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, retry: { retries: 0 } });
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    const topics = await admin.listTopics();
+    return topics.length ? (await admin.fetchTopicMetadata({ topics })).topics : [];
   } catch {
-    return false;
+    return undefined;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -5,8 +5,8 @@
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { dockerDown, dockerEngineAnswers, dockerPs, dockerUp, resolveMode, type ResolvedMode } from './docker';
-import { kafkaAnswers, mongoAnswers } from './health';
-import { localDown, localReset, localStatus, localUp, type ServiceStatus } from './local';
+import { checkKafkaSettings, kafkaAnswers, mongoAnswers } from './health';
+import { localDown, localReset, localStatus, localUp, type LocalOptions, type ServiceStatus } from './local';
 import { kafkaEndpoint, mongoEndpoint, waitFor } from './probe';
 
 export type { ServiceStatus } from './local';
@@ -27,9 +27,11 @@ async function waitBoth(cfg: Config, timeoutMs: number): Promise<void> {
   ]);
 }
 
-export async function servicesUp(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode): Promise<StatusReport> {
+export async function servicesUp(cfg: Config, log: Logger, mode: ServicesMode = cfg.servicesMode, opts: LocalOptions = {}): Promise<StatusReport> {
+  await checkKafkaSettings(cfg); // a wrong password is not cured by starting a broker
   const resolved = resolveMode(mode);
   if (resolved === 'docker') {
+    if ((opts.brokers ?? 1) > 1) throw new Error(`--brokers ${opts.brokers}: docker-compose.yml runs one broker; use --mode local for a local cluster`);
     const [kafkaOk, mongoOk] = await Promise.all([kafkaAnswers(cfg), mongoAnswers(cfg)]);
     if (kafkaOk && mongoOk) {
       log.info('Kafka and MongoDB already answer; nothing to start');
@@ -39,7 +41,7 @@ export async function servicesUp(cfg: Config, log: Logger, mode: ServicesMode = 
     await waitBoth(cfg, 60000);
     return servicesStatus(cfg, log, 'docker');
   }
-  return { mode: resolved, services: await localUp(cfg, log) };
+  return { mode: resolved, services: await localUp(cfg, log, opts) };
 }
 
 /** Stops what `up` started: local processes by pid file, and the compose project in docker mode. */
@@ -75,6 +77,8 @@ export async function ensureServices(cfg: Config, log: Logger, mode: ServicesMod
     log.debug('services already answer', { kafka: kafkaEndpoint(cfg.kafka.brokers), mongo: mongoEndpoint(cfg.mongo.uri) ?? 'srv' });
     return;
   }
+  // A refused login or an untrusted certificate is not cured by starting anything: say which setting to fix.
+  if (!kafkaOk) await checkKafkaSettings(cfg);
   log.info('services not answering yet; starting them', { kafka: kafkaOk ? 'up' : 'down', mongo: mongoOk ? 'up' : 'down' });
   await servicesUp(cfg, log, mode);
 }

@@ -10,7 +10,8 @@ import type { Logger } from '../log';
 import { ensureCredentials, fillMongoCredentials } from './credentials';
 import { ensureEngineBuilt } from './engine-build';
 import { engineFiles } from './engine-config';
-import { ensureCertificates, installEngineFiles } from './engine-install';
+import { ensureCertificates } from './certificates';
+import { installEngineFiles } from './engine-install';
 import { isLoopback, mongoEndpoint } from './probe';
 import { MissingToolError, run, runAsync } from './run';
 

@@ -7,14 +7,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { kafkaAnswers, mongoAnswers } from './health';
+import { kafkaAnswers, kafkaTopicMetadata, mongoAnswers } from './health';
 import { maskUri } from './credentials';
 import { engineFiles, tlsEndpoint } from './engine-config';
 import { engineDetails, engineManaged, engineStopOrder, startEngine } from './engine-local';
 import { installLocalServices } from './install';
-import { controllerPort, kafkaFiles, kafkaManaged, prepareKafka } from './kafka-local';
+import { formatBrokerLine, leadersByNode, underReplicated } from './kafka-cluster';
+import { allKafkaManaged, filesOf, kafkaDataPaths, kafkaPorts, kafkaTlsFiles, localKafka, nodeIsSecure, startKafka, type LocalKafka } from './kafka-local';
+import { kafkaCredentialsPath } from './credentials';
+import { explainMongoUri } from '../pipeline/mongo-uri';
 import { formatEndpoint, isLoopback, isPortOpen, kafkaEndpoint, mongoEndpoint, waitFor, type Endpoint } from './probe';
-import { isAlive, managedState, runningPid, startDetached, stopManaged, type Managed } from './process';
+import { isAlive, managedState, runningPid, stopManaged, type Managed } from './process';
 
 export type ServiceName = 'kafka' | 'mongo';
 
@@ -41,11 +44,18 @@ interface ServiceSpec {
   managed: Managed[];
   answers: () => Promise<boolean>;
   /** Ports that must be free before starting the process that listens on them (skipped while that one runs). */
-  ports: [number, Managed][];
+  ports: () => [number, Managed][];
+  /** The log to point at when starting fails. */
+  startLog: () => string;
   timeoutMs: number;
-  /** Starts what of it is not running and returns the pid to watch while waiting until it answers. */
-  start: (ep: Endpoint) => Promise<number>;
-  details: (ep: Endpoint | undefined) => { lines: string[]; dead: string[] };
+  /** Starts what of it is not running and returns the pids to watch while waiting until it answers. */
+  start: (ep: Endpoint) => Promise<number[]>;
+  details: (ep: Endpoint | undefined) => Promise<{ lines: string[]; dead: string[] }>;
+}
+
+export interface LocalOptions {
+  /** Kafka brokers for `up` (`--brokers`); default: as many as the local cluster was created with, else one. */
+  brokers?: number;
 }
 
 const ferretDataDir = (cfg: Config) => path.join(cfg.paths.services, 'ferretdb');
@@ -55,44 +65,64 @@ const ferretDataDir = (cfg: Config) => path.join(cfg.paths.services, 'ferretdb')
  * certificates, credentials or installs). The last one is FerretDB's, from before the engine replaced it.
  */
 export function localDataDirs(cfg: Config): string[] {
-  return [kafkaFiles(cfg).data, engineFiles(cfg).pgdata, engineFiles(cfg).marker, ferretDataDir(cfg)];
+  return [...kafkaDataPaths(cfg.paths.services), engineFiles(cfg).pgdata, engineFiles(cfg).marker, ferretDataDir(cfg)];
 }
 
-function specs(cfg: Config, log: Logger): ServiceSpec[] {
+/** One line per broker (pid, port, the partitions it leads), and the brokers of ours that died. */
+async function kafkaDetails(cfg: Config, k: LocalKafka): Promise<{ lines: string[]; dead: string[] }> {
+  const meta = await kafkaTopicMetadata(cfg);
+  const leaders = meta ? leadersByNode(meta) : undefined;
+  const dead: string[] = [];
+  const lines = k.nodes.map((n) => {
+    const m = filesOf(k, n).managed;
+    const st = managedState(m);
+    if (st.state === 'dead') dead.push(m.name);
+    const state = st.state === 'running' ? `pid ${st.pid}` : st.state === 'dead' ? `DIED (pid ${st.pid})` : 'no process of ours';
+    return formatBrokerLine(n, state, leaders ? (leaders.get(n.id) ?? []) : undefined);
+  });
+  const ours = k.nodes.some((n) => managedState(filesOf(k, n).managed).state !== 'stopped');
+  if (!ours) {
+    // Not started by `up` here (docker compose, someone else's broker): nothing to say about listeners of ours.
+  } else if (k.nodes.every((n) => nodeIsSecure(k, n))) {
+    lines.push(`SASL_SSL (SCRAM-SHA-512 over TLS) on ${k.nodes.map((n) => formatEndpoint(n.secure)).join(',')}: KAFKA_SSL=true KAFKA_SSL_CA_FILE=${kafkaTlsFiles(k.dir).caCert} KAFKA_SASL_MECHANISM=scram-sha-512, user and password in ${kafkaCredentialsPath(k.dir)}`);
+  } else {
+    lines.push('no SASL_SSL listener: this storage was formatted before it existed (`services reset` and `up` give one; reset deletes the topics)');
+  }
+  const lagging = meta ? underReplicated(meta) : [];
+  if (lagging.length) lines.push(`${lagging.length} partition(s) with a replica out of sync: ${lagging.slice(0, 6).join(', ')}${lagging.length > 6 ? ' …' : ''}`);
+  return { lines, dead };
+}
+
+function specs(cfg: Config, log: Logger, opts: LocalOptions = {}): ServiceSpec[] {
   const kafkaEp = kafkaEndpoint(cfg.kafka.brokers);
   const mongoEp = mongoEndpoint(cfg.mongo.uri);
-  const kafka = kafkaManaged(cfg);
+  // Read when needed, not here: `down` must work whatever KAFKA_BROKERS says now.
+  let cached: LocalKafka | undefined;
+  const local = () => (isLoopback(kafkaEp.host) ? (cached ??= localKafka(cfg, opts.brokers)) : undefined);
   const engine = engineManaged(cfg);
   return [
     {
       name: 'kafka',
       endpoint: kafkaEp,
-      managed: [kafka],
-      answers: () => kafkaAnswers(cfg),
-      ports: [[kafkaEp.port, kafka], [controllerPort(kafkaEp), kafka]],
+      // Whatever `up` may have started in SERVICES_DIR, whatever the count now: `down` stops it all.
+      managed: allKafkaManaged(cfg.paths.services),
+      answers: () => kafkaAnswers(cfg, 3000, local()?.nodes.length ?? 1),
+      ports: () => (local() ? kafkaPorts(local()!) : []),
+      startLog: () => (local() ? filesOf(local()!, local()!.nodes[0]!).managed.logFile : allKafkaManaged(cfg.paths.services)[0]!.logFile),
       timeoutMs: 120000,
-      start: async (ep) => {
-        const running = runningPid(kafka);
-        if (running !== undefined) return running;
-        const { cmd, args } = prepareKafka(cfg, ep, log);
-        const pid = startDetached(kafka, cmd, args, { cwd: cfg.paths.services });
-        log.info('started kafka', { pid, endpoint: formatEndpoint(ep), log: kafka.logFile });
-        return pid;
-      },
-      details: () => {
-        const st = managedState(kafka);
-        return { lines: [], dead: st.state === 'dead' ? [kafka.name] : [] };
-      },
+      start: async () => startKafka(local()!, log),
+      details: async () => (local() ? kafkaDetails(cfg, local()!) : { lines: [], dead: [] }),
     },
     {
       name: 'mongo',
       endpoint: mongoEp,
       managed: engineStopOrder(cfg),
       answers: () => mongoAnswers(cfg),
-      ports: mongoEp ? [[mongoEp.port, engine.gateway], [tlsEndpoint(mongoEp).port, engine.gatewayTls]] : [],
+      ports: () => (mongoEp ? [[mongoEp.port, engine.gateway], [tlsEndpoint(mongoEp).port, engine.gatewayTls]] : []),
+      startLog: () => engine.postgres.logFile,
       timeoutMs: 60000,
-      start: (ep) => startEngine(cfg, ep, log),
-      details: (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: [], dead: [] }),
+      start: async (ep) => [await startEngine(cfg, ep, log)],
+      details: async (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: explainMongoUri(cfg.mongo.uri), dead: [] }),
     },
   ];
 }
@@ -101,9 +131,10 @@ const endpointText = (cfg: Config, s: ServiceSpec) => (s.endpoint ? formatEndpoi
 const mainProcess = (s: ServiceSpec) => s.managed[s.managed.length - 1]!;
 
 async function statusOf(cfg: Config, s: ServiceSpec): Promise<ServiceStatus> {
-  const main = s.name === 'mongo' ? s.managed[1]! : mainProcess(s); // the plaintext gateway stands for the engine
+  // The plaintext gateway stands for the engine; the first node that runs for Kafka.
+  const main = s.name === 'mongo' ? s.managed[1]! : (s.managed.find((m) => managedState(m).state === 'running') ?? mainProcess(s));
   const st = managedState(main);
-  const { lines, dead } = s.details(s.endpoint);
+  const { lines, dead } = await s.details(s.endpoint);
   return {
     name: s.name,
     endpoint: endpointText(cfg, s),
@@ -124,8 +155,8 @@ export async function localStatus(cfg: Config, log: Logger): Promise<ServiceStat
  * Starts what is not answering yet, or has a process that died, and waits until it answers. Services that answer
  * with all their processes alive are left alone (no-op).
  */
-export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]> {
-  const all = specs(cfg, log);
+export async function localUp(cfg: Config, log: Logger, opts: LocalOptions = {}): Promise<ServiceStatus[]> {
+  const all = specs(cfg, log, opts);
   const before = await Promise.all(all.map((s) => statusOf(cfg, s)));
   const toStart: ServiceSpec[] = [];
   const problems: string[] = [];
@@ -143,7 +174,7 @@ export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]
       if (st.dead.length) log.warn(`${s.name}: restarting what died`, { processes: st.dead.join(', ') });
       const ep = s.endpoint;
       const busy = [];
-      for (const [port, owner] of s.ports) if (runningPid(owner) === undefined && (await isPortOpen(ep.host, port))) busy.push(port);
+      for (const [port, owner] of s.ports()) if (runningPid(owner) === undefined && (await isPortOpen(ep.host, port))) busy.push(port);
       if (busy.length) problems.push(`${s.name}: port ${busy.join('/')} on ${ep.host} is taken by another program that does not answer as ours: stop it, or choose other ports (KAFKA_BROKERS, MONGODB_URI; the engine's TLS listener uses the MongoDB port + 1)`);
       else toStart.push(s);
     }
@@ -154,12 +185,12 @@ export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]
   await installLocalServices(cfg, log, { kafka: toStart.some((s) => s.name === 'kafka'), mongo: toStart.some((s) => s.name === 'mongo') });
   await Promise.all(
     toStart.map(async (s) => {
-      const startedPid = await s.start(s.endpoint!);
+      const startedPids = await s.start(s.endpoint!);
       const ms = await waitFor(s.answers, {
         what: `${s.name} on ${formatEndpoint(s.endpoint!)}`,
         timeoutMs: s.timeoutMs,
-        logFile: mainProcess(s).logFile,
-        abortIf: () => (isAlive(startedPid) ? undefined : 'the process exited'),
+        logFile: s.startLog(),
+        abortIf: () => (startedPids.every((p) => isAlive(p)) ? undefined : 'a process exited'),
       });
       log.info(`${s.name} ready`, { seconds: Math.round(ms / 100) / 10 });
     }),
@@ -171,11 +202,15 @@ export async function localUp(cfg: Config, log: Logger): Promise<ServiceStatus[]
 export async function localDown(cfg: Config, log: Logger, only?: ServiceName[]): Promise<void> {
   await Promise.all(
     specs(cfg, log).filter((s) => !only || only.includes(s.name)).map(async (s) => {
-      for (const m of s.managed) {
+      const stop = async (m: Managed) => {
         const how = await stopManaged(m);
         if (how === 'not-running') log.info(`${m.name} was not started by us; nothing to stop`);
         else log.info(`${m.name} ${how}`);
-      }
+      };
+      // Kafka's nodes all at once: stopped one by one, the last controller voter has no quorum left for its
+      // controlled shutdown and waits until it is killed (30 s). The engine's processes in order.
+      if (s.name === 'kafka') await Promise.all(s.managed.map(stop));
+      else for (const m of s.managed) await stop(m);
     }),
   );
 }

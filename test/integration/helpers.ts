@@ -3,8 +3,8 @@
  * Services are the real ones the config points at (started by .ci/run or `npm run services -- up`).
  */
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type Config } from '../../src/config';
-import { createKafka, topicNames } from '../../src/pipeline/kafka';
+import { loadConfig, readDotenv, type Config } from '../../src/config';
+import { createKafka, fetchLag, topicNames } from '../../src/pipeline/kafka';
 import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/mongo';
 import { prepareTopics, type PipelineContext } from '../../src/cli/context';
 import { createLogger, silentLogger } from '../../src/log';
@@ -17,10 +17,19 @@ export interface TestEnv extends PipelineContext {
   cleanup(): Promise<void>;
 }
 
+/**
+ * The configuration a CLI would load (.env under the environment, as loadConfig() reads it) with `overrides` on top.
+ * Passing an environment to loadConfig skips .env, so a worktree whose .env names its own services would otherwise
+ * start them in the global set-up and then test against the default ports (another checkout's services).
+ */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ ...readDotenv(), ...process.env, ...overrides });
+}
+
 export async function createTestEnv(name: string, overrides: Record<string, string> = {}): Promise<TestEnv> {
   const id = `${name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const env = { KAFKA_TOPIC_PREFIX: `it.${id}`, MONGODB_DB: `it_${id.replace(/-/g, '_')}`, ...overrides };
-  const cfg: Config = loadConfig({ ...process.env, ...env });
+  const cfg = testConfig(env);
   const log = process.env.IT_DEBUG ? createLogger('debug', name) : silentLogger;
   const kafka = createKafka(cfg.kafka, log);
   const ctx: PipelineContext = { cfg, log, kafka, topics: topicNames(cfg.kafka.topicPrefix) };
@@ -66,6 +75,17 @@ export async function lakeSummary(env: TestEnv) {
 }
 
 export const superstoreSummary = { products: 1862, customers: 793, sales: 5009, items: 9994, revenue: 2297200.86, profit: 286397.02, units: 37873 };
+
+/**
+ * True once the lake group has committed every message on the entity topics. The consumers commit a batch only after
+ * MongoDB acknowledged it, so this is "everything produced so far is written": call it once the producer finished.
+ * Counting sales and lines is not enough: the partitions of a fetch are written in whatever order the broker answers,
+ * so the last sales can land before a customers partition (a CI run stopped the consumer then and saw 507 of 793).
+ */
+export async function lakeCaughtUp(env: Pick<TestEnv, 'kafka' | 'topics'>): Promise<boolean> {
+  const { products, customers, sales, lakeGroup } = env.topics;
+  return (await fetchLag(env.kafka, lakeGroup, [products, customers, sales])).total === 0;
+}
 
 /** Polls until the condition holds, failing with a clear message after the timeout. */
 export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {

@@ -5,7 +5,7 @@ import { startIngest, type IngestStats } from '../../src/pipeline/ingest';
 import { encodeEvent } from '../../src/pipeline/events';
 import { salesWithItems } from '../../src/pipeline/live';
 import type { ErpData } from '../../src/pipeline/entities';
-import { createTestEnv, lakeSummary, superstoreSummary, waitUntil, type TestEnv } from './helpers';
+import { createTestEnv, lakeCaughtUp, lakeSummary, superstoreSummary, waitUntil, type TestEnv } from './helpers';
 import { readTopicToEnd } from '../../src/pipeline/kafka';
 
 let superstore: ErpData;
@@ -66,8 +66,7 @@ describe('ingest: three consumers in one group', () => {
       // Let the group settle (9 partitions over 3 members) before producing, so all three get work.
       await waitUntil(() => handles.every((h) => h.stats.assignedPartitions > 0) && handles.reduce((n, h) => n + h.stats.assignedPartitions, 0) === 9, 60000);
       await produceErpData(env, superstore);
-      const count = (c: string) => env.mongo.db.collection(c).countDocuments();
-      await waitUntil(async () => (await count('sales_items')) === 9994 && (await count('sales')) === 5009, 180000, 'the lake filled');
+      await waitUntil(() => lakeCaughtUp(env), 180000, 'the lake filled (every message committed)');
     } finally {
       await Promise.all(handles.map((h) => h.stop()));
     }

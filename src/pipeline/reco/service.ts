@@ -34,6 +34,7 @@ import { createErpProducer } from '../produce';
 import { loadModel, type ItemSimModel } from './model';
 import { recommend } from './score';
 import { buildSaleRecommendations, encodeRecommendation, type SaleRecommendations } from './event';
+import { PRODUCER_DURABILITY } from '../topic-settings';
 
 export { recommendationsCollection };
 
@@ -249,7 +250,7 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
     // A backlog arrives in big batches; one produce request must stay under the broker's message size limit
     // (1 MB by default), and an enriched event is about 2-4 kB.
     for (let i = 0; i < recs.length; i += SEND_CHUNK) {
-      await producer.send({ topic: topics.recommendations, acks: -1, compression: CompressionTypes.None, messages: recs.slice(i, i + SEND_CHUNK).map((r) => encodeRecommendation(r, now)) });
+      await producer.send({ topic: topics.recommendations, acks: PRODUCER_DURABILITY.acks, compression: CompressionTypes.None, messages: recs.slice(i, i + SEND_CHUNK).map((r) => encodeRecommendation(r, now)) });
     }
     stats.published += recs.length;
     for (const r of recs) opts.onPublished?.(r);
