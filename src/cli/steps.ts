@@ -19,14 +19,29 @@ export interface StepRunner {
   run<T>(n: number, title: string, rerun: string, work: () => Promise<T>): Promise<T>;
 }
 
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
 export interface StepGauges {
   /** Milliseconds, for the step's duration. */
   now: () => number;
   /** The process's peak resident memory so far, in bytes (the kernel's, so a peak inside synchronous work counts). */
   peakRss: () => number;
+  /** Called between steps: lets the next step start without the last one's garbage. */
+  settle?: () => void;
 }
 
-const processGauges: StepGauges = { now: () => performance.now(), peakRss: () => process.resourceUsage().maxRSS * 1024 };
+/**
+ * A full garbage collection. V8 collects lazily on a machine with memory to spare, so a long job's steps would stack
+ * their garbage: at a million lines the pipeline's resident memory grew to 1.7 GB while no step held more than about
+ * half of it. `gc` is exposed for this call only (the documented V8 flag, set at run time).
+ */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
+const processGauges: StepGauges = { now: () => performance.now(), peakRss: () => process.resourceUsage().maxRSS * 1024, settle: collectGarbage };
 
 /** Pure: the line after a step: its duration, and the process's peak memory when this step raised it. */
 export function stepFooter(ms: number, peakBefore: number, peakAfter: number): string {
@@ -43,6 +58,7 @@ export function createStepRunner(total: number, print: (line: string) => void = 
       try {
         const result = await work();
         print(stepFooter(gauges.now() - t, peak, gauges.peakRss()));
+        gauges.settle?.();
         return result;
       } catch (err) {
         throw new StepFailed(n, title, rerun, err instanceof Error ? err : new Error(String(err)));
