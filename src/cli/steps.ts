@@ -1,3 +1,6 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
 /**
  * The numbered steps of a long job (the pipeline). A step that fails is named with the way to rerun only it, and the
  * results of the steps before it are left in place: a failed report never undoes a loaded lake.
@@ -18,9 +21,6 @@ export interface StepRunner {
   /** Prints `[n/total] title`, runs `work`; on failure throws StepFailed carrying the command that reruns it alone. */
   run<T>(n: number, title: string, rerun: string, work: () => Promise<T>): Promise<T>;
 }
-
-import v8 from 'node:v8';
-import vm from 'node:vm';
 
 export interface StepGauges {
   /** Milliseconds, for the step's duration. */

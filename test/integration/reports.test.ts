@@ -79,6 +79,7 @@ describe('executive report for December 2017', () => {
   afterAll(async () => {
     await browser?.close();
     await env?.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('writes the three files and the index', () => {

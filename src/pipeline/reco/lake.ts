@@ -1,4 +1,4 @@
-/** Reads what training needs from the lake: one projected pass over the lines, and the product master data. */
+/** Reads what training needs from the lake: the lines' keys (packed a day per document), and the product master data. */
 import type { Db } from 'mongodb';
 import { collections } from '../mongo';
 import { createLakeAccess } from '../warehouse/access';

@@ -2,8 +2,8 @@
  * How the warehouse and the reports read the lake: every grouping is one aggregation run by the server (`$match` on
  * indexed fields, then one `$group` with all its sums), and values that must be seen one by one (exact quantiles)
  * come packed by the server into one document per chunk, not one per line. The same code runs on the local
- * DocumentDB, on MongoDB 7 and on Atlas. The marts receive a LakeAccess rather than a Db, so
- * what they read is explicit in one place.
+ * DocumentDB, on MongoDB 7 and on Atlas. The marts receive a LakeAccess rather than a Db, so what they read is
+ * explicit in one place.
  */
 import type { Db, Document } from 'mongodb';
 import { groupSums, type GroupKey, type GroupRow, type GroupSumsOptions } from '../mongo';
@@ -23,9 +23,9 @@ export interface LakeAccess {
   groupMany(collection: string, opts: GroupOptions): Promise<GroupRows>;
   /**
    * The `fields` of every document matching `match`, one array of values per document (a missing field is null),
-   * packed by the server into one chunk per distinct `chunkBy` key, in key order. Reading a million lines this way takes a fifth of
-   * the time a cursor over them does (the cost is per document read, not per value); the key should keep a chunk far
-   * below 16 MB (a day of lines, not a month).
+   * packed by the server into one chunk per distinct `chunkBy` key, in key order. Reading a million lines this way
+   * takes a fifth of the time a cursor over them does (the cost is per document read, not per value); the key should
+   * keep a chunk far below 16 MB (a day of lines, not a month).
    */
   columns(collection: string, match: Record<string, unknown> | undefined, chunkBy: Record<string, string>, fields: readonly string[]): AsyncIterable<ValueChunk>;
 }
@@ -66,13 +66,15 @@ const keyFields = (opts: GroupOptions): [string, string][] =>
 /** Pure: the rows `groupSums` would return, from chunks of `groupedFields` values (a missing value is null). */
 export async function sumChunks(chunks: AsyncIterable<ValueChunk>, opts: GroupOptions): Promise<GroupRows> {
   const keys = keyFields(opts);
-  const k = typeof opts.by === 'string' || opts.by === null ? -1 : keys.length;
   const extremes = opts.extremes ?? [];
+  const firstSum = keys.length;
+  const firstExtreme = firstSum + opts.fields.length;
+  // The key as the server shapes it: null for none, the value itself for one field, an object in `by`'s order.
+  const keyOfRow = (v: unknown[]): GroupKey => (opts.by === null ? null : typeof opts.by === 'string' ? (v[0] as GroupKey) : Object.fromEntries(keys.map(([name], i) => [name, v[i]])));
   const out: GroupRows = new Map();
   for await (const { values } of chunks) {
     for (const v of values) {
-      // The key as the server shapes it: the value itself for one field, an object in `by`'s order for several.
-      const key = opts.by === null ? null : k < 0 ? (v[0] as GroupKey) : Object.fromEntries(keys.map(([name], i) => [name, v[i]]));
+      const key = keyOfRow(v);
       const id = JSON.stringify(key);
       let row = out.get(id);
       if (!row) {
@@ -80,10 +82,9 @@ export async function sumChunks(chunks: AsyncIterable<ValueChunk>, opts: GroupOp
         out.set(id, row);
       }
       row.count++;
-      const at = keys.length;
-      opts.fields.forEach((f, i) => (row.sums[f]! += Number(v[at + i] ?? 0)));
+      opts.fields.forEach((f, i) => (row.sums[f]! += Number(v[firstSum + i] ?? 0)));
       extremes.forEach((f, i) => {
-        const x = v[at + opts.fields.length + i];
+        const x = v[firstExtreme + i];
         if (x === null || x === undefined) return;
         if (row.min[f] === undefined || (x as never) < (row.min[f] as never)) row.min[f] = x;
         if (row.max[f] === undefined || (x as never) > (row.max[f] as never)) row.max[f] = x;
