@@ -23,8 +23,13 @@ export interface WarehouseBenchResult {
   slowest: { full: string; incremental: string };
 }
 
-const slowestSteps = (r: { steps: { mart: string; seconds: number }[] }) =>
-  [...r.steps].sort((a, b) => b.seconds - a.seconds).slice(0, 3).map((x) => `${x.mart} ${x.seconds.toFixed(2)}`).join(', ');
+/** The three slowest steps, the lake's index creation counted as one (beside the steps in a full build). */
+const slowestSteps = (r: { mode: string; steps: { mart: string; seconds: number }[]; indexSeconds: number }) =>
+  [...r.steps, { mart: r.mode === 'full' ? 'lake indexes (beside the steps)' : 'lake indexes', seconds: r.indexSeconds }]
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 3)
+    .map((x) => `${x.mart} ${x.seconds.toFixed(2)}`)
+    .join(', ');
 
 /** The last day's sales again, one day later, under new IDs: "one new day" arriving. */
 export function nextDay(sales: readonly SaleWithItems[]): SaleWithItems[] {

@@ -118,7 +118,7 @@ export async function ensureLakeIndexes(db: Db): Promise<void> {
     [collections.sales, [{ order_date: 1 }, { order_month: 1 }, { customer_id: 1 }, { ingested_at: 1 }]],
     [collections.salesItems, [{ order_month: 1 }, { customer_id: 1 }]],
   ];
-  for (const [name, keys] of wanted) await ensureIndexes(db, name, keys);
+  await Promise.all(wanted.map(([name, keys]) => ensureIndexes(db, name, keys)));
 }
 
 export async function ensureIndexes(db: Db, name: string, keys: Document[]): Promise<void> {

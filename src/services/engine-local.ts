@@ -10,7 +10,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { ensureCredentials, fillMongoCredentials } from './credentials';
 import { PG_BIN, PG_MAJOR, engineBuild } from './engine-build';
-import { MAX_SOCKET_DIR, PG_PORT, PG_SUPERUSER, engineFiles, renderGatewayConfig, renderPostgresConf, tlsEndpoint, type EngineFiles } from './engine-config';
+import { MAX_SOCKET_DIR, PG_PORT, PG_SUPERUSER, engineFiles, indexBuildScheduleSeconds, renderGatewayConfig, renderPostgresConf, tlsEndpoint, type EngineFiles } from './engine-config';
 import { formatEndpoint, isPortOpen, waitFor, type Endpoint } from './probe';
 import { isAlive, managedState, runningPid, startDetached, type Managed } from './process';
 
@@ -122,6 +122,12 @@ function prepareDatabase(cfg: Config, f: EngineFiles, log: Logger): void {
   if (psql(f, "SELECT count(*) FROM pg_extension WHERE extname = 'documentdb'") === '0') {
     log.info('creating the documentdb extension (first start only)');
     psql(f, 'CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;');
+  }
+  // The index-build jobs take the schedule in force when they were scheduled: a data directory made before the
+  // setting (or with another value) is rescheduled to it.
+  const schedule = `${indexBuildScheduleSeconds} seconds`;
+  if (psql(f, `SELECT count(*) FROM cron.job WHERE jobname LIKE 'documentdb_index_build_task%' AND schedule <> '${schedule}'`) !== '0') {
+    psql(f, 'SELECT FROM documentdb_api_internal.schedule_background_index_build_jobs(true);');
   }
   const { creds, created } = ensureCredentials(cfg.mongo.credentialsFile);
   if (created) cfg.mongo.uri = fillMongoCredentials(cfg.mongo.uri, creds); // so this process's own checks log in

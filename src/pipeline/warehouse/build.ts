@@ -21,10 +21,11 @@ import { queryCube } from './cube';
 import { allTime, buildProductDocs, queryProductYears, readProductInfo, rowsOf, sumAllTime, updateAllTime, type ProductDoc } from './products';
 import { baseOf, queryCustomerBases, rfmAsOf, scoreCustomers, type CustomerDoc } from './customers';
 import { buildStoreDocs } from './stores';
-import { buildStatisticsDocs, partDocument, partFromDocument, queryStatsParts, type PartDocument } from './statistics';
+import { syncStatistics } from './statistics';
 import { fullScope, isEmptyScope, touchedSince, type Scope } from './scope';
-import { syncDocs, type SyncResult } from './sync';
+import { addSync, syncDocs, type SyncResult } from './sync';
 import { createLakeAccess } from './access';
+import { forEachChunk } from '../../io/chunks';
 
 export const marts = {
   daily: 'daily_sales_summary',
@@ -51,6 +52,11 @@ export interface BuildReport {
   mode: BuildMode;
   scope: { days: number; months: number; years: number; customers: number };
   steps: StepReport[];
+  /**
+   * Seconds until the lake's missing indexes existed (a first build's bulk index build; about 0 afterwards). A full
+   * build's steps run meanwhile, an incremental build's after.
+   */
+  indexSeconds: number;
   seconds: number;
   watermark: Date;
   previousWatermark: Date | null;
@@ -98,10 +104,12 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   const candidate = new Date(started.getTime() - margin);
   const watermark = previousWatermark && previousWatermark > candidate ? previousWatermark : candidate;
   const steps: StepReport[] = [];
+  let indexSeconds = 0;
   const report = (): BuildReport => ({
     mode,
     scope: scope.full ? { days: -1, months: -1, years: -1, customers: -1 } : { days: scope.days.length, months: scope.months.length, years: scope.years.length, customers: scope.customers.length },
     steps,
+    indexSeconds,
     seconds: (Date.now() - t0) / 1000,
     watermark,
     previousWatermark,
@@ -109,8 +117,15 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   if (mode === 'nothing-new') return report();
 
   // The lake's indexes are its readers' to create (a first load writes bare collections): on the first build over a
-  // new lake this is the one bulk index build; afterwards one listIndexes per collection.
-  await ensureLakeIndexes(db);
+  // new lake this is the one bulk index build; afterwards one listIndexes per collection. A full build reads whole
+  // collections and needs none of them, so it runs while they are built (DocumentDB builds an index on a non-empty
+  // collection in a background job and answers `createIndexes` about a second later, time otherwise spent waiting).
+  const tIndexes = Date.now();
+  const lakeIndexes = ensureLakeIndexes(db).then(() => {
+    indexSeconds = (Date.now() - tIndexes) / 1000;
+  });
+  lakeIndexes.catch(() => undefined); // awaited below; this only keeps a failure from being "unhandled" meanwhile
+  if (!scope.full) await lakeIndexes;
   await ensureMartIndexes(db);
   const lake = createLakeAccess(db);
   const step = async (mart: string, work: () => Promise<{ docs: number; write: SyncResult }>) => {
@@ -122,56 +137,58 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   };
   const sliceOf = (field: string, values: readonly (string | number)[]): Document => (scope.full ? {} : { [field]: { $in: [...values] } });
 
-  await step(marts.daily, async () => {
-    const docs = await queryDaily(lake, scope);
-    return { docs: docs.length, write: await syncDocs(db, marts.daily, sliceOf('date', scope.days), docs) };
-  });
-  await step(marts.categories, async () => {
-    const docs = await queryCategories(lake, scope);
-    return { docs: docs.length, write: await syncDocs(db, marts.categories, sliceOf('month', scope.months), docs) };
-  });
-  await step(marts.cube, async () => {
-    const docs = await queryCube(lake, scope);
-    return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
-  });
-  await step(marts.products, async () => {
-    const yearSlice = scope.full ? notAll : { period: { $in: scope.years.map(String) } };
-    const products = db.collection<ProductDoc>(marts.products);
-    const [info, yearRows, storedYears, storedAll] = await Promise.all([
-      readProductInfo(db),
-      queryProductYears(lake, scope),
-      products.find(yearSlice).toArray(),
-      products.find({ period: allTime }).toArray(),
-    ]);
-    const years = buildProductDocs(yearRows, info);
-    const newYears = rowsOf(years);
-    // All-time from the years just computed (a full build has them all), or updated by the years that changed.
-    const all = buildProductDocs(scope.full ? sumAllTime(newYears) : updateAllTime(rowsOf(storedAll), rowsOf(storedYears), newYears), info);
-    const w1 = await syncDocs(db, marts.products, yearSlice, years, storedYears);
-    const w2 = await syncDocs(db, marts.products, { period: allTime }, all, storedAll);
-    return { docs: years.length + all.length, write: addSync(w1, w2) };
-  });
   let customers: CustomerDoc[] = [];
-  await step(marts.customers, async () => {
-    const [fresh, stored] = await Promise.all([queryCustomerBases(db, lake, scope), db.collection<CustomerDoc>(marts.customers).find({}).toArray()]);
-    const bases = new Map((scope.full ? [] : stored).map((d) => [d.customer_id, baseOf(d)]));
-    for (const b of fresh) bases.set(b.customer_id, b);
-    customers = scoreCustomers([...bases.values()].sort((a, b) => a.customer_id.localeCompare(b.customer_id)));
-    return { docs: customers.length, write: await syncDocs(db, marts.customers, {}, customers, stored) };
-  });
+  // Five marts read only the lake: two at a time, so the server's grouping and this process's summing and writing
+  // overlap on two cores (more in flight only queues behind them and holds more in memory at once).
+  const independent = [
+    () => step(marts.daily, async () => {
+      const docs = await queryDaily(lake, scope);
+      return { docs: docs.length, write: await syncDocs(db, marts.daily, sliceOf('date', scope.days), docs) };
+    }),
+    () => step(marts.categories, async () => {
+      const docs = await queryCategories(lake, scope);
+      return { docs: docs.length, write: await syncDocs(db, marts.categories, sliceOf('month', scope.months), docs) };
+    }),
+    () => step(marts.cube, async () => {
+      const docs = await queryCube(lake, scope);
+      return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
+    }),
+    () => step(marts.products, async () => {
+      const yearSlice = scope.full ? notAll : { period: { $in: scope.years.map(String) } };
+      const products = db.collection<ProductDoc>(marts.products);
+      const [info, yearRows, storedYears, storedAll] = await Promise.all([
+        readProductInfo(db),
+        queryProductYears(lake, scope),
+        products.find(yearSlice).toArray(),
+        products.find({ period: allTime }).toArray(),
+      ]);
+      const years = buildProductDocs(yearRows, info);
+      const newYears = rowsOf(years);
+      // All-time from the years just computed (a full build has them all), or updated by the years that changed.
+      const all = buildProductDocs(scope.full ? sumAllTime(newYears) : updateAllTime(rowsOf(storedAll), rowsOf(storedYears), newYears), info);
+      const w1 = await syncDocs(db, marts.products, yearSlice, years, storedYears);
+      const w2 = await syncDocs(db, marts.products, { period: allTime }, all, storedAll);
+      return { docs: years.length + all.length, write: addSync(w1, w2) };
+    }),
+    () => step(marts.customers, async () => {
+      const [fresh, stored] = await Promise.all([queryCustomerBases(db, lake, scope), db.collection<CustomerDoc>(marts.customers).find({}).toArray()]);
+      const bases = new Map((scope.full ? [] : stored).map((d) => [d.customer_id, baseOf(d)]));
+      for (const b of fresh) bases.set(b.customer_id, b);
+      customers = scoreCustomers([...bases.values()].sort((a, b) => a.customer_id.localeCompare(b.customer_id)));
+      return { docs: customers.length, write: await syncDocs(db, marts.customers, {}, customers, stored) };
+    }),
+  ];
+  await forEachChunk(independent, 1, 2, ([run]) => run!());
   const daily = await db.collection<DailyDoc>(marts.daily).find({}).sort({ date: 1 }).toArray();
   await step(marts.stores, async () => {
     const docs = buildStoreDocs(daily, customers);
     return { docs: docs.length, write: await syncDocs(db, marts.stores, {}, docs) };
   });
-  await step(marts.statistics, async () => {
-    const parts = (await queryStatsParts(lake, scope)).map(partDocument);
-    const w1 = await syncDocs(db, marts.statisticsParts, sliceOf('month', scope.months), parts);
-    const all = (await db.collection<PartDocument>(marts.statisticsParts).find({}).toArray()).map(partFromDocument);
-    const docs = buildStatisticsDocs(all, daily);
-    return { docs: docs.length, write: addSync(w1, await syncDocs(db, marts.statistics, {}, docs)) };
-  });
+  await step(marts.statistics, () => syncStatistics(db, lake, scope, daily, { parts: marts.statisticsParts, statistics: marts.statistics }));
 
+  await lakeIndexes;
+  const order: string[] = [marts.daily, marts.categories, marts.cube, marts.products, marts.customers, marts.stores, marts.statistics];
+  steps.sort((a, b) => order.indexOf(a.mart) - order.indexOf(b.mart));
   const r = report();
   await db.collection<WarehouseState>(marts.state).replaceOne(
     { _id: 'warehouse' },
@@ -182,9 +199,6 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   return r;
 }
 
-function addSync(a: SyncResult, b: SyncResult): SyncResult {
-  return { inserted: a.inserted + b.inserted, replaced: a.replaced + b.replaced, deleted: a.deleted + b.deleted, unchanged: a.unchanged + b.unchanged };
-}
 
 async function ensureMartIndexes(db: Db): Promise<void> {
   await ensureIndexes(db, marts.daily, [{ date: 1 }]);

@@ -7,8 +7,10 @@
  * `sales_statistics_parts` (grain: one document per month): BigInt sums of values, squares and cross-products, and
  * value → count histograms. A build recomputes the touched months' parts and merges all of them.
  */
+import type { Db } from 'mongodb';
 import { collections } from '../mongo';
 import type { LakeAccess } from './access';
+import { addSync, syncDocs, type SyncResult } from './sync';
 import { fromUnits } from '../money';
 import { addObservation, correlation, createMoments, growth, histogramEntries, mean, mergeHistogram, mergeMoments, quantiles, std, type Histogram, type Moments } from './stats';
 import { ratio, roundOrNull } from './measures';
@@ -186,4 +188,16 @@ export async function queryStatsParts(lake: LakeAccess, scope: Scope): Promise<S
     for (const line of values) addLine(p, line.map((v) => Number(v ?? 0)));
   }
   return [...parts.values()];
+}
+
+/**
+ * The statistics step: recomputes the scope's monthly parts from the lake, stores those that changed, then merges all
+ * parts into the statistics documents. `names`: the two collections (parts, statistics).
+ */
+export async function syncStatistics(db: Db, lake: LakeAccess, scope: Scope, daily: readonly DailyDoc[], names: { parts: string; statistics: string }): Promise<{ docs: number; write: SyncResult }> {
+  const parts = (await queryStatsParts(lake, scope)).map(partDocument);
+  const w1 = await syncDocs(db, names.parts, scope.full ? {} : { month: { $in: [...scope.months] } }, parts);
+  const all = (await db.collection<PartDocument>(names.parts).find({}).toArray()).map(partFromDocument);
+  const docs = buildStatisticsDocs(all, daily);
+  return { docs: docs.length, write: addSync(w1, await syncDocs(db, names.statistics, {}, docs)) };
 }

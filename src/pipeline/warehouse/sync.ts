@@ -74,3 +74,8 @@ export async function syncDocs(db: Db, collection: string, filter: Document, doc
   }
   return { inserted: plan.insert.length - plan.replaced, replaced: plan.replaced, deleted: plan.remove.length - plan.replaced, unchanged: plan.unchanged };
 }
+
+/** Two write counts added. */
+export function addSync(a: SyncResult, b: SyncResult): SyncResult {
+  return { inserted: a.inserted + b.inserted, replaced: a.replaced + b.replaced, deleted: a.deleted + b.deleted, unchanged: a.unchanged + b.unchanged };
+}
