@@ -21,6 +21,7 @@ export { collections, connectMongo, groupSums } from './pipeline/mongo';
 export { buildWarehouse, marts, readMarts } from './pipeline/warehouse/build';
 export { formatBuild, formatStep } from './pipeline/warehouse/format';
 export { segmentRules } from './pipeline/warehouse/rfm';
+export { productRank, topProducts, type ProductMeasure, type RankedProduct, type TopProductsOptions } from './pipeline/warehouse/products';
 
 export { trainModel, type CatalogueItem, type TrainingLine } from './pipeline/reco/train';
 export { recommend, type Recommendation } from './pipeline/reco/score';

@@ -98,7 +98,7 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
   const [rows, orders, productDocs, stats] = await Promise.all([
     readCube(db, f),
     countOrders(db, f),
-    db.collection(marts.products).find(productQuery, { projection: { product_id: 1, name: 1, category: 1, sub_category: 1, units: 1, revenue: 1, profit: 1, margin: 1, rank_profit: 1 } }).sort({ profit_e4: -1 }).limit(10).toArray(),
+    db.collection(marts.products).find(productQuery, { projection: { product_id: 1, name: 1, category: 1, sub_category: 1, units: 1, revenue: 1, profit: 1, margin: 1 } }).sort({ profit_e4: -1, product_id: 1 }).limit(10).toArray(),
     db.collection(marts.statistics).find({ _id: { $in: ['correlation', 'discount_bands'] } } as Document).toArray(),
   ]);
   const all = sumBy(rows, () => 'all').get('all') ?? { lines: 0, units: 0, revenue_e4: 0, profit_e4: 0 };

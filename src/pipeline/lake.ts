@@ -116,15 +116,18 @@ async function writeLatest(db: Db, name: string, docs: Document[], now: Date): P
 export async function ensureLakeIndexes(db: Db): Promise<void> {
   const wanted: [string, Document[]][] = [
     [collections.sales, [{ order_date: 1 }, { order_month: 1 }, { customer_id: 1 }, { ingested_at: 1 }]],
-    [collections.salesItems, [{ order_month: 1 }, { customer_id: 1 }]],
+    [collections.salesItems, [{ order_month: 1 }, { customer_id: 1 }, { product_id: 1 }]],
   ];
   await Promise.all(wanted.map(([name, keys]) => ensureIndexes(db, name, keys)));
 }
 
-export async function ensureIndexes(db: Db, name: string, keys: Document[]): Promise<void> {
+/** Creates the missing indexes of `keys`, and drops those of `obsolete` that exist (indexes an older version made). */
+export async function ensureIndexes(db: Db, name: string, keys: Document[], obsolete: Document[] = []): Promise<void> {
   const existing = (await db.listCollections({ name }).toArray()).length ? await db.collection(name).listIndexes().toArray() : [];
   const have = new Set(existing.map((i) => JSON.stringify(i.key)));
   const missing = keys.filter((k) => !have.has(JSON.stringify(k)));
+  const unwanted = new Set(obsolete.map((k) => JSON.stringify(k)));
+  for (const i of existing) if (unwanted.has(JSON.stringify(i.key))) await db.collection(name).dropIndex(String(i.name));
   if (missing.length) await db.collection(name).createIndexes(missing.map((key) => ({ key })));
 }
 

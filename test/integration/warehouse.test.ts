@@ -9,6 +9,7 @@ import { salesWithItems } from '../../src/pipeline/live';
 import { writeLake } from '../../src/pipeline/lake';
 import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
 import { buildWarehouse, marts, readMarts, type BuildReport } from '../../src/pipeline/warehouse/build';
+import { productRank, topProducts } from '../../src/pipeline/warehouse/products';
 import { createTestEnv, type TestEnv } from './helpers';
 import { distinctBy, e4, readReferenceLines, sumBy, type RefLine } from './reference';
 
@@ -91,18 +92,31 @@ describe('warehouse: the Superstore, built in two increments', () => {
     }
   });
 
-  it('top_products ranks every product by revenue, all-time and per year, as the CSV says', () => {
-    const docs = incremental[marts.products] as { period: string; product_id: string; revenue_e4: number; units: number; rank_revenue: number; name: string }[];
+  it('top_products sums every product, all-time and per year, as the CSV says', () => {
+    const docs = incremental[marts.products] as { period: string; product_id: string; revenue_e4: number }[];
     for (const period of ['all', '2014', '2017']) {
       const rows = period === 'all' ? ref : ref.filter((r) => r.date.startsWith(period));
       const revenue = sumBy(rows, (r) => r.productId, (r) => e4(r.sales));
       const mine = docs.filter((d) => d.period === period);
       expect(mine).toHaveLength(revenue.size);
       for (const d of mine) expect([d.product_id, d.revenue_e4]).toEqual([d.product_id, revenue.get(d.product_id)]);
-      const best = [...revenue].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
-      expect(mine.find((d) => d.rank_revenue === 1)!.product_id).toBe(best[0]);
     }
-    expect(docs.find((d) => d.period === 'all' && d.rank_revenue === 1)).toMatchObject({ name: 'Canon imageCLASS 2200 Advanced Copier', units: 20 });
+  });
+
+  it('topProducts and productRank rank a period by revenue or profit as the CSV does (ties by product_id)', async () => {
+    const rankOf = (rows: RefLine[], value: (r: RefLine) => number) =>
+      [...sumBy(rows, (r) => r.productId, value)].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
+    for (const period of ['all', '2016']) {
+      const rows = period === 'all' ? ref : ref.filter((r) => r.date.startsWith(period));
+      const byRevenue = rankOf(rows, (r) => e4(r.sales));
+      const byProfit = rankOf(rows, (r) => e4(r.profit));
+      const top = await topProducts(db, { period, by: 'revenue', limit: 5 });
+      expect(top.map((p) => [p.rank, p.product_id])).toEqual(byRevenue.slice(0, 5).map((id, i) => [i + 1, id]));
+      const worst = await topProducts(db, { period, by: 'profit', limit: 3, lowest: true });
+      expect(worst.map((p) => p.product_id)).toEqual(byProfit.slice(-3).reverse());
+      for (const p of top) expect(await productRank(db, p, 'profit')).toBe(byProfit.indexOf(p.product_id) + 1);
+    }
+    expect((await topProducts(db, { period: 'all', by: 'revenue', limit: 1 }))[0]).toMatchObject({ name: 'Canon imageCLASS 2200 Advanced Copier', units: 20, rank: 1 });
   });
 
   it('customer_analysis matches the CSV per customer and segments everyone', () => {
@@ -172,6 +186,15 @@ describe('warehouse: the Superstore, built in two increments', () => {
     expect(day(after).revenue_e4).toBe(day(incremental).revenue_e4 + e4(late.total));
     const full = await build(db, true);
     expect(changes(full)).toBe(0);
+  });
+
+  it('marts built by an older version (no layout recorded, a stored rank) are rebuilt in full, not mixed', async () => {
+    await db.collection(marts.state).updateOne({ _id: 'warehouse' as never }, { $unset: { layout: '' } });
+    await db.collection(marts.products).updateMany({ period: '2014' }, { $set: { rank_revenue: 1 } });
+    const r = await build(db);
+    expect(r.mode).toBe('full');
+    expect(await db.collection(marts.products).countDocuments({ rank_revenue: { $exists: true } })).toBe(0);
+    expect((await build(db)).mode).toBe('nothing-new');
   });
 });
 

@@ -18,19 +18,19 @@ import { ensureIndexes, ensureLakeIndexes } from '../lake';
 import { queryDaily, type DailyDoc } from './daily';
 import { queryCategories } from './categories';
 import { queryCube } from './cube';
-import { allTime, buildProductDocs, queryProductYears, readProductInfo, rowsOf, sumAllTime, updateAllTime, type ProductDoc } from './products';
-import { baseOf, queryCustomerBases, rfmAsOf, scoreCustomers, type CustomerDoc } from './customers';
+import { productsCollection, syncProducts } from './products';
+import { rfmAsOf, syncCustomers, type CustomerSummary } from './customers';
 import { buildStoreDocs } from './stores';
 import { syncStatistics } from './statistics';
 import { fullScope, isEmptyScope, touchedSince, type Scope } from './scope';
-import { addSync, syncDocs, type SyncResult } from './sync';
+import { syncDocs, type SyncResult } from './sync';
 import { createLakeAccess } from './access';
 import { forEachChunk } from '../../io/chunks';
 
 export const marts = {
   daily: 'daily_sales_summary',
   stores: 'store_analysis',
-  products: 'top_products',
+  products: productsCollection,
   customers: 'customer_analysis',
   categories: 'category_analysis',
   cube: 'sales_cube',
@@ -71,8 +71,17 @@ export interface BuildOptions {
   now?: () => Date;
 }
 
+/**
+ * The marts' document layout. A build over marts of another layout (written by another version) is a full build, so
+ * no mart mixes documents of two layouts. 2: `top_products` without stored ranks, `customer_analysis` without
+ * `recency_days`.
+ */
+export const martLayout = 2;
+
 interface WarehouseState {
   _id: 'warehouse';
+  /** `martLayout` of the version that built the marts; absent before layout 2. */
+  layout?: number;
   watermark: Date;
   /** The day RFM recency is counted to (customer_analysis), null before any customer. */
   rfm_as_of: string | null;
@@ -85,8 +94,6 @@ export class LakeFormatError extends Error {
   override name = 'LakeFormatError';
 }
 
-const notAll = { period: { $ne: allTime } };
-
 export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<BuildReport> {
   const now = opts.now ?? (() => new Date());
   const started = now();
@@ -98,7 +105,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   if (sample && sample.order_month === undefined) {
     throw new LakeFormatError(`the lake in ${db.databaseName} was written by an older version (sales_items without order_month): drop it and run \`npm run pipeline\` again`);
   }
-  const scope: Scope = opts.full || !state || lakeEmpty ? fullScope : await touchedSince(db, state.watermark);
+  const scope: Scope = opts.full || !state || state.layout !== martLayout || lakeEmpty ? fullScope : await touchedSince(db, state.watermark);
   const mode: BuildMode = lakeEmpty ? 'empty-lake' : scope.full ? 'full' : isEmptyScope(scope) ? 'nothing-new' : 'incremental';
   const margin = opts.lateWriteMarginMs ?? 5 * 60_000;
   const candidate = new Date(started.getTime() - margin);
@@ -137,7 +144,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   };
   const sliceOf = (field: string, values: readonly (string | number)[]): Document => (scope.full ? {} : { [field]: { $in: [...values] } });
 
-  let customers: CustomerDoc[] = [];
+  let customers: CustomerSummary[] = [];
   // Five marts read only the lake: two at a time, so the server's grouping and this process's summing and writing
   // overlap on two cores (more in flight only queues behind them and holds more in memory at once).
   const independent = [
@@ -153,30 +160,13 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
       const docs = await queryCube(lake, scope);
       return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
     }),
-    () => step(marts.products, async () => {
-      const yearSlice = scope.full ? notAll : { period: { $in: scope.years.map(String) } };
-      const products = db.collection<ProductDoc>(marts.products);
-      const [info, yearRows, storedYears, storedAll] = await Promise.all([
-        readProductInfo(db),
-        queryProductYears(lake, scope),
-        products.find(yearSlice).toArray(),
-        products.find({ period: allTime }).toArray(),
-      ]);
-      const years = buildProductDocs(yearRows, info);
-      const newYears = rowsOf(years);
-      // All-time from the years just computed (a full build has them all), or updated by the years that changed.
-      const all = buildProductDocs(scope.full ? sumAllTime(newYears) : updateAllTime(rowsOf(storedAll), rowsOf(storedYears), newYears), info);
-      const w1 = await syncDocs(db, marts.products, yearSlice, years, storedYears);
-      const w2 = await syncDocs(db, marts.products, { period: allTime }, all, storedAll);
-      return { docs: years.length + all.length, write: addSync(w1, w2) };
-    }),
-    () => step(marts.customers, async () => {
-      const [fresh, stored] = await Promise.all([queryCustomerBases(db, lake, scope), db.collection<CustomerDoc>(marts.customers).find({}).toArray()]);
-      const bases = new Map((scope.full ? [] : stored).map((d) => [d.customer_id, baseOf(d)]));
-      for (const b of fresh) bases.set(b.customer_id, b);
-      customers = scoreCustomers([...bases.values()].sort((a, b) => a.customer_id.localeCompare(b.customer_id)));
-      return { docs: customers.length, write: await syncDocs(db, marts.customers, {}, customers, stored) };
-    }),
+    () => step(marts.products, () => syncProducts(db, lake, scope)),
+    () =>
+      step(marts.customers, async () => {
+        const r = await syncCustomers(db, lake, scope, marts.customers);
+        customers = r.customers;
+        return r;
+      }),
   ];
   await forEachChunk(independent, 1, 2, ([run]) => run!());
   const daily = await db.collection<DailyDoc>(marts.daily).find({}).sort({ date: 1 }).toArray();
@@ -192,7 +182,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   const r = report();
   await db.collection<WarehouseState>(marts.state).replaceOne(
     { _id: 'warehouse' },
-    { watermark, rfm_as_of: rfmAsOf(customers), built_at: now(), mode, seconds: r.seconds },
+    { layout: martLayout, watermark, rfm_as_of: rfmAsOf(customers), built_at: now(), mode, seconds: r.seconds },
     { upsert: true },
   );
   opts.log?.debug('warehouse built', { mode, seconds: r.seconds });
@@ -204,7 +194,9 @@ async function ensureMartIndexes(db: Db): Promise<void> {
   await ensureIndexes(db, marts.daily, [{ date: 1 }]);
   await ensureIndexes(db, marts.categories, [{ month: 1 }]);
   await ensureIndexes(db, marts.cube, [{ month: 1 }, { year: 1 }]);
-  await ensureIndexes(db, marts.products, [{ period: 1, rank_revenue: 1 }]);
+  // Ranks are read, not stored (products.ts): sorted reads by revenue or profit within a period. The index on the
+  // stored rank, from versions before, would only slow the writes.
+  await ensureIndexes(db, marts.products, [{ period: 1, revenue_e4: -1, product_id: 1 }, { period: 1, profit_e4: -1, product_id: 1 }], [{ period: 1, rank_revenue: 1 }]);
   await ensureIndexes(db, marts.customers, [{ rfm_segment: 1 }]);
 }
 

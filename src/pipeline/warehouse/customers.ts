@@ -1,16 +1,19 @@
 /**
  * `customer_analysis`. Grain: one document per customer. Partition: the customer (a build recomputes the customers
- * with new sales); the RFM scores are then re-scored over all customers, because their cut points and the "as of"
- * day (the last order day in the lake) are shared. The as-of day is the build's (`rfm_as_of` in `warehouse_state`),
- * not stored on each customer: when it moves, every recency moves by the same days, their order and so the R scores
- * stay, and only the customers whose scores changed are rewritten (not all 80,000 at a million lines, every day).
+ * with new sales from all their sales); the RFM scores are then re-scored over all customers, because their cut
+ * points and the "as of" day (the last order day in the lake) are shared. An incremental build reads the other
+ * customers' RFM inputs and scores packed by the server, not their documents, and rewrites only the scores that
+ * moved. The as-of day is the build's (`rfm_as_of` in `warehouse_state`), not stored on each customer: when it moves,
+ * every recency moves by the same days, their order and so the R scores stay.
  */
-import type { Db } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import { forEachChunk } from '../../io/chunks';
 import { collections } from '../mongo';
 import type { LakeAccess } from './access';
 import { averageOrderValue, keyOf, moneyFields } from './measures';
-import { scoreRfm, type RfmSegment } from './rfm';
+import { scoreRfm, type RfmScore, type RfmSegment } from './rfm';
 import { matchIn, type Scope } from './scope';
+import { syncDocs, type SyncResult } from './sync';
 
 /** A customer's sales at one branch: first and last order day, orders and money. */
 export interface CustomerBranchRow {
@@ -98,19 +101,21 @@ export function rfmAsOf(bases: readonly Pick<CustomerBase, 'last_order'>[]): str
   return bases.reduce<string | null>((m, b) => (m === null || b.last_order > m ? b.last_order : m), null);
 }
 
-/** Pure: adds the RFM scores to every customer, recency counted in days to `rfmAsOf`. */
-export function scoreCustomers(bases: readonly CustomerBase[]): CustomerDoc[] {
-  const asOf = rfmAsOf(bases);
+/** What RFM scores a customer on. */
+export type RfmInputs = Pick<CustomerBase, 'last_order' | 'orders' | 'revenue_e4'>;
+
+/** Pure: every customer's RFM scores against all of them, recency counted in days to `rfmAsOf`. */
+export function rfmScores(customers: readonly RfmInputs[]): RfmScore[] {
+  const asOf = rfmAsOf(customers);
   if (asOf === null) return [];
-  const recency = bases.map((b) => Math.round((Date.parse(asOf) - Date.parse(b.last_order)) / dayMs));
-  const scores = scoreRfm(bases.map((b, i) => ({ recencyDays: recency[i]!, orders: b.orders, revenue: b.revenue_e4 })));
-  return bases.map((b, i) => ({ ...b, rfm: { r: scores[i]!.r, f: scores[i]!.f, m: scores[i]!.m }, rfm_segment: scores[i]!.segment }));
+  const asOfMs = Date.parse(asOf);
+  return scoreRfm(customers.map((b) => ({ recencyDays: Math.round((asOfMs - Date.parse(b.last_order)) / dayMs), orders: b.orders, revenue: b.revenue_e4 })));
 }
 
-/** Strips what `scoreCustomers` adds, to re-score stored customers with new ones. */
-export function baseOf(doc: CustomerDoc): CustomerBase {
-  const { rfm: _f, rfm_segment: _s, ...base } = doc;
-  return base;
+/** Pure: adds the RFM scores to every customer. */
+export function scoreCustomers(bases: readonly CustomerBase[]): CustomerDoc[] {
+  const scores = rfmScores(bases);
+  return bases.map((b, i) => ({ ...b, rfm: { r: scores[i]!.r, f: scores[i]!.f, m: scores[i]!.m }, rfm_segment: scores[i]!.segment }));
 }
 
 export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope): Promise<CustomerBase[]> {
@@ -142,4 +147,64 @@ export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope)
     [...catRows.values()].map((r) => ({ customer_id: keyOf<K>(r.key).c, category: keyOf<K>(r.key).k, revenue_e4: r.sums.line_total_e4 ?? 0 })),
     info,
   );
+}
+
+/** What the branch mart and the build's state need of every customer. */
+export type CustomerSummary = Pick<CustomerBase, 'branches' | 'last_order'>;
+
+/** A stored customer as the incremental build reads it: RFM inputs, scores and branches, packed by the server. */
+interface StoredScores extends RfmInputs, CustomerSummary {
+  customer_id: string;
+  rfm: { r: number; f: number; m: number };
+  rfm_segment: string;
+}
+
+const storedFields = ['customer_id', 'last_order', 'orders', 'revenue_e4', 'rfm.r', 'rfm.f', 'rfm.m', 'rfm_segment', 'branches'] as const;
+
+async function readStoredScores(lake: LakeAccess, collection: string): Promise<StoredScores[]> {
+  const out: StoredScores[] = [];
+  // Chunked by first order day: as many customers per chunk as first ordered that day, far below 16 MB.
+  for await (const { values } of lake.columns(collection, undefined, { day: 'first_order' }, storedFields)) {
+    for (const v of values) {
+      out.push({
+        customer_id: String(v[0]),
+        last_order: String(v[1]),
+        orders: Number(v[2]),
+        revenue_e4: Number(v[3]),
+        rfm: { r: Number(v[4]), f: Number(v[5]), m: Number(v[6]) },
+        rfm_segment: String(v[7]),
+        branches: v[8] as string[],
+      });
+    }
+  }
+  return out;
+}
+
+const UPDATE_CHUNK = 1000;
+
+/**
+ * The build's step. A full build recomputes and re-scores every customer. An incremental one recomputes the scope's
+ * customers (their documents are replaced when they changed) and re-scores everyone with them: another customer's
+ * document gets a `$set` of its scores only when they moved. Both give the same collection.
+ */
+export async function syncCustomers(db: Db, lake: LakeAccess, scope: Scope, collection: string): Promise<{ docs: number; write: SyncResult; customers: CustomerSummary[] }> {
+  if (scope.full) {
+    const docs = scoreCustomers(await queryCustomerBases(db, lake, scope));
+    return { docs: docs.length, write: await syncDocs(db, collection, {}, docs), customers: docs };
+  }
+  const [fresh, stored] = await Promise.all([queryCustomerBases(db, lake, scope), readStoredScores(lake, collection)]);
+  const freshIds = new Set(fresh.map((b) => b.customer_id));
+  const others = stored.filter((c) => !freshIds.has(c.customer_id));
+  const scores = rfmScores([...fresh, ...others]);
+  const docs: CustomerDoc[] = fresh.map((b, i) => ({ ...b, rfm: { r: scores[i]!.r, f: scores[i]!.f, m: scores[i]!.m }, rfm_segment: scores[i]!.segment }));
+  const moved: AnyBulkWriteOperation<CustomerDoc>[] = [];
+  others.forEach((c, i) => {
+    const s = scores[fresh.length + i]!;
+    if (s.r !== c.rfm.r || s.f !== c.rfm.f || s.m !== c.rfm.m || s.segment !== c.rfm_segment) {
+      moved.push({ updateOne: { filter: { _id: c.customer_id }, update: { $set: { rfm: { r: s.r, f: s.f, m: s.m }, rfm_segment: s.segment } } } });
+    }
+  });
+  const write = await syncDocs(db, collection, { _id: { $in: [...freshIds] } }, docs);
+  await forEachChunk(moved, UPDATE_CHUNK, 4, (chunk) => db.collection<CustomerDoc>(collection).bulkWrite(chunk, { ordered: false }));
+  return { docs: docs.length + others.length, write: { ...write, replaced: write.replaced + moved.length, unchanged: write.unchanged + others.length - moved.length }, customers: [...docs, ...others] };
 }

@@ -1,5 +1,5 @@
 import { buildDailyDocs } from '../../../../src/pipeline/warehouse/daily';
-import { buildProductDocs, sumAllTime, updateAllTime } from '../../../../src/pipeline/warehouse/products';
+import { buildProductDocs, sumAllTime } from '../../../../src/pipeline/warehouse/products';
 import { buildCustomerBases, rfmAsOf, scoreCustomers } from '../../../../src/pipeline/warehouse/customers';
 import { buildStoreDocs } from '../../../../src/pipeline/warehouse/stores';
 import { scopeFromSales } from '../../../../src/pipeline/warehouse/scope';
@@ -41,33 +41,16 @@ describe('top products', () => {
   ];
   const info = new Map([['A', { name: 'Alpha', category: 'C', sub_category: 'S' }]]);
 
-  it('ranks within each period, breaking ties by product_id', () => {
+  it('orders each period by revenue, highest first, ties by product_id, and stores no ranks', () => {
     const docs = buildProductDocs(rows, info);
-    const y16 = docs.filter((d) => d.period === '2016');
-    expect(y16.map((d) => [d.product_id, d.rank_revenue, d.rank_units, d.rank_profit])).toEqual([['A', 1, 2, 1], ['B', 2, 1, 2]]);
+    expect(docs.map((d) => d._id)).toEqual(['2016|A', '2016|B', '2017|A']);
+    expect(Object.keys(docs[0]!).filter((k) => k.startsWith('rank'))).toEqual([]);
     expect(docs.find((d) => d.product_id === 'B')!.name).toBe('B');
   });
 
   it('all-time sums the years', () => {
     const all = sumAllTime(rows);
     expect(all.find((r) => r.product_id === 'A')).toMatchObject({ period: 'all', lines: 3, units: 3, revenue_e4: 400, profit_e4: 45 });
-  });
-
-  it('an incremental all-time equals the all-time summed again from every year', () => {
-    const before = rows.map((r) => ({ ...r }));
-    const changedYear = [...before.filter((r) => r.period !== '2016'), { period: '2017', product_id: 'A', lines: 2, units: 5, revenue_e4: 900, profit_e4: 90 }, { period: '2017', product_id: 'N', lines: 1, units: 1, revenue_e4: 7, profit_e4: 1 }]
-      .filter((r) => r.period === '2017')
-      .reduce((m, r) => m.set(r.product_id, r), new Map<string, (typeof rows)[number]>());
-    const after = [...before.filter((r) => r.period !== '2017'), ...changedYear.values()];
-    const oldYear = before.filter((r) => r.period === '2017');
-    const updated = updateAllTime(sumAllTime(before), oldYear, [...changedYear.values()]);
-    const byId = (xs: ReturnType<typeof sumAllTime>) => [...xs].sort((a, b) => a.product_id.localeCompare(b.product_id));
-    expect(byId(updated)).toEqual(byId(sumAllTime(after)));
-  });
-
-  it('an incremental all-time drops a product left without lines', () => {
-    const only = [{ period: '2017', product_id: 'Z', lines: 1, units: 1, revenue_e4: 5, profit_e4: 1 }];
-    expect(updateAllTime(sumAllTime(only), only, [])).toEqual([]);
   });
 });
 
