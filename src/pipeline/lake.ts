@@ -116,7 +116,7 @@ async function writeLatest(db: Db, name: string, docs: Document[], now: Date): P
 export async function ensureLakeIndexes(db: Db): Promise<void> {
   const wanted: [string, Document[]][] = [
     [collections.sales, [{ order_date: 1 }, { order_month: 1 }, { customer_id: 1 }, { ingested_at: 1 }]],
-    [collections.salesItems, [{ order_month: 1 }, { customer_id: 1 }, { product_id: 1 }]],
+    [collections.salesItems, [{ order_month: 1 }, { customer_id: 1 }, { product_id: 1, order_year: 1 }]],
   ];
   await Promise.all(wanted.map(([name, keys]) => ensureIndexes(db, name, keys)));
 }

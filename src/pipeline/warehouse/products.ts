@@ -69,13 +69,40 @@ export function sumAllTime(yearRows: readonly ProductPeriodRow[]): ProductPeriod
 }
 
 /**
- * Product × year sums over every line of `products` (all products when null): a full build's come packed a day at a
- * time and are summed here (`groupMany`, 240,000 groups at a million lines), an incremental build's are grouped by
- * the server through the lines' `product_id` index.
+ * Pure: the all-time rows after some years were recomputed: the previous all-time, minus those years as they were
+ * stored, plus them as they are now. Exact (integer ten-thousandths), and it reads only the years that changed, not
+ * every year again. A product left without lines is dropped.
  */
-export async function queryProductYears(lake: LakeAccess, products: readonly string[] | null): Promise<ProductPeriodRow[]> {
+export function updateAllTime(previousAll: readonly ProductPeriodRow[], oldYears: readonly ProductPeriodRow[], newYears: readonly ProductPeriodRow[]): ProductPeriodRow[] {
+  const all = new Map(previousAll.map((r) => [r.product_id, { ...r, period: allTime }]));
+  const add = (r: ProductPeriodRow, sign: 1 | -1) => {
+    const a = all.get(r.product_id) ?? { period: allTime, product_id: r.product_id, lines: 0, units: 0, revenue_e4: 0, profit_e4: 0 };
+    a.lines += sign * r.lines;
+    a.units += sign * r.units;
+    a.revenue_e4 += sign * r.revenue_e4;
+    a.profit_e4 += sign * r.profit_e4;
+    all.set(r.product_id, a);
+  };
+  for (const r of oldYears) add(r, -1);
+  for (const r of newYears) add(r, 1);
+  return [...all.values()].filter((r) => r.lines > 0);
+}
+
+/** The measures of stored product documents, as rows. */
+export function rowsOf(docs: readonly ProductDoc[]): ProductPeriodRow[] {
+  return docs.map((d) => ({ period: d.period, product_id: d.product_id, lines: d.lines, units: d.units, revenue_e4: d.revenue_e4, profit_e4: d.profit_e4 }));
+}
+
+/**
+ * Product × year sums: a full build's over every line, packed a day at a time and summed here (`groupMany`, 240,000
+ * groups at a million lines); an incremental build's over the lines of `products` in the scope's years, grouped by
+ * the server through the lines' (`product_id`, `order_year`) index.
+ */
+export async function queryProductYears(lake: LakeAccess, scope: Scope, products: readonly string[]): Promise<ProductPeriodRow[]> {
   const opts = { by: { p: 'product_id', y: 'order_year' }, fields: ['line_total_e4', 'profit_e4', 'quantity'] };
-  const rows = products === null ? await lake.groupMany(collections.salesItems, opts) : await lake.group(collections.salesItems, { ...opts, match: { product_id: { $in: [...products] } } });
+  const rows = scope.full
+    ? await lake.groupMany(collections.salesItems, opts)
+    : await lake.group(collections.salesItems, { ...opts, match: { product_id: { $in: [...products] }, order_year: { $in: [...scope.years] } } });
   type K = { p: string; y: number };
   return [...rows.values()].map((r) => ({
     period: String(keyOf<K>(r.key).y),
@@ -103,16 +130,30 @@ export async function readProductInfo(db: Db, ids: readonly string[] | null = nu
 }
 
 /**
- * The build's step: recomputes the scope's products over all their lines and writes the documents that changed. A
- * full build covers every product (and removes documents of products no longer in the lake).
+ * The build's step. A full build sums every product over every year and all time (and removes documents of products
+ * no longer in the lake). An incremental one recomputes the years it covers for the products sold on its days, and
+ * their all-time documents from the stored ones (minus those years as stored, plus them as recomputed): exact, and
+ * reading only those years' lines of those products.
  */
 export async function syncProducts(db: Db, lake: LakeAccess, scope: Scope): Promise<{ docs: number; write: SyncResult }> {
-  const products = scope.full ? null : await queryTouchedProducts(lake, scope);
-  const [info, yearRows] = await Promise.all([readProductInfo(db, products), queryProductYears(lake, products)]);
-  const docs = buildProductDocs([...yearRows, ...sumAllTime(yearRows)], info);
-  // An incremental build's slice: the documents of its products, by `_id` (a product's periods only ever grow).
-  const slice: Document = scope.full ? {} : { _id: { $in: docs.map((d) => d._id) } };
-  return { docs: docs.length, write: await syncDocs(db, productsCollection, slice, docs) };
+  if (scope.full) {
+    const [info, yearRows] = await Promise.all([readProductInfo(db), queryProductYears(lake, scope, [])]);
+    const docs = buildProductDocs([...yearRows, ...sumAllTime(yearRows)], info);
+    return { docs: docs.length, write: await syncDocs(db, productsCollection, {}, docs) };
+  }
+  const products = await queryTouchedProducts(lake, scope);
+  const periods = [...scope.years.map(String), allTime];
+  const ids = products.flatMap((p) => periods.map((period) => `${period}|${p}`));
+  const [info, yearRows, stored] = await Promise.all([
+    readProductInfo(db, products),
+    queryProductYears(lake, scope, products),
+    db.collection<ProductDoc>(productsCollection).find({ _id: { $in: ids } }).toArray(),
+  ]);
+  const storedAll = stored.filter((d) => d.period === allTime);
+  const storedYears = stored.filter((d) => d.period !== allTime);
+  const docs = buildProductDocs([...yearRows, ...updateAllTime(rowsOf(storedAll), rowsOf(storedYears), yearRows)], info);
+  // The slice: those products' documents for those periods (a product's periods only ever grow).
+  return { docs: docs.length, write: await syncDocs(db, productsCollection, { _id: { $in: ids } }, docs, stored) };
 }
 
 /** What a product can be ranked by, within a period. */

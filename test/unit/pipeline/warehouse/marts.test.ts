@@ -1,5 +1,5 @@
 import { buildDailyDocs } from '../../../../src/pipeline/warehouse/daily';
-import { buildProductDocs, sumAllTime } from '../../../../src/pipeline/warehouse/products';
+import { buildProductDocs, sumAllTime, updateAllTime } from '../../../../src/pipeline/warehouse/products';
 import { buildCustomerBases, rfmAsOf, scoreCustomers } from '../../../../src/pipeline/warehouse/customers';
 import { buildStoreDocs } from '../../../../src/pipeline/warehouse/stores';
 import { scopeFromSales } from '../../../../src/pipeline/warehouse/scope';
@@ -51,6 +51,23 @@ describe('top products', () => {
   it('all-time sums the years', () => {
     const all = sumAllTime(rows);
     expect(all.find((r) => r.product_id === 'A')).toMatchObject({ period: 'all', lines: 3, units: 3, revenue_e4: 400, profit_e4: 45 });
+  });
+
+  it('an incremental all-time equals the all-time summed again from every year', () => {
+    const before = rows.map((r) => ({ ...r }));
+    const changedYear = [...before.filter((r) => r.period !== '2016'), { period: '2017', product_id: 'A', lines: 2, units: 5, revenue_e4: 900, profit_e4: 90 }, { period: '2017', product_id: 'N', lines: 1, units: 1, revenue_e4: 7, profit_e4: 1 }]
+      .filter((r) => r.period === '2017')
+      .reduce((m, r) => m.set(r.product_id, r), new Map<string, (typeof rows)[number]>());
+    const after = [...before.filter((r) => r.period !== '2017'), ...changedYear.values()];
+    const oldYear = before.filter((r) => r.period === '2017');
+    const updated = updateAllTime(sumAllTime(before), oldYear, [...changedYear.values()]);
+    const byId = (xs: ReturnType<typeof sumAllTime>) => [...xs].sort((a, b) => a.product_id.localeCompare(b.product_id));
+    expect(byId(updated)).toEqual(byId(sumAllTime(after)));
+  });
+
+  it('an incremental all-time drops a product left without lines', () => {
+    const only = [{ period: '2017', product_id: 'Z', lines: 1, units: 1, revenue_e4: 5, profit_e4: 1 }];
+    expect(updateAllTime(sumAllTime(only), only, [])).toEqual([]);
   });
 });
 
