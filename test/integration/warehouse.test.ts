@@ -9,6 +9,7 @@ import { salesWithItems } from '../../src/pipeline/live';
 import { writeLake } from '../../src/pipeline/lake';
 import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
 import { buildWarehouse, marts, readMarts, type BuildReport } from '../../src/pipeline/warehouse/build';
+import { hasArrayHistograms, partDocument, partFromDocument, statMeasures, type PartDocument } from '../../src/pipeline/warehouse/statistics';
 import { createTestEnv, type TestEnv } from './helpers';
 import { distinctBy, e4, readReferenceLines, sumBy, type RefLine } from './reference';
 
@@ -172,6 +173,40 @@ describe('warehouse: the Superstore, built in two increments', () => {
     expect(day(after).revenue_e4).toBe(day(incremental).revenue_e4 + e4(late.total));
     const full = await build(db, true);
     expect(changes(full)).toBe(0);
+  });
+});
+
+describe('warehouse: statistics parts written by the previous version', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv('whs');
+  });
+  afterAll(() => env?.cleanup());
+
+  it('parts with histograms as arrays are read by an incremental build, rewritten as bytes, and equal a full rebuild', async () => {
+    const db = env.mongo.db;
+    const cut = '2017-12-01';
+    await writeSales(db, sales.filter((s) => s.order_date < cut));
+    await build(db);
+    // Every part as the previous version wrote it: histograms as sorted `values` and `counts` arrays.
+    const parts = db.collection<PartDocument>(marts.statisticsParts);
+    for (const d of await parts.find({}).toArray()) {
+      const p = partFromDocument(d);
+      const histograms = p.histograms.map((h, i) => ({ measure: statMeasures[i]!.name, values: [...h.values], counts: [...h.counts] }));
+      await parts.replaceOne({ _id: d._id }, { ...partDocument(p), histograms });
+    }
+    expect((await parts.find({}).toArray()).every(hasArrayHistograms)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    await writeSales(db, sales.filter((s) => s.order_date >= cut), false);
+    const r = await build(db);
+    expect(r).toMatchObject({ mode: 'incremental', scope: { months: 1 } });
+    // The new month's part inserted; the 47 other parts rewritten from what was read, and the 4 statistics documents.
+    expect(r.steps.find((s) => s.mart === marts.statistics)!.write).toMatchObject({ inserted: 1, replaced: 47 + 4, deleted: 0 });
+    expect((await parts.find({}).toArray()).some(hasArrayHistograms)).toBe(false);
+    const incremental = await readMarts(db);
+    const full = await build(db, true);
+    expect(changes(full)).toBe(0);
+    expect(await readMarts(db)).toEqual(incremental);
   });
 });
 
