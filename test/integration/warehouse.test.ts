@@ -10,6 +10,7 @@ import { writeLake } from '../../src/pipeline/lake';
 import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
 import { buildWarehouse, marts, readMarts, type BuildReport } from '../../src/pipeline/warehouse/build';
 import { productRank, topProducts } from '../../src/pipeline/warehouse/products';
+import { hasArrayHistograms, partDocument, partFromDocument, statMeasures, type PartDocument } from '../../src/pipeline/warehouse/statistics';
 import { createTestEnv, type TestEnv } from './helpers';
 import { distinctBy, e4, readReferenceLines, sumBy, type RefLine } from './reference';
 
@@ -195,6 +196,40 @@ describe('warehouse: the Superstore, built in two increments', () => {
     expect(r.mode).toBe('full');
     expect(await db.collection(marts.products).countDocuments({ rank_revenue: { $exists: true } })).toBe(0);
     expect((await build(db)).mode).toBe('nothing-new');
+  });
+});
+
+describe('warehouse: statistics parts written by the previous version', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv('whs');
+  });
+  afterAll(() => env?.cleanup());
+
+  it('parts with histograms as arrays are read by an incremental build, rewritten as bytes, and equal a full rebuild', async () => {
+    const db = env.mongo.db;
+    const cut = '2017-12-01';
+    await writeSales(db, sales.filter((s) => s.order_date < cut));
+    await build(db);
+    // Every part as the previous version wrote it: histograms as sorted `values` and `counts` arrays.
+    const parts = db.collection<PartDocument>(marts.statisticsParts);
+    for (const d of await parts.find({}).toArray()) {
+      const p = partFromDocument(d);
+      const histograms = p.histograms.map((h, i) => ({ measure: statMeasures[i]!.name, values: [...h.values], counts: [...h.counts] }));
+      await parts.replaceOne({ _id: d._id }, { ...partDocument(p), histograms });
+    }
+    expect((await parts.find({}).toArray()).every(hasArrayHistograms)).toBe(true);
+    await new Promise((r) => setTimeout(r, 20));
+    await writeSales(db, sales.filter((s) => s.order_date >= cut), false);
+    const r = await build(db);
+    expect(r).toMatchObject({ mode: 'incremental', scope: { months: 1 } });
+    // The new month's part inserted; the 47 other parts rewritten from what was read, and the 4 statistics documents.
+    expect(r.steps.find((s) => s.mart === marts.statistics)!.write).toMatchObject({ inserted: 1, replaced: 47 + 4, deleted: 0 });
+    expect((await parts.find({}).toArray()).some(hasArrayHistograms)).toBe(false);
+    const incremental = await readMarts(db);
+    const full = await build(db, true);
+    expect(changes(full)).toBe(0);
+    expect(await readMarts(db)).toEqual(incremental);
   });
 });
 

@@ -5,14 +5,30 @@
  *
  * Medians and correlations cannot be summed in the database, so each month keeps exact partial results in
  * `sales_statistics_parts` (grain: one document per month): BigInt sums of values, squares and cross-products, and
- * value → count histograms. A build recomputes the touched months' parts and merges all of them.
+ * value → count histograms, stored as compact bytes (`encodeHistogram`). A build recomputes the touched months'
+ * parts, reads the others once, adds up the sums and finds the quantiles across all the months' sorted histograms.
  */
-import type { Db } from 'mongodb';
+import { Binary, type Db } from 'mongodb';
 import { collections } from '../mongo';
 import type { LakeAccess } from './access';
-import { addSync, syncDocs, type SyncResult } from './sync';
+import { addSync, planSync, syncDocs, type SyncResult } from './sync';
 import { fromUnits } from '../money';
-import { addObservation, correlation, createMoments, growth, histogramEntries, mean, mergeHistogram, mergeMoments, quantiles, std, type Histogram, type Moments } from './stats';
+import {
+  addObservation,
+  correlation,
+  createMoments,
+  decodeHistogram,
+  encodeHistogram,
+  growth,
+  mean,
+  mergeMoments,
+  quantilesOfRuns,
+  sortHistogram,
+  std,
+  type Histogram,
+  type Moments,
+  type SortedHistogram,
+} from './stats';
 import { ratio, roundOrNull } from './measures';
 import { matchIn, type Scope } from './scope';
 import type { DailyDoc } from './daily';
@@ -44,50 +60,81 @@ export interface BandTotals {
   profit_e4: number;
 }
 
+/** A month's exact partial results, its histograms in `statMeasures` order. */
 export interface StatsPart {
+  month: string;
+  moments: Moments;
+  histograms: SortedHistogram[];
+  bands: Map<string, BandTotals>;
+}
+
+/** A part while its lines are added: value → count maps, sorted once at the end (`finishPart`). */
+export interface PartBuilder {
   month: string;
   moments: Moments;
   histograms: Histogram[];
   bands: Map<string, BandTotals>;
 }
 
-export function createPart(month: string): StatsPart {
+export function createPart(month: string): PartBuilder {
   return { month, moments: createMoments(statMeasures.length), histograms: statMeasures.map(() => new Map()), bands: new Map() };
 }
 
 /** Adds one line: its integer measures in `statMeasures` order. */
-export function addLine(part: StatsPart, values: readonly number[]): void {
+export function addLine(part: PartBuilder, values: readonly number[]): void {
   addObservation(part.moments, values);
-  values.forEach((v, i) => part.histograms[i]!.set(v, (part.histograms[i]!.get(v) ?? 0) + 1));
+  for (let i = 0; i < values.length; i++) {
+    const h = part.histograms[i]!;
+    h.set(values[i]!, (h.get(values[i]!) ?? 0) + 1);
+  }
   const band = bandOf(values[2]!);
-  const b = part.bands.get(band) ?? { lines: 0, revenue_e4: 0, profit_e4: 0 };
+  let b = part.bands.get(band);
+  if (!b) part.bands.set(band, (b = { lines: 0, revenue_e4: 0, profit_e4: 0 }));
   b.lines++;
   b.revenue_e4 += values[0]!;
   b.profit_e4 += values[3]!;
-  part.bands.set(band, b);
 }
 
-export function mergeParts(parts: readonly StatsPart[]): StatsPart {
-  const all = createPart('all');
-  for (const p of [...parts].sort((a, b) => a.month.localeCompare(b.month))) {
-    mergeMoments(all.moments, p.moments);
-    p.histograms.forEach((h, i) => mergeHistogram(all.histograms[i]!, h));
+export function finishPart(p: PartBuilder): StatsPart {
+  return { ...p, histograms: p.histograms.map(sortHistogram) };
+}
+
+/** The parts' moments and band totals added up (their histograms are read together by `quantilesOfRuns`). */
+export function mergeTotals(parts: readonly StatsPart[]): { moments: Moments; bands: Map<string, BandTotals> } {
+  const moments = createMoments(statMeasures.length);
+  const bands = new Map<string, BandTotals>();
+  for (const p of parts) {
+    mergeMoments(moments, p.moments);
     for (const [band, t] of p.bands) {
-      const b = all.bands.get(band) ?? { lines: 0, revenue_e4: 0, profit_e4: 0 };
+      const b = bands.get(band) ?? { lines: 0, revenue_e4: 0, profit_e4: 0 };
       b.lines += t.lines;
       b.revenue_e4 += t.revenue_e4;
       b.profit_e4 += t.profit_e4;
-      all.bands.set(band, b);
+      bands.set(band, b);
     }
   }
-  return all;
+  return { moments, bands };
 }
 
 /**
  * A part as a MongoDB document and back: the cross-products are symmetric, so only their upper triangle is stored
- * (flat), and each histogram as an object of two arrays. BigInts as decimal strings (no BSON type holds them).
+ * (flat), and each histogram as bytes (`data`, see `encodeHistogram`). BigInts as decimal strings (no BSON type holds
+ * them). Parts written before the bytes (each histogram as `values` and `counts` arrays) are still read.
  */
-export function partDocument(p: StatsPart) {
+export interface PartDocument {
+  _id: string;
+  month: string;
+  n: number;
+  sum: string[];
+  cross: string[];
+  histograms: StoredHistogram[];
+  bands: ({ band: string } & BandTotals)[];
+}
+
+/** A histogram as stored: bytes, or (written by an earlier version) the sorted values and their counts as arrays. */
+export type StoredHistogram = { measure: string; data: Binary } | { measure: string; values: number[]; counts: number[] };
+
+export function partDocument(p: StatsPart): PartDocument {
   const k = p.moments.sum.length;
   const cross: string[] = [];
   for (let i = 0; i < k; i++) for (let j = i; j < k; j++) cross.push(String(p.moments.cross[i]![j]));
@@ -97,15 +144,10 @@ export function partDocument(p: StatsPart) {
     n: p.moments.n,
     sum: p.moments.sum.map(String),
     cross,
-    histograms: p.histograms.map((h, i) => {
-      const entries = histogramEntries(h);
-      return { measure: statMeasures[i]!.name, values: entries.map(([v]) => v), counts: entries.map(([, c]) => c) };
-    }),
+    histograms: p.histograms.map((h, i) => ({ measure: statMeasures[i]!.name, data: new Binary(encodeHistogram(h)) })),
     bands: [...p.bands.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([band, t]) => ({ band, ...t })),
   };
 }
-
-export type PartDocument = ReturnType<typeof partDocument>;
 
 function unflatten(upper: bigint[], k: number): bigint[][] {
   const out = Array.from({ length: k }, () => Array.from({ length: k }, () => 0n));
@@ -114,11 +156,22 @@ function unflatten(upper: bigint[], k: number): bigint[][] {
   return out;
 }
 
+/** Whether a stored part keeps its histograms as arrays (written before they were stored as bytes). */
+export function hasArrayHistograms(d: PartDocument): boolean {
+  return d.histograms.some((h) => !('data' in h));
+}
+
+function histogramFromDocument(d: PartDocument, h: StoredHistogram): SortedHistogram {
+  // A corrupt part stops an incremental build; a full build rewrites it without reading it.
+  if ('data' in h) return decodeHistogram(h.data.value(), `sales_statistics_parts ${d._id}, ${h.measure}`);
+  return sortHistogram(new Map(h.values.map((v, i) => [Number(v), Number(h.counts[i])])));
+}
+
 export function partFromDocument(d: PartDocument): StatsPart {
   return {
     month: d.month,
     moments: { n: d.n, sum: d.sum.map((s) => BigInt(s)), cross: unflatten(d.cross.map((s) => BigInt(s)), d.sum.length) },
-    histograms: d.histograms.map((h) => new Map(h.values.map((v, i) => [Number(v), Number(h.counts[i])]))),
+    histograms: d.histograms.map((h) => histogramFromDocument(d, h)),
     bands: new Map(d.bands.map((b) => [b.band, { lines: b.lines, revenue_e4: b.revenue_e4, profit_e4: b.profit_e4 }])),
   };
 }
@@ -127,13 +180,13 @@ const round = (x: number | null, d = 6) => roundOrNull(x, d);
 
 /** Pure: the statistics documents from all parts and the daily summary. */
 export function buildStatisticsDocs(parts: readonly StatsPart[], daily: readonly DailyDoc[]) {
-  const all = mergeParts(parts);
+  const all = mergeTotals(parts);
   const m = all.moments;
   if (m.n === 0) return [];
   const descriptive = Object.fromEntries(
     statMeasures.map((s, i) => {
-      const h = all.histograms[i]!;
-      const [min, q1, median, q3, max] = quantiles(h, [0, 0.25, 0.5, 0.75, 1]).map((v) => (v === null ? null : round(v / s.scale)));
+      const runs = parts.map((p) => p.histograms[i]!);
+      const [min, q1, median, q3, max] = quantilesOfRuns(runs, [0, 0.25, 0.5, 0.75, 1]).map((v) => (v === null ? null : round(v / s.scale)));
       return [s.name, { count: m.n, mean: round(mean(m, i, s.scale)), std: round(std(m, i, s.scale)), min, q1, median, q3, max }];
     }),
   );
@@ -177,27 +230,65 @@ export function buildStatisticsDocs(parts: readonly StatsPart[], daily: readonly
   ];
 }
 
-/** Reads the scope's lines (their measures packed by the server, a day per chunk) into monthly parts. */
+/**
+ * Reads the scope's lines (their measures packed by the server, a day per chunk) into monthly parts. Chunks come in
+ * key order, month first, so each month is finished (its maps sorted into arrays and dropped) as soon as the next
+ * begins: a full build holds one month's maps at a time.
+ */
 export async function queryStatsParts(lake: LakeAccess, scope: Scope): Promise<StatsPart[]> {
-  const parts = new Map<string, StatsPart>();
+  const parts: StatsPart[] = [];
+  let current: PartBuilder | undefined;
   const chunks = lake.columns(collections.salesItems, matchIn(scope, 'order_month', scope.months), { month: 'order_month', day: 'order_date' }, statMeasures.map((s) => s.field));
   for await (const { key, values } of chunks) {
     const month = String(key.month);
-    let p = parts.get(month);
-    if (!p) parts.set(month, (p = createPart(month)));
-    for (const line of values) addLine(p, line.map((v) => Number(v ?? 0)));
+    if (current?.month !== month) {
+      if (current) parts.push(finishPart(current));
+      if (parts.some((p) => p.month === month)) throw new Error(`statistics: lines of ${month} came after another month's (expected chunks in month order)`);
+      current = createPart(month);
+    }
+    for (const line of values) addLine(current, line.map((v) => Number(v ?? 0)));
   }
-  return [...parts.values()];
+  if (current) parts.push(finishPart(current));
+  return parts;
 }
 
 /**
- * The statistics step: recomputes the scope's monthly parts from the lake, stores those that changed, then merges all
- * parts into the statistics documents. `names`: the two collections (parts, statistics).
+ * Like `syncDocs`, for part documents: compared with each histogram's bytes as base64, since `canonical` would walk a
+ * Binary byte by byte; a part per month, so one delete and one insert. `existing`: the stored documents of the slice
+ * that `docs` replace.
+ */
+async function syncParts(db: Db, collection: string, existing: readonly PartDocument[], docs: readonly PartDocument[]): Promise<SyncResult> {
+  const comparable = (d: PartDocument) => ({ ...d, histograms: d.histograms.map((h) => ('data' in h ? { ...h, data: h.data.toString('base64') } : h)) });
+  const plan = planSync(existing.map(comparable), docs.map(comparable));
+  const byId = new Map(docs.map((d) => [d._id, d]));
+  const coll = db.collection<PartDocument>(collection);
+  if (plan.remove.length) await coll.deleteMany({ _id: { $in: plan.remove as string[] } });
+  if (plan.insert.length) await coll.insertMany(plan.insert.map((d) => byId.get(d._id as string)!));
+  return { inserted: plan.insert.length - plan.replaced, replaced: plan.replaced, deleted: plan.remove.length - plan.replaced, unchanged: plan.unchanged };
+}
+
+/**
+ * The statistics step: recomputes the scope's monthly parts from the lake while it reads and decodes the stored parts
+ * outside the scope, stores the parts that changed, then finds the statistics across the fresh parts and the kept
+ * ones. Kept parts with histograms as arrays (an earlier version's) are read as they are and rewritten as bytes by the
+ * same build, from what was read: the lake is not read again for them. `names`: the two collections (parts,
+ * statistics).
  */
 export async function syncStatistics(db: Db, lake: LakeAccess, scope: Scope, daily: readonly DailyDoc[], names: { parts: string; statistics: string }): Promise<{ docs: number; write: SyncResult }> {
-  const parts = (await queryStatsParts(lake, scope)).map(partDocument);
-  const w1 = await syncDocs(db, names.parts, scope.full ? {} : { month: { $in: [...scope.months] } }, parts);
-  const all = (await db.collection<PartDocument>(names.parts).find({}).toArray()).map(partFromDocument);
-  const docs = buildStatisticsDocs(all, daily);
-  return { docs: docs.length, write: addSync(w1, await syncDocs(db, names.statistics, {}, docs)) };
+  const touched = new Set(scope.months);
+  const outside = (d: PartDocument) => !scope.full && !touched.has(d.month);
+  const readStored = async () => {
+    const stored = await db.collection<PartDocument>(names.parts).find({}).toArray();
+    return { stored, kept: stored.filter(outside).map((doc) => ({ doc, part: partFromDocument(doc) })) };
+  };
+  const [fresh, { stored, kept }, storedStatistics] = await Promise.all([queryStatsParts(lake, scope), readStored(), db.collection(names.statistics).find({}).toArray()]);
+  const upgraded = kept.filter((k) => hasArrayHistograms(k.doc)).map((k) => partDocument(k.part));
+  const upgradedIds = new Set(upgraded.map((d) => d._id));
+  const slice = stored.filter((d) => !outside(d) || upgradedIds.has(d._id));
+  // The statistics are computed while the server writes the parts.
+  const [w1, docs] = await Promise.all([
+    syncParts(db, names.parts, slice, [...fresh.map(partDocument), ...upgraded]),
+    Promise.resolve().then(() => buildStatisticsDocs([...fresh, ...kept.map((k) => k.part)], daily)),
+  ]);
+  return { docs: docs.length, write: addSync(w1, await syncDocs(db, names.statistics, {}, docs, storedStatistics)) };
 }

@@ -2,7 +2,8 @@
  * Descriptive statistics that merge exactly. Values are integers (amounts in ten-thousandths), so the sums of values,
  * squares and cross-products kept as BigInt are exact and independent of the order the lines were read in: a month
  * recomputed on its own and merged with the others gives bit-for-bit the same figures as a full rebuild.
- * Quantiles come from exact value → count histograms (linear interpolation, as numpy and pandas by default).
+ * Quantiles come from exact value → count histograms (linear interpolation, as numpy and pandas by default), kept
+ * sorted so that the months' quantiles are found across them without merging them.
  */
 
 /** Sums over n observations of k integer measures. `cross[i][j]` (j ≥ i) is Σ xᵢ·xⱼ; the diagonal is Σ xᵢ². */
@@ -58,38 +59,176 @@ export function correlation(m: Moments, i: number, j: number): number | null {
   return Number(scaledCovariance(m, i, j)) / Math.sqrt(Number(vi) * Number(vj));
 }
 
-/** Exact value → count. */
+/** Exact value → count, as lines are added one by one. */
 export type Histogram = Map<number, number>;
 
-export function mergeHistogram(into: Histogram, other: Iterable<readonly [number, number]>): void {
-  for (const [v, c] of other) into.set(v, (into.get(v) ?? 0) + c);
+/**
+ * A histogram as two parallel arrays, values strictly ascending, each with its count (> 0): what is stored, and what
+ * quantiles are read from (several at once, unmerged), with no Map or sort on the way. Float64 holds every count and
+ * every value exactly (integers below 2^53).
+ */
+export interface SortedHistogram {
+  values: Float64Array;
+  counts: Float64Array;
 }
 
-export function histogramEntries(h: Histogram): [number, number][] {
-  return [...h.entries()].sort((a, b) => a[0] - b[0]);
+export function sortHistogram(h: Histogram): SortedHistogram {
+  const values = Float64Array.from(h.keys()).sort();
+  return { values, counts: values.map((v) => h.get(v)!) };
 }
 
-/** Quantiles q ∈ [0, 1] of the values a histogram counts, with linear interpolation between order statistics. */
-export function quantiles(h: Histogram, qs: readonly number[]): (number | null)[] {
-  const entries = histogramEntries(h);
-  const n = entries.reduce((s, [, c]) => s + c, 0);
-  if (!n) return qs.map(() => null);
-  // The value at 0-based rank r, by walking the cumulative counts.
-  const at = (r: number) => {
+/** First index in [lo, hi) of a value ≥ v (`above`: > v), else hi. */
+function search(values: Float64Array, v: number, lo: number, hi: number, above: boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < v || (above && values[mid] === v)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The value at 0-based rank r (0 ≤ r < n) among all the values several sorted histograms count, found without
+ * merging them: each run keeps a window that still holds the answer; the middle value p of the widest window splits
+ * every window by binary search, and the counts below and up to p (cumulative counts, `cum`) say on which side of p
+ * the answer lies, or that p is it. Each round at least halves the widest window: at most runs × log₂(values) rounds
+ * of `runs` binary searches, in practice a few dozen rounds (48 months: under a millisecond a quantile).
+ */
+function valueAtRank(runs: readonly SortedHistogram[], cum: readonly Float64Array[], r: number): number {
+  const lo = runs.map(() => 0);
+  const hi = runs.map((h) => h.values.length);
+  const before = (i: number, at: number) => (at === 0 ? 0 : cum[i]![at - 1]!);
+  for (;;) {
+    let w = 0;
+    for (let i = 1; i < runs.length; i++) if (hi[i]! - lo[i]! > hi[w]! - lo[w]!) w = i;
+    const p = runs[w]!.values[(lo[w]! + hi[w]!) >>> 1]!;
+    let below = 0;
+    let upTo = 0;
+    const first = runs.map((h, i) => search(h.values, p, lo[i]!, hi[i]!, false));
+    const after = runs.map((h, i) => search(h.values, p, first[i]!, hi[i]!, true));
+    runs.forEach((_, i) => {
+      below += before(i, first[i]!);
+      upTo += before(i, after[i]!);
+    });
+    if (r < below) first.forEach((x, i) => (hi[i] = x));
+    else if (r >= upTo) after.forEach((x, i) => (lo[i] = x));
+    else return p;
+  }
+}
+
+/**
+ * Quantiles q ∈ [0, 1] of all the values several sorted histograms count (the months' parts), with linear
+ * interpolation between order statistics, as numpy: the same numbers as from one histogram of all the values, since
+ * an order statistic does not depend on how the values are split.
+ */
+export function quantilesOfRuns(runs: readonly SortedHistogram[], qs: readonly number[]): (number | null)[] {
+  const cum = runs.map((h) => {
+    const c = new Float64Array(h.counts.length);
     let seen = 0;
-    for (const [v, c] of entries) {
-      seen += c;
-      if (r < seen) return v;
-    }
-    return entries[entries.length - 1]![0];
-  };
+    for (let i = 0; i < c.length; i++) c[i] = seen += h.counts[i]!;
+    return c;
+  });
+  const n = cum.reduce((s, c) => s + (c.length ? c[c.length - 1]! : 0), 0);
+  if (!n) return qs.map(() => null);
   return qs.map((q) => {
     const pos = (n - 1) * q;
     const lo = Math.floor(pos);
     const frac = pos - lo;
-    const a = at(lo);
-    return frac === 0 ? a : a + (at(lo + 1) - a) * frac;
+    const a = valueAtRank(runs, cum, lo);
+    return frac === 0 ? a : a + (valueAtRank(runs, cum, lo + 1) - a) * frac;
   });
+}
+
+/** Quantiles q ∈ [0, 1] of the values one value → count map counts, as `quantilesOfRuns`. */
+export function quantiles(h: Histogram, qs: readonly number[]): (number | null)[] {
+  return quantilesOfRuns([sortHistogram(h)], qs);
+}
+
+/**
+ * Sorted histograms as bytes: a format byte, the number of values, then per value its difference from the previous
+ * one (the first value zigzag-coded, so negatives stay short) and its count, each as a LEB128 varint. Lake values
+ * are integers in ten-thousandths, near each other once sorted: about 3 bytes a value where a BSON array of numbers
+ * takes 15 and a Float64Array 8, which is what a build reads for every month (a fifth of the time it took to read the
+ * arrays at a million lines).
+ */
+const HISTOGRAM_FORMAT = 1;
+/** |value| ≤ 2^51 keeps the zigzag code (≤ 2^52) and every difference (≤ 2^52) exact in a double. */
+const MAX_MAGNITUDE = 2 ** 51;
+
+export function encodeHistogram(h: SortedHistogram): Uint8Array {
+  const { values, counts } = h;
+  // A varint of at most 2^53 takes 8 bytes.
+  const out = new Uint8Array(1 + 8 + values.length * 16);
+  let p = 0;
+  const put = (x: number) => {
+    // Arithmetic, not shifts: shifts would cut x to 32 bits. `x & 127` is exact, being the low bits of an integer.
+    while (x >= 128) {
+      out[p++] = (x & 127) | 128;
+      x = (x - (x & 127)) / 128;
+    }
+    out[p++] = x;
+  };
+  out[p++] = HISTOGRAM_FORMAT;
+  put(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const c = counts[i]!;
+    if (!Number.isInteger(v) || Math.abs(v) > MAX_MAGNITUDE) throw new RangeError(`histogram value ${v} cannot be encoded: expected an integer of magnitude at most 2^51 (amounts in ten-thousandths)`);
+    if (!Number.isSafeInteger(c) || c < 1) throw new RangeError(`histogram count ${c} of value ${v} cannot be encoded: expected a positive integer`);
+    if (i === 0) put(v < 0 ? -2 * v - 1 : 2 * v);
+    else if (v > values[i - 1]!) put(v - values[i - 1]!);
+    else throw new RangeError(`histogram values must be strictly ascending: ${v} follows ${values[i - 1]}`);
+    put(c);
+  }
+  return out.slice(0, p);
+}
+
+/** Stored bytes that are not a histogram: retrying does not help, rewriting the part does. */
+export class CorruptHistogramError extends Error {
+  override name = 'CorruptHistogramError';
+}
+
+/** Where a decoder stands in its bytes: an object rather than a variable captured by a closure, which halves the time. */
+interface Reader {
+  bytes: Uint8Array;
+  at: number;
+  /** What the bytes are, for errors. */
+  what: string;
+}
+
+const corrupt = (r: Reader, why: string) => new CorruptHistogramError(`${r.what} (${r.bytes.length} bytes) is not a valid histogram: ${why}; a full build (npm run warehouse -- --full) rewrites it from the lake`);
+
+function readVarint(r: Reader): number {
+  let x = 0;
+  let scale = 1;
+  let b: number;
+  do {
+    if (r.at >= r.bytes.length) throw corrupt(r, 'it ends inside a number');
+    b = r.bytes[r.at++]!;
+    x += (b & 127) * scale;
+    scale *= 128;
+  } while (b >= 128);
+  return x;
+}
+
+/** `what`: what the bytes are, for errors (e.g. the part and measure they were read from). */
+export function decodeHistogram(bytes: Uint8Array, what = 'histogram'): SortedHistogram {
+  const r: Reader = { bytes, at: 1, what };
+  if (bytes[0] !== HISTOGRAM_FORMAT) throw corrupt(r, `unknown format ${bytes[0]}, expected ${HISTOGRAM_FORMAT}`);
+  const n = readVarint(r);
+  // Each value takes two bytes at least: a larger n is corruption, not a reason to allocate.
+  if (n > (bytes.length - r.at) / 2) throw corrupt(r, `${n} values cannot fit`);
+  const values = new Float64Array(n);
+  const counts = new Float64Array(n);
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = readVarint(r);
+    v = i === 0 ? (d % 2 ? -(d + 1) / 2 : d / 2) : v + d;
+    values[i] = v;
+    counts[i] = readVarint(r);
+  }
+  if (r.at !== bytes.length) throw corrupt(r, `${bytes.length - r.at} bytes left over`);
+  return { values, counts };
 }
 
 /** Growth of `value` over `base` as a fraction; null when there is no base to compare with. */

@@ -1,4 +1,20 @@
-import { addObservation, correlation, createMoments, growth, mean, mergeMoments, quantiles, std } from '../../../../src/pipeline/warehouse/stats';
+import {
+  addObservation,
+  CorruptHistogramError,
+  correlation,
+  createMoments,
+  decodeHistogram,
+  encodeHistogram,
+  growth,
+  mean,
+  mergeMoments,
+  quantiles,
+  sortHistogram,
+  quantilesOfRuns,
+  std,
+  type Histogram,
+  type SortedHistogram,
+} from '../../../../src/pipeline/warehouse/stats';
 
 /** Reference implementations, written plainly. */
 const naiveMean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -75,6 +91,138 @@ describe('quantiles from a histogram', () => {
 
   it('are null for no data', () => {
     expect(quantiles(new Map(), [0.5])).toEqual([null]);
+  });
+});
+
+/** A seeded generator (mulberry32), so a failing case can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const histogramOf = (xs: readonly number[]): Histogram => {
+  const h = new Map<number, number>();
+  for (const x of xs) h.set(x, (h.get(x) ?? 0) + 1);
+  return h;
+};
+
+/** Integer values between lo and hi, with `distinct` of them at most, so some repeat. */
+const randomValues = (next: () => number, n: number, lo: number, hi: number, distinct = n) => {
+  const pool = Array.from({ length: distinct }, () => lo + Math.floor(next() * (hi - lo + 1)));
+  return Array.from({ length: n }, () => pool[Math.floor(next() * distinct)]!);
+};
+
+/** The previous implementation, kept as the reference: the months' maps merged into one, then walked in value order. */
+function mapQuantiles(hs: readonly Histogram[], qs: readonly number[]): (number | null)[] {
+  const merged = new Map<number, number>();
+  for (const h of hs) for (const [v, c] of h) merged.set(v, (merged.get(v) ?? 0) + c);
+  const entries = [...merged.entries()].sort((a, b) => a[0] - b[0]);
+  const n = entries.reduce((s, [, c]) => s + c, 0);
+  if (!n) return qs.map(() => null);
+  const at = (r: number) => {
+    let seen = 0;
+    for (const [v, c] of entries) {
+      seen += c;
+      if (r < seen) return v;
+    }
+    return entries[entries.length - 1]![0];
+  };
+  return qs.map((q) => {
+    const pos = (n - 1) * q;
+    const lo = Math.floor(pos);
+    const frac = pos - lo;
+    const a = at(lo);
+    return frac === 0 ? a : a + (at(lo + 1) - a) * frac;
+  });
+}
+
+const plain = (h: SortedHistogram) => ({ values: [...h.values], counts: [...h.counts] });
+
+describe('sorted histograms', () => {
+  const qs = [0, 0.25, 0.5, 0.75, 1, 0.1, 0.9, 1 / 3];
+
+  it('sorting a value → count map lists each value once, ascending, with its count', () => {
+    expect(plain(sortHistogram(histogramOf([3, -1, 3, 10, -1, 3])))).toEqual({ values: [-1, 3, 10], counts: [2, 3, 1] });
+    expect(plain(sortHistogram(new Map()))).toEqual({ values: [], counts: [] });
+  });
+
+  it('quantiles of one sorted histogram equal numpy-style quantiles of its values, bit for bit, with ties and one value', () => {
+    const next = random(11);
+    const cases = [[42], [5, 5], [-3, 7], [1, 1, 1, 2, 2, 9]];
+    for (let trial = 0; trial < 50; trial++) cases.push(randomValues(next, 1 + Math.floor(next() * 400), -2_000_000, 2_000_000, 1 + Math.floor(next() * 50)));
+    for (const xs of cases) {
+      const expected = qs.map((q) => naiveQuantile(xs, q));
+      expect(mapQuantiles([histogramOf(xs)], qs)).toEqual(expected);
+      expect(quantilesOfRuns([sortHistogram(histogramOf(xs))], qs)).toEqual(expected);
+      expect(quantiles(histogramOf(xs), qs)).toEqual(expected);
+    }
+  });
+
+  it('quantiles across several sorted histograms equal those of all their values together, on random runs sharing values', () => {
+    const next = random(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const runs = Array.from({ length: 1 + Math.floor(next() * 12) }, () => randomValues(next, Math.floor(next() * 300), -5000, 5000, 1 + Math.floor(next() * 200)));
+      const all = runs.flat();
+      if (!all.length) continue;
+      const found = quantilesOfRuns(runs.map((run) => sortHistogram(histogramOf(run))), qs);
+      expect(found).toEqual(mapQuantiles(runs.map(histogramOf), qs));
+      expect(found).toEqual(qs.map((q) => naiveQuantile(all, q)));
+    }
+  });
+
+  it('quantiles across runs hold when one value is every order statistic, a value is alone, or runs are empty', () => {
+    const runs = (...xss: number[][]) => xss.map((xs) => sortHistogram(histogramOf(xs)));
+    expect(quantilesOfRuns(runs([7, 7], [], [7]), qs)).toEqual(qs.map(() => 7));
+    expect(quantilesOfRuns(runs([], [-12_009_209], []), qs)).toEqual(qs.map(() => -12_009_209));
+    expect(quantilesOfRuns(runs([1, 2], [3, 4], [2, 3]), [0.5])).toEqual([2.5]);
+    expect(quantilesOfRuns(runs([], []), [0.5])).toEqual([null]);
+    expect(quantilesOfRuns([], [0, 1])).toEqual([null, null]);
+  });
+});
+
+describe('histogram encoding', () => {
+  const roundTrip = (h: SortedHistogram) => plain(decodeHistogram(encodeHistogram(h)));
+
+  it('an empty histogram and a single value round-trip', () => {
+    expect(roundTrip(sortHistogram(new Map()))).toEqual({ values: [], counts: [] });
+    expect(roundTrip(sortHistogram(new Map([[226_384_800, 1]])))).toEqual({ values: [226_384_800], counts: [1] });
+    expect(roundTrip(sortHistogram(new Map([[0, 7]])))).toEqual({ values: [0], counts: [7] });
+  });
+
+  it('negative values (losses), zero and extreme magnitudes round-trip exactly', () => {
+    const h = sortHistogram(histogramOf([-65_999_780, -1, 0, 0, 1, 2 ** 51, -(2 ** 51), 127, 128, 16_383, 16_384]));
+    expect(roundTrip(h)).toEqual(plain(h));
+    expect(roundTrip(sortHistogram(new Map([[5, 2 ** 52]])))).toEqual({ values: [5], counts: [2 ** 52] });
+  });
+
+  it('random histograms round-trip exactly and take a few bytes per value', () => {
+    const next = random(17);
+    for (let trial = 0; trial < 20; trial++) {
+      const h = sortHistogram(histogramOf(randomValues(next, 2000, -70_000_000, 230_000_000, 1500)));
+      const bytes = encodeHistogram(h);
+      expect(plain(decodeHistogram(bytes))).toEqual(plain(h));
+      expect(bytes.length).toBeLessThan(6 * h.values.length + 8);
+    }
+  });
+
+  it('refuses values it cannot hold exactly, naming them', () => {
+    expect(() => encodeHistogram(sortHistogram(new Map([[1.5, 1]])))).toThrow(/1\.5/);
+    expect(() => encodeHistogram(sortHistogram(new Map([[2 ** 53, 1]])))).toThrow(RangeError);
+    expect(() => encodeHistogram({ values: Float64Array.of(1), counts: Float64Array.of(0.5) })).toThrow(/count/);
+  });
+
+  it('refuses truncated, padded or unknown bytes instead of returning a wrong histogram, naming what they were', () => {
+    const bytes = encodeHistogram(sortHistogram(histogramOf([1, 2, 300_000, 300_000])));
+    const what = 'sales_statistics_parts 2017-12, profit';
+    expect(() => decodeHistogram(bytes.subarray(0, bytes.length - 1), what)).toThrow(CorruptHistogramError);
+    expect(() => decodeHistogram(bytes.subarray(0, bytes.length - 1), what)).toThrow(/^sales_statistics_parts 2017-12, profit .* ends inside a number.*--full/);
+    expect(() => decodeHistogram(Uint8Array.from([...bytes, 0]), what)).toThrow(/1 bytes left over/);
+    expect(() => decodeHistogram(Uint8Array.of(9, 0))).toThrow(/format 9/);
+    expect(() => decodeHistogram(Uint8Array.of(1, 100, 0))).toThrow(/100 values cannot fit/);
   });
 });
 
