@@ -118,9 +118,14 @@ runMain(async () => {
       await steps.run(7, 'Recommendation model: train and evaluate', 'npm run train && npm run reco:evaluate', async () => {
         const lines = await readTrainingLines(mongo.db);
         const catalogue = await readCatalogue(mongo.db);
-        const model = trainModel(lines, catalogue);
-        saveModel(modelFile(cfg.paths.models), model);
-        console.log(`  ${formatModel(model)}\n  written to ${modelFile(cfg.paths.models)}`);
+        // In a function of its own, so the model (hundreds of megabytes at a million lines) is garbage once written,
+        // before the evaluation trains another.
+        const train = () => {
+          const model = trainModel(lines, catalogue);
+          saveModel(modelFile(cfg.paths.models), model);
+          return formatModel(model);
+        };
+        console.log(`  ${train()}\n  written to ${modelFile(cfg.paths.models)}`);
         kept.push(`the model in ${modelFile(cfg.paths.models)}`);
         const evaluation = evaluateModel(lines, catalogue, '2017-01-01');
         if (evaluation.cases) {

@@ -39,14 +39,15 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Writes `data` to `final` whole or not at all. */
-export function writeFileAtomic(final: string, data: string | Uint8Array): void {
+/** Writes `data` (or its pieces, in order, for content too large to hold as one string) to `final` whole or not at all. */
+export function writeFileAtomic(final: string, data: string | Uint8Array | Iterable<string>): void {
   fs.mkdirSync(path.dirname(final), { recursive: true });
   const tmp = tempPathFor(final);
   try {
     const fd = fs.openSync(tmp, 'w');
     try {
-      fs.writeFileSync(fd, data);
+      if (typeof data === 'string' || data instanceof Uint8Array) fs.writeFileSync(fd, data);
+      else for (const piece of data) fs.writeSync(fd, piece);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
