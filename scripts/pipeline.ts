@@ -21,6 +21,7 @@ import { formatEvaluation, formatModel } from '../src/pipeline/reco/format';
 import { reportFormats } from '../src/reports/report';
 import { chooseDefaultPeriod, renderConfiguredReport } from '../src/cli/report';
 import { createStepRunner, describeFailure, StepFailed } from '../src/cli/steps';
+import { boundHeapGrowth } from '../src/cli/memory';
 import { noSalesNote } from '../src/reports/format';
 
 runMain(async () => {
@@ -85,6 +86,9 @@ runMain(async () => {
     });
     if (stop.signal.aborted) return 130;
 
+    // From here on every step reads far more than it keeps (Kafka batches, the lake, training): keep the heap near
+    // its live data (src/cli/memory.ts). Not before: it would slow the producer by a third.
+    boundHeapGrowth();
     const mongo = await openMongo(ctx);
     try {
       await steps.run(4, 'Ingest into the lake', 'npm run ingest -- --until-idle', async () => {

@@ -1,6 +1,5 @@
 /** Tiny CLI layer shared by every script: typed options, --help, and a clear error for a wrong parameter. */
 import { parseArgs } from 'node:util';
-import { boundHeapGrowth } from './memory';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -98,7 +97,6 @@ export function choiceOption<T extends string>(value: string | boolean | undefin
 
 /** Runs a script's main; maps errors to exit codes: 2 for usage errors, 1 for everything else. */
 export function runMain(main: () => Promise<number | void>): void {
-  boundHeapGrowth();
   main().then(
     (code) => process.exit(code ?? 0),
     (err: unknown) => {

@@ -109,7 +109,14 @@ export function rfmScores(customers: readonly RfmInputs[]): RfmScore[] {
   const asOf = rfmAsOf(customers);
   if (asOf === null) return [];
   const asOfMs = Date.parse(asOf);
-  return scoreRfm(customers.map((b) => ({ recencyDays: Math.round((asOfMs - Date.parse(b.last_order)) / dayMs), orders: b.orders, revenue: b.revenue_e4 })));
+  // A few thousand distinct days among tens of thousands of customers: each parsed once.
+  const recency = new Map<string, number>();
+  const daysTo = (day: string) => {
+    let d = recency.get(day);
+    if (d === undefined) recency.set(day, (d = Math.round((asOfMs - Date.parse(day)) / dayMs)));
+    return d;
+  };
+  return scoreRfm(customers.map((b) => ({ recencyDays: daysTo(b.last_order), orders: b.orders, revenue: b.revenue_e4 })));
 }
 
 /** Pure: adds the RFM scores to every customer. */

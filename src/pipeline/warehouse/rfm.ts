@@ -33,7 +33,9 @@ export const segmentRules: readonly { segment: RfmSegment; rule: string; test: (
 
 /** 1 + the number of cut points strictly below the value: 1..5. */
 function score(value: number, cuts: readonly number[]): number {
-  return 1 + cuts.filter((c) => value > c).length;
+  let s = 1;
+  for (const c of cuts) if (value > c) s++;
+  return s;
 }
 
 function cutPoints(values: readonly number[]): number[] {
