@@ -17,6 +17,7 @@ import { numFmt } from '../reports/excel';
 import type { HistoricalFilter, Known } from './params';
 import { kpi } from './layout';
 import { chartFigure } from './interactive';
+import { topProducts } from '../pipeline/warehouse/products';
 
 export interface BranchInfo {
   id: string;
@@ -93,12 +94,11 @@ async function countOrders(db: Db, f: HistoricalFilter): Promise<number | null> 
 /** `formQuery` is the filter's canonical query string (for the export links), so equal filters give equal pages. */
 export async function historicalView(db: Db, f: HistoricalFilter, known: Known & { branchNames: Map<string, string> }, formQuery: string): Promise<HistoricalView> {
   const period = f.year === null ? 'all' : String(f.year);
-  const productQuery: Document = { period, ...(f.category !== null ? { category: f.category } : {}) };
   // The reads are independent: together, the cold view waits for the slowest, not for their sum.
   const [rows, orders, productDocs, stats] = await Promise.all([
     readCube(db, f),
     countOrders(db, f),
-    db.collection(marts.products).find(productQuery, { projection: { product_id: 1, name: 1, category: 1, sub_category: 1, units: 1, revenue: 1, profit: 1, margin: 1 } }).sort({ profit_e4: -1, product_id: 1 }).limit(10).toArray(),
+    topProducts(db, { period, by: 'profit', limit: 10, filter: f.category !== null ? { category: f.category } : undefined }),
     db.collection(marts.statistics).find({ _id: { $in: ['correlation', 'discount_bands'] } } as Document).toArray(),
   ]);
   const all = sumBy(rows, () => 'all').get('all') ?? { lines: 0, units: 0, revenue_e4: 0, profit_e4: 0 };
@@ -122,7 +122,7 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
     const [category, sub_category] = k.split('|') as [string, string];
     return { category, sub_category, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), units: s.units, avg_discount: null };
   }).sort((a, b) => b.revenue - a.revenue);
-  const products = productDocs.map((p) => ({ product_id: String(p.product_id), name: String(p.name), category: String(p.category), sub_category: String(p.sub_category), units: Number(p.units), revenue: Number(p.revenue), profit: Number(p.profit), margin: p.margin as number | null }));
+  const products = productDocs.map((p) => ({ product_id: p.product_id, name: p.name, category: p.category, sub_category: p.sub_category, units: p.units, revenue: p.revenue, profit: p.profit, margin: p.margin }));
   const corr = stats.find((s) => String(s._id) === 'correlation');
   const bands = stats.find((s) => String(s._id) === 'discount_bands');
 

@@ -73,8 +73,9 @@ export interface BuildOptions {
 
 /**
  * The marts' document layout. A build over marts of another layout (written by another version) is a full build, so
- * no mart mixes documents of two layouts. 2: `top_products` without stored ranks, `customer_analysis` without
- * `recency_days`.
+ * no mart mixes documents of two layouts. Raise it when a mart's documents change shape, and when a rule that computes
+ * them changes (the RFM rule: an incremental build derives the stored scores from the stored inputs, which holds only
+ * if the same rule wrote them). 2: `top_products` without stored ranks, `customer_analysis` without `recency_days`.
  */
 export const martLayout = 2;
 

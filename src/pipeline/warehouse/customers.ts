@@ -2,8 +2,7 @@
  * `customer_analysis`. Grain: one document per customer. Partition: the customer (a build recomputes the customers
  * with new sales from all their sales); the RFM scores are then re-scored over all customers, because their cut
  * points and the "as of" day (the last order day in the lake) are shared. An incremental build reads the other
- * customers' RFM inputs and scores packed by the server, not their documents, and rewrites only the scores that
- * moved. The as-of day is the build's (`rfm_as_of` in `warehouse_state`), not stored on each customer: when it moves,
+ * customers' RFM inputs packed by the server, not their documents, and rewrites only the scores that moved. The as-of day is the build's (`rfm_as_of` in `warehouse_state`), not stored on each customer: when it moves,
  * every recency moves by the same days, their order and so the R scores stay.
  */
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
@@ -135,11 +134,12 @@ export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope)
     }
     return info;
   };
+  // A full build's groupings have 200,000 groups at a million lines (summed here from packed values); an incremental
+  // build's, a few hundred customers read through the customer_id index, are the server's.
+  const group = scope.full ? lake.groupMany : lake.group;
   const [branchRows, catRows, info] = await Promise.all([
-    // A full build's groupings have 200,000 groups at a million lines (summed here from packed values); an incremental
-    // build's, a few hundred customers read through the customer_id index, are the server's.
-    (scope.full ? lake.groupMany : lake.group)(collections.sales, { by: { c: 'customer_id', b: 'branch_id' }, fields: ['total_e4', 'profit_e4'], extremes: ['order_date'], match }),
-    (scope.full ? lake.groupMany : lake.group)(collections.salesItems, { by: { c: 'customer_id', k: 'category' }, fields: ['line_total_e4'], match }),
+    group(collections.sales, { by: { c: 'customer_id', b: 'branch_id' }, fields: ['total_e4', 'profit_e4'], extremes: ['order_date'], match }),
+    group(collections.salesItems, { by: { c: 'customer_id', k: 'category' }, fields: ['line_total_e4'], match }),
     readInfo(),
   ]);
   type K = { c: string; b: string; k: string };

@@ -1,7 +1,8 @@
 /**
  * `top_products`. Grain: one document per product per period, where the period is a year ("2017") or "all".
- * Partition: the product. A build recomputes the products sold on the days it covers (every product for a full
- * build), each over all its lines, so the other products' documents are neither read nor written. Ranks are not
+ * Partition: the product. A build recomputes the products sold on the days it covers, for the years it covers, and
+ * their all-time documents from the stored years (a full build: every product, every year), so the other products'
+ * documents are neither read nor written. Ranks are not
  * stored (one product moving would shift the rank of every product it passes): `topProducts` and `productRank` rank
  * at read time, through the mart's indexes on `period` and the measure.
  */
@@ -94,15 +95,15 @@ export function rowsOf(docs: readonly ProductDoc[]): ProductPeriodRow[] {
 }
 
 /**
- * Product × year sums: a full build's over every line, packed a day at a time and summed here (`groupMany`, 240,000
- * groups at a million lines); an incremental build's over the lines of `products` in the scope's years, grouped by
- * the server through the lines' (`product_id`, `order_year`) index.
+ * Product × year sums: over every line when `only` is null, packed a day at a time and summed here (`groupMany`,
+ * 240,000 groups at a million lines); else over the lines of those products in those years, grouped by the server
+ * through the lines' (`product_id`, `order_year`) index.
  */
-export async function queryProductYears(lake: LakeAccess, scope: Scope, products: readonly string[]): Promise<ProductPeriodRow[]> {
+export async function queryProductYears(lake: LakeAccess, only: { products: readonly string[]; years: readonly number[] } | null): Promise<ProductPeriodRow[]> {
   const opts = { by: { p: 'product_id', y: 'order_year' }, fields: ['line_total_e4', 'profit_e4', 'quantity'] };
-  const rows = scope.full
+  const rows = only === null
     ? await lake.groupMany(collections.salesItems, opts)
-    : await lake.group(collections.salesItems, { ...opts, match: { product_id: { $in: [...products] }, order_year: { $in: [...scope.years] } } });
+    : await lake.group(collections.salesItems, { ...opts, match: { product_id: { $in: [...only.products] }, order_year: { $in: [...only.years] } } });
   type K = { p: string; y: number };
   return [...rows.values()].map((r) => ({
     period: String(keyOf<K>(r.key).y),
@@ -137,7 +138,7 @@ export async function readProductInfo(db: Db, ids: readonly string[] | null = nu
  */
 export async function syncProducts(db: Db, lake: LakeAccess, scope: Scope): Promise<{ docs: number; write: SyncResult }> {
   if (scope.full) {
-    const [info, yearRows] = await Promise.all([readProductInfo(db), queryProductYears(lake, scope, [])]);
+    const [info, yearRows] = await Promise.all([readProductInfo(db), queryProductYears(lake, null)]);
     const docs = buildProductDocs([...yearRows, ...sumAllTime(yearRows)], info);
     return { docs: docs.length, write: await syncDocs(db, productsCollection, {}, docs) };
   }
@@ -146,7 +147,7 @@ export async function syncProducts(db: Db, lake: LakeAccess, scope: Scope): Prom
   const ids = products.flatMap((p) => periods.map((period) => `${period}|${p}`));
   const [info, yearRows, stored] = await Promise.all([
     readProductInfo(db, products),
-    queryProductYears(lake, scope, products),
+    queryProductYears(lake, { products, years: scope.years }),
     db.collection<ProductDoc>(productsCollection).find({ _id: { $in: ids } }).toArray(),
   ]);
   const storedAll = stored.filter((d) => d.period === allTime);
@@ -162,7 +163,7 @@ export type ProductMeasure = 'revenue' | 'profit' | 'units';
 const sortField: Record<ProductMeasure, string> = { revenue: 'revenue_e4', profit: 'profit_e4', units: 'units' };
 
 export interface RankedProduct extends ProductDoc {
-  /** 1 = the highest measure in the period; ties broken by product_id. */
+  /** 1 = the highest measure in the period (the lowest with `lowest`); ties broken by product_id. */
   rank: number;
 }
 

@@ -11,7 +11,7 @@
 import { Binary, type Db } from 'mongodb';
 import { collections } from '../mongo';
 import type { LakeAccess } from './access';
-import { addSync, planSync, syncDocs, type SyncResult } from './sync';
+import { addSync, syncDocs, type SyncResult } from './sync';
 import { fromUnits } from '../money';
 import {
   addObservation,
@@ -253,21 +253,6 @@ export async function queryStatsParts(lake: LakeAccess, scope: Scope): Promise<S
 }
 
 /**
- * Like `syncDocs`, for part documents: compared with each histogram's bytes as base64, since `canonical` would walk a
- * Binary byte by byte; a part per month, so one delete and one insert. `existing`: the stored documents of the slice
- * that `docs` replace.
- */
-async function syncParts(db: Db, collection: string, existing: readonly PartDocument[], docs: readonly PartDocument[]): Promise<SyncResult> {
-  const comparable = (d: PartDocument) => ({ ...d, histograms: d.histograms.map((h) => ('data' in h ? { ...h, data: h.data.toString('base64') } : h)) });
-  const plan = planSync(existing.map(comparable), docs.map(comparable));
-  const byId = new Map(docs.map((d) => [d._id, d]));
-  const coll = db.collection<PartDocument>(collection);
-  if (plan.remove.length) await coll.deleteMany({ _id: { $in: plan.remove as string[] } });
-  if (plan.insert.length) await coll.insertMany(plan.insert.map((d) => byId.get(d._id as string)!));
-  return { inserted: plan.insert.length - plan.replaced, replaced: plan.replaced, deleted: plan.remove.length - plan.replaced, unchanged: plan.unchanged };
-}
-
-/**
  * The statistics step: recomputes the scope's monthly parts from the lake while it reads and decodes the stored parts
  * outside the scope, stores the parts that changed, then finds the statistics across the fresh parts and the kept
  * ones. Kept parts with histograms as arrays (an earlier version's) are read as they are and rewritten as bytes by the
@@ -287,7 +272,7 @@ export async function syncStatistics(db: Db, lake: LakeAccess, scope: Scope, dai
   const slice = stored.filter((d) => !outside(d) || upgradedIds.has(d._id));
   // The statistics are computed while the server writes the parts.
   const [w1, docs] = await Promise.all([
-    syncParts(db, names.parts, slice, [...fresh.map(partDocument), ...upgraded]),
+    syncDocs(db, names.parts, { _id: { $in: [...new Set([...slice, ...fresh].map((d) => d.month))] } }, [...fresh.map(partDocument), ...upgraded], slice),
     Promise.resolve().then(() => buildStatisticsDocs([...fresh, ...kept.map((k) => k.part)], daily)),
   ]);
   return { docs: docs.length, write: addSync(w1, await syncDocs(db, names.statistics, {}, docs, storedStatistics)) };

@@ -3,7 +3,7 @@
  * are left alone, changed ones are replaced, vanished ones deleted. A rebuild that finds nothing new writes nothing,
  * which keeps repeated builds idempotent and cheap.
  */
-import type { Db, Document } from 'mongodb';
+import { Binary, type Db, type Document } from 'mongodb';
 import { forEachChunk } from '../../io/chunks';
 
 export interface SyncResult {
@@ -13,9 +13,14 @@ export interface SyncResult {
   unchanged: number;
 }
 
-/** JSON with sorted keys, so two equal documents compare equal whatever order the server returned the fields in. */
+/**
+ * JSON with sorted keys, so two equal documents compare equal whatever order the server returned the fields in. Binary
+ * data (a BSON Binary as read, or bytes as built) by its subtype and bytes, in base64: not byte by byte as an object.
+ */
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value instanceof Binary) return `{"$binary":"${value.sub_type}:${value.toString('base64')}"}`;
+  if (value instanceof Uint8Array) return canonical(new Binary(value));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return `{${Object.keys(value)
       .sort()

@@ -1,3 +1,4 @@
+import { Binary } from 'mongodb';
 import { canonical, planSync } from '../../../../src/pipeline/warehouse/sync';
 
 describe('mart sync plan', () => {
@@ -16,5 +17,12 @@ describe('mart sync plan', () => {
   it('canonical form distinguishes null from a missing value only by key', () => {
     expect(canonical({ a: null })).not.toBe(canonical({}));
     expect(canonical([1, { b: 2, a: 1 }])).toBe('[1,{"a":1,"b":2}]');
+  });
+
+  it('canonical form compares binary data by its bytes, as read (Binary) or as built (bytes), not field by field', () => {
+    const bytes = new Uint8Array([1, 2, 250]);
+    expect(canonical({ h: new Binary(bytes) })).toBe(canonical({ h: Buffer.from(bytes) }));
+    expect(canonical({ h: new Binary(bytes) })).not.toBe(canonical({ h: new Binary(new Uint8Array([1, 2, 251])) }));
+    expect(canonical(new Binary(new Uint8Array(100_000))).length).toBeLessThan(140_000);
   });
 });
