@@ -10,6 +10,8 @@ import { writeLake } from '../../src/pipeline/lake';
 import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
 import { buildWarehouse, marts, readMarts, type BuildReport } from '../../src/pipeline/warehouse/build';
 import { productRank, topProducts } from '../../src/pipeline/warehouse/products';
+import { readCustomerState } from '../../src/pipeline/warehouse/customer-state';
+import type { CustomerDoc } from '../../src/pipeline/warehouse/customers';
 import { hasArrayHistograms, partDocument, partFromDocument, statMeasures, type PartDocument } from '../../src/pipeline/warehouse/statistics';
 import { createTestEnv, type TestEnv } from './helpers';
 import { distinctBy, e4, readReferenceLines, sumBy, type RefLine } from './reference';
@@ -187,6 +189,24 @@ describe('warehouse: the Superstore, built in two increments', () => {
     expect(day(after).revenue_e4).toBe(day(incremental).revenue_e4 + e4(late.total));
     const full = await build(db, true);
     expect(changes(full)).toBe(0);
+  });
+
+  it("the customers' packed state is a copy of the mart after every build", async () => {
+    const state = await readCustomerState(db, marts.customerState);
+    const mart = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
+    const facts = (c: { customer_id: string; last_order: string; orders: number; revenue_e4: number; branches: string[] }) => [c.customer_id, c.last_order, c.orders, c.revenue_e4, c.branches];
+    expect(state?.map((c) => [...facts(c), c.score.r, c.score.f, c.score.m, c.score.segment]).sort()).toEqual(mart.map((c) => [...facts(c), c.rfm.r, c.rfm.f, c.rfm.m, c.rfm_segment]).sort());
+  });
+
+  it('a build stopped between the customers and their state leaves none, and the next build reads the mart instead', async () => {
+    await db.collection(marts.customerState).deleteOne({ _id: 'header' as never }); // what the stopped build left
+    expect(await readCustomerState(db, marts.customerState)).toBeNull();
+    const template = sales.find((s) => s.order_date === '2016-05-02')!;
+    const late: SaleWithItems = { ...template, sale_id: 'LATE-2', items: template.items.map((i) => ({ ...i, sale_id: 'LATE-2', item_id: `LATE-2#${i.line}` })) };
+    await writeSales(db, [late], false);
+    expect((await build(db)).mode).toBe('incremental');
+    expect(await readCustomerState(db, marts.customerState)).not.toBeNull();
+    expect(changes(await build(db, true))).toBe(0);
   });
 
   it('marts built by an older version (no layout recorded, a stored rank) are rebuilt in full, not mixed', async () => {

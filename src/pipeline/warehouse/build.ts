@@ -32,6 +32,8 @@ export const marts = {
   stores: 'store_analysis',
   products: productsCollection,
   customers: 'customer_analysis',
+  /** The customers' RFM facts, packed, for incremental builds (customer-state.ts): internal, not a mart to read. */
+  customerState: 'customer_analysis_state',
   categories: 'category_analysis',
   cube: 'sales_cube',
   statistics: 'sales_statistics',
@@ -149,6 +151,15 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   // Five marts read only the lake: two at a time, so the server's grouping and this process's summing and writing
   // overlap on two cores (more in flight only queues behind them and holds more in memory at once).
   const independent = [
+    // The longest first (customers and products, full or incremental), so the short ones fill in beside them
+    // rather than leave one of them running alone at the end.
+    () =>
+      step(marts.customers, async () => {
+        const r = await syncCustomers(db, lake, scope, { mart: marts.customers, state: marts.customerState });
+        customers = r.customers;
+        return r;
+      }),
+    () => step(marts.products, () => syncProducts(db, lake, scope)),
     () => step(marts.daily, async () => {
       const docs = await queryDaily(lake, scope);
       return { docs: docs.length, write: await syncDocs(db, marts.daily, sliceOf('date', scope.days), docs) };
@@ -161,13 +172,6 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
       const docs = await queryCube(lake, scope);
       return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
     }),
-    () => step(marts.products, () => syncProducts(db, lake, scope)),
-    () =>
-      step(marts.customers, async () => {
-        const r = await syncCustomers(db, lake, scope, marts.customers);
-        customers = r.customers;
-        return r;
-      }),
   ];
   await forEachChunk(independent, 1, 2, ([run]) => run!());
   const daily = await db.collection<DailyDoc>(marts.daily).find({}).sort({ date: 1 }).toArray();
@@ -205,7 +209,7 @@ async function ensureMartIndexes(db: Db): Promise<void> {
 export async function readMarts(db: Db): Promise<Record<string, Document[]>> {
   const out: Record<string, Document[]> = {};
   for (const name of Object.values(marts)) {
-    if (name === marts.state) continue;
+    if (name === marts.state || name === marts.customerState) continue;
     out[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
   }
   return out;

@@ -1,9 +1,10 @@
 /**
  * `customer_analysis`. Grain: one document per customer. Partition: the customer (a build recomputes the customers
  * with new sales from all their sales); the RFM scores are then re-scored over all customers, because their cut
- * points and the "as of" day (the last order day in the lake) are shared. An incremental build reads the other
- * customers' RFM inputs packed by the server, not their documents, and rewrites only the scores that moved. The as-of day is the build's (`rfm_as_of` in `warehouse_state`), not stored on each customer: when it moves,
- * every recency moves by the same days, their order and so the R scores stay.
+ * points and the "as of" day (the last order day in the lake) are shared. An incremental build re-scores the
+ * other customers from their facts kept in a few packed documents (`customer-state.ts`), not from their documents,
+ * and rewrites only the scores that moved. The as-of day is the build's (`rfm_as_of` in `warehouse_state`), not
+ * stored on each customer: when it moves, every recency moves by the same days, their order and so the R scores stay.
  */
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { forEachChunk } from '../../io/chunks';
@@ -13,6 +14,7 @@ import { averageOrderValue, keyOf, moneyFields } from './measures';
 import { scoreRfm, type RfmScore, type RfmSegment } from './rfm';
 import { matchIn, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';
+import { dropCustomerState, readCustomerState, writeCustomerState, type CustomerFacts } from './customer-state';
 
 /** A customer's sales at one branch: first and last order day, orders and money. */
 export interface CustomerBranchRow {
@@ -161,22 +163,25 @@ export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope)
 /** What the branch mart and the build's state need of every customer. */
 export type CustomerSummary = Pick<CustomerBase, 'branches' | 'last_order'>;
 
-/** A stored customer as the incremental build reads it: RFM inputs and branches, packed by the server. */
-interface StoredInputs extends RfmInputs, CustomerSummary {
-  customer_id: string;
-}
-
-// Not the stored scores: they are derived again from the stored inputs (below), which reads a third less.
+// Read from the mart when there is no state to trust: RFM inputs and branches, packed by the server.
 const storedFields = ['customer_id', 'last_order', 'orders', 'revenue_e4', 'branches'] as const;
 
-async function readStoredInputs(lake: LakeAccess, collection: string): Promise<StoredInputs[]> {
-  const out: StoredInputs[] = [];
+/**
+ * Every stored customer's facts from the mart itself (a second at a million lines). The scores stored are those
+ * `rfmScores` gives the stored inputs (every build writes exactly that), so they are derived rather than read.
+ */
+async function readFactsFromMart(lake: LakeAccess, collection: string): Promise<CustomerFacts[]> {
+  const inputs: (RfmInputs & CustomerSummary & { customer_id: string })[] = [];
   // Chunked by first order day: as many customers per chunk as first ordered that day, far below 16 MB.
   for await (const { values } of lake.columns(collection, undefined, { day: 'first_order' }, storedFields)) {
-    for (const v of values) out.push({ customer_id: String(v[0]), last_order: String(v[1]), orders: Number(v[2]), revenue_e4: Number(v[3]), branches: v[4] as string[] });
+    for (const v of values) inputs.push({ customer_id: String(v[0]), last_order: String(v[1]), orders: Number(v[2]), revenue_e4: Number(v[3]), branches: v[4] as string[] });
   }
-  return out;
+  const scores = rfmScores(inputs);
+  return inputs.map((c, i) => ({ ...c, score: scores[i]! }));
 }
+
+const factsOf = (docs: readonly CustomerDoc[]): CustomerFacts[] =>
+  docs.map((d) => ({ customer_id: d.customer_id, last_order: d.last_order, orders: d.orders, revenue_e4: d.revenue_e4, branches: d.branches, score: { ...d.rfm, segment: d.rfm_segment } }));
 
 const UPDATE_CHUNK = 1000;
 
@@ -184,35 +189,43 @@ const sameScore = (a: RfmScore, b: RfmScore) => a.r === b.r && a.f === b.f && a.
 
 /**
  * The build's step. A full build recomputes and re-scores every customer. An incremental one recomputes the scope's
- * customers and re-scores everyone with them; another customer's document gets a `$set` of its scores only when they
- * moved. Both give the same collection.
+ * customers and re-scores everyone with them, the others from their facts kept in the state (`customer-state.ts`);
+ * another customer's document gets a `$set` of its scores only when they moved. Both give the same collection.
  *
- * The scores stored now are those `rfmScores` gives the stored inputs (every build writes exactly that), so they are
- * derived rather than read. The moved scores are written before the scope's customers: a build stopped in between
- * finds the same stored inputs, hence the same moves, and writes them again.
+ * The state is dropped before the mart is written and written again after, so a build stopped in between leaves the
+ * next one to read the facts from the mart (and to find the same moves, being computed from the same stored inputs).
  */
-export async function syncCustomers(db: Db, lake: LakeAccess, scope: Scope, collection: string): Promise<{ docs: number; write: SyncResult; customers: CustomerSummary[] }> {
-  const coll = db.collection<CustomerDoc>(collection);
+export async function syncCustomers(db: Db, lake: LakeAccess, scope: Scope, collections: { mart: string; state: string }): Promise<{ docs: number; write: SyncResult; customers: CustomerSummary[] }> {
+  const { mart, state } = collections;
   if (scope.full) {
     const docs = scoreCustomers(await queryCustomerBases(db, lake, scope));
-    return { docs: docs.length, write: await syncDocs(db, collection, {}, docs), customers: docs };
+    await dropCustomerState(db, state);
+    const write = await syncDocs(db, mart, {}, docs);
+    await writeCustomerState(db, state, factsOf(docs));
+    return { docs: docs.length, write, customers: docs };
   }
-  const [fresh, stored] = await Promise.all([queryCustomerBases(db, lake, scope), readStoredInputs(lake, collection)]);
+  const [fresh, stored] = await Promise.all([
+    queryCustomerBases(db, lake, scope),
+    readCustomerState(db, state).then((facts) => facts ?? readFactsFromMart(lake, mart)),
+  ]);
   const freshIds = new Set(fresh.map((b) => b.customer_id));
   const others = stored.filter((c) => !freshIds.has(c.customer_id));
-  const before = stored.filter((c) => freshIds.has(c.customer_id));
-  const wasScored = rfmScores([...others, ...before]);
   const scores = rfmScores([...others, ...fresh]);
   const moved: AnyBulkWriteOperation<CustomerDoc>[] = [];
-  others.forEach((c, i) => {
+  const othersNow: CustomerFacts[] = others.map((c, i) => {
     const s = scores[i]!;
-    if (!sameScore(s, wasScored[i]!)) moved.push({ updateOne: { filter: { _id: c.customer_id }, update: { $set: { rfm: { r: s.r, f: s.f, m: s.m }, rfm_segment: s.segment } } } });
+    if (sameScore(s, c.score)) return c;
+    moved.push({ updateOne: { filter: { _id: c.customer_id }, update: { $set: { rfm: { r: s.r, f: s.f, m: s.m }, rfm_segment: s.segment } } } });
+    return { ...c, score: s };
   });
-  await forEachChunk(moved, UPDATE_CHUNK, 4, (chunk) => coll.bulkWrite(chunk, { ordered: false }));
   const docs: CustomerDoc[] = fresh.map((b, i) => {
     const s = scores[others.length + i]!;
     return { ...b, rfm: { r: s.r, f: s.f, m: s.m }, rfm_segment: s.segment };
   });
-  const write = await syncDocs(db, collection, { _id: { $in: [...freshIds] } }, docs);
-  return { docs: docs.length + others.length, write: { ...write, replaced: write.replaced + moved.length, unchanged: write.unchanged + others.length - moved.length }, customers: [...others, ...docs] };
+  await dropCustomerState(db, state);
+  await forEachChunk(moved, UPDATE_CHUNK, 4, (chunk) => db.collection<CustomerDoc>(mart).bulkWrite(chunk, { ordered: false }));
+  const write = await syncDocs(db, mart, { _id: { $in: [...freshIds] } }, docs);
+  const all = [...othersNow, ...factsOf(docs)];
+  await writeCustomerState(db, state, all);
+  return { docs: all.length, write: { ...write, replaced: write.replaced + moved.length, unchanged: write.unchanged + others.length - moved.length }, customers: all };
 }

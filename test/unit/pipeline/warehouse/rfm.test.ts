@@ -1,4 +1,5 @@
-import { scoreRfm } from '../../../../src/pipeline/warehouse/rfm';
+import { scoreRfm, segmentRules } from '../../../../src/pipeline/warehouse/rfm';
+import { quantiles } from '../../../../src/pipeline/warehouse/stats';
 
 describe('RFM scores', () => {
   const customers = Array.from({ length: 10 }, (_, i) => ({ recencyDays: i * 30, orders: i + 1, revenue: (i + 1) * 100 }));
@@ -19,5 +20,35 @@ describe('RFM scores', () => {
     const s = scoreRfm(customers);
     expect(s[0]!.segment).toBe('New'); // recent, one order
     expect(s[9]!.segment).toBe('At risk'); // long gone, bought often
+  });
+});
+
+describe('RFM scores at scale', () => {
+  // The rule as first written: cut points from a value → count histogram, the segment by the first matching rule.
+  function reference(customers: readonly { recencyDays: number; orders: number; revenue: number }[]) {
+    const cuts = (values: number[]) => {
+      const h = new Map<number, number>();
+      for (const v of values) h.set(v, (h.get(v) ?? 0) + 1);
+      return quantiles(h, [0.2, 0.4, 0.6, 0.8]).map((q) => q ?? 0);
+    };
+    const score = (v: number, c: number[]) => 1 + c.filter((x) => v > x).length;
+    const [r, f, m] = [cuts(customers.map((c) => c.recencyDays)), cuts(customers.map((c) => c.orders)), cuts(customers.map((c) => c.revenue))];
+    return customers.map((c) => {
+      const s = { r: 6 - score(c.recencyDays, r), f: score(c.orders, f), m: score(c.revenue, m) };
+      return { ...s, segment: segmentRules.find((rule) => rule.test(s))!.segment };
+    });
+  }
+
+  it('give exactly the scores of the histogram rule, ties and interpolated cut points included', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (const n of [1, 2, 3, 5, 11, 250, 5000]) {
+      const customers = Array.from({ length: n }, () => ({ recencyDays: rand(1400), orders: 1 + rand(9), revenue: rand(3) ? rand(2_000_000) : 12345 }));
+      expect(scoreRfm(customers)).toEqual(reference(customers));
+    }
+  });
+
+  it('score nobody when there is nobody', () => {
+    expect(scoreRfm([])).toEqual([]);
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * What an incremental build needs of every customer to re-score them all (RFM inputs, the scores written, branches),
+ * kept by the build beside `customer_analysis` in a few documents of packed columns. Reading them takes a few
+ * milliseconds where reading the same values from 78,662 customer documents took a second (million-line data set): on
+ * this engine the cost is per document read, not per value.
+ *
+ * The state is a copy of the mart, so it may only be trusted when nothing was written to the mart after it: a build
+ * deletes the state's header before it writes any customer and writes the state back (parts, then header) once the
+ * customers are written. A build stopped in between leaves no header; the next build then reads the mart itself, as
+ * before the state existed, and writes the state again.
+ */
+import type { Db } from 'mongodb';
+import { segmentOfScore, type RfmScore } from './rfm';
+import type { CustomerSummary, RfmInputs } from './customers';
+
+/** A customer as the state keeps it. */
+export interface CustomerFacts extends RfmInputs, CustomerSummary {
+  customer_id: string;
+  /** The scores the mart holds for this customer. */
+  score: RfmScore;
+}
+
+/** Raise when the columns change: a state of another format is not read (the mart is, and the state rewritten). */
+const STATE_FORMAT = 1;
+/** Customers per part: each column is a JSON string, about 40 bytes a customer, so a part stays far below 16 MB. */
+export const PART_SIZE = 50_000;
+
+interface Header {
+  _id: 'header';
+  format: number;
+  parts: number;
+  customers: number;
+}
+
+/** One part: the customers' columns, each a JSON array in a string (parsed in one call, not element by element). */
+interface Part {
+  _id: string;
+  ids: string;
+  last_order: string;
+  orders: string;
+  revenue_e4: string;
+  branches: string;
+  /** r, f and m as one number: 100 r + 10 f + m. */
+  scores: string;
+}
+
+const partId = (i: number) => `part-${String(i).padStart(4, '0')}`;
+
+/** Pure: the customers as parts of at most `size` customers. */
+export function encodeState(customers: readonly CustomerFacts[], size = PART_SIZE): Part[] {
+  const parts: Part[] = [];
+  for (let at = 0; at < customers.length; at += size) {
+    const slice = customers.slice(at, at + size);
+    const column = (pick: (c: CustomerFacts) => unknown) => JSON.stringify(slice.map(pick));
+    parts.push({
+      _id: partId(parts.length),
+      ids: column((c) => c.customer_id),
+      last_order: column((c) => c.last_order),
+      orders: column((c) => c.orders),
+      revenue_e4: column((c) => c.revenue_e4),
+      branches: column((c) => c.branches),
+      scores: column((c) => 100 * c.score.r + 10 * c.score.f + c.score.m),
+    });
+  }
+  return parts;
+}
+
+/** Pure: the customers of the parts, in order; throws when a part is malformed. */
+export function decodeState(parts: readonly Part[]): CustomerFacts[] {
+  const out: CustomerFacts[] = [];
+  for (const p of parts) {
+    const ids = JSON.parse(p.ids) as string[];
+    const cols = [p.last_order, p.orders, p.revenue_e4, p.branches, p.scores].map((c) => JSON.parse(c) as unknown[]);
+    if (cols.some((c) => !Array.isArray(c) || c.length !== ids.length)) throw new Error(`${p._id}: columns of different lengths`);
+    const [last, orders, revenue, branches, scores] = cols as [string[], number[], number[], string[][], number[]];
+    for (let i = 0; i < ids.length; i++) {
+      const s = scores[i]!;
+      const r = Math.floor(s / 100);
+      const f = Math.floor(s / 10) % 10;
+      const m = s % 10;
+      out.push({ customer_id: ids[i]!, last_order: last[i]!, orders: orders[i]!, revenue_e4: revenue[i]!, branches: branches[i]!, score: { r, f, m, segment: segmentOfScore(r, f, m) } });
+    }
+  }
+  return out;
+}
+
+/** The state, or null when there is none to trust (never written, a build stopped before writing it, another format). */
+export async function readCustomerState(db: Db, collection: string): Promise<CustomerFacts[] | null> {
+  const coll = db.collection<Header | Part>(collection);
+  const header = (await coll.findOne({ _id: 'header' })) as Header | null;
+  if (!header || header.format !== STATE_FORMAT) return null;
+  const parts = (await coll.find({ _id: { $in: Array.from({ length: header.parts }, (_, i) => partId(i)) } }).sort({ _id: 1 }).toArray()) as Part[];
+  if (parts.length !== header.parts) return null;
+  try {
+    const customers = decodeState(parts);
+    return customers.length === header.customers ? customers : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Before the mart's customers are written: the state is no longer a copy of the mart. */
+export async function dropCustomerState(db: Db, collection: string): Promise<void> {
+  await db.collection<Header | Part>(collection).deleteOne({ _id: 'header' });
+}
+
+/** After the mart's customers are written: the parts, then the header that makes them trusted. */
+export async function writeCustomerState(db: Db, collection: string, customers: readonly CustomerFacts[]): Promise<void> {
+  const coll = db.collection<Header | Part>(collection);
+  await coll.deleteMany({});
+  const parts = encodeState(customers);
+  if (parts.length) await coll.insertMany(parts);
+  await coll.insertOne({ _id: 'header', format: STATE_FORMAT, parts: parts.length, customers: customers.length });
+}

@@ -1,0 +1,29 @@
+import { decodeState, encodeState, type CustomerFacts } from '../../../../src/pipeline/warehouse/customer-state';
+import { scoreRfm } from '../../../../src/pipeline/warehouse/rfm';
+
+describe('the customers’ packed state', () => {
+  const inputs = Array.from({ length: 7 }, (_, i) => ({ customer_id: `C-${i}`, last_order: `2017-0${1 + (i % 9)}-1${i}`, orders: 1 + i, revenue_e4: 123_456_789_012 * i + 1, branches: i % 2 ? ['B1', 'B3'] : ['B2'] }));
+  const scores = scoreRfm(inputs.map((c, i) => ({ recencyDays: 30 * i, orders: c.orders, revenue: c.revenue_e4 })));
+  const facts: CustomerFacts[] = inputs.map((c, i) => ({ ...c, score: scores[i]! }));
+
+  it('decodes to exactly what was encoded, across parts, scores and segments included', () => {
+    const parts = encodeState(facts, 3);
+    expect(parts.map((p) => p._id)).toEqual(['part-0000', 'part-0001', 'part-0002']);
+    expect(decodeState(parts)).toEqual(facts);
+  });
+
+  it('keeps nobody as no part', () => {
+    expect(encodeState([])).toEqual([]);
+    expect(decodeState([])).toEqual([]);
+  });
+
+  it('refuses a part whose columns differ in length', () => {
+    const [part] = encodeState(facts);
+    expect(() => decodeState([{ ...part!, orders: '[1,2]' }])).toThrow('part-0000: columns of different lengths');
+  });
+
+  it('refuses a score outside 1..5', () => {
+    const [part] = encodeState(facts.slice(0, 1));
+    expect(() => decodeState([{ ...part!, scores: '[605]' }])).toThrow(RangeError);
+  });
+});
