@@ -122,6 +122,9 @@ export function renderPostgresConf(socketDir: string, port = PG_PORT): string {
     ['min_wal_size', q('512MB')],
     ['checkpoint_timeout', q('10min')],
     ['checkpoint_completion_target', 0.9],
+    // Large documents (the statistics parts, the customers' packed state: megabytes each) are compressed when stored:
+    // lz4 writes them about 2.5 times faster than PostgreSQL's default pglz (measured on the customers' state).
+    ['default_toast_compression', q('lz4')],
     ['logging_collector', 'off'], // stderr goes to postgres.log through the pid-file helpers
     ['log_line_prefix', q('%m [%p] ')],
   ];

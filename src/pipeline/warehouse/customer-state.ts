@@ -22,7 +22,7 @@ export interface CustomerFacts extends RfmInputs, CustomerSummary {
 
 /** Raise when the columns change: a state of another format is not read (the mart is, and the state rewritten). */
 const STATE_FORMAT = 1;
-/** Customers per part: each column is a JSON string, about 40 bytes a customer, so a part stays far below 16 MB. */
+/** Customers per part: each column is a JSON string, about 50 bytes a customer, so a part stays far below 16 MB. */
 export const PART_SIZE = 50_000;
 
 interface Header {
@@ -39,6 +39,8 @@ interface Part {
   last_order: string;
   orders: string;
   revenue_e4: string;
+  /** The part's distinct branches, and each customer's as indexes into them (a fifth of the bytes of their ids). */
+  branch_ids: string;
   branches: string;
   /** r, f and m as one number: 100 r + 10 f + m. */
   scores: string;
@@ -52,13 +54,16 @@ export function encodeState(customers: readonly CustomerFacts[], size = PART_SIZ
   for (let at = 0; at < customers.length; at += size) {
     const slice = customers.slice(at, at + size);
     const column = (pick: (c: CustomerFacts) => unknown) => JSON.stringify(slice.map(pick));
+    const branchIds = [...new Set(slice.flatMap((c) => c.branches))].sort();
+    const branchIndex = new Map(branchIds.map((b, i) => [b, i]));
     parts.push({
       _id: partId(parts.length),
       ids: column((c) => c.customer_id),
       last_order: column((c) => c.last_order),
       orders: column((c) => c.orders),
       revenue_e4: column((c) => c.revenue_e4),
-      branches: column((c) => c.branches),
+      branch_ids: JSON.stringify(branchIds),
+      branches: column((c) => c.branches.map((b) => branchIndex.get(b)!)),
       scores: column((c) => 100 * c.score.r + 10 * c.score.f + c.score.m),
     });
   }
@@ -72,13 +77,19 @@ export function decodeState(parts: readonly Part[]): CustomerFacts[] {
     const ids = JSON.parse(p.ids) as string[];
     const cols = [p.last_order, p.orders, p.revenue_e4, p.branches, p.scores].map((c) => JSON.parse(c) as unknown[]);
     if (cols.some((c) => !Array.isArray(c) || c.length !== ids.length)) throw new Error(`${p._id}: columns of different lengths`);
-    const [last, orders, revenue, branches, scores] = cols as [string[], number[], number[], string[][], number[]];
+    const [last, orders, revenue, branchIndexes, scores] = cols as [string[], number[], number[], number[][], number[]];
+    const branchIds = JSON.parse(p.branch_ids) as string[];
+    const branch = (i: number) => {
+      const b = branchIds[i];
+      if (b === undefined) throw new Error(`${p._id}: branch ${i} of ${branchIds.length}`);
+      return b;
+    };
     for (let i = 0; i < ids.length; i++) {
       const s = scores[i]!;
       const r = Math.floor(s / 100);
       const f = Math.floor(s / 10) % 10;
       const m = s % 10;
-      out.push({ customer_id: ids[i]!, last_order: last[i]!, orders: orders[i]!, revenue_e4: revenue[i]!, branches: branches[i]!, score: { r, f, m, segment: segmentOfScore(r, f, m) } });
+      out.push({ customer_id: ids[i]!, last_order: last[i]!, orders: orders[i]!, revenue_e4: revenue[i]!, branches: branchIndexes[i]!.map(branch), score: { r, f, m, segment: segmentOfScore(r, f, m) } });
     }
   }
   return out;

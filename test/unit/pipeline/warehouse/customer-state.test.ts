@@ -27,3 +27,10 @@ describe('the customers’ packed state', () => {
     expect(() => decodeState([{ ...part!, scores: '[605]' }])).toThrow(RangeError);
   });
 });
+
+describe('the customers’ packed state, bad parts', () => {
+  it('refuses a branch index outside the part’s branches', () => {
+    const [part] = encodeState([{ customer_id: 'C', last_order: '2017-01-01', orders: 1, revenue_e4: 1, branches: ['B1'], score: { r: 1, f: 1, m: 1, segment: 'Hibernating' } }]);
+    expect(() => decodeState([{ ...part!, branches: '[[1]]' }])).toThrow('part-0000: branch 1 of 1');
+  });
+});
