@@ -12,6 +12,7 @@ import { buildWarehouse, marts, readMarts, type BuildReport } from '../../src/pi
 import { productRank, topProducts } from '../../src/pipeline/warehouse/products';
 import { readCustomerState } from '../../src/pipeline/warehouse/customer-state';
 import type { CustomerDoc } from '../../src/pipeline/warehouse/customers';
+import { scoreOfCode } from '../../src/pipeline/warehouse/rfm';
 import { hasArrayHistograms, partDocument, partFromDocument, statMeasures, type PartDocument } from '../../src/pipeline/warehouse/statistics';
 import { createTestEnv, type TestEnv } from './helpers';
 import { distinctBy, e4, readReferenceLines, sumBy, type RefLine } from './reference';
@@ -195,7 +196,7 @@ describe('warehouse: the Superstore, built in two increments', () => {
     const state = await readCustomerState(db, marts.customerState);
     const mart = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
     const facts = (c: { customer_id: string; last_order: string; orders: number; revenue_e4: number; branches: string[] }) => [c.customer_id, c.last_order, c.orders, c.revenue_e4, c.branches];
-    expect(state?.map((c) => [...facts(c), c.score.r, c.score.f, c.score.m, c.score.segment]).sort()).toEqual(mart.map((c) => [...facts(c), c.rfm.r, c.rfm.f, c.rfm.m, c.rfm_segment]).sort());
+    expect(state?.map((c) => [...facts(c), scoreOfCode(c.code).r, scoreOfCode(c.code).f, scoreOfCode(c.code).m, scoreOfCode(c.code).segment]).sort()).toEqual(mart.map((c) => [...facts(c), c.rfm.r, c.rfm.f, c.rfm.m, c.rfm_segment]).sort());
   });
 
   it('a build stopped between the customers and their state leaves none, and the next build reads the mart instead', async () => {

@@ -135,8 +135,10 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
     indexSeconds = (Date.now() - tIndexes) / 1000;
   });
   lakeIndexes.catch(() => undefined); // awaited below; this only keeps a failure from being "unhandled" meanwhile
+  const martIndexes = ensureMartIndexes(db);
+  martIndexes.catch(() => undefined); // awaited next; an incremental build awaits the lake's indexes first
   if (!scope.full) await lakeIndexes;
-  await ensureMartIndexes(db);
+  await martIndexes;
   const lake = createLakeAccess(db);
   const step = async (mart: string, work: () => Promise<{ docs: number; write: SyncResult }>) => {
     const t = Date.now();
@@ -196,13 +198,16 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
 
 
 async function ensureMartIndexes(db: Db): Promise<void> {
-  await ensureIndexes(db, marts.daily, [{ date: 1 }]);
-  await ensureIndexes(db, marts.categories, [{ month: 1 }]);
-  await ensureIndexes(db, marts.cube, [{ month: 1 }, { year: 1 }]);
-  // Ranks are read, not stored (products.ts): sorted reads by revenue or profit within a period. The index on the
-  // stored rank, from versions before, would only slow the writes.
-  await ensureIndexes(db, marts.products, [{ period: 1, revenue_e4: -1, product_id: 1 }, { period: 1, profit_e4: -1, product_id: 1 }], [{ period: 1, rank_revenue: 1 }]);
-  await ensureIndexes(db, marts.customers, [{ rfm_segment: 1 }]);
+  // One listIndexes each when they exist (every build but the first): side by side, not one round trip after another.
+  await Promise.all([
+    ensureIndexes(db, marts.daily, [{ date: 1 }]),
+    ensureIndexes(db, marts.categories, [{ month: 1 }]),
+    ensureIndexes(db, marts.cube, [{ month: 1 }, { year: 1 }]),
+    // Ranks are read, not stored (products.ts): sorted reads by revenue or profit within a period. The index on the
+    // stored rank, from versions before, would only slow the writes.
+    ensureIndexes(db, marts.products, [{ period: 1, revenue_e4: -1, product_id: 1 }, { period: 1, profit_e4: -1, product_id: 1 }], [{ period: 1, rank_revenue: 1 }]),
+    ensureIndexes(db, marts.customers, [{ rfm_segment: 1 }]),
+  ]);
 }
 
 /** Reads the marts back, for tests and comparisons: every collection's documents sorted by `_id`. */

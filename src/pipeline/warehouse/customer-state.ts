@@ -10,14 +10,14 @@
  * before the state existed, and writes the state again.
  */
 import type { Db } from 'mongodb';
-import { segmentOfScore, type RfmScore } from './rfm';
+import { scoreOfCode, type ScoreCode } from './rfm';
 import type { CustomerSummary, RfmInputs } from './customers';
 
 /** A customer as the state keeps it. */
 export interface CustomerFacts extends RfmInputs, CustomerSummary {
   customer_id: string;
-  /** The scores the mart holds for this customer. */
-  score: RfmScore;
+  /** The scores the mart holds for this customer, as their code (`scoreCodes`). */
+  code: ScoreCode;
 }
 
 /** Raise when the columns change: a state of another format is not read (the mart is, and the state rewritten). */
@@ -42,7 +42,7 @@ interface Part {
   /** The part's distinct branches, and each customer's as indexes into them (a fifth of the bytes of their ids). */
   branch_ids: string;
   branches: string;
-  /** r, f and m as one number: 100 r + 10 f + m. */
+  /** The score codes (`scoreCodes`). */
   scores: string;
 }
 
@@ -53,18 +53,30 @@ export function encodeState(customers: readonly CustomerFacts[], size = PART_SIZ
   const parts: Part[] = [];
   for (let at = 0; at < customers.length; at += size) {
     const slice = customers.slice(at, at + size);
-    const column = (pick: (c: CustomerFacts) => unknown) => JSON.stringify(slice.map(pick));
-    const branchIds = [...new Set(slice.flatMap((c) => c.branches))].sort();
-    const branchIndex = new Map(branchIds.map((b, i) => [b, i]));
+    const branchIndex = new Map<string, number>();
+    const ids: string[] = [];
+    const last: string[] = [];
+    const orders: number[] = [];
+    const revenue: number[] = [];
+    const branches: number[][] = [];
+    const codes: number[] = [];
+    for (const c of slice) {
+      ids.push(c.customer_id);
+      last.push(c.last_order);
+      orders.push(c.orders);
+      revenue.push(c.revenue_e4);
+      branches.push(c.branches.map((b) => branchIndex.get(b) ?? (branchIndex.set(b, branchIndex.size), branchIndex.size - 1)));
+      codes.push(c.code);
+    }
     parts.push({
       _id: partId(parts.length),
-      ids: column((c) => c.customer_id),
-      last_order: column((c) => c.last_order),
-      orders: column((c) => c.orders),
-      revenue_e4: column((c) => c.revenue_e4),
-      branch_ids: JSON.stringify(branchIds),
-      branches: column((c) => c.branches.map((b) => branchIndex.get(b)!)),
-      scores: column((c) => 100 * c.score.r + 10 * c.score.f + c.score.m),
+      ids: JSON.stringify(ids),
+      last_order: JSON.stringify(last),
+      orders: JSON.stringify(orders),
+      revenue_e4: JSON.stringify(revenue),
+      branch_ids: JSON.stringify([...branchIndex.keys()]),
+      branches: JSON.stringify(branches),
+      scores: JSON.stringify(codes),
     });
   }
   return parts;
@@ -85,11 +97,8 @@ export function decodeState(parts: readonly Part[]): CustomerFacts[] {
       return b;
     };
     for (let i = 0; i < ids.length; i++) {
-      const s = scores[i]!;
-      const r = Math.floor(s / 100);
-      const f = Math.floor(s / 10) % 10;
-      const m = s % 10;
-      out.push({ customer_id: ids[i]!, last_order: last[i]!, orders: orders[i]!, revenue_e4: revenue[i]!, branches: branchIndexes[i]!.map(branch), score: { r, f, m, segment: segmentOfScore(r, f, m) } });
+      scoreOfCode(scores[i]!); // throws on a code that is no score
+      out.push({ customer_id: ids[i]!, last_order: last[i]!, orders: orders[i]!, revenue_e4: revenue[i]!, branches: branchIndexes[i]!.map(branch), code: scores[i]! });
     }
   }
   return out;

@@ -11,7 +11,7 @@ import { forEachChunk } from '../../io/chunks';
 import { collections } from '../mongo';
 import type { LakeAccess } from './access';
 import { averageOrderValue, keyOf, moneyFields } from './measures';
-import { scoreRfm, type RfmScore, type RfmSegment } from './rfm';
+import { codeOfScore, scoreCodes, scoreOfCode, type RfmScore, type RfmSegment } from './rfm';
 import { matchIn, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';
 import { dropCustomerState, readCustomerState, writeCustomerState, type CustomerFacts } from './customer-state';
@@ -105,20 +105,28 @@ export function rfmAsOf(bases: readonly Pick<CustomerBase, 'last_order'>[]): str
 /** What RFM scores a customer on. */
 export type RfmInputs = Pick<CustomerBase, 'last_order' | 'orders' | 'revenue_e4'>;
 
-/** Pure: every customer's RFM scores against all of them, recency counted in days to `rfmAsOf`. */
-export function rfmScores(customers: readonly RfmInputs[]): RfmScore[] {
+/** Pure: every customer's RFM score code (`scoreCodes`) against all of them, recency counted in days to `rfmAsOf`. */
+export function rfmScoreCodes(customers: readonly RfmInputs[]): Uint8Array {
   const asOf = rfmAsOf(customers);
-  if (asOf === null) return [];
+  if (asOf === null) return new Uint8Array(0);
   const asOfMs = Date.parse(asOf);
   // A few thousand distinct days among tens of thousands of customers: each parsed once.
   const recency = new Map<string, number>();
-  const daysTo = (day: string) => {
-    let d = recency.get(day);
-    if (d === undefined) recency.set(day, (d = Math.round((asOfMs - Date.parse(day)) / dayMs)));
-    return d;
-  };
-  return scoreRfm(customers.map((b) => ({ recencyDays: daysTo(b.last_order), orders: b.orders, revenue: b.revenue_e4 })));
+  const recencyDays = new Float64Array(customers.length);
+  const orders = new Float64Array(customers.length);
+  const revenue = new Float64Array(customers.length);
+  customers.forEach((c, i) => {
+    let d = recency.get(c.last_order);
+    if (d === undefined) recency.set(c.last_order, (d = Math.round((asOfMs - Date.parse(c.last_order)) / dayMs)));
+    recencyDays[i] = d;
+    orders[i] = c.orders;
+    revenue[i] = c.revenue_e4;
+  });
+  return scoreCodes(recencyDays, orders, revenue);
 }
+
+/** Pure: every customer's RFM scores against all of them. */
+export const rfmScores = (customers: readonly RfmInputs[]): RfmScore[] => Array.from(rfmScoreCodes(customers), scoreOfCode);
 
 /** Pure: adds the RFM scores to every customer. */
 export function scoreCustomers(bases: readonly CustomerBase[]): CustomerDoc[] {
@@ -176,16 +184,14 @@ async function readFactsFromMart(lake: LakeAccess, collection: string): Promise<
   for await (const { values } of lake.columns(collection, undefined, { day: 'first_order' }, storedFields)) {
     for (const v of values) inputs.push({ customer_id: String(v[0]), last_order: String(v[1]), orders: Number(v[2]), revenue_e4: Number(v[3]), branches: v[4] as string[] });
   }
-  const scores = rfmScores(inputs);
-  return inputs.map((c, i) => ({ ...c, score: scores[i]! }));
+  const codes = rfmScoreCodes(inputs);
+  return inputs.map((c, i) => ({ ...c, code: codes[i]! }));
 }
 
 const factsOf = (docs: readonly CustomerDoc[]): CustomerFacts[] =>
-  docs.map((d) => ({ customer_id: d.customer_id, last_order: d.last_order, orders: d.orders, revenue_e4: d.revenue_e4, branches: d.branches, score: { ...d.rfm, segment: d.rfm_segment } }));
+  docs.map((d) => ({ customer_id: d.customer_id, last_order: d.last_order, orders: d.orders, revenue_e4: d.revenue_e4, branches: d.branches, code: codeOfScore(d.rfm) }));
 
 const UPDATE_CHUNK = 1000;
-
-const sameScore = (a: RfmScore, b: RfmScore) => a.r === b.r && a.f === b.f && a.m === b.m && a.segment === b.segment;
 
 /**
  * The build's step. A full build recomputes and re-scores every customer. An incremental one recomputes the scope's
@@ -210,16 +216,17 @@ export async function syncCustomers(db: Db, lake: LakeAccess, scope: Scope, coll
   ]);
   const freshIds = new Set(fresh.map((b) => b.customer_id));
   const others = stored.filter((c) => !freshIds.has(c.customer_id));
-  const scores = rfmScores([...others, ...fresh]);
+  const codes = rfmScoreCodes([...others, ...fresh]);
   const moved: AnyBulkWriteOperation<CustomerDoc>[] = [];
   const othersNow: CustomerFacts[] = others.map((c, i) => {
-    const s = scores[i]!;
-    if (sameScore(s, c.score)) return c;
+    const code = codes[i]!;
+    if (code === c.code) return c;
+    const s = scoreOfCode(code);
     moved.push({ updateOne: { filter: { _id: c.customer_id }, update: { $set: { rfm: { r: s.r, f: s.f, m: s.m }, rfm_segment: s.segment } } } });
-    return { ...c, score: s };
+    return { ...c, code };
   });
   const docs: CustomerDoc[] = fresh.map((b, i) => {
-    const s = scores[others.length + i]!;
+    const s = scoreOfCode(codes[others.length + i]!);
     return { ...b, rfm: { r: s.r, f: s.f, m: s.m }, rfm_segment: s.segment };
   });
   await dropCustomerState(db, state);

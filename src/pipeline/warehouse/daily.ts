@@ -77,8 +77,10 @@ export function buildDailyDocs(lines: readonly DayBranchRow[], orders: readonly 
 /** Groups the scope's lines and sales by day and branch, in the database. */
 export async function queryDaily(lake: LakeAccess, scope: Scope): Promise<DailyDoc[]> {
   const match = matchDays(scope);
-  const lineRows = await lake.group(collections.salesItems, { by: { d: 'order_date', b: 'branch_id' }, fields: lineMeasureFields, match });
-  const orderRows = await lake.group(collections.sales, { by: { d: 'order_date', b: 'branch_id', n: 'branch_name' }, fields: [], match });
+  const [lineRows, orderRows] = await Promise.all([
+    lake.group(collections.salesItems, { by: { d: 'order_date', b: 'branch_id' }, fields: lineMeasureFields, match }),
+    lake.group(collections.sales, { by: { d: 'order_date', b: 'branch_id', n: 'branch_name' }, fields: [], match }),
+  ]);
   type K = { d: string; b: string; n: string };
   return buildDailyDocs(
     [...lineRows.values()].map((r) => ({ date: keyOf<K>(r.key).d, branch_id: keyOf<K>(r.key).b, totals: totalsOf(r) })),

@@ -42,9 +42,9 @@ export function matchIn(scope: Scope, field: string, values: readonly (string | 
 }
 
 /**
- * A `$match` restricting lines or sales to the scope's days, through the `order_month` index: the lake indexes the
- * month, not the day, on its lines (every index costs each insert, see docs/engine.md), so the months narrow the
- * read and the days pick within them. None for a full build.
+ * A `$match` restricting lines or sales to the scope's days: on lines through their (`order_month`, `order_date`)
+ * index (one index serves a month's reads and a day's, and every index costs each insert, see docs/engine.md), on
+ * sales through their month or day index. None for a full build.
  */
 export function matchDays(scope: Scope): Record<string, unknown> | undefined {
   return scope.full ? undefined : { order_month: { $in: [...scope.months] }, order_date: { $in: [...scope.days] } };

@@ -1,4 +1,4 @@
-import { scoreRfm, segmentRules } from '../../../../src/pipeline/warehouse/rfm';
+import { codeOfScore, scoreOfCode, scoreRfm, segmentRules } from '../../../../src/pipeline/warehouse/rfm';
 import { quantiles } from '../../../../src/pipeline/warehouse/stats';
 
 describe('RFM scores', () => {
@@ -50,5 +50,21 @@ describe('RFM scores at scale', () => {
 
   it('score nobody when there is nobody', () => {
     expect(scoreRfm([])).toEqual([]);
+  });
+});
+
+describe('RFM score codes', () => {
+  it('name every score once, and a code names its score', () => {
+    const seen = new Set<string>();
+    for (let code = 0; code < 125; code++) {
+      const s = scoreOfCode(code);
+      expect(codeOfScore(s)).toBe(code);
+      seen.add(`${s.r}${s.f}${s.m}`);
+    }
+    expect(seen.size).toBe(125);
+  });
+
+  it('refuse what is no code', () => {
+    for (const bad of [-1, 125, 1.5, NaN]) expect(() => scoreOfCode(bad)).toThrow(RangeError);
   });
 });
