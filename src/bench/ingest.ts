@@ -17,7 +17,7 @@ import { connectMongo } from '../pipeline/mongo';
 import { scanSource, streamSales, type SourceScan } from '../pipeline/stream-load';
 import { produceErpStream } from '../pipeline/produce';
 import { forEachChunk } from '../io/chunks';
-import { ensureLakeIndexes, itemDocument, saleDocument } from '../pipeline/lake';
+import { customerDocument, ensureLakeIndexes, itemDocument, productDocument, saleDocument } from '../pipeline/lake';
 import { onClusters } from './clusters';
 
 const execFileAsync = promisify(execFile);
@@ -69,11 +69,11 @@ export async function writeDirect(db: Db, scan: SourceScan, opts: { batch?: numb
     ms += performance.now() - t;
     documents += docs.length;
   };
-  await insertTimed('products', scan.products.map((p) => ({ _id: p.product_id, ...p, ingested_at: now })));
-  await insertTimed('customers', scan.customers.map((c) => ({ _id: c.customer_id, ...c, ingested_at: now })));
+  await insertTimed('products', scan.products.map((p) => productDocument(p, now)));
+  await insertTimed('customers', scan.customers.map((c) => customerDocument(c, now)));
   for await (const sales of streamSales(scan, 20 * batch)) {
-    const items = sales.flatMap((s) => s.items.map((i) => ({ ...itemDocument(i), ingested_at: now })));
-    const headers = sales.map((s) => ({ ...saleDocument(s), ingested_at: now }));
+    const items = sales.flatMap((s) => s.items.map((i) => itemDocument(i, now)));
+    const headers = sales.map((s) => saleDocument(s, now));
     await insertTimed('sales_items', items);
     await insertTimed('sales', headers);
   }
