@@ -16,8 +16,8 @@ import type { Logger } from '../../log';
 import { collections } from '../mongo';
 import { ensureIndexes, ensureLakeIndexes } from '../lake';
 import { queryDaily, type DailyDoc } from './daily';
-import { queryCategories } from './categories';
-import { queryCube } from './cube';
+import { buildCategoryDocs, categoryRowsFromCube } from './categories';
+import { buildCubeDocs, queryCubeRows, type CubeRow } from './cube';
 import { productsCollection, syncProducts } from './products';
 import { rfmAsOf, syncCustomers, type CustomerSummary } from './customers';
 import { buildStoreDocs } from './stores';
@@ -150,6 +150,9 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   const sliceOf = (field: string, values: readonly (string | number)[]): Document => (scope.full ? {} : { [field]: { $in: [...values] } });
 
   let customers: CustomerSummary[] = [];
+  // The cube's grouping of the lines feeds the categories too (summed over branches): one pass over them, not two.
+  let cube: Promise<CubeRow[]> | undefined;
+  const cubeRows = () => (cube ??= queryCubeRows(lake, scope));
   // Five marts read only the lake: two at a time, so the server's grouping and this process's summing and writing
   // overlap on two cores (more in flight only queues behind them and holds more in memory at once).
   const independent = [
@@ -166,13 +169,13 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
       const docs = await queryDaily(lake, scope);
       return { docs: docs.length, write: await syncDocs(db, marts.daily, sliceOf('date', scope.days), docs) };
     }),
-    () => step(marts.categories, async () => {
-      const docs = await queryCategories(lake, scope);
-      return { docs: docs.length, write: await syncDocs(db, marts.categories, sliceOf('month', scope.months), docs) };
-    }),
     () => step(marts.cube, async () => {
-      const docs = await queryCube(lake, scope);
+      const docs = buildCubeDocs(await cubeRows());
       return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
+    }),
+    () => step(marts.categories, async () => {
+      const docs = buildCategoryDocs(categoryRowsFromCube(await cubeRows()));
+      return { docs: docs.length, write: await syncDocs(db, marts.categories, sliceOf('month', scope.months), docs) };
     }),
   ];
   await forEachChunk(independent, 1, 2, ([run]) => run!());

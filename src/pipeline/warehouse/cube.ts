@@ -33,12 +33,13 @@ export function buildCubeDocs(rows: readonly CubeRow[]) {
 
 export type CubeDoc = ReturnType<typeof buildCubeDocs>[number];
 
-export async function queryCube(lake: LakeAccess, scope: Scope): Promise<CubeDoc[]> {
+/** The scope's lines grouped by month, branch, category and sub-category, in the database. */
+export async function queryCubeRows(lake: LakeAccess, scope: Scope): Promise<CubeRow[]> {
   const rows = await lake.group(collections.salesItems, {
     by: { m: 'order_month', b: 'branch_id', c: 'category', s: 'sub_category' },
     fields: lineMeasureFields,
     match: matchIn(scope, 'order_month', scope.months),
   });
   type K = { m: string; b: string; c: string; s: string };
-  return buildCubeDocs([...rows.values()].map((r) => ({ month: keyOf<K>(r.key).m, branch_id: keyOf<K>(r.key).b, category: keyOf<K>(r.key).c, sub_category: keyOf<K>(r.key).s, totals: totalsOf(r) })));
+  return [...rows.values()].map((r) => ({ month: keyOf<K>(r.key).m, branch_id: keyOf<K>(r.key).b, category: keyOf<K>(r.key).c, sub_category: keyOf<K>(r.key).s, totals: totalsOf(r) }));
 }
