@@ -23,7 +23,7 @@ describe('categories from the cube', () => {
       return [...out.values()];
     };
     const cube = group<CubeRow>((l) => `${l.month}|${l.branch_id}|${l.category}|${l.sub_category}`, (l) => ({ month: l.month, branch_id: l.branch_id, category: l.category, sub_category: l.sub_category }));
-    const direct = group((l) => `${l.month}|${l.category}|${l.sub_category}`, (l) => ({ month: l.month, category: l.category, sub_category: l.sub_category }));
+    const direct = group<{ month: string; category: string; sub_category: string; totals: Totals }>((l) => `${l.month}|${l.category}|${l.sub_category}`, (l) => ({ month: l.month, category: l.category, sub_category: l.sub_category }));
     const byKey = (rows: { month: string; category: string; sub_category: string }[]) => [...rows].sort((a, b) => `${a.month}|${a.category}|${a.sub_category}`.localeCompare(`${b.month}|${b.category}|${b.sub_category}`));
     expect(byKey(categoryRowsFromCube(cube))).toEqual(byKey(direct));
   });

@@ -1,3 +1,4 @@
+import { Binary } from 'mongodb';
 import { decodeState, encodeState, type CustomerFacts } from '../../../../src/pipeline/warehouse/customer-state';
 import { scoreCodes } from '../../../../src/pipeline/warehouse/rfm';
 
@@ -19,18 +20,18 @@ describe('the customers’ packed state', () => {
 
   it('refuses a part whose columns differ in length', () => {
     const [part] = encodeState(facts);
-    expect(() => decodeState([{ ...part!, orders: '[1,2]' }])).toThrow('part-0000: columns of different lengths');
+    expect(() => decodeState([{ ...part!, last_order: '["2017-01-01"]' }])).toThrow('part-0000: columns of different lengths');
   });
 
   it('refuses a score code outside 0..124', () => {
     const [part] = encodeState(facts.slice(0, 1));
-    expect(() => decodeState([{ ...part!, scores: '[125]' }])).toThrow(RangeError);
+    expect(() => decodeState([{ ...part!, scores: new Binary(Buffer.from([125])) }])).toThrow(RangeError);
   });
 });
 
 describe('the customers’ packed state, bad parts', () => {
-  it('refuses a branch index outside the part’s branches', () => {
+  it('refuses a branch set outside the part’s sets', () => {
     const [part] = encodeState([{ customer_id: 'C', last_order: '2017-01-01', orders: 1, revenue_e4: 1, branches: ['B1'], code: 0 }]);
-    expect(() => decodeState([{ ...part!, branches: '[[1]]' }])).toThrow('part-0000: branch 1 of 1');
+    expect(() => decodeState([{ ...part!, branches: new Binary(Buffer.from([1, 0, 0, 0])) }])).toThrow('part-0000: branch set 1 of 1');
   });
 });
