@@ -7,6 +7,7 @@ import { sourceOptions } from '../src/cli/source-options';
 import { scanSource, streamSales, type SourceScan } from '../src/pipeline/stream-load';
 import { writeCsvOutStream } from '../src/pipeline/csvout';
 import { produceErpStream } from '../src/pipeline/produce';
+import { encodeSalesInWorker } from '../src/pipeline/sales-worker';
 import { startIngest } from '../src/pipeline/ingest';
 import { createSourceSummary, formatReconciliation, verifyLake, type SourceSummary } from '../src/pipeline/verify';
 import { dateFormats } from '../src/pipeline/source/dates';
@@ -75,7 +76,7 @@ runMain(async () => {
       const bar = createProgress('  produce', scan.products.length + scan.customers.length + scan.sales);
       const produced = await produceErpStream(
         ctx,
-        { products: scan.products, customers: scan.customers, sales: streamSales(scan), salesCount: scan.sales },
+        { products: scan.products, customers: scan.customers, sales: encodeSalesInWorker(scan), salesCount: scan.sales },
         { signal: stop.signal, onProgress: (n) => bar.update(n) },
       );
       bar.stop();

@@ -11,6 +11,8 @@ import { dateFormats } from '../src/pipeline/source/dates';
 import { ensureGenerated } from '../src/pipeline/source/generate-file';
 import { produceErpStream } from '../src/pipeline/produce';
 import { createSaleSampler, followLiveSales } from '../src/pipeline/follow';
+import { encodeSalesInWorker } from '../src/pipeline/sales-worker';
+import type { SaleWithItems } from '../src/pipeline/entities';
 
 runMain(async () => {
   const cli = parseCli({
@@ -53,13 +55,17 @@ runMain(async () => {
     ctx.log.warn(`${scan.rejectedLines.size} source rows rejected; they are not produced`, { first: formatReject(scan.rejects[0]!) });
   }
   await prepareTopics(ctx);
-  const sampler = createSaleSampler(2000, intOption(v.seed, 'seed', 0)!);
+  // --follow imitates a sample of the data set's sales: kept by the worker that reads them, or read for it alone.
+  const sample = { size: 2000, seed: intOption(v.seed, 'seed', 0)! };
+  let templates: SaleWithItems[] = [];
   if (!v['skip-initial']) {
     const total = scan.products.length + scan.customers.length + scan.sales;
     const progress = createProgress('produce', total);
+    const sales = encodeSalesInWorker(scan, v.follow ? { sample } : {});
+    templates = sales.sample;
     const stats = await produceErpStream(
       ctx,
-      { products: scan.products, customers: scan.customers, sales: sampler.tap(streamSales(scan)), salesCount: scan.sales },
+      { products: scan.products, customers: scan.customers, sales, salesCount: scan.sales },
       { rate, compression, signal: stop.signal, onProgress: (n) => progress.update(n) },
     );
     progress.stop();
@@ -72,10 +78,14 @@ runMain(async () => {
     );
   }
   if (v.follow && !stop.signal.aborted) {
-    if (v['skip-initial']) for await (const _ of sampler.tap(streamSales(scan))); // only the sample of sales to imitate
+    if (v['skip-initial']) {
+      const sampler = createSaleSampler(sample.size, sample.seed);
+      for await (const _ of sampler.tap(streamSales(scan))); // only the sample of sales to imitate
+      templates = sampler.sample;
+    }
     const perSecond = intOption(v['follow-rate'], 'follow-rate', 1)!;
     console.log(`Following: ${perSecond} new sale(s) per second on ${ctx.topics.sales}; Ctrl-C to stop`);
-    const sent = await followLiveSales(ctx, sampler.sample, { perSecond, signal: stop.signal, runId: os.hostname().slice(0, 8) + process.pid });
+    const sent = await followLiveSales(ctx, templates, { perSecond, signal: stop.signal, runId: os.hostname().slice(0, 8) + process.pid });
     console.log(`Sent ${sent} live sales`);
   }
   return 0;

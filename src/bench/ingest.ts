@@ -16,6 +16,7 @@ import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from
 import { connectMongo } from '../pipeline/mongo';
 import { scanSource, streamSales, type SourceScan } from '../pipeline/stream-load';
 import { produceErpStream } from '../pipeline/produce';
+import { encodeSalesInWorker } from '../pipeline/sales-worker';
 import { forEachChunk } from '../io/chunks';
 import { customerDocument, ensureLakeIndexes, itemDocument, productDocument, saleDocument } from '../pipeline/lake';
 import { onClusters } from './clusters';
@@ -184,7 +185,8 @@ export async function benchIngest(cfg: Config, input: string | undefined, label:
     t = Date.now();
     const produced = await produceErpStream(
       { kafka, topics, log: silentLogger },
-      { products: scan.products, customers: scan.customers, sales: streamSales(scan), salesCount: scan.sales },
+      // As npm run produce sends them: read and encoded in a worker thread.
+      { products: scan.products, customers: scan.customers, sales: encodeSalesInWorker(scan), salesCount: scan.sales },
     );
     log.info(`${label}: produced`, { messages: produced.messages, perSecond: Math.round(produced.messages / produced.seconds) });
     const ingested = await consumer.done;

@@ -3,39 +3,16 @@
  * to is already on its way downstream. Full speed by default (batched, compressed, idempotent), or `rate` messages
  * a second to imitate a live ERP. Stopping (signal) lets the batch in flight finish and flushes.
  */
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from '../log';
 import type { Customer, ErpData, Product, SaleWithItems } from './entities';
-import { encodeEvent, type EntityKind } from './events';
+import { envelopeTime, type EntityKind } from './events';
+import { encodeBatch, encodeSaleBatches, toMessages, type EncodedBatch, type EncodeTarget } from './encoded-batch';
 import { fetchPartitionCounts, type TopicNames } from './kafka';
 import { salesWithItems } from './live';
+import { splitByPartition } from './partition';
 import { readAhead } from '../io/read-ahead';
 import { PRODUCER_DURABILITY } from './topic-settings';
-
-/** The default (murmur2) partitioner, as a function of a key and the topic's partition count. */
-const defaultPartitioner = Partitioners.DefaultPartitioner();
-export function partitionFor(topic: string, key: string, partitions: number): number {
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
-  return defaultPartitioner({ topic, partitionMetadata, message: { key, value: null } });
-}
-
-/**
- * Messages grouped by the partition the default partitioner gives their key, each with its partition set, in their
- * order. Why: kafkajs 2.2.4 drops messages when one send spans partitions led by different brokers and a leader
- * dies: the retry maps the dead leader's partitions to a broker that already answered for its own, and never sends
- * them, yet the send resolves (tulios/kafkajs#1303; found by the leader-kill drill). A send of one partition can
- * only be retried to that partition's new leader.
- */
-export function splitByPartition(topic: string, messages: Message[], partitions: number): Message[][] {
-  const groups = new Map<number, Message[]>();
-  for (const m of messages) {
-    const partition = partitionFor(topic, String(m.key), partitions);
-    const list = groups.get(partition) ?? [];
-    list.push({ ...m, partition });
-    groups.set(partition, list);
-  }
-  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
-}
 
 export interface ProduceOptions {
   /** Messages per second; undefined = as fast as the broker takes them. */
@@ -85,26 +62,36 @@ export function createSender(producer: Producer, opts: ProduceOptions & { total?
   const batchSize = opts.rate ? Math.max(1, Math.min(opts.batchSize ?? 500, Math.ceil(opts.rate / 10))) : (opts.batchSize ?? 500);
   const started = Date.now();
   let sent = 0;
+  const target = (topic: string): EncodeTarget => ({ topic, partitions: opts.partitions?.get(topic) });
+
+  /** Sends one encoded batch, stamped with the time of the send. */
+  async function sendEncoded(topic: string, kind: EntityKind, batch: EncodedBatch): Promise<void> {
+    const messages = toMessages(kind, batch, envelopeTime(new Date()));
+    // One send per partition (see splitByPartition), side by side: the idempotent producer orders each broker's.
+    const sends = batch.partitions ? splitByPartition(messages) : [messages];
+    await Promise.all(sends.map((part) => producer.send({ topic, acks: PRODUCER_DURABILITY.acks, compression, messages: part })));
+    sent += messages.length;
+    opts.onProgress?.(sent, opts.total ?? sent);
+    if (opts.rate) {
+      const wait = started + (sent / opts.rate) * 1000 - Date.now();
+      if (wait > 0) await sleep(wait);
+    }
+  }
+
   return {
+    /** Records a batch holds at most (smaller with a low rate, so that the pace stays even). */
+    batchSize,
+    /** Where a topic's records are encoded for: its partition count when known. */
+    target,
+    sendEncoded,
     /** Sends the records; returns how many went (fewer when the stop signal came first). */
     async send(topic: string, kind: EntityKind, records: readonly Entity[]): Promise<number> {
       let n = 0;
       for (let i = 0; i < records.length; i += batchSize) {
         if (opts.signal?.aborted) break;
         const chunk = records.slice(i, i + batchSize);
-        const now = new Date();
-        const messages = chunk.map((r) => encodeEvent(kind, r, now));
-        const count = opts.partitions?.get(topic);
-        // One send per partition (see splitByPartition), side by side: the idempotent producer orders each broker's.
-        const sends = count ? splitByPartition(topic, messages, count) : [messages];
-        await Promise.all(sends.map((part) => producer.send({ topic, acks: PRODUCER_DURABILITY.acks, compression, messages: part })));
+        await sendEncoded(topic, kind, encodeBatch(kind, chunk, target(topic)));
         n += chunk.length;
-        sent += chunk.length;
-        opts.onProgress?.(sent, opts.total ?? sent);
-        if (opts.rate) {
-          const wait = started + (sent / opts.rate) * 1000 - Date.now();
-          if (wait > 0) await sleep(wait);
-        }
       }
       return n;
     },
@@ -116,18 +103,37 @@ export async function sendAll(producer: Producer, topic: string, kind: EntityKin
   return createSender(producer, { ...opts, total: records.length }).send(topic, kind, records);
 }
 
-/** What a run sends: master data as arrays, the sales as one array or as a stream of batches (flat memory). */
+/**
+ * Sales encoded elsewhere (a worker thread, see sales-worker.ts), `batchSize` at a time for `target`. `open` starts
+ * the work at once, so that it overlaps the sending of the master data; `close` stops it (early or not).
+ */
+export interface EncodedSaleSource {
+  open(batchSize: number, target: EncodeTarget): { batches: AsyncIterable<EncodedBatch>; close(): Promise<void> };
+}
+
+/** What a run sends: master data as arrays, the sales as one array, as a stream of batches (flat memory), or encoded. */
 export interface ErpStream {
   products: readonly Product[];
   customers: readonly Customer[];
-  sales: readonly SaleWithItems[] | AsyncIterable<readonly SaleWithItems[]>;
+  sales: readonly SaleWithItems[] | AsyncIterable<readonly SaleWithItems[]> | EncodedSaleSource;
   /** How many sales the stream holds (for the progress total). */
   salesCount: number;
 }
 
-async function* batchesOf(sales: ErpStream['sales']): AsyncGenerator<readonly SaleWithItems[]> {
-  if (Array.isArray(sales)) yield sales as readonly SaleWithItems[];
-  else yield* sales as AsyncIterable<readonly SaleWithItems[]>;
+const isEncoded = (sales: ErpStream['sales']): sales is EncodedSaleSource => 'open' in sales && typeof sales.open === 'function';
+
+/** Sales objects encoded on this thread; the next batches are read and parsed while Kafka acknowledges the current one. */
+function encodeHere(sales: readonly SaleWithItems[] | AsyncIterable<readonly SaleWithItems[]>): EncodedSaleSource {
+  async function* batchesOf(): AsyncGenerator<readonly SaleWithItems[]> {
+    if (Array.isArray(sales)) yield sales as readonly SaleWithItems[];
+    else yield* sales as AsyncIterable<readonly SaleWithItems[]>;
+  }
+  return {
+    open(batchSize, target) {
+      const batches = readAhead(encodeSaleBatches(batchesOf(), batchSize, target), 2);
+      return { batches, close: async () => void (await batches.return(undefined)) };
+    },
+  };
 }
 
 /** Products, then customers, then sales: every name a sale refers to is already on its way downstream. */
@@ -137,20 +143,23 @@ export async function produceErpStream(deps: ProducerDeps, input: ErpStream, opt
   await producer.connect();
   const started = Date.now();
   const total = input.products.length + input.customers.length + input.salesCount;
-  const partitions = await fetchPartitionCounts(kafka, [topics.products, topics.customers, topics.sales]);
-  const sender = createSender(producer, { ...opts, total, partitions });
   const stats: ProduceStats = { products: 0, customers: 0, sales: 0, lines: 0, messages: 0, seconds: 0 };
+  let sales: ReturnType<EncodedSaleSource['open']> | undefined;
   try {
+    const partitions = await fetchPartitionCounts(kafka, [topics.products, topics.customers, topics.sales]);
+    const sender = createSender(producer, { ...opts, total, partitions });
+    const source = isEncoded(input.sales) ? input.sales : encodeHere(input.sales);
+    sales = source.open(sender.batchSize, sender.target(topics.sales));
     stats.products = await sender.send(topics.products, 'product', input.products);
     stats.customers = await sender.send(topics.customers, 'customer', input.customers);
-    // The next batches are read and parsed while Kafka acknowledges the current one.
-    for await (const batch of readAhead(batchesOf(input.sales), 2)) {
+    for await (const batch of sales.batches) {
       if (opts.signal?.aborted) break;
-      const n = await sender.send(topics.sales, 'sale', batch);
-      stats.sales += n;
-      for (let i = 0; i < n; i++) stats.lines += batch[i]!.items.length;
+      await sender.sendEncoded(topics.sales, 'sale', batch);
+      stats.sales += batch.keys.length;
+      stats.lines += batch.lines;
     }
   } finally {
+    await sales?.close();
     await producer.disconnect();
   }
   stats.messages = stats.products + stats.customers + stats.sales;

@@ -126,8 +126,11 @@ export async function scanSource(opts: LoadOptions = {}): Promise<SourceScan> {
   return { input, dateFormat: opts.dateFormat, ...rest, scans };
 }
 
+/** What pass 2 needs of pass 1 (what a worker thread running it is given). */
+export type SalesPass = Pick<SourceScan, 'input' | 'dateFormat' | 'rejectedLines' | 'spread'>;
+
 /** Pass 2: the sales with their lines, in the order their first line appears, `batchSize` sales at a time. */
-export async function* streamSales(scan: SourceScan, batchSize = 500): AsyncGenerator<SaleWithItems[]> {
+export async function* streamSales(scan: SalesPass, batchSize = 500): AsyncGenerator<SaleWithItems[]> {
   type Acc = { header: SaleHeader; items: SaleItem[] };
   const held = new Map<string, Acc>();
   let current: Acc | undefined;

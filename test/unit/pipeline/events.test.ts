@@ -1,4 +1,4 @@
-import { decodeEvent, encodeEvent } from '../../../src/pipeline/events';
+import { decodeEvent, encodeEvent, envelopeTime, SCHEMA_VERSION, wrapEnvelope } from '../../../src/pipeline/events';
 import { normalizeRows } from '../../../src/pipeline/normalize';
 import { salesWithItems, makeLiveSale } from '../../../src/pipeline/live';
 import { makeRow } from '../rows';
@@ -50,5 +50,21 @@ describe('events', () => {
     expect(live.order_time).toBe('14:05');
     expect(live.items.map((i) => i.item_id)).toEqual(['LIVE-20261127-run1-3#1', 'LIVE-20261127-run1-3#2']);
     expect(decodeEvent(encodeEvent('sale', live).value, 'sale').ok).toBe(true);
+  });
+
+  describe('wrapEnvelope (the envelope spliced around a payload encoded ahead, in the sales worker)', () => {
+    const at = new Date(Date.UTC(2017, 0, 2, 3, 4, 5, 6));
+    const odd = { ...sale, city: 'Zürich "Nord" \\ 東京\n', items: sale.items.map((i) => ({ ...i, sub_category: '\u2028\ttab' })) };
+    it.each([
+      ['a product', 'product', data.products[0]!],
+      ['a customer', 'customer', data.customers[0]!],
+      ['a sale with its lines', 'sale', sale],
+      ['a sale with quotes, backslashes, control and non-ASCII characters', 'sale', odd],
+    ] as const)('gives the bytes of JSON.stringify of the envelope object for %s', (_what, kind, record) => {
+      const envelope = { schema: `erp.${kind}`, v: SCHEMA_VERSION, produced_at: at.toISOString(), data: record };
+      const spliced = wrapEnvelope(kind, JSON.stringify(record), envelopeTime(at));
+      expect(Buffer.from(spliced).equals(Buffer.from(JSON.stringify(envelope)))).toBe(true);
+      expect(encodeEvent(kind, record, at).value).toBe(spliced);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { KafkaJSAggregateError, KafkaJSProtocolError, type Kafka } from 'kafkajs';
 import { ensureTopics, topicNames, topicPlan } from '../../../src/pipeline/kafka';
-import { createErpProducer, createSender, partitionFor, splitByPartition } from '../../../src/pipeline/produce';
+import { createErpProducer, createSender } from '../../../src/pipeline/produce';
 import {
   describeTopicsToCreate,
   durabilityFor,
@@ -147,19 +147,5 @@ describe('producer durability', () => {
     const product = { product_id: 'P1', product_name: 'x', category: 'c', sub_category: 's' };
     await sender.send('erp.products', 'product', [product, product, product] as never);
     expect(sends.map((s) => s.acks)).toEqual([-1, -1]);
-  });
-});
-
-describe('splitByPartition (one partition per send: kafkajs#1303)', () => {
-  it('keeps every message once, in order, each on the partition the default partitioner gives its key', () => {
-    const messages = Array.from({ length: 50 }, (_, i) => ({ key: `SALE-${i}`, value: String(i) }));
-    const groups = splitByPartition('erp.sales', messages, 3);
-    expect(groups.flat().map((m) => m.value).sort((a, b) => Number(a) - Number(b))).toEqual(messages.map((m) => m.value));
-    for (const g of groups) {
-      expect(new Set(g.map((m) => m.partition)).size).toBe(1);
-      for (const m of g) expect(m.partition).toBe(partitionFor('erp.sales', String(m.key), 3));
-      expect(g.map((m) => Number(m.value))).toEqual([...g.map((m) => Number(m.value))].sort((a, b) => a - b));
-    }
-    expect(groups.length).toBe(3);
   });
 });
