@@ -4,6 +4,7 @@
  *   recency scores higher);
  * - the segment is the first rule that matches, in the order of `segmentRules`.
  */
+import { histogramOfSorted, quantilesOfRuns } from './stats';
 
 export interface RfmInput {
   recencyDays: number;
@@ -40,18 +41,11 @@ function score(value: number, cuts: Float64Array): number {
 const cutQuantiles = [0.2, 0.4, 0.6, 0.8];
 
 /**
- * The quintile cut points, interpolated linearly between order statistics (as numpy and `quantiles`), from the values
- * sorted once: a histogram of tens of thousands of distinct revenues would cost a hash entry each.
+ * The quintile cut points (`quantilesOfRuns`: linear interpolation between order statistics, as numpy), from the
+ * values sorted once: a Map histogram of tens of thousands of distinct revenues would cost a hash entry each.
  */
 function cutPoints(values: Float64Array): Float64Array {
-  const sorted = values.slice().sort();
-  return Float64Array.from(cutQuantiles, (q) => {
-    const pos = (sorted.length - 1) * q;
-    const lo = Math.floor(pos);
-    const frac = pos - lo;
-    const a = sorted[lo]!;
-    return frac === 0 ? a : a + (sorted[lo + 1]! - a) * frac;
-  });
+  return Float64Array.from(quantilesOfRuns([histogramOfSorted(values.slice().sort())], cutQuantiles), (q) => q ?? 0);
 }
 
 /**
@@ -69,7 +63,7 @@ const scoreByCode: readonly RfmScore[] = Array.from({ length: 125 }, (_, code) =
 /** The score of a code; throws on anything but an integer 0..124. */
 export function scoreOfCode(code: ScoreCode): RfmScore {
   const s = scoreByCode[code];
-  if (s === undefined || !Number.isInteger(code)) throw new RangeError(`an RFM score code must be an integer 0..124, not ${code}`);
+  if (s === undefined) throw new RangeError(`an RFM score code must be an integer 0..124, not ${code}`);
   return s;
 }
 

@@ -77,6 +77,20 @@ export function sortHistogram(h: Histogram): SortedHistogram {
   return { values, counts: values.map((v) => h.get(v)!) };
 }
 
+/** The histogram of values already sorted ascending: their runs of equal values, in one pass (no Map). */
+export function histogramOfSorted(sorted: Float64Array): SortedHistogram {
+  const values: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) counts[counts.length - 1]!++;
+    else {
+      values.push(sorted[i]!);
+      counts.push(1);
+    }
+  }
+  return { values: Float64Array.from(values), counts: Float64Array.from(counts) };
+}
+
 /** First index in [lo, hi) of a value ≥ v (`above`: > v), else hi. */
 function search(values: Float64Array, v: number, lo: number, hi: number, above: boolean): number {
   while (lo < hi) {

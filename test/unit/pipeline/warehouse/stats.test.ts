@@ -9,6 +9,7 @@ import {
   mean,
   mergeMoments,
   quantiles,
+  histogramOfSorted,
   sortHistogram,
   quantilesOfRuns,
   std,
@@ -232,5 +233,15 @@ describe('growth', () => {
     expect(growth(-50, -100)).toBeCloseTo(0.5);
     expect(growth(10, 0)).toBeNull();
     expect(growth(10, undefined)).toBeNull();
+  });
+});
+
+describe('histogramOfSorted', () => {
+  it('counts the runs of equal values, as sortHistogram counts a Map of them', () => {
+    const values = [3, -1, 3, 7, 7, 7, 0, -1, 3];
+    const h = new Map<number, number>();
+    for (const v of values) h.set(v, (h.get(v) ?? 0) + 1);
+    expect(histogramOfSorted(Float64Array.from(values).sort())).toEqual(sortHistogram(h));
+    expect(histogramOfSorted(new Float64Array(0))).toEqual({ values: new Float64Array(0), counts: new Float64Array(0) });
   });
 });
