@@ -153,14 +153,19 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   // The cube's grouping of the lines feeds the categories too (summed over branches): one pass over them, not two.
   let cube: Promise<CubeRow[]> | undefined;
   const cubeRows = () => (cube ??= queryCubeRows(lake, scope));
-  // The daily mart as built, for the branches and the statistics: read once its step is done.
-  let dailyBuilt!: () => void;
-  const dailyDone = new Promise<void>((resolve) => (dailyBuilt = resolve));
-  const daily = dailyDone.then(() => db.collection<DailyDoc>(marts.daily).find({}).sort({ date: 1 }).toArray());
-  daily.catch(() => undefined); // awaited below; a failed step rejects the build first
-  const statistics = () => step(marts.statistics, () => syncStatistics(db, lake, scope, daily, { parts: marts.statisticsParts, statistics: marts.statistics }));
+  // The daily step runs once, whoever asks first (its lane, or the statistics waiting for the daily mart), and the
+  // daily mart is then read once, for the branches and the statistics. A failed step fails whoever waits for it.
+  let dailyStep: Promise<void> | undefined;
+  const buildDaily = () =>
+    (dailyStep ??= step(marts.daily, async () => {
+      const docs = await queryDaily(lake, scope);
+      return { docs: docs.length, write: await syncDocs(db, marts.daily, sliceOf('date', scope.days), docs) };
+    }));
+  let dailyMart: Promise<DailyDoc[]> | undefined;
+  const daily = () => (dailyMart ??= buildDaily().then(() => db.collection<DailyDoc>(marts.daily).find({}).sort({ date: 1 }).toArray()));
+  const statistics = () => step(marts.statistics, () => syncStatistics(db, lake, scope, daily(), { parts: marts.statisticsParts, statistics: marts.statistics }));
   // An incremental build's statistics read one month's lines and the stored parts: beside the marts below, filling
-  // the gaps their round trips leave. A full build's read every line: after them, so the million lines' values of
+  // the gaps their round trips leave (their daily step, small in an incremental build, then starts at once too). A full build's read every line: after them, so the million lines' values of
   // two steps are never in memory at once.
   const early = scope.full ? undefined : statistics();
   early?.catch(() => undefined); // awaited below
@@ -177,12 +182,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
         return r;
       }),
     () => step(marts.products, () => syncProducts(db, lake, scope)),
-    () => step(marts.daily, async () => {
-      const docs = await queryDaily(lake, scope);
-      const write = await syncDocs(db, marts.daily, sliceOf('date', scope.days), docs);
-      dailyBuilt();
-      return { docs: docs.length, write };
-    }),
+    buildDaily,
     () => step(marts.cube, async () => {
       const docs = buildCubeDocs(await cubeRows());
       return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
@@ -195,7 +195,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   await forEachChunk(independent, 1, 2, ([run]) => run!());
   await Promise.all([
     step(marts.stores, async () => {
-      const docs = buildStoreDocs(await daily, customers);
+      const docs = buildStoreDocs(await daily(), customers);
       return { docs: docs.length, write: await syncDocs(db, marts.stores, {}, docs) };
     }),
     early ?? statistics(),
