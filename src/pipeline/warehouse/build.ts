@@ -153,7 +153,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   // The cube's grouping of the lines feeds the categories too (summed over branches): one pass over them, not two.
   let cube: Promise<CubeRow[]> | undefined;
   const cubeRows = () => (cube ??= queryCubeRows(lake, scope));
-  // The daily step runs once, whoever asks first (its lane, or the statistics waiting for the daily mart), and the
+  // The daily step runs once, whoever asks first (its lane, or the statistics once they need the daily mart), and the
   // daily mart is then read once, for the branches and the statistics. A failed step fails whoever waits for it.
   let dailyStep: Promise<void> | undefined;
   const buildDaily = () =>
@@ -163,9 +163,9 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
     }));
   let dailyMart: Promise<DailyDoc[]> | undefined;
   const daily = () => (dailyMart ??= buildDaily().then(() => db.collection<DailyDoc>(marts.daily).find({}).sort({ date: 1 }).toArray()));
-  const statistics = () => step(marts.statistics, () => syncStatistics(db, lake, scope, daily(), { parts: marts.statisticsParts, statistics: marts.statistics }));
+  const statistics = () => step(marts.statistics, () => syncStatistics(db, lake, scope, daily, { parts: marts.statisticsParts, statistics: marts.statistics }));
   // An incremental build's statistics read one month's lines and the stored parts: beside the marts below, filling
-  // the gaps their round trips leave (their daily step, small in an incremental build, then starts at once too). A full build's read every line: after them, so the million lines' values of
+  // the gaps their round trips leave. A full build's read every line: after them, so the million lines' values of
   // two steps are never in memory at once.
   const early = scope.full ? undefined : statistics();
   early?.catch(() => undefined); // awaited below

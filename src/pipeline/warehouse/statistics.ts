@@ -259,8 +259,8 @@ export async function queryStatsParts(lake: LakeAccess, scope: Scope): Promise<S
  * same build, from what was read: the lake is not read again for them. `names`: the two collections (parts,
  * statistics).
  */
-/** `daily`: the daily mart as built, or its promise (the parts are read and synced meanwhile). */
-export async function syncStatistics(db: Db, lake: LakeAccess, scope: Scope, daily: readonly DailyDoc[] | Promise<readonly DailyDoc[]>, names: { parts: string; statistics: string }): Promise<{ docs: number; write: SyncResult }> {
+/** `daily`: the daily mart as built, asked for once the parts are read (they are synced meanwhile). */
+export async function syncStatistics(db: Db, lake: LakeAccess, scope: Scope, daily: () => Promise<readonly DailyDoc[]>, names: { parts: string; statistics: string }): Promise<{ docs: number; write: SyncResult }> {
   const touched = new Set(scope.months);
   const outside = (d: PartDocument) => !scope.full && !touched.has(d.month);
   const readStored = async () => {
@@ -274,7 +274,7 @@ export async function syncStatistics(db: Db, lake: LakeAccess, scope: Scope, dai
   // The statistics are computed while the server writes the parts.
   const [w1, docs] = await Promise.all([
     syncDocs(db, names.parts, { _id: { $in: [...new Set([...slice, ...fresh].map((d) => d.month))] } }, [...fresh.map(partDocument), ...upgraded], slice),
-    (async () => buildStatisticsDocs([...fresh, ...kept.map((k) => k.part)], await daily))(),
+    (async () => buildStatisticsDocs([...fresh, ...kept.map((k) => k.part)], await daily()))(),
   ]);
   return { docs: docs.length, write: addSync(w1, await syncDocs(db, names.statistics, {}, docs, storedStatistics)) };
 }
