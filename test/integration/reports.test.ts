@@ -23,6 +23,7 @@ import { formatValue } from '../../src/reports/format';
 import { fromUnits, roundCents } from '../../src/pipeline/money';
 import { makeLiveSale } from '../../src/pipeline/live';
 import { chooseDefaultPeriod } from '../../src/cli/report';
+import { loadLineage } from '../../src/reports/data';
 import { svgToPng } from '../../src/reports/pdf';
 import { renderSvg } from '../../src/reports/render';
 import { pngSize } from '../../src/reports/excel';
@@ -99,6 +100,12 @@ describe('executive report for December 2017', () => {
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(pages).toBeLessThanOrEqual(12);
     expect(info).toMatch(/Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)/);
+  });
+
+  it("the lineage counts the lake's lines exactly, not from the engine's planner estimate", async () => {
+    const lineage = await loadLineage({ db: env.mongo.db, modelsDir: path.join(dir, 'models'), dataDir: path.join(dir, 'data'), source: 'superstore.csv (test)', deadLetters: 0 });
+    expect(lineage.lakeLines).toBe(data.salesItems.length + 1);
+    expect(fs.readFileSync(result.files.html!, 'utf8')).toContain(`${(data.salesItems.length + 1).toLocaleString('en-US')} sales lines`);
   });
 
   it('the workbook has the sheets, headers, types and totals expected', async () => {
