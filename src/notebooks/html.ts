@@ -56,6 +56,7 @@ header.report dl.params dt{font-weight:600}
 header.report dl.params dd{margin:0}
 footer.lineage{break-inside:avoid;page-break-inside:avoid}
 header.report .default{color:var(--muted)}
+header.report p.lineage-line{font-size:12px;color:var(--muted);margin:2px 0 0}
 @media print{.cell-md h2,.cell-md h3{break-after:avoid;page-break-after:avoid}section.cell-md{break-after:avoid;page-break-after:avoid}}`;
 
 const text = (v: ParamValue) => (v === '' ? "''" : typeof v === 'string' ? v : JSON.stringify(v));
@@ -107,6 +108,21 @@ export function notebookTitle(nb: Notebook, fallback: string): { title: string; 
   return title ? { title, cell: md.findIndex((t) => /^#\s+/m.test(t)) } : { title: fallback, cell: -1 };
 }
 
+/** An ISO time as the reader wants it: to the minute, in UTC. */
+const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
+/** The lineage in one line, under the title (the footer repeats it in full). */
+export function lineageLine(l: Lineage): string {
+  const count = (n: number | null, what: string) => (n === null ? `${what} unknown` : `${n.toLocaleString('en-US')} ${what}`);
+  return [
+    `source ${l.source.split('/').pop()}`,
+    `${l.lakeLines.toLocaleString('en-US')} sales lines in the lake (database ${l.database})`,
+    count(l.rejects, 'rejected rows'),
+    count(l.deadLetters, 'dead letters'),
+    l.modelTrainedAt ? `model trained ${utcMinute(l.modelTrainedAt)}` : 'no model trained',
+  ].join(' · ');
+}
+
 /** The one line under the title, also the PDF's running header: the run's parameters. */
 export const parametersLine = (params: readonly ShownParameter[]) => params.map((p) => `${p.name} = ${text(p.value)}`).join(' · ');
 
@@ -116,7 +132,7 @@ export function renderNotebookHtml(nb: Notebook, page: PageInfo, svgs: ReadonlyM
   const params = page.parameters.length
     ? `<dl class="params">${page.parameters.map((p) => `<dt>${esc(p.name)}</dt><dd>${esc(text(p.value))}${p.given ? '' : ' <span class="default">(default)</span>'}</dd>`).join('')}</dl>`
     : '';
-  const asOf = l ? `data as of ${l.newestSale ?? 'no sales'}${l.warehouseBuiltAt ? ` (warehouse built ${l.warehouseBuiltAt.slice(0, 16).replace('T', ' ')} UTC)` : ''} · ` : '';
+  const asOf = l ? `data as of ${l.newestSale ?? 'no sales'}${l.warehouseBuiltAt ? ` (warehouse built ${utcMinute(l.warehouseBuiltAt)})` : ''} · ` : '';
   const body = nb.cells.map((c, i) => renderCell(c, i, page, svgs, titleCell)).join('\n');
   const lineage = l
     ? `<footer class="lineage"><dl>
@@ -126,8 +142,8 @@ export function renderNotebookHtml(nb: Notebook, page: PageInfo, svgs: ReadonlyM
 <dt>Rejected rows</dt><dd>${esc(l.rejects ?? 'unknown')}</dd>
 <dt>Dead letters</dt><dd>${esc(l.deadLetters ?? 'unknown')}</dd>
 <dt>Newest sale</dt><dd>${esc(l.newestSale ?? 'none')}</dd>
-<dt>Warehouse built</dt><dd>${esc(l.warehouseBuiltAt ?? 'never')}</dd>
-<dt>Model trained</dt><dd>${esc(l.modelTrainedAt ?? 'never')}</dd>
+<dt>Warehouse built</dt><dd>${esc(l.warehouseBuiltAt ? utcMinute(l.warehouseBuiltAt) : 'never')}</dd>
+<dt>Model trained</dt><dd>${esc(l.modelTrainedAt ? utcMinute(l.modelTrainedAt) : 'never')}</dd>
 </dl></footer>`
     : `<footer class="lineage"><dl><dt>Notebook</dt><dd>${esc(page.notebook)}</dd></dl></footer>`;
   return `<!doctype html>
@@ -135,7 +151,7 @@ export function renderNotebookHtml(nb: Notebook, page: PageInfo, svgs: ReadonlyM
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">
 <title>${esc(title)}${page.parameters.some((p) => p.given) ? ` · ${esc(parametersLine(page.parameters.filter((p) => p.given)))}` : ''}</title><style>${pageCss}</style></head>
 <body><main>
-<header class="report"><h1>${esc(title)}</h1><p>${esc(asOf)}generated ${esc(page.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p>${params}</header>
+<header class="report"><h1>${esc(title)}</h1><p>${esc(asOf)}generated ${esc(utcMinute(page.generatedAt))}</p>${l ? `<p class="lineage-line">${esc(lineageLine(l))}</p>` : ''}${params}</header>
 ${body}
 ${lineage}
 </main></body></html>

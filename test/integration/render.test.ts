@@ -12,7 +12,7 @@ import { projectRoot } from '../../src/config';
 import { loadErpData } from '../../src/pipeline/load';
 import { salesWithItems } from '../../src/pipeline/live';
 import { writeLake } from '../../src/pipeline/lake';
-import { fromUnits, roundCents } from '../../src/pipeline/money';
+import { fromUnits, roundCents, sumMoney } from '../../src/pipeline/money';
 import { buildWarehouse, marts } from '../../src/pipeline/warehouse/build';
 import type { DailyDoc } from '../../src/pipeline/warehouse/daily';
 import { launchBrowser } from '../../src/reports/browser';
@@ -72,7 +72,7 @@ describe('notebook reports', () => {
     const r = rendered;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\[4\/9\] import \{ loadConfig/);
+    expect(r.stdout).toMatch(/\[4\/10\] import \{ loadConfig/);
     const days = await env.mongo.db.collection<DailyDoc>(marts.daily).find({ date: { $gte: '2017-11-01', $lte: '2017-11-30' } }).toArray();
     const revenue = roundCents(fromUnits(days.reduce((s, d) => s + d.revenue_e4, 0)));
     expect(revenue).toBeGreaterThan(50_000);
@@ -128,6 +128,39 @@ describe('notebook reports', () => {
     const failed = path.join(reports, 'notebooks', 'monthly-revenue', 'fail=true', 'monthly-revenue.failed.ipynb');
     expect(fs.existsSync(failed)).toBe(true);
     expect(fs.existsSync(path.join(path.dirname(failed), 'manifest.json'))).toBe(false);
+  }, 120_000);
+
+  it('a cell running past --timeout fails the run the same way, naming the cell', async () => {
+    const r = await run('render.ts', [fixture, '-p', 'sleepSeconds=120', '--timeout', '3', '--to', 'html'], childEnv);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cell 10 (if (sleepSeconds) await new Promise');
+    expect(r.stderr).toContain('the cell ran longer than 3 s');
+    expect(fs.existsSync(path.join(reports, 'notebooks', 'monthly-revenue', 'sleepSeconds=120', 'monthly-revenue.failed.ipynb'))).toBe(true);
+  }, 120_000);
+
+  it("the docs' example renders with period=latest as the warehouse's latest complete month, its code shown with --code show", async () => {
+    const example = path.join(projectRoot, 'docs', 'examples', 'category-review.ipynb');
+    const r = await run('render.ts', [example, '-p', 'category=Technology', '-p', 'period=latest', '--code', 'show', '--to', 'html,pdf'], childEnv);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    // The Superstore's newest sale is 2017-12-30, and December 2017 is long complete.
+    const dir = path.join(reports, 'notebooks', 'category-review', 'category=Technology_period=2017-12');
+    const html = fs.readFileSync(path.join(dir, 'category-review.html'), 'utf8');
+    expect(html).toContain('<dt>period</dt><dd>2017-12</dd>');
+    expect(html).toContain('<pre class="code"><code>import { loadConfig');
+    expect(html).toContain('// Parameters of this run (injected by npm run render)');
+    // The category's revenue as the example adds it up (its sub-categories' revenues in cents, so that the total
+    // matches the table under it), summed here from the source lines.
+    const data = (await loadErpData()).data;
+    const subCategory = new Map(data.products.filter((x) => x.category === 'Technology').map((x) => [x.product_id, x.sub_category]));
+    const bySub = new Map<string, number[]>();
+    for (const l of data.salesItems) {
+      const sub = subCategory.get(l.product_id);
+      if (sub && l.order_date.startsWith('2017-12')) bySub.set(sub, [...(bySub.get(sub) ?? []), l.line_total]);
+    }
+    const revenue = sumMoney([...bySub.values()].map((totals) => roundCents(sumMoney(totals))));
+    expect(revenue).toBeGreaterThan(10_000);
+    const text = execFileSync('pdftotext', ['-layout', path.join(dir, 'category-review.pdf'), '-'], { encoding: 'utf8' });
+    expect(text).toContain(`Technology sold ${formatValue(revenue, 'money')} in December 2017`);
   }, 120_000);
 
   it('a schedule with two jobs, the first failing, still runs the second and exits 1', async () => {

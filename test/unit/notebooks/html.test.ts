@@ -30,6 +30,16 @@ describe('notebook as an HTML report', () => {
     expect(html.match(/Branch review<\/h1>/g)).toHaveLength(1);
   });
 
+  it('shows the data as of, and the lineage in one line under the title, in full in the footer', () => {
+    const lineage = { database: 'erp', source: '/x/superstore.csv', lakeLines: 9994, rejects: 0, deadLetters: null, warehouseBuiltAt: '2026-11-30T11:48:22.572Z', modelTrainedAt: '2026-11-30T12:39:43.744Z', newestSale: '2017-12-30' };
+    const withLineage = renderNotebookHtml(nb, { ...page, lineage }, svgs);
+    const header = /<header class="report">[\s\S]*?<\/header>/.exec(withLineage)![0];
+    expect(header).toContain('data as of 2017-12-30 (warehouse built 2026-11-30 11:48 UTC)');
+    expect(header).toContain('source superstore.csv · 9,994 sales lines in the lake (database erp) · 0 rejected rows · dead letters unknown · model trained 2026-11-30 12:39 UTC');
+    expect(withLineage).toContain('<dt>Model trained</dt><dd>2026-11-30 12:39 UTC</dd>');
+    expect(html).not.toContain('<p class="lineage-line">');
+  });
+
   it('draws a Vega-Lite output as its SVG rather than the PNG', () => {
     expect(html).toContain('<figure class="chart"><svg id="drawn"></svg></figure>');
     expect(html).not.toContain('data:image/png;base64,AAAA');
