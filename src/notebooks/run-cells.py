@@ -57,13 +57,16 @@ def main():
     try:
         with client.setup_kernel():
             emit(event="kernel", seconds=round(time.time() - t0, 3))
+            executed = 0
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
                 emit(event="start", index=index)
                 t = time.time()
+                executed += 1
                 try:
-                    client.execute_cell(cell, index)
+                    # The prompt number (In [n]) is ours to give: tslab does not send one.
+                    client.execute_cell(cell, index, execution_count=executed)
                 except CellTimeoutError:
                     emit(event="error", index=index, ename="Timeout", evalue=f"the cell ran longer than {a.timeout} s", seconds=round(time.time() - t, 3))
                     failed = True

@@ -10,7 +10,7 @@ import { esc, formatValue } from '../reports/format';
 export const widgetCss = `.erp-out{--ink:#1d2433;--muted:#5b6578;--line:#e3e7ee;--up:#1e7d45;--down:#b4361f;--card:#f6f8fb;font:13px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:var(--ink);margin:4px 0 10px}
 .erp-out .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px}
 .erp-out .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px;break-inside:avoid}
-.erp-out .kpi .label{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+.erp-out .kpi .kpi-label{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .erp-out .kpi .value{font-size:20px;font-weight:bold;margin:2px 0 4px;white-space:nowrap}
 .erp-out .kpi .cmp{font-size:12px;color:var(--muted);display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 6px}
 .erp-out .up{color:var(--up)} .erp-out .down{color:var(--down)} .erp-out .flat,.erp-out .none{color:var(--muted)}
@@ -38,7 +38,7 @@ export function kpisHtml(figures: readonly (Figure | Kpi)[]): string {
   const cards = figures.map((f, i) => {
     const k: Kpi = { key: 'key' in f ? f.key : `kpi-${i}`, label: f.label, value: f.value, format: f.format ?? 'count', previous: f.previous ?? null, lastYear: f.lastYear ?? null };
     if (k.previous === null && k.lastYear === null) {
-      return `<div class="kpi" data-kpi="${esc(k.key)}"><div class="label">${esc(k.label)}</div><div class="value">${esc(formatValue(k.value, k.format))}</div></div>`;
+      return `<div class="kpi" data-kpi="${esc(k.key)}"><div class="kpi-label">${esc(k.label)}</div><div class="value">${esc(formatValue(k.value, k.format))}</div></div>`;
     }
     return kpiCard(k);
   });

@@ -22,7 +22,7 @@ header.report p{margin:0;color:var(--muted)}
 h2{font-size:17px;margin:26px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line)}
 .kpis{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:10px}
 .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
-.kpi .label{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+.kpi .kpi-label{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .kpi .value{font-size:21px;font-weight:bold;margin:2px 0 4px;white-space:nowrap}
 .kpi .cmp{font-size:12px;color:var(--muted);display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 6px}
 .kpi .cmp>span{white-space:nowrap}
@@ -51,7 +51,7 @@ export function kpiCard(k: Kpi): string {
   const prev = change(k, k.previous);
   const ly = change(k, k.lastYear);
   const arrow = (d: string) => (d === 'up' ? '▲' : d === 'down' ? '▼' : '•');
-  return `<div class="kpi" data-kpi="${esc(k.key)}"><div class="label">${esc(k.label)}</div><div class="value">${esc(formatValue(k.value, k.format))}</div>
+  return `<div class="kpi" data-kpi="${esc(k.key)}"><div class="kpi-label">${esc(k.label)}</div><div class="value">${esc(formatValue(k.value, k.format))}</div>
 <div class="cmp"><span title="previous period: ${esc(formatValue(k.previous, k.format))}">vs prev <span class="${prev.direction}">${arrow(prev.direction)} ${esc(prev.text)}</span></span>
 <span title="a year before: ${esc(formatValue(k.lastYear, k.format))}">vs LY <span class="${ly.direction}">${arrow(ly.direction)} ${esc(ly.text)}</span></span></div></div>`;
 }

@@ -19,6 +19,7 @@ import { launchBrowser } from '../../src/reports/browser';
 import { parametersSlug } from '../../src/notebooks/inject';
 import { formatValue } from '../../src/reports/format';
 import { createTestEnv, type TestEnv } from './helpers';
+import { startJupyterNotebook } from './jupyter-server';
 
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'notebooks', 'monthly-revenue.ipynb');
 
@@ -109,6 +110,48 @@ describe('notebook reports', () => {
       await browser.close();
     }
   }, 60_000);
+
+  it('the executed notebook opened in Jupyter Notebook shows its chart, key figures and prompt numbers, trusted or not', async () => {
+    // A copy, as a colleague would open it: the chart must not depend on the notebook being trusted (Jupyter strips
+    // SVG and styles from an untrusted notebook's HTML outputs), and the render signs it as trusted for its user.
+    const dir = fs.mkdtempSync(path.join(scratch, 'jupyter-'));
+    fs.copyFileSync(path.join(out, 'monthly-revenue.ipynb'), path.join(dir, 'monthly-revenue.ipynb'));
+    const shots = path.join(projectRoot, 'test-artifacts', 'screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    const browser = await launchBrowser(env.cfg.chromePath);
+    try {
+      for (const trusted of [false, true]) {
+        const server = await startJupyterNotebook(dir, { trustedByThisUser: trusted });
+        try {
+          const page = await browser.newPage();
+          await page.setViewport({ width: 1100, height: 1900 });
+          await page.goto(server.url('monthly-revenue.ipynb'), { waitUntil: 'networkidle2' });
+          await page.waitForSelector('.output_area img', { timeout: 30_000 });
+          const seen = await page.evaluate(() => {
+            const label = document.querySelector('.output_area .kpi .kpi-label');
+            return {
+              trusted: (window as unknown as { Jupyter: { notebook: { trusted: boolean } } }).Jupyter.notebook.trusted,
+              chartWidths: Array.from(document.querySelectorAll<HTMLImageElement>('.output_area img')).map((i) => i.naturalWidth).filter((w) => w > 100),
+              label: label ? { text: label.textContent, color: getComputedStyle(label).color } : null,
+              prompts: Array.from(document.querySelectorAll('.input_prompt')).map((e) => e.textContent?.replace(/\s+/g, ' ').trim()),
+            };
+          });
+          expect(seen.trusted).toBe(trusted);
+          expect(seen.chartWidths).toHaveLength(1);
+          expect(seen.chartWidths[0]).toBeGreaterThan(600);
+          expect(seen.label?.text).toBe('Revenue');
+          expect(seen.label?.color).not.toBe('rgb(255, 255, 255)');
+          expect(seen.prompts).toContain('In [1]:');
+          await page.screenshot({ path: path.join(shots, `jupyter-notebook-${trusted ? 'trusted' : 'untrusted'}.png`) });
+          await page.close();
+        } finally {
+          await server.close();
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
 
   it('a bad parameter exits 2 and lists the declared parameters', async () => {
     const unknown = await run('render.ts', [fixture, '-p', 'month=11'], childEnv);

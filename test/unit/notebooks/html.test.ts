@@ -65,7 +65,7 @@ describe('notebook as an HTML report', () => {
 
   it('forbids every request and script with a Content-Security-Policy, and keeps the widgets styled once', () => {
     expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"`);
-    expect(html).toContain('<div class="kpis"><div class="kpi" data-kpi="kpi-0"><div class="label">Revenue</div><div class="value">$12.50</div>');
+    expect(html).toContain('<div class="kpis"><div class="kpi" data-kpi="kpi-0"><div class="kpi-label">Revenue</div><div class="value">$12.50</div>');
     expect(html).not.toContain('data-erp-style');
   });
 });
