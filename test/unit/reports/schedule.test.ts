@@ -1,5 +1,9 @@
 import { parseCron } from '../../../src/reports/cron';
-import { dueJobs, isDue, nextWake, parseSchedule, ScheduleError } from '../../../src/reports/schedule';
+import fs from 'node:fs';
+import path from 'node:path';
+import { asPairs, checkNotebookParameters } from '../../../src/cli/notebook-report';
+import { projectRoot } from '../../../src/config';
+import { dueJobs, isDue, isNotebookJob, nextWake, parseSchedule, ScheduleError } from '../../../src/reports/schedule';
 
 const valid = JSON.stringify({
   jobs: [
@@ -55,5 +59,21 @@ describe('due jobs', () => {
     const now = new Date('2026-03-02T06:30:00Z');
     expect(dueJobs(s, { west: { last_success: '2026-03-01T07:00:01Z' } }, now).map((j) => j.name)).toEqual(['exec']);
     expect(nextWake(s, now).toISOString()).toBe('2026-03-09T06:00:00.000Z');
+  });
+});
+
+describe('the example schedule (reports/schedule.example.json)', () => {
+  const file = path.join(projectRoot, 'reports', 'schedule.example.json');
+  const schedule = parseSchedule(fs.readFileSync(file, 'utf8'), file);
+
+  it('is a valid schedule with notebook and executive report jobs', () => {
+    expect(schedule.jobs.filter(isNotebookJob).length).toBeGreaterThanOrEqual(2);
+    expect(schedule.jobs.some((j) => !isNotebookJob(j))).toBe(true);
+  });
+
+  it('gives each notebook job parameters its notebook declares, of the declared types', () => {
+    for (const job of schedule.jobs.filter(isNotebookJob)) {
+      expect(() => checkNotebookParameters(path.join(projectRoot, job.notebook), asPairs(job.parameters))).not.toThrow();
+    }
   });
 });
