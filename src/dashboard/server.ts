@@ -23,6 +23,7 @@ import { createBuildWatcher, readBuildStamp } from './build-version';
 import { startRecommendationsFeed, startSalesFeed, type Feed, type LiveSale } from './feeds';
 import { exportCsv, exportXlsx, historicalView, readCube, readKnown } from './historical';
 import { cacheControl, prepareBody, sendBody, type PreparedBody } from './http';
+import { createFigureCache } from './interactive';
 import { page, pages, type PageOptions } from './layout';
 import { BadRequest, parseHistorical, parseNone, parseRealtime } from './params';
 import { createHealthProbe, realtimeFragment } from './realtime';
@@ -44,6 +45,8 @@ export interface DashboardOptions {
   today?: () => string;
   /** Memory for rendered historical views and exports, in MB (default 64). */
   cacheMb?: number;
+  /** Memory for drawn charts, shared by every view of this server, in MB (default 16); 0 draws every chart afresh. */
+  chartCacheMb?: number;
   /** How often at most the warehouse build is checked, in ms (default 1000): a view is at most this stale. */
   buildCheckMs?: number;
   /** How long a real-time or recommendations answer is shared, in ms (default 1000). */
@@ -93,6 +96,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const assets = loadAssets();
   const staticBodies = new Map<string, Promise<PreparedBody>>();
   const views = createViewCache((o.cacheMb ?? 64) * 1024 * 1024);
+  const figures = createFigureCache((o.chartCacheMb ?? 16) * 1024 * 1024);
   const build = createBuildWatcher(async () => {
     const d = await db();
     if (!d) throw new Error(mongoProblem ?? 'MongoDB is not reachable');
@@ -102,12 +106,12 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   let known: { build: string; value: Awaited<ReturnType<typeof readKnown>> } | null = null;
   const liveEvery = o.liveEveryMs ?? 1000;
   const realtime = createShared<LiveAnswer>(async (date) => {
-    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health }, date);
+    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health, draw: figures.draw }, date);
     const problems = problemsOf(frag.problems);
     return { html: frag.html, problems, json: await prepareBody(types.json, JSON.stringify({ html: frag.html, problems })) };
   }, liveEvery);
   const recommendations = createShared<LiveAnswer>(async () => {
-    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed });
+    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: figures.draw });
     const problems = problemsOf(frag.problems);
     return { html: frag.html, problems, json: await prepareBody(types.json, JSON.stringify({ html: frag.html, problems })) };
   }, liveEvery);
@@ -141,6 +145,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         const mem = process.memoryUsage();
         return json(200, {
           viewCache: views.stats(),
+          chartCache: figures.stats(),
           buildChecks: build.reads(),
           shared: { realtime: realtime.computations(), recommendations: recommendations.computations() },
           process: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, afterGc: Boolean(gc), cpuMicros: process.cpuUsage(), uptimeSeconds: process.uptime() },
@@ -166,7 +171,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         }
         const body = await views.get(b, 'page', f, async () => {
           const problems = problemsOf(k.years.length ? [] : [`The warehouse in ${cfg.mongo.db} is empty: run \`npm run pipeline\` first.`]);
-          const view = await historicalView(d, f, k, filterQuery(f));
+          const view = await historicalView(d, f, k, filterQuery(f), figures.draw);
           return prepareBody(types.html, charted({ title: 'Historical', path: '/historical', body: view.html, problems }));
         });
         return send(200, types.html, body, cacheControl.revalidate);

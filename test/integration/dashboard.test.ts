@@ -220,12 +220,15 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
   });
 }
 
+type CacheStats = { entries: number; bytes: number; hits: number; misses: number; evictions: number; invalidated: number };
+type Stats = { viewCache: CacheStats; chartCache: CacheStats; shared: { realtime: number; recommendations: number } };
+
 describe('dashboard caching and HTTP', () => {
   let env: TestEnv;
   let dash: Dashboard;
   let sales: SaleWithItems[];
   const view = '/historical?year=2017&branch=BR-WEST';
-  const stats = async () => (await (await fetch(`${dash.url}/stats.json`)).json()) as { viewCache: { hits: number; misses: number; entries: number; invalidated: number }; shared: { realtime: number } };
+  const stats = async () => (await (await fetch(`${dash.url}/stats.json`)).json()) as Stats;
 
   beforeAll(async () => {
     env = await createTestEnv('dashcache');
@@ -247,11 +250,13 @@ describe('dashboard caching and HTTP', () => {
     const cached = await get(`${dash.url}${view.replace('?year=2017&branch=BR-WEST', '?branch=BR-WEST&year=2017&month=')}`);
     expect((await stats()).viewCache.hits).toBe(before.viewCache.hits + 1);
     expect(cached.body.equals(first.body)).toBe(true);
-    // A second server renders it afresh.
-    const other = await startDashboard({ cfg: env.cfg, log: env.log, port: 0 });
+    // A second server without a figure cache draws every chart of the view again.
+    const other = await startDashboard({ cfg: env.cfg, log: env.log, port: 0, chartCacheMb: 0 });
     try {
       const fresh = await get(`${other.url}${view}`);
-      expect(fresh.body.toString()).toBe(cached.body.toString());
+      const drawn = ((await (await fetch(`${other.url}/stats.json`)).json()) as Stats).chartCache;
+      expect(drawn).toMatchObject({ hits: 0, misses: 6, entries: 0 });
+      expect(fresh.body.equals(cached.body)).toBe(true);
     } finally {
       await other.close();
     }
