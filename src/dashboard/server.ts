@@ -43,7 +43,7 @@ export interface DashboardOptions {
   port?: number;
   /** For tests: what "today" is on the real-time page. */
   today?: () => string;
-  /** Memory for rendered historical views and exports, in MB (default 64). */
+  /** Memory for rendered historical views and exports, in MB (default: DASHBOARD_CACHE_MB, 64). */
   cacheMb?: number;
   /** Memory for drawn charts, shared by every view of this server, in MB (default 16); 0 draws every chart afresh. */
   chartCacheMb?: number;
@@ -95,7 +95,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const assets = loadAssets();
   const staticBodies = new Map<string, Promise<PreparedBody>>();
-  const views = createViewCache((o.cacheMb ?? 64) * 1024 * 1024);
+  const views = createViewCache((o.cacheMb ?? cfg.dashboard.cacheMb) * 1024 * 1024);
   const figures = createFigureCache((o.chartCacheMb ?? 16) * 1024 * 1024);
   const build = createBuildWatcher(async () => {
     const d = await db();

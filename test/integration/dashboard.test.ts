@@ -29,7 +29,7 @@ import { startDashboard, type Dashboard } from '../../src/dashboard/server';
 import { launchBrowser } from '../../src/reports/browser';
 import { formatValue } from '../../src/reports/format';
 import { fromUnits, roundCents } from '../../src/pipeline/money';
-import { createTestEnv, waitUntil, type TestEnv } from './helpers';
+import { createTestEnv, testConfig, waitUntil, type TestEnv } from './helpers';
 
 const shots = path.join(projectRoot, 'test-artifacts', 'screenshots');
 
@@ -289,6 +289,31 @@ describe('dashboard caching and HTTP', () => {
     const gz = await get(`${dash.url}/historical/export.csv?year=2017`, { 'accept-encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.body).toString()).toBe((await get(`${dash.url}/historical/export.csv?year=2017`)).body.toString());
+  });
+
+  it('a tiny view cache (DASHBOARD_CACHE_MB=1) evicts, and every view still answers as an unbounded one does', async () => {
+    const tiny = await startDashboard({ cfg: testConfig({ ...env.env, DASHBOARD_CACHE_MB: '1' }), log: env.log, port: 0 });
+    try {
+      const views = Array.from({ length: 12 }, (_, m) => `/historical?year=2017&month=${m + 1}&branch=BR-WEST`);
+      const first = new Map<string, Buffer>();
+      for (const v of views) {
+        const r = await get(`${tiny.url}${v}`);
+        expect([v, r.status]).toEqual([v, 200]);
+        first.set(v, r.body);
+      }
+      const s = ((await (await fetch(`${tiny.url}/stats.json`)).json()) as Stats & { viewCache: { maxBytes: number } }).viewCache;
+      expect(s.maxBytes).toBe(1024 * 1024);
+      expect(s.evictions).toBeGreaterThan(0);
+      expect(s.bytes).toBeLessThanOrEqual(s.maxBytes);
+      expect(s.entries).toBeLessThan(views.length);
+      // Evicted or kept, a view is the page the server with the default cache serves, byte for byte.
+      for (const v of views) {
+        const [again, reference] = await Promise.all([get(`${tiny.url}${v}`), get(`${dash.url}${v}`)]);
+        expect([v, again.status, again.body.equals(first.get(v)!), again.body.equals(reference.body)]).toEqual([v, 200, true, true]);
+      }
+    } finally {
+      await tiny.close();
+    }
   });
 
   it('the real-time answer is computed once for many clients', async () => {
