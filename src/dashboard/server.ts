@@ -4,7 +4,8 @@
  *
  * What it keeps so that a team can use it at once (docs/dashboards.md):
  * - historical views and exports are rendered once per warehouse build and filter (a byte-bounded LRU);
- * - the real-time and recommendations answers are computed at most once a second, shared by every client;
+ * - the real-time and recommendations answers (JSON and whole page, compressed) are computed at most once a second,
+ *   shared by every client;
  * - every body carries a strong ETag (304 when unchanged) and is sent compressed when the client accepts it.
  */
 import http from 'node:http';
@@ -57,10 +58,19 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 const common = { 'x-content-type-options': 'nosniff', 'content-security-policy': csp };
 const types = { html: 'text/html; charset=utf-8', json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
+/**
+ * A live answer, shared by every client for an interval: its JSON (what the pages poll) and its whole page, each
+ * prepared (hashed and compressed) once, when first asked for.
+ */
 interface LiveAnswer {
-  html: string;
-  problems: string[];
-  json: PreparedBody;
+  json(): Promise<PreparedBody>;
+  page(): Promise<PreparedBody>;
+}
+
+/** A computation run on first call only; later calls share its promise. */
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | null = null;
+  return () => (p ??= f());
 }
 
 export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
@@ -105,19 +115,22 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   // Years, branches and categories change only with a build: read once per build.
   let known: { build: string; value: Awaited<ReturnType<typeof readKnown>> } | null = null;
   const liveEvery = o.liveEveryMs ?? 1000;
+  const shell = (opts: Omit<PageOptions, 'style'>) => page({ ...opts, style: assets.style });
+  const charted = (opts: Omit<PageOptions, 'style' | 'scripts'>) => shell({ ...opts, scripts: assets.chartScripts });
+  const live = (frag: { html: string; problems: string[] }, pageOf: (html: string, problems: string[]) => string): LiveAnswer => {
+    const problems = problemsOf(frag.problems);
+    return { json: once(() => prepareBody(types.json, JSON.stringify({ html: frag.html, problems }))), page: once(() => prepareBody(types.html, pageOf(frag.html, problems))) };
+  };
   const realtime = createShared<LiveAnswer>(async (date) => {
     const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health, draw: figures.draw }, date);
-    const problems = problemsOf(frag.problems);
-    return { html: frag.html, problems, json: await prepareBody(types.json, JSON.stringify({ html: frag.html, problems })) };
+    const form = `<form class="filters" method="get" action="/realtime"><label>Day<input type="date" name="date" value="${esc(date)}"></label><button type="submit">Show</button><span class="note">Last refresh: <span id="refreshed">now</span></span></form>`;
+    return live(frag, (html, problems) => charted({ title: 'Real-time', path: '/realtime', problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${html}</div>` }));
   }, liveEvery);
   const recommendations = createShared<LiveAnswer>(async () => {
     const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: figures.draw });
-    const problems = problemsOf(frag.problems);
-    return { html: frag.html, problems, json: await prepareBody(types.json, JSON.stringify({ html: frag.html, problems })) };
+    const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s · last: <span id="refreshed">now</span></span></form>`;
+    return live(frag, (html, problems) => charted({ title: 'Recommendations', path: '/recommendations', problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${html}</div>` }));
   }, liveEvery);
-
-  const shell = (opts: Omit<PageOptions, 'style'>) => page({ ...opts, style: assets.style });
-  const charted = (opts: Omit<PageOptions, 'style' | 'scripts'>) => shell({ ...opts, scripts: assets.chartScripts });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dashboard.local');
@@ -178,18 +191,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       }
       if (p === '/realtime' || p === '/api/realtime') {
         const { date } = parseRealtime(url.searchParams, today());
-        const live = await realtime.get(date);
+        const answer = await realtime.get(date);
         // The per-second data: never kept by a browser or a proxy.
-        if (wantsJson) return send(200, types.json, live.json, cacheControl.none);
-        const form = `<form class="filters" method="get" action="/realtime"><label>Day<input type="date" name="date" value="${esc(date)}"></label><button type="submit">Show</button><span class="note">Last refresh: <span id="refreshed">now</span></span></form>`;
-        return html(200, charted({ title: 'Real-time', path: '/realtime', problems: live.problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${live.html}</div>` }), cacheControl.none);
+        return wantsJson ? send(200, types.json, await answer.json(), cacheControl.none) : send(200, types.html, await answer.page(), cacheControl.none);
       }
       if (p === '/recommendations' || p === '/api/recommendations') {
         parseNone(url.searchParams);
-        const live = await recommendations.get('latest');
-        if (wantsJson) return send(200, types.json, live.json, cacheControl.revalidate);
-        const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s · last: <span id="refreshed">now</span></span></form>`;
-        return html(200, charted({ title: 'Recommendations', path: '/recommendations', problems: live.problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${live.html}</div>` }));
+        const answer = await recommendations.get('latest');
+        return wantsJson ? send(200, types.json, await answer.json(), cacheControl.revalidate) : send(200, types.html, await answer.page(), cacheControl.revalidate);
       }
       return wantsJson ? json(404, { error: `no such endpoint ${p}` }) : html(404, shell({ title: 'Not found', path: p, body: `<h1>Not found</h1><p>No page at ${esc(p)}.</p>` }));
     } catch (err) {

@@ -316,11 +316,18 @@ describe('dashboard caching and HTTP', () => {
     }
   });
 
-  it('the real-time answer is computed once for many clients', async () => {
-    const before = (await stats()).shared.realtime;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => get(`${dash.url}/api/realtime`)));
-    expect(new Set(answers.map((a) => a.body.toString())).size).toBe(1);
-    expect((await stats()).shared.realtime - before).toBeLessThanOrEqual(2);
+  it('the real-time and recommendations answers, JSON and page, are computed once for many clients', async () => {
+    const before = (await stats()).shared;
+    const ask = (p: string) => Promise.all(Array.from({ length: 20 }, () => get(`${dash.url}${p}`, { 'accept-encoding': 'br' })));
+    const [json, page, recoJson, recoPage] = await Promise.all([ask('/api/realtime'), ask('/realtime'), ask('/api/recommendations'), ask('/recommendations')]);
+    for (const answers of [json, page, recoJson, recoPage]) expect(new Set(answers.map((a) => a.body.toString('base64'))).size).toBe(1);
+    expect([page[0]!.headers['content-encoding'], recoPage[0]!.headers['content-encoding']]).toEqual(['br', 'br']);
+    expect(brotliDecompressSync(page[0]!.body).toString()).toContain('<h1>Real-time sales</h1>');
+    expect(brotliDecompressSync(recoPage[0]!.body).toString()).toContain('<h1>Recommendations</h1>');
+    const after = (await stats()).shared;
+    // One computation for 40 requests each (two if the interval turned during the burst).
+    expect(after.realtime - before.realtime).toBeLessThanOrEqual(2);
+    expect(after.recommendations - before.recommendations).toBeLessThanOrEqual(2);
   });
 
   it('a warehouse build changes the page on the next request: no stale view', async () => {
