@@ -29,7 +29,7 @@ import { startDashboard, type Dashboard } from '../../src/dashboard/server';
 import { launchBrowser } from '../../src/reports/browser';
 import { formatValue } from '../../src/reports/format';
 import { fromUnits, roundCents } from '../../src/pipeline/money';
-import { createTestEnv, testConfig, waitUntil, type TestEnv } from './helpers';
+import { createTestEnv, runCli, testConfig, waitUntil, type TestEnv } from './helpers';
 
 const shots = path.join(projectRoot, 'test-artifacts', 'screenshots');
 
@@ -330,23 +330,33 @@ describe('dashboard caching and HTTP', () => {
     expect(after.recommendations - before.recommendations).toBeLessThanOrEqual(2);
   });
 
-  it('a warehouse build changes the page on the next request: no stale view', async () => {
+  it('a warehouse build (a new sale, then `npm run warehouse`) changes the page on the next request: no stale view', async () => {
     const kpi = (html: string) => /data-kpi="revenue"><div class="label">Revenue<\/div><div class="value">([^<]+)</.exec(html)?.[1];
-    const before = (await get(`${dash.url}${view}`)).body.toString();
-    const beforeCsv = (await get(`${dash.url}/historical/export.csv?year=2017&branch=BR-WEST`)).body.toString();
-    const s = sales[0]!;
-    const id = `${s.sale_id}-AGAIN`;
-    await writeLake(env.mongo.db, { products: [], customers: [], sales: [{ ...s, sale_id: id, items: s.items.map((i) => ({ ...i, sale_id: id, item_id: `${id}#${i.line}` })) }] });
-    await buildWarehouse(env.mongo.db);
-    const cube = await env.mongo.db.collection(marts.cube).find({ year: 2017, branch_id: 'BR-WEST' }).toArray();
-    const expected = formatValue(roundCents(fromUnits(cube.reduce((t, c) => t + Number(c.revenue_e4), 0))), 'money');
-    expect(kpi(before)).not.toBe(expected);
-    // The build is checked at most once a second (buildCheckMs): the next request after that sees it.
-    await new Promise((r) => setTimeout(r, 1100));
-    const after = (await get(`${dash.url}${view}`)).body.toString();
-    expect(kpi(after)).toBe(expected);
-    expect((await get(`${dash.url}/historical/export.csv?year=2017&branch=BR-WEST`)).body.toString()).not.toBe(beforeCsv);
-    expect((await stats()).viewCache.invalidated).toBeGreaterThan(0);
+    const page = async (d: Dashboard) => (await get(`${d.url}${view}`)).body.toString();
+    const csv = async (d: Dashboard) => (await get(`${d.url}/historical/export.csv?year=2017&branch=BR-WEST`)).body.toString();
+    // The default server reads the build id at most once a second (buildCheckMs): a request within that second can
+    // still get the view of the build before (docs/dashboards.md). This one reads it on every request, so the very
+    // next request must show the new build, however fast the CLI was.
+    const strict = await startDashboard({ cfg: env.cfg, log: env.log, port: 0, buildCheckMs: 0 });
+    try {
+      const [before, beforeCsv] = [await page(strict), await csv(strict)];
+      expect(kpi(await page(dash))).toBe(kpi(before));
+      const s = sales[0]!;
+      const id = `${s.sale_id}-AGAIN`;
+      await writeLake(env.mongo.db, { products: [], customers: [], sales: [{ ...s, sale_id: id, items: s.items.map((i) => ({ ...i, sale_id: id, item_id: `${id}#${i.line}` })) }] });
+      const build = await runCli('warehouse.ts', env.env);
+      expect([build.code, build.stderr]).toEqual([0, '']);
+      const cube = await env.mongo.db.collection(marts.cube).find({ year: 2017, branch_id: 'BR-WEST' }).toArray();
+      const expected = formatValue(roundCents(fromUnits(cube.reduce((t, c) => t + Number(c.revenue_e4), 0))), 'money');
+      expect(kpi(before)).not.toBe(expected);
+      expect(kpi(await page(strict))).toBe(expected);
+      expect(await csv(strict)).not.toBe(beforeCsv);
+      expect(((await (await fetch(`${strict.url}/stats.json`)).json()) as Stats).viewCache.invalidated).toBeGreaterThan(0);
+      // The default server shows it too, once its second is over (polled, with room for a busy machine).
+      await waitUntil(async () => kpi(await page(dash)) === expected, 5000, 'the default server shows the new build');
+    } finally {
+      await strict.close();
+    }
   });
 });
 
