@@ -289,6 +289,9 @@ describe('dashboard caching and HTTP', () => {
     const gz = await get(`${dash.url}/historical/export.csv?year=2017`, { 'accept-encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.body).toString()).toBe((await get(`${dash.url}/historical/export.csv?year=2017`)).body.toString());
+    // An Excel workbook is a zip, compressed already: sent as it is.
+    const xlsx = await get(`${dash.url}/historical/export.xlsx?year=2017`, { 'accept-encoding': 'gzip, deflate, br' });
+    expect([xlsx.status, xlsx.headers['content-encoding'], xlsx.body.subarray(0, 4).toString('latin1')]).toEqual([200, undefined, 'PK\x03\x04']);
   });
 
   it('a tiny view cache (DASHBOARD_CACHE_MB=1) evicts, and every view still answers as an unbounded one does', async () => {
