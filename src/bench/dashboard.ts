@@ -16,6 +16,8 @@ import { writeLake } from '../pipeline/lake';
 import { salesWithItems } from '../pipeline/live';
 import { buildWarehouse } from '../pipeline/warehouse/build';
 import type { SaleWithItems } from '../pipeline/entities';
+import { readKnown } from '../dashboard/historical';
+import { historicalMix } from './historical-mix';
 
 export interface DashboardBenchOptions {
   durationSeconds: number;
@@ -29,11 +31,6 @@ interface ServerStats {
 
 /** What a browser sends: the server answers with its precomputed brotli bodies. */
 const headers = { 'accept-encoding': 'gzip, deflate, br' };
-
-/** 20 filters a team would use: each year, and each year for each branch. */
-export function historicalMix(years: readonly number[], branches: readonly string[]): string[] {
-  return [...years.map((y) => `?year=${y}`), ...years.flatMap((y) => branches.map((b) => `?year=${y}&branch=${b}`))].slice(0, 20);
-}
 
 /** A port free right now (the dashboard's CLI takes no port 0). */
 async function freePort(): Promise<number> {
@@ -110,9 +107,7 @@ export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBe
     const started = await startServer(cfg, dbName, log);
     server = started.child;
     const url = started.url;
-    const years = [...new Set(sales.map((s) => Number(s.order_date.slice(0, 4))))].sort();
-    const branches = [...new Set(sales.map((s) => s.branch_id))].sort();
-    const mix = historicalMix(years, branches);
+    const mix = historicalMix(await readKnown(mongo.db));
     const targets: [string, string[]][] = [
       ['home `/`', ['/']],
       ['historical, one filter `?year=2017`', ['/historical?year=2017']],
