@@ -13,14 +13,15 @@ runMain(async () => {
     options: {
       host: { type: 'string', arg: 'HOST', description: 'Interface to listen on (default: DASHBOARD_HOST or 127.0.0.1)' },
       port: { type: 'string', arg: 'N', description: 'Port (default: DASHBOARD_PORT or 3000)' },
+      'cache-mb': { type: 'string', arg: 'MB', description: 'Memory for rendered historical views and exports, whole MB (default: DASHBOARD_CACHE_MB or 64); /stats.json shows its evictions' },
     },
-    examples: ['npm run dashboard', 'npm run dashboard -- --port 8080'],
+    examples: ['npm run dashboard', 'npm run dashboard -- --port 8080', 'npm run dashboard -- --cache-mb 256'],
   });
   if (!cli) return 0;
   const cfg = loadConfig();
   const log = createLogger(cfg.logLevel, 'dashboard');
   const stop = stopSignal(log);
-  const d = await startDashboard({ cfg, log, host: cli.values.host as string | undefined, port: intOption(cli.values.port, 'port', 1) });
+  const d = await startDashboard({ cfg, log, host: cli.values.host as string | undefined, port: intOption(cli.values.port, 'port', 1), cacheMb: intOption(cli.values['cache-mb'], 'cache-mb', 1) });
   console.log(`Dashboards on ${d.url}`);
   for (const p of pages) console.log(`  ${p.title.padEnd(16)} ${d.url}${p.path}`);
   console.log('Ctrl-C to stop');

@@ -68,6 +68,8 @@ const envSchema = z.object({
   JUPYTER_PYTHON: z.string().min(1).optional(),
   DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
   DASHBOARD_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(3000),
+  /** Memory for the dashboard's rendered historical views and exports (an LRU), in MB. */
+  DASHBOARD_CACHE_MB: positiveInt('a cache size in whole MB, 1 or more').default(64),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -98,7 +100,8 @@ export interface Config {
   logLevel: LogLevel;
   chromePath?: string;
   jupyterPython?: string;
-  dashboard: { host: string; port: number };
+  /** cacheMb: memory for rendered historical views and exports (see docs/dashboards.md). */
+  dashboard: { host: string; port: number; cacheMb: number };
 }
 
 export class ConfigError extends Error {
@@ -201,6 +204,6 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     chromePath: e.CHROME_PATH,
     jupyterPython: e.JUPYTER_PYTHON,
-    dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT },
+    dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT, cacheMb: e.DASHBOARD_CACHE_MB },
   };
 }

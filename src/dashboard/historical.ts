@@ -16,7 +16,7 @@ import { esc, formatValue } from '../reports/format';
 import { numFmt } from '../reports/excel';
 import type { HistoricalFilter, Known } from './params';
 import { kpi } from './layout';
-import { chartFigure } from './interactive';
+import type { DrawChart } from './interactive';
 import { topProducts } from '../pipeline/warehouse/products';
 
 export interface BranchInfo {
@@ -91,8 +91,11 @@ async function countOrders(db: Db, f: HistoricalFilter): Promise<number | null> 
   return days.reduce((n, d) => n + (f.branch === null ? d.orders : (d.by_branch.find((b) => b.branch_id === f.branch)?.orders ?? 0)), 0);
 }
 
-/** `formQuery` is the filter's canonical query string (for the export links), so equal filters give equal pages. */
-export async function historicalView(db: Db, f: HistoricalFilter, known: Known & { branchNames: Map<string, string> }, formQuery: string): Promise<HistoricalView> {
+/**
+ * `formQuery` is the filter's canonical query string (for the export links), so equal filters give equal pages; `draw`
+ * draws each chart (the server's figure cache).
+ */
+export async function historicalView(db: Db, f: HistoricalFilter, known: Known & { branchNames: Map<string, string> }, formQuery: string, draw: DrawChart): Promise<HistoricalView> {
   const period = f.year === null ? 'all' : String(f.year);
   // The reads are independent: together, the cold view waits for the slowest, not for their sum.
   const [rows, orders, productDocs, stats] = await Promise.all([
@@ -128,14 +131,14 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
 
   const charts = rows.length
     ? [
-        await chartFigure('trend', trendChart(trend, 'month', 700)),
-        `<div class="grid2">${await chartFigure('branches', branchChart(branches, 420))}${await chartFigure('products', productProfitChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}`, 460))}</div>`,
-        await chartFigure('categories', categoryChart(subs, 700)),
+        await draw('trend', trendChart(trend, 'month', 700)),
+        `<div class="grid2">${await draw('branches', branchChart(branches, 420))}${await draw('products', productProfitChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}`, 460))}</div>`,
+        await draw('categories', categoryChart(subs, 700)),
       ].join('')
     : '<p class="note">No sales match these filters.</p>';
   const statsHtml =
     corr && bands
-      ? `<h2>Statistics (all lines)</h2><div class="grid2">${await chartFigure('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[]))}${await chartFigure('discount', discountChart(bands.bands as never, 380))}</div>`
+      ? `<h2>Statistics (all lines)</h2><div class="grid2">${await draw('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[]))}${await draw('discount', discountChart(bands.bands as never, 380))}</div>`
       : '';
   const table = `<table data-table="subcategories"><thead><tr><th>Category</th><th>Sub-category</th><th class="num">Units</th><th class="num">Revenue</th><th class="num">Profit</th><th class="num">Margin</th></tr></thead><tbody>${subs
     .map((s) => `<tr><td>${esc(s.category)}</td><td>${esc(s.sub_category)}</td><td class="num">${esc(formatValue(s.units, 'count'))}</td><td class="num">${esc(formatValue(s.revenue, 'money'))}</td><td class="num">${esc(formatValue(s.profit, 'money'))}</td><td class="num">${esc(formatValue(s.margin, 'percent'))}</td></tr>`)

@@ -6,7 +6,7 @@
  * page's script hands to vega-embed.
  */
 import { createHash } from 'node:crypto';
-import { ByteLru } from './lru';
+import { ByteLru, type LruStats } from './lru';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../reports/render';
 
@@ -106,22 +106,41 @@ export function stableIds(svg: string, prefix: string): string {
   return svg.replace(/(id="|url\(#|href="#)((?:gradient|clip|pattern)_?\d+)(?=[")])/g, (all, lead: string, id: string) => (names.has(id) ? `${lead}${names.get(id)}` : all));
 }
 
-/**
- * A chart for a page: the report's SVG (first paint, no JavaScript needed) and the interactive spec beside it, in
- * a JSON script element (data, not code: the CSP's script-src does not apply to it).
- */
-/**
- * Figures by their spec: a chart depends only on its spec (data inlined, ids made stable), and many views share
- * charts (the statistics are the same for every filter, and a new build often leaves a chart's data as it was), so a
- * cold view renders only the charts no other view has drawn. Bounded in bytes.
- */
-const figures = new ByteLru<string>(16 * 2 ** 20, (s) => s.length * 2);
+/** Draws a chart for a page (see `chartFigure`); the pages take one so that a server chooses its cache. */
+export type DrawChart = (name: string, spec: TopLevelSpec) => Promise<string>;
 
+/**
+ * A chart for a page, drawn now: the report's SVG (first paint, no JavaScript needed) and the interactive spec beside
+ * it, in a JSON script element (data, not code: the CSP's script-src does not apply to it).
+ */
 export async function chartFigure(name: string, spec: TopLevelSpec): Promise<string> {
-  const key = createHash('sha256').update(name).update('\0').update(JSON.stringify(spec)).digest('base64url');
-  const known = figures.get(key);
-  if (known !== undefined) return known;
-  const figure = `<figure data-chart="${name}">${stableIds(await renderSvg(spec), `chart-${name}`)}<script type="application/json" class="vl-spec">${scriptJson(interactiveSpec(spec))}</script></figure>`;
-  figures.set(key, figure);
-  return figure;
+  return `<figure data-chart="${name}">${stableIds(await renderSvg(spec), `chart-${name}`)}<script type="application/json" class="vl-spec">${scriptJson(interactiveSpec(spec))}</script></figure>`;
+}
+
+export interface FigureCache {
+  draw: DrawChart;
+  stats(): LruStats;
+}
+
+/**
+ * Figures by their spec, one cache per server: a chart depends only on its spec (data inlined, ids made stable), and
+ * many views share charts (the statistics are the same for every filter, and a new build often leaves a chart's data
+ * as it was), so a cold view draws only the charts no other view has drawn. Bounded in bytes (a string's UTF-16
+ * size); `maxBytes` 0 keeps nothing, so every chart is drawn (an uncached render, to compare with a cached one).
+ */
+export function createFigureCache(maxBytes: number): FigureCache {
+  const figures = maxBytes > 0 ? new ByteLru<string>(maxBytes, (s) => s.length * 2) : null;
+  let drawn = 0;
+  return {
+    draw: async (name, spec) => {
+      const key = createHash('sha256').update(name).update('\0').update(JSON.stringify(spec)).digest('base64url');
+      const known = figures?.get(key);
+      if (known !== undefined) return known;
+      drawn++;
+      const figure = await chartFigure(name, spec);
+      figures?.set(key, figure);
+      return figure;
+    },
+    stats: () => figures?.stats() ?? { entries: 0, bytes: 0, maxBytes: 0, hits: 0, misses: drawn, evictions: 0, invalidated: 0, tooLarge: 0 },
+  };
 }

@@ -10,7 +10,7 @@ import { salesPerHourChart } from '../reports/charts';
 import { esc, formatValue } from '../reports/format';
 import type { Feed, LiveSale } from './feeds';
 import { kpi } from './layout';
-import { chartFigure } from './interactive';
+import type { DrawChart } from './interactive';
 
 export interface IngestHealth {
   lag: number | null;
@@ -71,7 +71,7 @@ export function perHour(sales: readonly { order_time: string; branch_name: strin
   return [...m.values()].sort((a, b) => a.hour - b.hour || a.branch.localeCompare(b.branch));
 }
 
-export async function realtimeFragment(deps: { db: Db | null; feed: Feed<LiveSale> | null; health: () => Promise<IngestHealth> }, date: string): Promise<{ html: string; problems: string[] }> {
+export async function realtimeFragment(deps: { db: Db | null; feed: Feed<LiveSale> | null; health: () => Promise<IngestHealth>; draw: DrawChart }, date: string): Promise<{ html: string; problems: string[] }> {
   const problems: string[] = [];
   const live = deps.feed?.items() ?? [];
   if (deps.feed?.error()) problems.push(deps.feed.error()!);
@@ -91,7 +91,7 @@ export async function realtimeFragment(deps: { db: Db | null; feed: Feed<LiveSal
   const rows = latest
     .map((l) => `<tr data-sale="${esc(l.sale.sale_id)}"><td>${esc(l.sale.order_date)} ${esc(l.sale.order_time)}</td><td>${esc(l.sale.sale_id)}</td><td>${esc(l.sale.branch_name)}</td><td>${esc(l.sale.customer_id)}</td><td class="num">${esc(l.sale.lines)}</td><td class="num">${esc(formatValue(l.sale.total, 'money'))}</td><td>${esc(l.sale.payment_method)}</td></tr>`)
     .join('');
-  const chart = day.length ? await chartFigure('per-hour', salesPerHourChart(perHour(day), 700)) : `<p class="note">No sales on ${esc(date)} yet.</p>`;
+  const chart = day.length ? await deps.draw('per-hour', salesPerHourChart(perHour(day), 700)) : `<p class="note">No sales on ${esc(date)} yet.</p>`;
   const html = `<div class="kpis">
 ${kpi('sales-today', `Sales on ${date}`, formatValue(day.length, 'count'))}
 ${kpi('throughput', 'Ingest, messages/s', health.consumedPerSecond === null ? '–' : formatValue(Math.round(health.consumedPerSecond), 'count'))}

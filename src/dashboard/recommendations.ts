@@ -11,7 +11,7 @@ import { relevanceHistogram, saleRecommendationsChart } from '../reports/charts'
 import { esc, formatValue } from '../reports/format';
 import type { Feed } from './feeds';
 import { kpi } from './layout';
-import { chartFigure } from './interactive';
+import type { DrawChart } from './interactive';
 
 const SHOWN = 10;
 
@@ -29,7 +29,7 @@ export function mergeLatest(fromTopic: readonly SaleRecommendations[], fromColle
 
 const pct = (x: number) => `${x.toFixed(1)} %`;
 
-export async function recommendationsFragment(deps: { db: Db | null; feed: Feed<SaleRecommendations> | null }): Promise<{ html: string; problems: string[] }> {
+export async function recommendationsFragment(deps: { db: Db | null; feed: Feed<SaleRecommendations> | null; draw: DrawChart }): Promise<{ html: string; problems: string[] }> {
   const problems: string[] = [];
   if (deps.feed?.error()) problems.push(deps.feed.error()!);
   const fromTopic = deps.feed?.items() ?? [];
@@ -61,12 +61,12 @@ export async function recommendationsFragment(deps: { db: Db | null; feed: Feed<
     const suggested = s.recommendations
       .map((r) => `<tr data-product="${esc(r.product_id)}"><td class="num">${esc(r.rank)}</td><td>${esc(r.name)}${r.fallback ? '<span class="pill">best seller</span>' : ''}</td><td>${esc(r.sub_category)}</td><td class="num">${esc(formatValue(r.unit_price, 'money'))}</td><td class="num">${esc(pct(r.relevance))}</td><td class="num">${esc(pct(r.confidence))}</td><td class="muted">${esc(r.reason)}</td></tr>`)
       .join('');
-    const chart = s.recommendations.length ? await chartFigure('sale', saleRecommendationsChart(s.recommendations, 420)) : '<figure data-chart="sale"></figure>';
+    const chart = s.recommendations.length ? await deps.draw('sale', saleRecommendationsChart(s.recommendations, 420)) : '<figure data-chart="sale"></figure>';
     blocks.push(`<section class="sale" data-sale="${esc(s.sale_id)}"><h3>${esc(s.sale_id)} · ${esc(s.customer_name ?? s.customer_id)} · ${esc(s.branch_name)} · ${esc(s.order_date)} ${esc(s.order_time)} · ${esc(formatValue(s.totals.total, 'money'))}</h3>
 <div class="grid2"><div><table><thead><tr><th>Bought</th><th>Category</th><th class="num">Qty</th><th class="num">Price</th><th class="num">Subtotal</th></tr></thead><tbody>${items}</tbody></table></div>${chart}</div>
 <table><thead><tr><th class="num">Rank</th><th>Recommended</th><th>Sub-category</th><th class="num">Price</th><th class="num">Relevance</th><th class="num">Confidence</th><th>Why</th></tr></thead><tbody>${suggested}</tbody></table></section>`);
   }
-  const html = `<div class="kpis">${cards}</div>${await chartFigure('relevance', relevanceHistogram(recs.map((r) => r.relevance), 700))}${blocks.join('')}
+  const html = `<div class="kpis">${cards}</div>${await deps.draw('relevance', relevanceHistogram(recs.map((r) => r.relevance), 700))}${blocks.join('')}
 <p class="note">${fromTopic.length ? `${fromTopic.length} from ${'the topic'} since the dashboard started` : 'From the recommendations collection (nothing new on the topic yet)'} · updated ${esc(new Date().toISOString().slice(11, 19))} UTC · refreshes every 10 s.</p>`;
   return { html, problems };
 }

@@ -4,7 +4,8 @@
  *
  * What it keeps so that a team can use it at once (docs/dashboards.md):
  * - historical views and exports are rendered once per warehouse build and filter (a byte-bounded LRU);
- * - the real-time and recommendations answers are computed at most once a second, shared by every client;
+ * - the real-time and recommendations answers (JSON and whole page, compressed) are computed at most once a second,
+ *   shared by every client;
  * - every body carries a strong ETag (304 when unchanged) and is sent compressed when the client accepts it.
  */
 import http from 'node:http';
@@ -23,6 +24,7 @@ import { createBuildWatcher, readBuildStamp } from './build-version';
 import { startRecommendationsFeed, startSalesFeed, type Feed, type LiveSale } from './feeds';
 import { exportCsv, exportXlsx, historicalView, readCube, readKnown } from './historical';
 import { cacheControl, prepareBody, sendBody, type PreparedBody } from './http';
+import { createFigureCache } from './interactive';
 import { page, pages, type PageOptions } from './layout';
 import { BadRequest, parseHistorical, parseNone, parseRealtime } from './params';
 import { createHealthProbe, realtimeFragment } from './realtime';
@@ -42,8 +44,10 @@ export interface DashboardOptions {
   port?: number;
   /** For tests: what "today" is on the real-time page. */
   today?: () => string;
-  /** Memory for rendered historical views and exports, in MB (default 64). */
+  /** Memory for rendered historical views and exports, in MB (default: DASHBOARD_CACHE_MB, 64). */
   cacheMb?: number;
+  /** Memory for drawn charts, shared by every view of this server, in MB (default 16); 0 draws every chart afresh. */
+  chartCacheMb?: number;
   /** How often at most the warehouse build is checked, in ms (default 1000): a view is at most this stale. */
   buildCheckMs?: number;
   /** How long a real-time or recommendations answer is shared, in ms (default 1000). */
@@ -54,10 +58,19 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 const common = { 'x-content-type-options': 'nosniff', 'content-security-policy': csp };
 const types = { html: 'text/html; charset=utf-8', json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
+/**
+ * A live answer, shared by every client for an interval: its JSON (what the pages poll) and its whole page, each
+ * prepared (hashed and compressed) once, when first asked for.
+ */
 interface LiveAnswer {
-  html: string;
-  problems: string[];
-  json: PreparedBody;
+  json(): Promise<PreparedBody>;
+  page(): Promise<PreparedBody>;
+}
+
+/** A computation run on first call only; later calls share its promise. */
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | null = null;
+  return () => (p ??= f());
 }
 
 export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
@@ -92,7 +105,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
 
   const assets = loadAssets();
   const staticBodies = new Map<string, Promise<PreparedBody>>();
-  const views = createViewCache((o.cacheMb ?? 64) * 1024 * 1024);
+  const views = createViewCache((o.cacheMb ?? cfg.dashboard.cacheMb) * 1024 * 1024);
+  const figures = createFigureCache((o.chartCacheMb ?? 16) * 1024 * 1024);
   const build = createBuildWatcher(async () => {
     const d = await db();
     if (!d) throw new Error(mongoProblem ?? 'MongoDB is not reachable');
@@ -101,19 +115,22 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   // Years, branches and categories change only with a build: read once per build.
   let known: { build: string; value: Awaited<ReturnType<typeof readKnown>> } | null = null;
   const liveEvery = o.liveEveryMs ?? 1000;
-  const realtime = createShared<LiveAnswer>(async (date) => {
-    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health }, date);
-    const problems = problemsOf(frag.problems);
-    return { html: frag.html, problems, json: await prepareBody(types.json, JSON.stringify({ html: frag.html, problems })) };
-  }, liveEvery);
-  const recommendations = createShared<LiveAnswer>(async () => {
-    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed });
-    const problems = problemsOf(frag.problems);
-    return { html: frag.html, problems, json: await prepareBody(types.json, JSON.stringify({ html: frag.html, problems })) };
-  }, liveEvery);
-
   const shell = (opts: Omit<PageOptions, 'style'>) => page({ ...opts, style: assets.style });
   const charted = (opts: Omit<PageOptions, 'style' | 'scripts'>) => shell({ ...opts, scripts: assets.chartScripts });
+  const live = (frag: { html: string; problems: string[] }, pageOf: (html: string, problems: string[]) => string): LiveAnswer => {
+    const problems = problemsOf(frag.problems);
+    return { json: once(() => prepareBody(types.json, JSON.stringify({ html: frag.html, problems }))), page: once(() => prepareBody(types.html, pageOf(frag.html, problems))) };
+  };
+  const realtime = createShared<LiveAnswer>(async (date) => {
+    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health, draw: figures.draw }, date);
+    const form = `<form class="filters" method="get" action="/realtime"><label>Day<input type="date" name="date" value="${esc(date)}"></label><button type="submit">Show</button><span class="note">Last refresh: <span id="refreshed">now</span></span></form>`;
+    return live(frag, (html, problems) => charted({ title: 'Real-time', path: '/realtime', problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${html}</div>` }));
+  }, liveEvery);
+  const recommendations = createShared<LiveAnswer>(async () => {
+    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: figures.draw });
+    const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s · last: <span id="refreshed">now</span></span></form>`;
+    return live(frag, (html, problems) => charted({ title: 'Recommendations', path: '/recommendations', problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${html}</div>` }));
+  }, liveEvery);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dashboard.local');
@@ -141,6 +158,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         const mem = process.memoryUsage();
         return json(200, {
           viewCache: views.stats(),
+          chartCache: figures.stats(),
           buildChecks: build.reads(),
           shared: { realtime: realtime.computations(), recommendations: recommendations.computations() },
           process: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, afterGc: Boolean(gc), cpuMicros: process.cpuUsage(), uptimeSeconds: process.uptime() },
@@ -166,25 +184,21 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         }
         const body = await views.get(b, 'page', f, async () => {
           const problems = problemsOf(k.years.length ? [] : [`The warehouse in ${cfg.mongo.db} is empty: run \`npm run pipeline\` first.`]);
-          const view = await historicalView(d, f, k, filterQuery(f));
+          const view = await historicalView(d, f, k, filterQuery(f), figures.draw);
           return prepareBody(types.html, charted({ title: 'Historical', path: '/historical', body: view.html, problems }));
         });
         return send(200, types.html, body, cacheControl.revalidate);
       }
       if (p === '/realtime' || p === '/api/realtime') {
         const { date } = parseRealtime(url.searchParams, today());
-        const live = await realtime.get(date);
+        const answer = await realtime.get(date);
         // The per-second data: never kept by a browser or a proxy.
-        if (wantsJson) return send(200, types.json, live.json, cacheControl.none);
-        const form = `<form class="filters" method="get" action="/realtime"><label>Day<input type="date" name="date" value="${esc(date)}"></label><button type="submit">Show</button><span class="note">Last refresh: <span id="refreshed">now</span></span></form>`;
-        return html(200, charted({ title: 'Real-time', path: '/realtime', problems: live.problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${live.html}</div>` }), cacheControl.none);
+        return wantsJson ? send(200, types.json, await answer.json(), cacheControl.none) : send(200, types.html, await answer.page(), cacheControl.none);
       }
       if (p === '/recommendations' || p === '/api/recommendations') {
         parseNone(url.searchParams);
-        const live = await recommendations.get('latest');
-        if (wantsJson) return send(200, types.json, live.json, cacheControl.revalidate);
-        const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s · last: <span id="refreshed">now</span></span></form>`;
-        return html(200, charted({ title: 'Recommendations', path: '/recommendations', problems: live.problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${live.html}</div>` }));
+        const answer = await recommendations.get('latest');
+        return wantsJson ? send(200, types.json, await answer.json(), cacheControl.revalidate) : send(200, types.html, await answer.page(), cacheControl.revalidate);
       }
       return wantsJson ? json(404, { error: `no such endpoint ${p}` }) : html(404, shell({ title: 'Not found', path: p, body: `<h1>Not found</h1><p>No page at ${esc(p)}.</p>` }));
     } catch (err) {

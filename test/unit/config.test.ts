@@ -44,6 +44,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required/);
   });
 
+  it('sizes the dashboard view cache in whole MB, 64 by default', () => {
+    expect(loadConfig({}, () => undefined).dashboard.cacheMb).toBe(64);
+    expect(loadConfig({ DASHBOARD_CACHE_MB: '8' }, () => undefined).dashboard.cacheMb).toBe(8);
+    for (const bad of ['0', '-1', '0.5', 'lots']) {
+      expect(() => loadConfig({ DASHBOARD_CACHE_MB: bad }, () => undefined)).toThrow(`DASHBOARD_CACHE_MB=${JSON.stringify(bad)}: expected a cache size in whole MB, 1 or more`);
+    }
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ MONGODB_DB: '' }).mongo.db).toBe('erp');
   });

@@ -1,6 +1,6 @@
 import * as charts from '../../../src/reports/charts';
 import { compileSpec } from '../../../src/reports/render';
-import { chartFigure, interactiveSpec, scriptJson, stableIds } from '../../../src/dashboard/interactive';
+import { chartFigure, createFigureCache, interactiveSpec, scriptJson, stableIds } from '../../../src/dashboard/interactive';
 import { fixtureReport } from '../reports/fixture';
 
 type Def = Record<string, unknown>;
@@ -73,8 +73,42 @@ describe('stableIds', () => {
     expect(stableIds(svg, 'chart-a')).toBe('<svg><defs><linearGradient id="chart-a-gradient-0"/><clipPath id="chart-a-clip-1"/></defs><rect fill="url(#chart-a-gradient-0)" clip-path="url(#chart-a-clip-1)"/></svg>');
   });
 
-  it('makes two renders of a chart with a gradient legend the same bytes', async () => {
+  it('makes two draws of a chart with a gradient legend the same bytes', async () => {
     const spec = charts.correlationChart(['a', 'b'], [{ field: 'a', values: [1, 0] }, { field: 'b', values: [0, 1] }]);
     expect(await chartFigure('c', spec)).toBe(await chartFigure('c', spec));
+  });
+});
+
+describe('the figure cache', () => {
+  const spec = charts.branchChart(d.branches);
+
+  it('draws a chart once and gives the same figure for the same spec', async () => {
+    const cache = createFigureCache(1024 * 1024);
+    const first = await cache.draw('branches', spec);
+    expect(await cache.draw('branches', structuredClone(spec))).toBe(first);
+    expect(first).toBe(await chartFigure('branches', spec));
+    expect(cache.stats()).toMatchObject({ entries: 1, hits: 1, misses: 1, evictions: 0 });
+    expect(cache.stats().bytes).toBe(first.length * 2);
+  });
+
+  it('keeps the same spec under another name apart (the name is in the figure)', async () => {
+    const cache = createFigureCache(1024 * 1024);
+    expect(await cache.draw('a', spec)).not.toBe(await cache.draw('b', spec));
+    expect(cache.stats()).toMatchObject({ entries: 2, misses: 2 });
+  });
+
+  it('with 0 bytes keeps nothing: every chart is drawn', async () => {
+    const cache = createFigureCache(0);
+    expect(await cache.draw('branches', spec)).toBe(await cache.draw('branches', spec));
+    expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, maxBytes: 0, hits: 0, misses: 2 });
+  });
+
+  it('evicts the least recently drawn figure when full', async () => {
+    const other = charts.branchChart([{ ...d.branches[0]!, revenue: 1234.5 }]);
+    const [a, b] = [(await chartFigure('branches', spec)).length * 2, (await chartFigure('branches', other)).length * 2];
+    const cache = createFigureCache(Math.max(a, b) + 10);
+    await cache.draw('branches', spec);
+    await cache.draw('branches', other);
+    expect(cache.stats()).toMatchObject({ entries: 1, bytes: b, evictions: 1 });
   });
 });
