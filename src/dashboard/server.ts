@@ -26,6 +26,7 @@ import { exportCsv, exportXlsx, historicalView, readCube, readKnown } from './hi
 import { cacheControl, prepareBody, sendBody, type PreparedBody } from './http';
 import { createFigureCache } from './interactive';
 import { page, pages, type PageOptions } from './layout';
+import { localDate } from '../pipeline/live';
 import { BadRequest, parseHistorical, parseNone, parseRealtime } from './params';
 import { createHealthProbe, realtimeFragment } from './realtime';
 import { recommendationsFragment } from './recommendations';
@@ -48,7 +49,10 @@ export interface DashboardOptions {
   cacheMb?: number;
   /** Memory for drawn charts, shared by every view of this server, in MB (default 16); 0 draws every chart afresh. */
   chartCacheMb?: number;
-  /** How often at most the warehouse build is checked, in ms (default 1000): a view is at most this stale. */
+  /**
+   * 0 (the default): every request checks the warehouse build, reads shared by the requests waiting, so no view is
+   * served after a build that replaced it. N > 0: the build is checked at most every N ms, and a view may be that stale.
+   */
   buildCheckMs?: number;
   /** How long a real-time or recommendations answer is shared, in ms (default 1000). */
   liveEveryMs?: number;
@@ -77,7 +81,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const { cfg, log } = o;
   const topics = topicNames(cfg.kafka.topicPrefix);
   const kafka = createKafka(cfg.kafka, silentLogger, { retry: { retries: 2, initialRetryTime: 300 } });
-  const today = o.today ?? (() => new Date().toISOString().slice(0, 10));
+  // The day live sales are dated with (local, like their times), so today's sales are on today's page in any time zone.
+  const today = o.today ?? (() => localDate(new Date()));
   let mongo: MongoHandle | null = null;
   let mongoTried = 0;
   let mongoProblem: string | null = null;
@@ -107,11 +112,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const staticBodies = new Map<string, Promise<PreparedBody>>();
   const views = createViewCache((o.cacheMb ?? cfg.dashboard.cacheMb) * 1024 * 1024);
   const figures = createFigureCache((o.chartCacheMb ?? 16) * 1024 * 1024);
+  // The live pages' charts change as sales arrive: a cache of their own (a quarter of the size) keeps them from
+  // pushing the historical views' charts out.
+  const liveFigures = createFigureCache((o.chartCacheMb ?? 16) * 256 * 1024);
   const build = createBuildWatcher(async () => {
     const d = await db();
     if (!d) throw new Error(mongoProblem ?? 'MongoDB is not reachable');
     return readBuildStamp(d);
-  }, o.buildCheckMs ?? 1000);
+  }, o.buildCheckMs ?? 0);
   // Years, branches and categories change only with a build: read once per build.
   let known: { build: string; value: Awaited<ReturnType<typeof readKnown>> } | null = null;
   const liveEvery = o.liveEveryMs ?? 1000;
@@ -122,12 +130,12 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     return { json: once(() => prepareBody(types.json, JSON.stringify({ html: frag.html, problems }))), page: once(() => prepareBody(types.html, pageOf(frag.html, problems))) };
   };
   const realtime = createShared<LiveAnswer>(async (date) => {
-    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health, draw: figures.draw }, date);
+    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health, draw: liveFigures.draw }, date);
     const form = `<form class="filters" method="get" action="/realtime"><label>Day<input type="date" name="date" value="${esc(date)}"></label><button type="submit">Show</button><span class="note">Last refresh: <span id="refreshed">now</span></span></form>`;
     return live(frag, (html, problems) => charted({ title: 'Real-time', path: '/realtime', problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${html}</div>` }));
   }, liveEvery);
   const recommendations = createShared<LiveAnswer>(async () => {
-    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: figures.draw });
+    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: liveFigures.draw });
     const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s · last: <span id="refreshed">now</span></span></form>`;
     return live(frag, (html, problems) => charted({ title: 'Recommendations', path: '/recommendations', problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${html}</div>` }));
   }, liveEvery);
@@ -159,6 +167,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         return json(200, {
           viewCache: views.stats(),
           chartCache: figures.stats(),
+          liveChartCache: liveFigures.stats(),
           buildChecks: build.reads(),
           shared: { realtime: realtime.computations(), recommendations: recommendations.computations() },
           process: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, afterGc: Boolean(gc), cpuMicros: process.cpuUsage(), uptimeSeconds: process.uptime() },

@@ -17,9 +17,12 @@ export function salesWithItems(data: ErpData): SaleWithItems[] {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** The calendar day of a moment where the sale happens (the machine's time zone), as YYYY-MM-DD: a live sale's date. */
+export const localDate = (now: Date) => `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+
 /** A new sale copied from a template: new id, today's date and time, same customer, place and lines. */
 export function makeLiveSale(template: SaleWithItems, now: Date, seq: number, runId: string): SaleWithItems {
-  const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  const date = localDate(now);
   const shipDelta = Date.parse(template.ship_date) - Date.parse(template.order_date);
   const shipDate = new Date(Date.parse(date) + Math.max(0, shipDelta)).toISOString().slice(0, 10);
   const saleId = `LIVE-${date.replace(/-/g, '')}-${runId}-${seq}`;

@@ -3,7 +3,7 @@
  * the Superstore in this test's own database, rendered by the CLI to HTML and PDF, each read back (pdftotext,
  * headless Chromium); a bad parameter, a failing cell, and a schedule whose first job fails.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -18,22 +18,12 @@ import type { DailyDoc } from '../../src/pipeline/warehouse/daily';
 import { launchBrowser } from '../../src/reports/browser';
 import { parametersSlug } from '../../src/notebooks/inject';
 import { formatValue } from '../../src/reports/format';
-import { createTestEnv, type TestEnv } from './helpers';
+import { createTestEnv, runCli, type TestEnv } from './helpers';
 import { startJupyterNotebook } from './jupyter-server';
 
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'notebooks', 'monthly-revenue.ipynb');
 
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...args], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+const run = (script: string, args: string[], env: Record<string, string>) => runCli(script, env, args);
 
 describe('notebook reports', () => {
   let env: TestEnv;

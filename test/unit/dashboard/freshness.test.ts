@@ -22,6 +22,38 @@ describe('build watcher', () => {
     expect(w.reads()).toBe(2);
   });
 
+  it('by default, an asker never gets an id read before it asked, and askers share the reads', async () => {
+    const pending: ((v: BuildStamp) => void)[] = [];
+    const w = createBuildWatcher(() => new Promise<BuildStamp>((resolve) => pending.push(resolve)));
+    const first = w.current();
+    // A build finishes while the first read is in flight; these three ask after it, so they wait for the next read.
+    const later = [w.current(), w.current(), w.current()];
+    expect(pending).toHaveLength(1);
+    pending[0]!(stamp('2026-01-01T00:00:00Z'));
+    expect(await first).toContain('2026-01-01');
+    await new Promise((r) => setImmediate(r));
+    expect(pending).toHaveLength(2);
+    pending[1]!(stamp('2026-01-02T00:00:00Z'));
+    for (const id of await Promise.all(later)) expect(id).toContain('2026-01-02');
+    expect(w.reads()).toBe(2);
+    // Nothing in flight: the next asker starts a read of its own.
+    const alone = w.current();
+    expect(pending).toHaveLength(3);
+    pending[2]!(stamp('2026-01-03T00:00:00Z'));
+    expect(await alone).toContain('2026-01-03');
+  });
+
+  it('by default, a failed read fails its askers and the next asker reads again', async () => {
+    let fail = true;
+    const w = createBuildWatcher(async () => {
+      if (fail) throw new Error('down');
+      return stamp('2026-01-01T00:00:00Z');
+    });
+    await expect(w.current()).rejects.toThrow('down');
+    fail = false;
+    expect(await w.current()).toContain('2026-01-01');
+  });
+
   it('names a warehouse never built', () => {
     expect(buildId(null)).toBe('never-built');
     expect(buildId(stamp('2026-01-01T00:00:00Z'))).toContain('2026-01-01T00:00:00.000Z');
