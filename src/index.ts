@@ -34,6 +34,7 @@ export { generateReport, reportFormats, type ReportFormat } from './reports/repo
 export { loadLineage, loadReportData, saleDays, type Lineage, type ReportData } from './reports/data';
 export { BranchError, loadBranchReview, type BranchReview } from './reports/branch';
 export * as findings from './reports/findings';
+export { discountBandsOf, lineValueBins, monthlyRevenueOf, type DiscountBandRow } from './reports/source-profile';
 export { lastCalendarMonth, latestCompleteMonth, parsePeriod, rangePeriod, type Period, type PeriodChoice } from './reports/period';
 export * as charts from './reports/charts';
 export { renderSvg } from './reports/render';
