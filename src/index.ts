@@ -42,4 +42,4 @@ export * as charts from './reports/charts';
 export { renderSvg } from './reports/render';
 export { renderHtml } from './reports/html';
 export { esc, formatValue } from './reports/format';
-export { htmlTable, show, type Column, type Figure } from './notebook';
+export { show, type Column, type Figure } from './notebook';
