@@ -19,6 +19,8 @@ export { countMessages, fetchLag } from './pipeline/kafka';
 export { collections, connectMongo, groupSums } from './pipeline/mongo';
 
 export { buildWarehouse, marts, readMarts } from './pipeline/warehouse/build';
+export { readStatistics } from './pipeline/warehouse/read-statistics';
+export type { DailyDoc } from './pipeline/warehouse/daily';
 export { formatBuild, formatStep } from './pipeline/warehouse/format';
 export { segmentRules } from './pipeline/warehouse/rfm';
 export { productRank, topProducts, type ProductMeasure, type RankedProduct, type TopProductsOptions } from './pipeline/warehouse/products';
@@ -32,11 +34,12 @@ export { formatEvaluation, formatModel } from './pipeline/reco/format';
 
 export { generateReport, reportFormats, type ReportFormat } from './reports/report';
 export { loadLineage, loadReportData, saleDays, type Lineage, type ReportData } from './reports/data';
-export { BranchError, loadBranchReview, type BranchReview } from './reports/branch';
+export { BranchError, branchTotals, loadBranchReview, type BranchReview } from './reports/branch';
 export * as findings from './reports/findings';
+export { discountBandsOf, lineValueBins, monthlyRevenueOf, type DiscountBandRow } from './reports/source-profile';
 export { lastCalendarMonth, latestCompleteMonth, parsePeriod, rangePeriod, type Period, type PeriodChoice } from './reports/period';
 export * as charts from './reports/charts';
 export { renderSvg } from './reports/render';
 export { renderHtml } from './reports/html';
 export { esc, formatValue } from './reports/format';
-export { htmlTable, show, type Column, type Figure } from './notebook';
+export { show, type Column, type Figure } from './notebook';

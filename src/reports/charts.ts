@@ -3,6 +3,7 @@
  * dashboards and the notebooks. Data is inlined, so a spec renders anywhere without network.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { Evaluation } from '../pipeline/reco/evaluate';
 import type { ReportData } from './data';
 
 export const palette = { revenue: '#1f5fa8', profit: '#2e9d5b', loss: '#c8412f', average: '#e08a12', muted: '#8a94a6' };
@@ -42,27 +43,37 @@ const countAxis = (channel: 'x' | 'y') =>
 /** What a chart without rows says where its marks would be. */
 export const noDataMessage = 'No data for this selection';
 
+/** A view without rows: its title and a message where its marks would be (also a panel of a concatenated chart). */
+function noDataView(title: string, width: number, height: number, message = noDataMessage) {
+  return {
+    title,
+    width,
+    height,
+    data: { values: [{ message }] },
+    mark: { type: 'text', fontSize: 13, color: palette.muted },
+    encoding: { text: { field: 'message', type: 'nominal' }, x: { value: width / 2 }, y: { value: height / 2 } },
+  };
+}
+
 /**
  * A chart without rows: its title and a message, at the size it would have had. Vega-Lite sizes an empty nominal
  * scale or legend as Infinity (an SVG no browser can draw or screenshot), so no builder passes empty data on.
  */
 export function noDataChart(title: string, width: number, height: number, message = noDataMessage): TopLevelSpec {
-  return {
-    ...base(title, width, height),
-    data: { values: [{ message }] },
-    mark: { type: 'text', fontSize: 13, color: palette.muted },
-    encoding: { text: { field: 'message', type: 'nominal' }, x: { value: width / 2 }, y: { value: height / 2 } },
-  } as TopLevelSpec;
+  return { ...base(title, width, height), ...noDataView(title, width, height, message) } as TopLevelSpec;
 }
 
 // Colour and dash share one legend only when their legend properties are identical.
 const seriesLegend = { labelLimit: 220, labelExpr: "datum.label === 'revenue_avg' ? 'revenue (moving average)' : datum.label" };
 
-export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', width = 640): TopLevelSpec {
-  const title = `Revenue and profit by ${grain}, with ${grain === 'day' ? '7-day' : '3-month'} moving average`;
-  if (!trend.length) return noDataChart(title, width, 220);
+const trendTitle = (grain: 'day' | 'month') => `Revenue and profit by ${grain}, with ${grain === 'day' ? '7-day' : '3-month'} moving average`;
+
+function trendView(trend: ReportData['trend'], grain: 'day' | 'month', title: string, width: number, height: number, legendBelow?: Record<string, unknown>) {
+  const legend = legendBelow ? { ...seriesLegend, ...legendBelow } : seriesLegend;
   return {
-    ...base(title, width, 220),
+    title,
+    width,
+    height,
     data: { values: trend },
     transform: [{ fold: ['revenue', 'profit', 'revenue_avg'], as: ['series', 'value'] }, { filter: 'datum.value !== null' }],
     mark: { type: 'line', point: grain === 'month', strokeWidth: 2 },
@@ -74,12 +85,18 @@ export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', w
         type: 'nominal',
         title: null,
         scale: { domain: ['revenue', 'profit', 'revenue_avg'], range: [palette.revenue, palette.profit, palette.average] },
-        legend: seriesLegend,
+        legend,
       },
-      strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['revenue', 'profit', 'revenue_avg'], range: [[1, 0], [1, 0], [5, 3]] }, legend: seriesLegend },
+      strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: ['revenue', 'profit', 'revenue_avg'], range: [[1, 0], [1, 0], [5, 3]] }, legend },
       tooltip: [{ field: 'date', type: 'temporal' }, { field: 'series', type: 'nominal' }, { field: 'value', type: 'quantitative', format: ',.2f' }],
     },
-  } as TopLevelSpec;
+  };
+}
+
+export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', width = 640): TopLevelSpec {
+  const title = trendTitle(grain);
+  if (!trend.length) return noDataChart(title, width, 220);
+  return { ...base(title, width, 220), ...trendView(trend, grain, title, width, 220) } as TopLevelSpec;
 }
 
 export function branchChart(branches: ReportData['branches'], width = 300): TopLevelSpec {
@@ -204,12 +221,12 @@ export function reportCharts(d: ReportData): Record<string, TopLevelSpec> {
   };
 }
 
-/** Pearson correlations as a heat map with the values written in (dashboards, notebooks). */
-export function correlationChart(fields: readonly string[], matrix: readonly { field: string; values: (number | null)[] }[], size = 240): TopLevelSpec {
+/** Pearson correlations as a heat map with the values written in (dashboards, notebooks); `title` names the lines. */
+export function correlationChart(fields: readonly string[], matrix: readonly { field: string; values: (number | null)[] }[], size = 240, title = 'Correlation matrix (all lines)'): TopLevelSpec {
   const cells = matrix.flatMap((row) => row.values.map((r, j) => ({ a: row.field, b: fields[j], r })));
-  if (!cells.length) return noDataChart('Correlation matrix (all lines)', size, size);
+  if (!cells.length) return noDataChart(title, size, size);
   return {
-    ...base('Correlation matrix (all lines)', size, size),
+    ...base(title, size, size),
     data: { values: cells },
     encoding: { x: { field: 'b', type: 'nominal', title: null, sort: null }, y: { field: 'a', type: 'nominal', title: null, sort: null } },
     layer: [
@@ -258,5 +275,123 @@ export function relevanceHistogram(values: readonly number[], width = 420): TopL
     data: { values: values.map((relevance) => ({ relevance })) },
     mark: { type: 'bar', color: palette.revenue },
     encoding: { x: { field: 'relevance', bin: { extent: [0, 100], step: 10 }, title: 'relevance %' }, y: { aggregate: 'count', title: 'recommendations', axis: countAxis('y') } },
+  } as TopLevelSpec;
+}
+
+/** The sub-categories as horizontal bars, largest first: the names stay level and readable in a narrow panel. */
+function categoryBarsView(categories: ReportData['categories'], width: number, height: number, legend: Record<string, unknown>) {
+  return {
+    title: 'Revenue by sub-category',
+    width,
+    height,
+    data: { values: categories },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'sub_category', type: 'nominal', title: null, sort: '-x', axis: { labelLimit: 120 } },
+      x: { field: 'revenue', type: 'quantitative', axis: moneyAxis },
+      color: { field: 'category', type: 'nominal', title: null, scale: { range: ['#1f5fa8', '#e08a12', '#6b4fb3'] }, legend },
+      tooltip: [{ field: 'category' }, { field: 'sub_category' }, { field: 'revenue', format: ',.2f' }, { field: 'profit', format: ',.2f' }, { field: 'margin', format: '.1%' }],
+    },
+  };
+}
+
+/**
+ * A branch's month as one figure: its days (with the 7-day average) beside its sub-categories. One spec, so the
+ * two panels keep together on a page and take the height of one; concatenated views share a colour scale unless
+ * told otherwise, and these two colour different things.
+ */
+export function branchMonthChart(trend: ReportData['trend'], categories: ReportData['categories'], width = 640): TopLevelSpec {
+  const height = 170;
+  // Beside the two plots: the money axis's labels (about 35 px), the gap (24), the sub-categories' names (about 100)
+  // and the padding.
+  const left = Math.round((width - 176) * 0.6);
+  const right = width - 176 - left;
+  // Each legend under its panel, from under its axis labels. Vega measures text at about 0.8 em a character (no
+  // canvas here): a legend wider than its panel by that measure would widen the figure, hence the short label of the
+  // average and the categories in two columns.
+  const below = (x: number, columns: number) => ({ orient: 'none', direction: 'horizontal', columns, legendX: x, legendY: height + 24, gridAlign: 'none', columnPadding: 14 });
+  const averageLegend = { ...below(-30, 3), labelExpr: "datum.label === 'revenue_avg' ? '7-day average' : datum.label" };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    config,
+    hconcat: [
+      trend.length ? trendView(trend, 'day', 'Revenue and profit by day', left, height, averageLegend) : noDataView('Revenue and profit by day', left, height),
+      categories.length ? categoryBarsView(categories, right, height, below(-70, 2)) : noDataView('Revenue by sub-category', right, height),
+    ],
+    spacing: 24,
+    resolve: { scale: { color: 'independent', strokeDash: 'independent' } },
+  } as TopLevelSpec;
+}
+
+/** Order lines by value on a log scale, from bins counted beforehand (a few dozen rows instead of every line). */
+export function lineValueChart(bins: readonly { from: number; to: number; lines: number }[], width = 590): TopLevelSpec {
+  const title = 'Order lines by value (log scale)';
+  if (!bins.length) return noDataChart(title, width, 200);
+  return {
+    ...base(title, width, 200),
+    data: { values: bins },
+    mark: { type: 'bar', color: palette.revenue, binSpacing: 1 },
+    encoding: {
+      x: { field: 'from', type: 'quantitative', bin: 'binned', scale: { type: 'log' }, title: 'line value', axis: { format: '$~s' } },
+      x2: { field: 'to' },
+      y: { field: 'lines', type: 'quantitative', title: 'lines', axis: countAxis('y') },
+      tooltip: [{ field: 'from', title: 'from', format: '$,.2f' }, { field: 'to', title: 'to', format: '$,.2f' }, { field: 'lines', format: ',d' }],
+    },
+  } as TopLevelSpec;
+}
+
+const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Revenue by month of the year, one line per year: the seasons, and how the years compare. */
+export function seasonalityChart(monthly: readonly { month: string; revenue: number }[], width = 600): TopLevelSpec {
+  const title = 'Revenue by month of the year';
+  if (!monthly.length) return noDataChart(title, width, 220);
+  return {
+    ...base(title, width, 220),
+    data: { values: monthly.map((m) => ({ year: m.month.slice(0, 4), month: Number(m.month.slice(5, 7)), revenue: m.revenue })) },
+    mark: { type: 'line', point: true, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'month', type: 'ordinal', title: null, scale: { domain: monthNames.map((_, i) => i + 1) }, axis: { labelAngle: 0, labelExpr: `${JSON.stringify(monthNames)}[datum.value - 1]` } },
+      y: { field: 'revenue', type: 'quantitative', axis: moneyAxis },
+      color: { field: 'year', type: 'nominal', title: null },
+      tooltip: [{ field: 'year' }, { field: 'month' }, { field: 'revenue', type: 'quantitative', format: ',.2f' }],
+    },
+  } as TopLevelSpec;
+}
+
+/** The evaluation's hit rate at 5 of the model and the two baselines, with their 95 % intervals, per level. */
+export function hitRateChart(e: Pick<Evaluation, 'cases' | 'model' | 'popularity' | 'random'>, width = 250): TopLevelSpec {
+  const title = 'Hit rate at 5, with 95 % intervals';
+  if (!e.cases) return noDataChart(title, width * 2, 180, 'No test cases');
+  const scorers = ['model', 'popularity', 'random'] as const;
+  const rows = scorers.flatMap((scorer) =>
+    (['product', 'subcategory'] as const).map((level) => {
+      const m = e[scorer][level].hr_at_5;
+      return { scorer, level: level === 'product' ? 'product level' : 'sub-category level', hr: m.value, lo: m.ci95[0], hi: m.ci95[1] };
+    }),
+  );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    config,
+    data: { values: rows },
+    facet: { column: { field: 'level', type: 'nominal', title: null, header: { labelFontSize: 12 } } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width,
+      height: 180,
+      encoding: { x: { field: 'scorer', type: 'nominal', title: null, sort: null, axis: { labelAngle: 0 } } },
+      layer: [
+        {
+          mark: { type: 'bar' },
+          encoding: {
+            y: { field: 'hr', type: 'quantitative', title: null, axis: { format: '.1%' } },
+            color: { field: 'scorer', type: 'nominal', legend: null, scale: { domain: [...scorers], range: [palette.revenue, palette.average, palette.muted] } },
+            tooltip: [{ field: 'scorer' }, { field: 'hr', format: '.2%' }, { field: 'lo', format: '.2%' }, { field: 'hi', format: '.2%' }],
+          },
+        },
+        { mark: { type: 'rule', color: '#1d2433' }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+      ],
+    },
   } as TopLevelSpec;
 }

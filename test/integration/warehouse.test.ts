@@ -10,6 +10,7 @@ import { writeLake } from '../../src/pipeline/lake';
 import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
 import { buildWarehouse, marts, readMarts, type BuildReport } from '../../src/pipeline/warehouse/build';
 import { productRank, topProducts } from '../../src/pipeline/warehouse/products';
+import { readStatistics } from '../../src/pipeline/warehouse/read-statistics';
 import { readCustomerState } from '../../src/pipeline/warehouse/customer-state';
 import type { CustomerDoc } from '../../src/pipeline/warehouse/customers';
 import { scoreOfCode } from '../../src/pipeline/warehouse/rfm';
@@ -161,6 +162,24 @@ describe('warehouse: the Superstore, built in two increments', () => {
     const monthly = docs.find((x) => x._id === 'monthly') as unknown as { months: { month: string; yoy_growth: number | null }[] };
     expect(monthly.months).toHaveLength(48);
     expect(monthly.months[12]!.yoy_growth).not.toBeNull();
+  });
+
+  it("readStatistics: a year's, from its months' parts, equals a direct computation of its lines; every month's are the mart's", async () => {
+    const y2016 = await readStatistics(db, Array.from({ length: 12 }, (_, i) => `2016-${String(i + 1).padStart(2, '0')}`));
+    const lines = ref.filter((r) => r.date.startsWith('2016'));
+    const xs = lines.map((r) => r.sales).sort((a, b) => a - b);
+    const d = (y2016.descriptive as { lines: number; measures: Record<string, { count: number; median: number; mean: number }> }).measures.sales!;
+    expect([(y2016.descriptive as { lines: number }).lines, d.count]).toEqual([lines.length, lines.length]);
+    expect(d.mean).toBeCloseTo(xs.reduce((s, x) => s + x, 0) / xs.length, 5);
+    const mid = (xs.length - 1) / 2;
+    expect(d.median).toBeCloseTo((xs[Math.floor(mid)]! + xs[Math.ceil(mid)]!) / 2, 6);
+    const bands = (y2016.discount_bands as { bands: { lines: number }[] }).bands;
+    expect(bands.reduce((s, b) => s + b.lines, 0)).toBe(lines.length);
+    expect(y2016.monthly).toBeUndefined();
+    const months = (incremental[marts.statisticsParts] as { _id: string }[]).map((p) => p._id);
+    const [all, mart] = [await readStatistics(db, months), await readStatistics(db, null)];
+    for (const id of ['descriptive', 'correlation', 'discount_bands']) expect(all[id]).toEqual(mart[id]);
+    expect(await readStatistics(db, ['1999-01'])).toEqual({});
   });
 
   it('a full rebuild finds every incremental partition already right, and the result is identical', async () => {
