@@ -51,10 +51,20 @@ pre{white-space:pre-wrap;word-break:break-word;font:12px/1.4 "DejaVu Sans Mono",
 pre.code{background:#f6f8fb;border:1px solid var(--line);border-left:3px solid var(--accent);border-radius:4px;padding:8px 10px;break-inside:avoid}
 pre.stream{color:var(--ink)}
 pre.stderr,pre.error{color:var(--down)}
-header.report dl.params{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0 0;font-size:13px}
+header.report dl.params{display:flex;flex-wrap:wrap;gap:2px 18px;margin:6px 0 0;font-size:13px}
+header.report dl.params div{display:flex;gap:6px}
 header.report dl.params dt{font-weight:600}
 header.report dl.params dd{margin:0}
 footer.lineage{break-inside:avoid;page-break-inside:avoid}
+@media print{
+footer.lineage{display:none}
+header.report{margin-bottom:10px;padding-bottom:8px}header.report h1{font-size:21px;margin:0 0 2px}header.report p{font-size:12px}header.report p.lineage-line{font-size:10.5px}
+body{font-size:12.5px}.erp-out{font-size:12px}
+h2,.cell-md h2{font-size:16px;margin:14px 0 6px}
+.cell-out{margin:6px 0 8px}.cell-out ul,.cell-md ul{margin:6px 0}
+.erp-out .kpi{padding:6px 10px}.erp-out .kpi .value{font-size:17px;margin:1px 0 2px}
+.erp-out .kpi .kpi-label,.erp-out .kpi .cmp{font-size:10.5px}.kpi .cmp{flex-direction:row;flex-wrap:wrap;gap:0 6px}
+.erp-out table{font-size:11.5px}.erp-out th,.erp-out td{padding:3px 7px}}
 header.report .default{color:var(--muted)}
 header.report p.lineage-line{font-size:12px;color:var(--muted);margin:2px 0 0}
 @media print{.cell-md h2,.cell-md h3{break-after:avoid;page-break-after:avoid}section.cell-md{break-after:avoid;page-break-after:avoid}}`;
@@ -111,10 +121,11 @@ export function notebookTitle(nb: Notebook, fallback: string): { title: string; 
 /** An ISO time as the reader wants it: to the minute, in UTC. */
 const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
-/** The lineage in one line, under the title (the footer repeats it in full). */
-export function lineageLine(l: Lineage): string {
+/** The lineage in one line, under the title: all a printed page has of it (the HTML's footer repeats it in full). */
+export function lineageLine(l: Lineage, notebook: string): string {
   const count = (n: number | null, what: string) => (n === null ? `${what} unknown` : `${n.toLocaleString('en-US')} ${what}`);
   return [
+    `notebook ${notebook}`,
     `source ${l.source.split('/').pop()}`,
     `${l.lakeLines.toLocaleString('en-US')} sales lines in the lake (database ${l.database})`,
     count(l.rejects, 'rejected rows'),
@@ -130,7 +141,7 @@ export function renderNotebookHtml(nb: Notebook, page: PageInfo, svgs: ReadonlyM
   const { title, cell: titleCell } = notebookTitle(nb, page.notebook);
   const l = page.lineage;
   const params = page.parameters.length
-    ? `<dl class="params">${page.parameters.map((p) => `<dt>${esc(p.name)}</dt><dd>${esc(text(p.value))}${p.given ? '' : ' <span class="default">(default)</span>'}</dd>`).join('')}</dl>`
+    ? `<dl class="params">${page.parameters.map((p) => `<div><dt>${esc(p.name)}</dt><dd>${esc(text(p.value))}${p.given ? '' : ' <span class="default">(default)</span>'}</dd></div>`).join('')}</dl>`
     : '';
   const asOf = l ? `data as of ${l.newestSale ?? 'no sales'}${l.warehouseBuiltAt ? ` (warehouse built ${utcMinute(l.warehouseBuiltAt)})` : ''} · ` : '';
   const body = nb.cells.map((c, i) => renderCell(c, i, page, svgs, titleCell)).join('\n');
@@ -151,7 +162,7 @@ export function renderNotebookHtml(nb: Notebook, page: PageInfo, svgs: ReadonlyM
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">
 <title>${esc(title)}${page.parameters.some((p) => p.given) ? ` · ${esc(parametersLine(page.parameters.filter((p) => p.given)))}` : ''}</title><style>${pageCss}</style></head>
 <body><main>
-<header class="report"><h1>${esc(title)}</h1><p>${esc(asOf)}generated ${esc(utcMinute(page.generatedAt))}</p>${l ? `<p class="lineage-line">${esc(lineageLine(l))}</p>` : ''}${params}</header>
+<header class="report"><h1>${esc(title)}</h1><p>${esc(asOf)}generated ${esc(utcMinute(page.generatedAt))}</p>${l ? `<p class="lineage-line">${esc(lineageLine(l, page.notebook))}</p>` : ''}${params}</header>
 ${body}
 ${lineage}
 </main></body></html>

@@ -143,6 +143,18 @@ describe('notebook reports', () => {
     }
   }, 180_000);
 
+  it("06-branch-review renders as the issue's branch manager would read it: one A4 page with the branch's month", async () => {
+    const r = await run('render.ts', [path.join(projectRoot, 'notebooks', '06-branch-review.ipynb'), '-p', 'branch=BR-WEST', '-p', 'period=2017-12', '--to', 'html,pdf'], childEnv);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const pdf = path.join(reports, 'notebooks', '06-branch-review', 'branch=BR-WEST_period=2017-12', '06-branch-review.pdf');
+    expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).toMatch(/Pages:\s+1\n/);
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    const cube = await env.mongo.db.collection(marts.cube).find({ month: '2017-12', branch_id: 'BR-WEST' }).toArray();
+    const revenue = roundCents(fromUnits(cube.reduce((t, c) => t + Number(c.revenue_e4), 0)));
+    expect(revenue).toBeGreaterThan(10_000);
+    for (const s of ['West · Los Angeles · December 2017', formatValue(revenue, 'money'), 'Top 5 products by revenue', 'Revenue and profit by day', 'Revenue by sub-category', 'Page 1 of 1']) expect(text).toContain(s);
+  }, 120_000);
+
   it('a bad parameter exits 2 and lists the declared parameters', async () => {
     const unknown = await run('render.ts', [fixture, '-p', 'month=11'], childEnv);
     expect(unknown.code).toBe(2);

@@ -25,7 +25,7 @@ describe('notebook as an HTML report', () => {
 
   it('takes its title from the first # heading and lists the parameters, marking defaults', () => {
     expect(html).toContain('<header class="report"><h1>Branch review</h1>');
-    expect(html).toContain('<dt>period</dt><dd>2017-11</dd><dt>k</dt><dd>20 <span class="default">(default)</span></dd>');
+    expect(html).toContain('<div><dt>period</dt><dd>2017-11</dd></div><div><dt>k</dt><dd>20 <span class="default">(default)</span></dd></div>');
     expect(html).toContain('generated 2026-01-02 03:04 UTC');
     expect(html.match(/Branch review<\/h1>/g)).toHaveLength(1);
   });
@@ -35,7 +35,7 @@ describe('notebook as an HTML report', () => {
     const withLineage = renderNotebookHtml(nb, { ...page, lineage }, svgs);
     const header = /<header class="report">[\s\S]*?<\/header>/.exec(withLineage)![0];
     expect(header).toContain('data as of 2017-12-30 (warehouse built 2026-11-30 11:48 UTC)');
-    expect(header).toContain('source superstore.csv · 9,994 sales lines in the lake (database erp) · 0 rejected rows · dead letters unknown · model trained 2026-11-30 12:39 UTC');
+    expect(header).toContain('notebook x.ipynb · source superstore.csv · 9,994 sales lines in the lake (database erp) · 0 rejected rows · dead letters unknown · model trained 2026-11-30 12:39 UTC');
     expect(withLineage).toContain('<dt>Model trained</dt><dd>2026-11-30 12:39 UTC</dd>');
     expect(html).not.toContain('<p class="lineage-line">');
   });
