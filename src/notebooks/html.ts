@@ -67,7 +67,7 @@ h2,.cell-md h2{font-size:16px;margin:14px 0 6px}
 .erp-out table{font-size:11.5px}.erp-out th,.erp-out td{padding:3px 7px}}
 header.report .default{color:var(--muted)}
 header.report p.lineage-line{font-size:12px;color:var(--muted);margin:2px 0 0}
-@media print{.cell-md h2,.cell-md h3{break-after:avoid;page-break-after:avoid}section.cell-md{break-after:avoid;page-break-after:avoid}}`;
+@media print{.cell-md h2,.cell-md h3,.cell-out .html h2,.cell-out .html h3{break-after:avoid;page-break-after:avoid}section.cell-md{break-after:avoid;page-break-after:avoid}}`;
 
 const text = (v: ParamValue) => (v === '' ? "''" : typeof v === 'string' ? v : JSON.stringify(v));
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
