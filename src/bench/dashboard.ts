@@ -8,9 +8,9 @@
  * are removed afterwards.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import autocannon from 'autocannon';
 import { kafkaEnv, type Config } from '../config';
+import { freePort } from '../io/free-port';
 import { silentLogger, type Logger } from '../log';
 import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
 import { connectMongo } from '../pipeline/mongo';
@@ -29,7 +29,7 @@ export interface DashboardBenchOptions {
 }
 
 interface ServerStats {
-  process: { rssBytes: number; heapUsedBytes: number; afterGc: boolean; cpuMicros: { user: number; system: number } };
+  process: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; afterGc: boolean; cpuMicros: { user: number; system: number } };
   viewCache: CacheStats;
   chartCache: CacheStats;
 }
@@ -44,15 +44,6 @@ interface CacheStats {
 
 /** What a browser sends: the server answers with its precomputed brotli bodies. */
 const headers = { 'accept-encoding': 'gzip, deflate, br' };
-
-/** A port free right now (the dashboard's CLI takes no port 0). */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 interface Target {
   db: string;
@@ -180,7 +171,7 @@ export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBe
     }
 
     const first = await stats(url);
-    const rows = [`| target | charts on the (first) page | connections | requests/s | p50 ms | p99 ms | errors | server RSS MB before → after | heap used MB before → after |`, '|---|---|---|---|---|---|---|---|---|'];
+    const rows = [`| target | charts on the (first) page | connections | requests/s | p50 ms | p99 ms | errors | server RSS MB before → after | heap used MB before → after | heap committed MB before → after |`, '|---|---|---|---|---|---|---|---|---|---|'];
     for (const [label, paths] of targets) {
       for (const c of opts.connections) {
         // A few seconds of the same load first: V8 grows its young generation (up to 48 MB) and the sockets their
@@ -193,7 +184,7 @@ export async function benchDashboard(cfg: Config, log: Logger, opts: DashboardBe
         const after = await stats(url);
         const errors = r.errors + r.timeouts + r.non2xx;
         log.info('dashboard load', { target: label, connections: c, rps: r.requests.average, p99: r.latency.p99, errors });
-        rows.push(`| ${label} | ${charts.get(label)} | ${c} | ${Math.round(r.requests.average).toLocaleString('en-US')} | ${r.latency.p50} | ${r.latency.p99} | ${errors} | ${mb(before.process.rssBytes)} → ${mb(after.process.rssBytes)} | ${mb(before.process.heapUsedBytes)} → ${mb(after.process.heapUsedBytes)} |`);
+        rows.push(`| ${label} | ${charts.get(label)} | ${c} | ${Math.round(r.requests.average).toLocaleString('en-US')} | ${r.latency.p50} | ${r.latency.p99} | ${errors} | ${mb(before.process.rssBytes)} → ${mb(after.process.rssBytes)} | ${mb(before.process.heapUsedBytes)} → ${mb(after.process.heapUsedBytes)} | ${mb(before.process.heapTotalBytes)} → ${mb(after.process.heapTotalBytes)} |`);
       }
     }
 

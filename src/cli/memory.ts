@@ -5,7 +5,7 @@
  * reached 1.3 GB. Bounding the factor keeps resident memory near the live data, at the cost of more frequent
  * collections: the producer, whose live data is small and whose garbage is plenty, sends a third fewer messages a
  * second with it (14,600 → 9,000 at a million lines), so it is not set for every CLI, only where memory matters more
- * than speed (the pipeline, from its ingest step on). There is no fixed cap: a larger input only grows the heap, it
+ * than speed (the pipeline, from its ingest step on; the dashboard server, at 25 %). There is no fixed cap: a larger input only grows the heap, it
  * never ends in an out-of-memory crash.
  */
 import v8 from 'node:v8';

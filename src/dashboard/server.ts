@@ -170,7 +170,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
           liveChartCache: liveFigures.stats(),
           buildChecks: build.reads(),
           shared: { realtime: realtime.computations(), recommendations: recommendations.computations() },
-          process: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, afterGc: Boolean(gc), cpuMicros: process.cpuUsage(), uptimeSeconds: process.uptime() },
+          process: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal, externalBytes: mem.external, arrayBuffersBytes: mem.arrayBuffers, afterGc: Boolean(gc), cpuMicros: process.cpuUsage(), uptimeSeconds: process.uptime() },
         });
       }
       if (p === '/') {
