@@ -7,11 +7,11 @@ import { quantiles } from '../pipeline/warehouse/stats';
 import { toUnits } from '../pipeline/money';
 import type { BranchReview } from './branch';
 import type { Kpi, ReportData } from './data';
-import { formatValue } from './format';
+import { formatValue, oneDecimal } from './format';
 import type { Period } from './period';
 import type { DiscountBandRow } from './source-profile';
 
-const pct = (x: number) => `${(Math.abs(x) * 100).toFixed(1)} %`;
+const pct = (x: number) => `${oneDecimal(Math.abs(x) * 100)} %`;
 
 /** "12.4 % more than a year before", "3.0 % less than …", "as much as …"; null without a base to compare with. */
 export function comparedWith(value: number | null, base: number | null, what: string): string | null {

@@ -16,6 +16,13 @@ describe('report formatting', () => {
     expect(change({ value: 5, format: 'count' }, null).direction).toBe('none');
   });
 
+  it('separates thousands in large percentages and changes', () => {
+    expect(formatValue(16.895, 'percent')).toBe('1,689.5 %');
+    expect(change({ value: 10322.1, format: 'money' }, 1155.3).text).toBe('+793.5 %');
+    expect(change({ value: 3982.86, format: 'money' }, 221.12).text).toBe('+1,701.2 %');
+    expect(change({ value: 10, format: 'count' }, 5000).text).toBe('−99.8 %');
+  });
+
   it('escapes everything HTML could interpret', () => {
     expect(esc(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
