@@ -132,7 +132,7 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
   const charts = rows.length
     ? [
         await draw('trend', trendChart(trend, 'month', 700)),
-        `<div class="grid2">${await draw('branches', branchChart(branches, 420))}${await draw('products', productProfitChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}`, 460))}</div>`,
+        `<div class="grid2">${await draw('branches', branchChart(branches, 420))}${await draw('products', productProfitChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}${f.branch ? ' · all branches' : ''}`, 460))}</div>`,
         await draw('categories', categoryChart(subs, 700)),
       ].join('')
     : '<p class="note">No sales match these filters.</p>';
@@ -154,7 +154,7 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
 <span class="note">Export this view: <a id="export-csv" href="/historical/export.csv${esc(formQuery)}">CSV</a> · <a id="export-xlsx" href="/historical/export.xlsx${esc(formQuery)}">Excel</a></span>
 </form>`;
   const html = `<h1>Historical sales</h1>${form}<div class="kpis">${kpis}</div>${charts}<h2>Sub-categories</h2>${table}${statsHtml}
-<p class="note">From the warehouse marts. Orders are not split by category (an order can hold several); products are ranked per year.</p>`;
+<p class="note">From the warehouse marts. Orders are not split by category (an order can hold several); products are ranked per year${f.month ? ' (not per month)' : ''} and over all branches${f.branch ? ', whatever the branch chosen' : ''}.</p>`;
   return { filter: f, totals: { ...all, orders }, rows, html };
 }
 
