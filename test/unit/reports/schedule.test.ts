@@ -62,8 +62,8 @@ describe('due jobs', () => {
   });
 });
 
-describe('the example schedule (reports/schedule.example.json)', () => {
-  const file = path.join(projectRoot, 'reports', 'schedule.example.json');
+describe('the example schedule (docs/examples/schedule.json)', () => {
+  const file = path.join(projectRoot, 'docs', 'examples', 'schedule.json');
   const schedule = parseSchedule(fs.readFileSync(file, 'utf8'), file);
 
   it('is a valid schedule with notebook and executive report jobs', () => {
