@@ -6,7 +6,7 @@
  */
 import type { Lineage } from '../reports/data';
 import { reportCss } from '../reports/html';
-import { esc } from '../reports/format';
+import { esc, utcMinute } from '../reports/format';
 import { VEGA_LITE_MIME } from './bundle';
 import { cellSource, joinText, type Cell, type MimeBundle, type Notebook, type Output } from './ipynb';
 import { firstHeading, renderMarkdown } from './markdown';
@@ -117,9 +117,6 @@ export function notebookTitle(nb: Notebook, fallback: string): { title: string; 
   const title = firstHeading(md);
   return title ? { title, cell: md.findIndex((t) => /^#\s+/m.test(t)) } : { title: fallback, cell: -1 };
 }
-
-/** An ISO time as the reader wants it: to the minute, in UTC. */
-const utcMinute = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The lineage in one line, under the title: all a printed page has of it (the HTML's footer repeats it in full). */
 export function lineageLine(l: Lineage, notebook: string): string {

@@ -15,6 +15,9 @@ export function formatValue(v: number | null, f: KpiFormat): string {
   return count.format(v);
 }
 
+/** A time as a reader wants it: to the minute, in UTC (`2026-11-30 12:39 UTC`). */
+export const utcMinute = (t: string | Date) => `${(typeof t === 'string' ? t : t.toISOString()).slice(0, 16).replace('T', ' ')} UTC`;
+
 /** Change against a base: relative for amounts and counts, in points for percentages. */
 export function change(k: Pick<Kpi, 'value' | 'format'>, base: number | null): { text: string; direction: 'up' | 'down' | 'flat' | 'none' } {
   if (k.value === null || base === null) return { text: 'no data', direction: 'none' };

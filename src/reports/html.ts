@@ -3,7 +3,7 @@
  * value from the data is escaped. Readable on a laptop and a phone; printable (the PDF is this page printed).
  */
 import type { ReportData, Kpi } from './data';
-import { change, esc, formatValue, noSalesNote } from './format';
+import { change, esc, formatValue, noSalesNote, utcMinute } from './format';
 
 export interface HtmlOptions {
   /** Chart name → SVG text (from render.ts). */
@@ -107,7 +107,7 @@ ${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'O
 <section><h2>Customer segments (RFM)</h2>${figure(c, 'rfm', 'No customers in the warehouse yet.')}
 ${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue (all time)', cell: (r) => r.revenue, num: true, fmt: 'money' }], { empty: 'No customers in the warehouse yet.' })}</section>
 <section class="section"><h2>Recommendations</h2>
-${d.reco.model ? `<p class="note">Model trained ${esc(d.reco.model.trained_at.slice(0, 16).replace('T', ' '))} UTC on ${esc(d.reco.model.level)} baskets: ${esc(d.reco.model.items.toLocaleString('en-US'))} products, ${esc(d.reco.model.pairs.toLocaleString('en-US'))} co-purchased pairs.</p>` : '<p class="note">No model trained yet (<code>npm run train</code>).</p>'}
+${d.reco.model ? `<p class="note">Model trained ${esc(utcMinute(d.reco.model.trained_at))} on ${esc(d.reco.model.level)} baskets: ${esc(d.reco.model.items.toLocaleString('en-US'))} products, ${esc(d.reco.model.pairs.toLocaleString('en-US'))} co-purchased pairs.</p>` : '<p class="note">No model trained yet (<code>npm run train</code>).</p>'}
 ${d.reco.model ? table(d.reco.pairs, [{ head: 'Product', cell: (r) => r.a }, { head: 'Most often bought with', cell: (r) => r.b }, { head: d.reco.support.header, cell: (r) => r.support, num: true, fmt: 'count' }, { head: 'Similarity', cell: (r) => r.similarity.toFixed(3), num: true }], { caption: 'Most co-purchased pairs', empty: 'The model holds no co-purchased pairs.' }) : ''}
 ${ev ? table(ev.rows, [{ head: 'Scorer', cell: (r) => r.scorer }, { head: 'Level', cell: (r) => r.level }, { head: 'Hit rate @5', cell: (r) => r.hr, num: true, fmt: 'percent' }, { head: 'NDCG @5', cell: (r) => r.ndcg, num: true, fmt: 'percent' }, { head: 'Coverage', cell: (r) => r.coverage, num: true, fmt: 'percent' }], { caption: `Offline evaluation: trained before ${ev.cut}, ${ev.cases.toLocaleString('en-US')} test cases`, empty: 'No evaluation cases.' }) : ''}
 </section>`;
@@ -116,7 +116,7 @@ ${ev ? table(ev.rows, [{ head: 'Scorer', cell: (r) => r.scorer }, { head: 'Level
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · ${esc(p.label)}</title><style>${reportCss}</style></head>
 <body><main>
-<header class="report"><h1>${esc(title)}</h1><p>${esc(p.label)} · ${esc(p.from)} to ${esc(p.to)} · generated ${esc(d.generatedAt.slice(0, 16).replace('T', ' '))} UTC</p></header>
+<header class="report"><h1>${esc(title)}</h1><p>${esc(p.label)} · ${esc(p.from)} to ${esc(p.to)} · generated ${esc(utcMinute(d.generatedAt))}</p></header>
 ${body}
 <footer class="lineage"><dl>
 <dt>Source</dt><dd>${esc(l.source)}</dd>

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { esc } from './format';
+import { esc, utcMinute } from './format';
 import { readManifest, writeFileAtomic } from '../io/atomic';
 
 export interface ListedReport {
@@ -64,20 +64,19 @@ export function listNotebookReports(reportsDir: string): ListedNotebookReport[] 
     .sort((a, b) => a.notebook.localeCompare(b.notebook) || b.modified.getTime() - a.modified.getTime());
 }
 
-const stamp = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 function notebookTable(reports: readonly ListedNotebookReport[]): string {
   if (!reports.length) return '<p>No notebook reports yet: <code>npm run render -- notebooks/06-branch-review.ipynb</code>.</p>';
   const href = (r: ListedNotebookReport, f: string) => [NOTEBOOKS_DIR, r.notebook, r.slug, f].map(encodeURIComponent).join('/');
   const rows = reports
-    .map((r) => `<tr><td>${esc(r.notebook)}</td><td>${esc(r.slug)}</td><td>${r.files.map((f) => `<a href="${esc(href(r, f))}">${esc(path.extname(f).slice(1).toUpperCase())}</a>`).join(' · ')}</td><td>${esc(stamp(r.modified))}</td></tr>`)
+    .map((r) => `<tr><td>${esc(r.notebook)}</td><td>${esc(r.slug)}</td><td>${r.files.map((f) => `<a href="${esc(href(r, f))}">${esc(path.extname(f).slice(1).toUpperCase())}</a>`).join(' · ')}</td><td>${esc(utcMinute(r.modified))}</td></tr>`)
     .join('\n');
   return `<table><thead><tr><th>Notebook</th><th>Parameters</th><th>Files</th><th>Produced</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function renderIndex(reports: readonly ListedReport[], notebooks: readonly ListedNotebookReport[] = []): string {
   const rows = reports
-    .map((r) => `<tr><td>${esc(r.id)}</td><td>${r.formats.map((f) => `<a href="${esc(encodeURIComponent(r.id))}/executive.${f}">${f.toUpperCase()}</a>`).join(' · ')}</td><td>${esc(r.modified.toISOString().slice(0, 16).replace('T', ' '))} UTC</td></tr>`)
+    .map((r) => `<tr><td>${esc(r.id)}</td><td>${r.formats.map((f) => `<a href="${esc(encodeURIComponent(r.id))}/executive.${f}">${f.toUpperCase()}</a>`).join(' · ')}</td><td>${esc(utcMinute(r.modified))}</td></tr>`)
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Reports</title>
 <style>body{font:14px/1.5 "DejaVu Sans",Helvetica,Arial,sans-serif;max-width:760px;margin:24px auto;padding:0 14px;color:#1d2433}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e7ee}th{background:#f6f8fb}a{color:#1f5fa8}</style></head>
