@@ -64,7 +64,6 @@ export function listNotebookReports(reportsDir: string): ListedNotebookReport[] 
     .sort((a, b) => a.notebook.localeCompare(b.notebook) || b.modified.getTime() - a.modified.getTime());
 }
 
-
 function notebookTable(reports: readonly ListedNotebookReport[]): string {
   if (!reports.length) return '<p>No notebook reports yet: <code>npm run render -- notebooks/06-branch-review.ipynb</code>.</p>';
   const href = (r: ListedNotebookReport, f: string) => [NOTEBOOKS_DIR, r.notebook, r.slug, f].map(encodeURIComponent).join('/');
