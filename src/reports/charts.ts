@@ -5,6 +5,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Evaluation } from '../pipeline/reco/evaluate';
 import type { ReportData } from './data';
+import { monthNames } from './period';
 
 export const palette = { revenue: '#1f5fa8', profit: '#2e9d5b', loss: '#c8412f', average: '#e08a12', muted: '#8a94a6' };
 
@@ -340,7 +341,7 @@ export function lineValueChart(bins: readonly { from: number; to: number; lines:
   } as TopLevelSpec;
 }
 
-const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const monthAbbreviations = monthNames.map((m) => m.slice(0, 3));
 
 /** Revenue by month of the year, one line per year: the seasons, and how the years compare. */
 export function seasonalityChart(monthly: readonly { month: string; revenue: number }[], width = 600): TopLevelSpec {
@@ -351,7 +352,7 @@ export function seasonalityChart(monthly: readonly { month: string; revenue: num
     data: { values: monthly.map((m) => ({ year: m.month.slice(0, 4), month: Number(m.month.slice(5, 7)), revenue: m.revenue })) },
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: null, scale: { domain: monthNames.map((_, i) => i + 1) }, axis: { labelAngle: 0, labelExpr: `${JSON.stringify(monthNames)}[datum.value - 1]` } },
+      x: { field: 'month', type: 'ordinal', title: null, scale: { domain: monthAbbreviations.map((_, i) => i + 1) }, axis: { labelAngle: 0, labelExpr: `${JSON.stringify(monthAbbreviations)}[datum.value - 1]` } },
       y: { field: 'revenue', type: 'quantitative', axis: moneyAxis },
       color: { field: 'year', type: 'nominal', title: null },
       tooltip: [{ field: 'year' }, { field: 'month' }, { field: 'revenue', type: 'quantitative', format: ',.2f' }],

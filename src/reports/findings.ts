@@ -8,7 +8,7 @@ import { toUnits } from '../pipeline/money';
 import type { BranchReview } from './branch';
 import type { Kpi, ReportData } from './data';
 import { formatValue, oneDecimal } from './format';
-import type { Period } from './period';
+import { monthNames, type Period } from './period';
 import type { DiscountBandRow } from './source-profile';
 
 const pct = (x: number) => `${oneDecimal(Math.abs(x) * 100)} %`;
@@ -143,8 +143,6 @@ export function discountFinding(bands: readonly DiscountBandRow[]): string {
     noDiscount,
   ]);
 }
-
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
  * The seasons and the years from monthly revenue: the three busiest months of the year and the quietest, by their

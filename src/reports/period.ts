@@ -25,7 +25,8 @@ export class PeriodError extends Error {
 const pad = (n: number) => String(n).padStart(2, '0');
 const iso = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
 const monthEnd = (y: number, m: number) => iso(y, m + 1, 0);
-const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** The months' names, January first. */
+export const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 function isRealDay(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
@@ -58,7 +59,7 @@ export function parsePeriod(text: string): Period {
   if ((m = s.match(/^(\d{4})-(\d{2})$/))) {
     const [y, mo] = [Number(m[1]), Number(m[2])];
     if (mo < 1 || mo > 12) throw new PeriodError(`period "${text}": month ${m[2]} does not exist (expected YYYY-MM with 01-12)`);
-    return monthsPeriod('month', s, `${months[mo - 1]} ${y}`, y, mo, 1);
+    return monthsPeriod('month', s, `${monthNames[mo - 1]} ${y}`, y, mo, 1);
   }
   if ((m = s.match(/^(\d{4})-Q([1-4])$/i))) {
     const [y, q] = [Number(m[1]), Number(m[2])];
