@@ -8,14 +8,15 @@ import { noSalesNote } from '../src/reports/format';
 runMain(async () => {
   const cli = parseCli({
     name: 'report',
-    summary: 'Render the executive report (KPIs, trend, branches, categories, products, segments, discounts, shipping, RFM, recommendations) from the warehouse.',
+    summary: 'Render the executive report (findings, key figures, trend, branches, categories, products, segments, discounts, shipping, RFM) from the warehouse.',
     options: {
       period: { type: 'string', arg: 'P', description: 'YYYY-MM, YYYY-Qn or YYYY (default: the latest complete month that has sales)' },
       from: { type: 'string', arg: 'YYYY-MM-DD', description: 'Start of a custom period (with --to)' },
       to: { type: 'string', arg: 'YYYY-MM-DD', description: 'End of a custom period (with --from)' },
       format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
+      appendix: { type: 'boolean', description: "Add the analyst appendix: the recommendation model's co-purchased pairs and offline evaluation" },
     },
-    examples: ['npm run report', 'npm run report -- --period 2017-12 --format html,pdf,xlsx', 'npm run report -- --period 2017-Q4', 'npm run report -- --from 2017-11-15 --to 2017-12-15 --format html'],
+    examples: ['npm run report', 'npm run report -- --period 2017-12 --format html,pdf,xlsx', 'npm run report -- --period 2017-Q4', 'npm run report -- --from 2017-11-15 --to 2017-12-15 --format html', 'npm run report -- --period 2017-12 --appendix'],
   });
   if (!cli) return 0;
   const v = cli.values;
@@ -33,7 +34,7 @@ runMain(async () => {
       period = choice.period;
     }
     console.log(`Report for ${period.label} (${period.from} to ${period.to}): ${formats.join(', ')}`);
-    const r = await renderConfiguredReport(ctx, mongo.db, period, formats, { onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) });
+    const r = await renderConfiguredReport(ctx, mongo.db, period, formats, { appendix: Boolean(v.appendix), onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) });
     if (r.data.empty) console.log(`  note: ${noSalesNote(period)} The report is written with zero key figures and says so.`);
     for (const [f, file] of Object.entries(r.files)) console.log(`  ${f.padEnd(5)} ${file}`);
     return 0;

@@ -21,7 +21,7 @@ export async function renderConfiguredReport(
   db: Db,
   period: Period,
   formats: readonly ReportFormat[],
-  opts: { source?: string; onStep?: (step: string, seconds: number) => void } = {},
+  opts: { source?: string; onStep?: (step: string, seconds: number) => void; appendix?: boolean } = {},
 ): Promise<ReportResult> {
   return generateReport({
     db,
@@ -34,6 +34,7 @@ export async function renderConfiguredReport(
     deadLetters: await countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null),
     chromePath: ctx.cfg.chromePath,
     onStep: opts.onStep,
+    appendix: opts.appendix,
     log: ctx.log,
   });
 }

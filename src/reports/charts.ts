@@ -27,7 +27,11 @@ const base = (title: string, width: number, height: number) => ({
   config,
 });
 
-const moneyAxis = { format: '~s', title: null } as const;
+/**
+ * Money axes carry the currency: "$400", "$1.4k", "$2.3M". d3's SI format alone gives "$0.4k" (one prefix for every
+ * tick), hence the expression.
+ */
+const moneyAxis = { title: null, labelExpr: "abs(datum.value) < 1000 ? format(datum.value, '$,.0f') : format(datum.value, '$.3~s')" } as const;
 
 /**
  * An axis of counts: integer ticks only. `tickMinStep: 1` alone is not enough: Vega caps the tick count at
@@ -94,10 +98,10 @@ function trendView(trend: ReportData['trend'], grain: 'day' | 'month', title: st
   };
 }
 
-export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', width = 640): TopLevelSpec {
+export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', width = 640, height = 220): TopLevelSpec {
   const title = trendTitle(grain);
-  if (!trend.length) return noDataChart(title, width, 220);
-  return { ...base(title, width, 220), ...trendView(trend, grain, title, width, 220) } as TopLevelSpec;
+  if (!trend.length) return noDataChart(title, width, height);
+  return { ...base(title, width, height), ...trendView(trend, grain, title, width, height) } as TopLevelSpec;
 }
 
 export function branchChart(branches: ReportData['branches'], width = 300): TopLevelSpec {
@@ -117,10 +121,10 @@ export function branchChart(branches: ReportData['branches'], width = 300): TopL
   } as TopLevelSpec;
 }
 
-export function categoryChart(categories: ReportData['categories'], width = 640): TopLevelSpec {
-  if (!categories.length) return noDataChart('Revenue by sub-category (colour: category)', width, 240);
+export function categoryChart(categories: ReportData['categories'], width = 640, height = 240): TopLevelSpec {
+  if (!categories.length) return noDataChart('Revenue by sub-category (colour: category)', width, height);
   return {
-    ...base('Revenue by sub-category (colour: category)', width, 240),
+    ...base('Revenue by sub-category (colour: category)', width, height),
     data: { values: categories },
     mark: { type: 'bar' },
     encoding: {
@@ -132,14 +136,28 @@ export function categoryChart(categories: ReportData['categories'], width = 640)
   } as TopLevelSpec;
 }
 
+/** A product name short enough for an axis (the full name is in the tooltip and the table beside the chart). */
+export const shortName = (name: string, max = 34) => (name.length > max ? `${name.slice(0, max - 1).trimEnd()}…` : name);
+
+/**
+ * The rows with an axis label each: the short name, and where two short names are alike, the product ID after it
+ * (a nominal axis would draw two products with one label as one bar).
+ */
+function productLabels<T extends { name: string; product_id: string }>(rows: readonly T[]): (T & { label: string })[] {
+  const seen = new Map<string, number>();
+  for (const r of rows) seen.set(shortName(r.name), (seen.get(shortName(r.name)) ?? 0) + 1);
+  return rows.map((r) => ({ ...r, label: seen.get(shortName(r.name))! > 1 ? `${shortName(r.name, 24)} (${r.product_id})` : shortName(r.name) }));
+}
+
 export function productProfitChart(rows: ReportData['topProducts'], title: string, width = 640): TopLevelSpec {
   if (!rows.length) return noDataChart(title, width, 60);
   return {
     ...base(title, width, Math.max(60, rows.length * 20)),
-    data: { values: rows.map((r) => ({ ...r, label: r.name.length > 60 ? `${r.name.slice(0, 57)}…` : r.name })) },
+    data: { values: productLabels(rows) },
     mark: { type: 'bar' },
     encoding: {
-      y: { field: 'label', type: 'nominal', title: null, sort: { field: 'profit', order: 'descending' }, axis: { labelLimit: 330 } },
+      // Vega measures text at about 0.8 em a character here (no canvas): the limit keeps a 34-character name whole.
+      y: { field: 'label', type: 'nominal', title: null, sort: { field: 'profit', order: 'descending' }, axis: { labelLimit: 310 } },
       x: { field: 'profit', type: 'quantitative', axis: moneyAxis },
       color: { condition: { test: 'datum.profit < 0', value: palette.loss }, value: palette.profit },
       tooltip: [{ field: 'name' }, { field: 'product_id' }, { field: 'profit', format: ',.2f' }, { field: 'revenue', format: ',.2f' }, { field: 'units' }],
@@ -189,10 +207,11 @@ export function shippingChart(shipping: ReportData['shipping'], width = 300): To
   } as TopLevelSpec;
 }
 
-export function rfmChart(rfm: ReportData['rfm'], width = 300): TopLevelSpec {
-  if (!rfm.length) return noDataChart('Customers by RFM segment (all time)', width, 170);
+export function rfmChart(rfm: ReportData['rfm'], width = 300, asOf?: string): TopLevelSpec {
+  const title = asOf ? `Customers by segment, ${asOf}` : 'Customers by RFM segment';
+  if (!rfm.length) return noDataChart(title, width, 170);
   return {
-    ...base('Customers by RFM segment (all time)', width, 170),
+    ...base(title, width, 170),
     data: { values: rfm },
     mark: { type: 'bar', color: '#6b4fb3' },
     encoding: {
@@ -204,21 +223,35 @@ export function rfmChart(rfm: ReportData['rfm'], width = 300): TopLevelSpec {
 }
 
 /**
- * Every chart of a report, by name (the order they appear in). A period without sales has only the all-time RFM
- * chart: the report says "no sales between …" where the others would be.
+ * The report's printed widths in CSS px: A4 less its margins is 186 mm (703 px), half of a two-column row 344 px. A
+ * chart drawn at the width it is printed keeps its 11 px text at 8 pt; one drawn wider is shrunk, text and all.
+ */
+export const printWidths = { full: 700, half: 340 } as const;
+
+/** The spec at exactly `width` px, labels and legend included (Vega-Lite's `fit-x`), so the page never shrinks it. */
+export function fitWidth(spec: TopLevelSpec, width: number): TopLevelSpec {
+  return { ...spec, width, autosize: { type: 'fit-x', contains: 'padding' } } as TopLevelSpec;
+}
+
+/**
+ * Every chart of a report, by name (the order they appear in), each at its printed width. A period without sales
+ * has only the RFM chart (customers who had ordered by its end): the report says "no sales between …" elsewhere.
  */
 export function reportCharts(d: ReportData): Record<string, TopLevelSpec> {
-  if (d.empty) return { rfm: rfmChart(d.rfm) };
+  const { full, half } = printWidths;
+  const rfm = fitWidth(rfmChart(d.rfm, half, d.period.to), half);
+  if (d.empty) return { rfm };
   return {
-    trend: trendChart(d.trend, d.trendGrain),
-    branches: branchChart(d.branches),
-    segments: segmentChart(d.segments),
-    categories: categoryChart(d.categories),
-    top_products: productProfitChart(d.topProducts, 'Top 10 products by profit'),
-    bottom_products: productProfitChart(d.bottomProducts, 'Bottom 10 products by profit'),
-    discount: discountChart(d.discountBands),
-    shipping: shippingChart(d.shipping),
-    rfm: rfmChart(d.rfm),
+    // Heights chosen so that page 1 holds the findings, the key figures and the trend.
+    trend: fitWidth(trendChart(d.trend, d.trendGrain, full, 170), full),
+    branches: fitWidth(branchChart(d.branches, half), half),
+    segments: fitWidth(segmentChart(d.segments, half), half),
+    categories: fitWidth(categoryChart(d.categories, full, 190), full),
+    top_products: fitWidth(productProfitChart(d.topProducts, 'Top 10 products by profit', full), full),
+    bottom_products: fitWidth(productProfitChart(d.bottomProducts, 'Bottom 10 products by profit', full), full),
+    discount: fitWidth(discountChart(d.discountBands, half), half),
+    shipping: fitWidth(shippingChart(d.shipping, half), half),
+    rfm,
   };
 }
 

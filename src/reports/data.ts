@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from 'mongodb';
 import { countCsvRecords } from '../pipeline/csvout';
+import { describeSource } from '../pipeline/source/superstore';
 import { ensureLakeIndexes } from '../pipeline/lake';
 import { collections, type GroupKey } from '../pipeline/mongo';
 import { fromUnits, roundCents } from '../pipeline/money';
@@ -19,6 +20,8 @@ import { bandOf, discountBands } from '../pipeline/warehouse/statistics';
 import { emptyTotals, keyOf, ratio, type Totals } from '../pipeline/warehouse/measures';
 import type { ItemSimModel } from '../pipeline/reco/model';
 import type { Evaluation } from '../pipeline/reco/evaluate';
+import { branchMovers, comparisonBases, subCategoryMovers } from './movers';
+import type { Movers } from './ranked-findings';
 import { inRange, monthsOf, type DateRange, type Period, type SaleDays } from './period';
 
 export type KpiFormat = 'money' | 'percent' | 'count';
@@ -52,6 +55,8 @@ export interface ReportData {
   trendGrain: 'day' | 'month';
   trend: { date: string; revenue: number; profit: number; revenue_avg: number | null }[];
   branches: { branch: string; revenue: number; profit: number; margin: number | null; orders: number }[];
+  /** Each branch and sub-category of the period against the period before and a year before, for the findings. */
+  movers: Movers;
   categories: { category: string; sub_category: string; revenue: number; profit: number; margin: number | null; units: number; avg_discount: number | null }[];
   topProducts: ProductRow[];
   bottomProducts: ProductRow[];
@@ -215,8 +220,10 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   const branches = [...branchMap].map(([branch, s]) => ({ branch, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), orders: s.orders })).sort((a, b) => b.revenue - a.revenue);
 
   const inPeriod = <T extends { key: unknown }>(rows: Iterable<T>) => [...rows].filter((g) => inRange(keyOf<K>(g.key as never).d!, p));
-  const catRows = inPeriod((await lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match })).values());
-  const categories = categoryFigures(catRows);
+  // Grouped over the three periods' months: the period's own rows make the table, all of them the sub-categories' moves.
+  const catAll = [...(await lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match })).values()];
+  const categories = categoryFigures(inPeriod(catAll));
+  const movers = { branches: branchMovers(days, p), subCategories: subCategoryMovers(catAll, p, comparisonBases(days, p)) };
 
   const prodRows = inPeriod((await lake.group(collections.salesItems, { by: { p: 'product_id', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity'], match })).values());
   const prods = new Map<string, Sums>();
@@ -305,6 +312,7 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     trend: empty ? [] : trend.points,
     branches,
     categories,
+    movers,
     topProducts: byProfit.slice(0, 10),
     bottomProducts: byProfit.slice(-10).reverse(),
     segments,
@@ -326,7 +334,7 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
         : null,
     },
     lineage: {
-      source: inp.source,
+      source: describeSource(inp.source),
       lakeLines: await countLakeLines(db),
       rejects: countRejects(inp.dataDir),
       deadLetters: inp.deadLetters ?? null,
@@ -368,7 +376,7 @@ export async function loadLineage(inp: Omit<ReportInputs, 'period' | 'now'>): Pr
   const newest = await inp.db.collection<DailyDoc>(marts.daily).find({}, { projection: { date: 1 } }).sort({ date: -1 }).limit(1).toArray();
   return {
     database: inp.db.databaseName,
-    source: inp.source,
+    source: describeSource(inp.source),
     lakeLines: await countLakeLines(inp.db),
     rejects: countRejects(inp.dataDir),
     deadLetters: inp.deadLetters ?? null,

@@ -9,6 +9,7 @@ import type { BranchReview } from './branch';
 import type { Kpi, ReportData } from './data';
 import { formatValue, oneDecimal } from './format';
 import { monthNames, type Period } from './period';
+import { rankFindings } from './ranked-findings';
 import type { DiscountBandRow } from './source-profile';
 
 const pct = (x: number) => `${oneDecimal(Math.abs(x) * 100)} %`;
@@ -38,22 +39,10 @@ function revenueSentence(subject: string, kpis: readonly Kpi[], p: Period): stri
   return `${subject} sold **${money(r.value)}** in ${p.label}${cmp.length ? `, ${cmp.join(' and ')}` : ''}.`;
 }
 
-/** The executive report's headline findings. */
+/** The executive report's findings (`rankFindings`), as the markdown bullets a notebook shows. */
 export function executiveFindings(d: ReportData): string {
   if (d.empty) return `No sales in ${d.period.label}: every figure is zero.`;
-  const margin = kpi(d.kpis, 'margin')!;
-  const revenue = kpi(d.kpis, 'revenue')!.value ?? 0;
-  const top = d.branches[0];
-  const subs = d.categories.filter((c) => c.revenue > 0);
-  const bestSub = [...subs].sort((a, b) => b.profit - a.profit)[0];
-  const worstSub = [...subs].sort((a, b) => a.profit - b.profit)[0];
-  return bullets([
-    revenueSentence('The company', d.kpis, d.period),
-    margin.value !== null && `The margin was **${percent(margin.value)}**${margin.lastYear !== null ? ` (${percent(margin.lastYear)} a year before)` : ''}.`,
-    top && revenue > 0 && `${top.branch} sold the most: ${money(top.revenue)}, ${pct(top.revenue / revenue)} of revenue.`,
-    bestSub && `${bestSub.sub_category} (${bestSub.category}) made the most profit: ${money(bestSub.profit)}.`,
-    worstSub && worstSub !== bestSub && worstSub.profit < 0 && `${worstSub.sub_category} lost ${money(-worstSub.profit)} (margin ${percent(worstSub.margin)}).`,
-  ]);
+  return bullets(rankFindings(d).map((f) => f.text));
 }
 
 /** A branch manager's findings: sales against a year before and last period, rank, share, margin, categories. */

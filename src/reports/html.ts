@@ -3,12 +3,16 @@
  * value from the data is escaped. Readable on a laptop and a phone; printable (the PDF is this page printed).
  */
 import type { ReportData, Kpi } from './data';
-import { change, esc, formatValue, noSalesNote, utcMinute } from './format';
+import { change, esc, formatValue, noSalesNote, utcMinute, type NumberFormat } from './format';
+import { rankFindings } from './ranked-findings';
+import { rfmNote } from './rfm-note';
 
 export interface HtmlOptions {
   /** Chart name → SVG text (from render.ts). */
   charts: Record<string, string>;
   title?: string;
+  /** Add the analyst appendix (model diagnostics). */
+  appendix?: boolean;
 }
 
 export const reportCss = `
@@ -36,15 +40,21 @@ thead{display:table-header-group}
 tr{break-inside:avoid;page-break-inside:avoid}
 th,td{padding:5px 7px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:var(--card);font-weight:600}
-td.num,th.num{text-align:right;white-space:nowrap}
+td.num,th.num{text-align:right}
+td.num{white-space:nowrap}
 .section{break-inside:avoid;page-break-inside:avoid}
 .note{color:var(--muted);font-size:12.5px}
 footer.lineage{margin-top:30px;border-top:1px solid var(--line);padding-top:10px;color:var(--muted);font-size:12px}
 footer.lineage dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0}
 footer.lineage dt{font-weight:600}
 .empty{padding:18px;background:#fff6e5;border:1px solid #f0d9a8;border-radius:8px}
+.findings{background:#f3f7fc;border-left:4px solid var(--accent);padding:2px 16px 8px;margin-top:6px}
+.findings h2{border:0;margin:10px 0 4px}
+.findings ul{margin:0;padding-left:18px}
+.findings li{margin:4px 0}
+.appendix{break-before:page;page-break-before:always}
 @media screen and (max-width:760px){.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}.grid2{grid-template-columns:1fr}main{padding:14px 10px}.kpi .value{font-size:18px}}
-@media print{main{max-width:none;padding:0}table{break-inside:avoid;page-break-inside:avoid}.kpi .cmp{flex-direction:column;gap:0}.kpi .value{font-size:18px}h2{break-after:avoid;page-break-after:avoid}.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}}
+@media print{main{max-width:none;padding:0}table.short{break-inside:avoid;page-break-inside:avoid}.kpi .cmp{flex-direction:column;gap:0}.kpi .value{font-size:18px}h2{break-after:avoid;page-break-after:avoid}.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}h2{margin-top:18px}}
 `;
 
 export function kpiCard(k: Kpi): string {
@@ -56,7 +66,7 @@ export function kpiCard(k: Kpi): string {
 <span title="a year before: ${esc(formatValue(k.lastYear, k.format))}">vs LY <span class="${ly.direction}">${arrow(ly.direction)} ${esc(ly.text)}</span></span></div></div>`;
 }
 
-type Col<T> = { head: string; cell: (r: T) => string | number | null; num?: boolean; fmt?: 'money' | 'percent' | 'count' };
+type Col<T> = { head: string; cell: (r: T) => string | number | null; num?: boolean; fmt?: NumberFormat };
 
 /** What stands in place of a chart or table that has nothing to show. */
 const emptyNote = (text: string) => `<p class="note empty-note">${esc(text)}</p>`;
@@ -69,63 +79,98 @@ function table<T>(rows: readonly T[], cols: Col<T>[], opts: { caption?: string; 
     const text = c.fmt && (typeof v === 'number' || v === null) ? formatValue(v, c.fmt) : String(v ?? '');
     return `<td${c.num ? ' class="num"' : ''}>${esc(text)}</td>`;
   };
-  return `<table>${caption ? `<caption class="note">${esc(caption)}</caption>` : ''}<thead><tr>${cols.map((c) => `<th${c.num ? ' class="num"' : ''}>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>${rows
+  // A short table keeps together on a printed page; a long one may break between rows (its header repeats).
+  return `<table${rows.length <= 12 ? ' class="short"' : ''}>${caption ? `<caption class="note">${esc(caption)}</caption>` : ''}<thead><tr>${cols.map((c) => `<th${c.num ? ' class="num"' : ''}>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${cols.map((c) => td(c, r)).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
 const figure = (charts: Record<string, string>, name: string, empty: string) => (charts[name] ? `<figure data-chart="${esc(name)}">${charts[name]}</figure>` : emptyNote(empty));
 
+/** Markdown's `**bold**` of a finding, in HTML (the text escaped first). */
+export const strongText = (markdown: string) => esc(markdown).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
+
+function findingsSection(d: ReportData): string {
+  const found = rankFindings(d);
+  const items = d.empty ? `<p>${esc(`No sales in ${d.period.label}: every figure is zero.`)}</p>` : found.length ? `<ul>${found.map((f) => `<li data-finding="${esc(f.id)}">${strongText(f.text)}</li>`).join('')}</ul>` : '<p class="note">Nothing stands out: no loss, and no large change against the periods compared.</p>';
+  return `<section id="findings" class="findings"><h2>What happened</h2>${items}</section>`;
+}
+
+type ProductCols = Col<ReportData['topProducts'][number]>[];
+const productCols: ProductCols = [
+  { head: 'Product', cell: (r) => r.name },
+  { head: 'Sub-category', cell: (r) => r.sub_category },
+  { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' },
+  { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' },
+  { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' },
+  { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' },
+];
+
+/** The sections of a period with sales; a period without keeps each heading, with the note in place of its content. */
+function bodySections(d: ReportData, c: Record<string, string>): string {
+  const none = noSalesNote(d.period);
+  const orNone = (html: () => string) => (d.empty ? emptyNote(none) : html());
+  return `<section><h2>Trend</h2>${figure(c, 'trend', none)}</section>
+<section><h2>Branches and customers</h2>${orNone(() => `<div class="grid2">${figure(c, 'branches', none)}${figure(c, 'segments', none)}</div>
+${table(d.branches, [{ head: 'Branch', cell: (r) => r.branch }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none })}`)}</section>
+<section><h2>Categories</h2>${orNone(() => `${figure(c, 'categories', none)}
+${table(d.categories, [{ head: 'Category', cell: (r) => r.category }, { head: 'Sub-category', cell: (r) => r.sub_category }, { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }, { head: 'Avg discount', cell: (r) => r.avg_discount, num: true, fmt: 'percent' }], { empty: none })}`)}</section>
+<section><h2>Products</h2>${orNone(() => `${figure(c, 'top_products', none)}${table(d.topProducts, productCols, { empty: none })}${figure(c, 'bottom_products', none)}${table(d.bottomProducts, productCols, { empty: none })}`)}</section>
+<section><h2>Discounts and shipping</h2>${orNone(() => `<div class="grid2">${figure(c, 'discount', none)}${figure(c, 'shipping', none)}</div>
+<div class="grid2">${table(d.discountBands, [{ head: 'Discount', cell: (r) => r.band }, { head: 'Lines', cell: (r) => r.lines, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none })}
+${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Lead time (days)', cell: (r) => r.avg_lead_days, num: true, fmt: 'days' }], { empty: none })}</div>`)}</section>
+${rfmSection(d, c)}`;
+}
+
+function rfmSection(d: ReportData, c: Record<string, string>): string {
+  const noCustomers = `No customer had ordered by ${d.period.to}.`;
+  return `<section><h2>Customer segments (RFM, as of ${esc(d.period.to)})</h2><div class="grid2">${figure(c, 'rfm', noCustomers)}
+${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue to date', cell: (r) => r.revenue, num: true, fmt: 'money' }], { empty: noCustomers })}</div>
+<p class="note">${esc(rfmNote(d.period))}</p></section>`;
+}
+
+/**
+ * The analyst appendix (`--appendix`): the recommendation model's pairs and its offline evaluation. Model
+ * diagnostics, trained on all the data there is: not an executive's reading, and not "as of" the period.
+ */
+export function appendixSection(d: ReportData): string {
+  const ev = d.reco.evaluation;
+  const model = d.reco.model
+    ? `<p class="note">Model trained ${esc(utcMinute(d.reco.model.trained_at))} on ${esc(d.reco.model.level)} baskets of all the data (not only up to ${esc(d.period.to)}): ${esc(formatValue(d.reco.model.items, 'count'))} products, ${esc(formatValue(d.reco.model.pairs, 'count'))} co-purchased pairs.</p>`
+    : '<p class="note">No model trained yet (<code>npm run train</code>).</p>';
+  const pairs = d.reco.model ? table(d.reco.pairs, [{ head: 'Product', cell: (r) => r.a }, { head: 'Most often bought with', cell: (r) => r.b }, { head: d.reco.support.header, cell: (r) => r.support, num: true, fmt: 'count' }, { head: 'Similarity', cell: (r) => r.similarity, num: true, fmt: 'ratio' }], { caption: 'Most co-purchased pairs', empty: 'The model holds no co-purchased pairs.' }) : '';
+  const evaluation = ev
+    ? table(ev.rows, [{ head: 'Scorer', cell: (r) => r.scorer }, { head: 'Level', cell: (r) => r.level }, { head: 'Hit rate @5', cell: (r) => r.hr, num: true, fmt: 'percent' }, { head: 'NDCG @5', cell: (r) => r.ndcg, num: true, fmt: 'ratio' }, { head: 'Coverage', cell: (r) => r.coverage, num: true, fmt: 'percent' }], { caption: `Offline evaluation: trained before ${ev.cut}, ${formatValue(ev.cases, 'count')} test cases`, empty: 'No evaluation cases.' })
+    : '';
+  return `<section class="appendix" id="appendix"><h2>Analyst appendix: the recommendation model</h2>${model}${pairs}${evaluation}</section>`;
+}
+
+function lineageFooter(d: ReportData): string {
+  const l = d.lineage;
+  return `<footer class="lineage"><dl>
+<dt>Source</dt><dd>${esc(l.source)}</dd>
+<dt>Lake</dt><dd>${esc(formatValue(l.lakeLines, 'count'))} sales lines in database ${esc(d.database)}</dd>
+<dt>Rejected rows</dt><dd>${esc(l.rejects ?? 'unknown')}</dd>
+<dt>Dead letters</dt><dd>${esc(l.deadLetters ?? 'unknown')}</dd>
+<dt>Warehouse built</dt><dd>${esc(l.warehouseBuiltAt ? utcMinute(l.warehouseBuiltAt) : 'never')}</dd>
+</dl></footer>`;
+}
+
 export function renderHtml(d: ReportData, opts: HtmlOptions): string {
   const title = opts.title ?? 'Executive sales report';
-  const c = opts.charts;
   const p = d.period;
-  const product: Col<ReportData['topProducts'][number]>[] = [
-    { head: 'Product', cell: (r) => r.name },
-    { head: 'Sub-category', cell: (r) => r.sub_category },
-    { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' },
-    { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' },
-    { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' },
-    { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' },
-  ];
-  const ev = d.reco.evaluation;
-  // A period without sales keeps every section: zero key figures with their comparisons, and this note where a
-  // chart or table of the period would be.
-  const none = noSalesNote(p);
-  const body = `${d.empty ? `<div class="empty" data-empty="period">${esc(none)} The key figures are zero; the comparisons below show the periods that have data.</div>` : ''}
-<section class="section"><h2>Key figures</h2><div class="kpis">${d.kpis.map(kpiCard).join('')}</div>
-<p class="note">Compared with the previous period (${esc(p.previous.from)} to ${esc(p.previous.to)}) and the same period a year before (${esc(p.lastYear.from)} to ${esc(p.lastYear.to)}).</p></section>
-<section><h2>Trend</h2>${figure(c, 'trend', none)}</section>
-<section><h2>Branches and customers</h2>${d.empty ? emptyNote(none) : `<div class="grid2">${figure(c, 'branches', none)}${figure(c, 'segments', none)}</div>
-${table(d.branches, [{ head: 'Branch', cell: (r) => r.branch }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none })}`}</section>
-<section><h2>Categories</h2>${d.empty ? emptyNote(none) : `${figure(c, 'categories', none)}
-${table(d.categories, [{ head: 'Category', cell: (r) => r.category }, { head: 'Sub-category', cell: (r) => r.sub_category }, { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }, { head: 'Avg discount', cell: (r) => r.avg_discount, num: true, fmt: 'percent' }], { empty: none })}`}</section>
-<section><h2>Products</h2>${d.empty ? emptyNote(none) : `${figure(c, 'top_products', none)}${table(d.topProducts, product, { empty: none })}${figure(c, 'bottom_products', none)}${table(d.bottomProducts, product, { empty: none })}`}</section>
-<section><h2>Discounts and shipping</h2>${d.empty ? emptyNote(none) : `<div class="grid2">${figure(c, 'discount', none)}${figure(c, 'shipping', none)}</div>
-<div class="grid2">${table(d.discountBands, [{ head: 'Discount', cell: (r) => r.band }, { head: 'Lines', cell: (r) => r.lines, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none })}
-${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Lead time (days)', cell: (r) => r.avg_lead_days, num: true }], { empty: none })}</div>`}</section>
-<section><h2>Customer segments (RFM)</h2>${figure(c, 'rfm', 'No customers in the warehouse yet.')}
-${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue (all time)', cell: (r) => r.revenue, num: true, fmt: 'money' }], { empty: 'No customers in the warehouse yet.' })}</section>
-<section class="section"><h2>Recommendations</h2>
-${d.reco.model ? `<p class="note">Model trained ${esc(utcMinute(d.reco.model.trained_at))} on ${esc(d.reco.model.level)} baskets: ${esc(d.reco.model.items.toLocaleString('en-US'))} products, ${esc(d.reco.model.pairs.toLocaleString('en-US'))} co-purchased pairs.</p>` : '<p class="note">No model trained yet (<code>npm run train</code>).</p>'}
-${d.reco.model ? table(d.reco.pairs, [{ head: 'Product', cell: (r) => r.a }, { head: 'Most often bought with', cell: (r) => r.b }, { head: d.reco.support.header, cell: (r) => r.support, num: true, fmt: 'count' }, { head: 'Similarity', cell: (r) => r.similarity.toFixed(3), num: true }], { caption: 'Most co-purchased pairs', empty: 'The model holds no co-purchased pairs.' }) : ''}
-${ev ? table(ev.rows, [{ head: 'Scorer', cell: (r) => r.scorer }, { head: 'Level', cell: (r) => r.level }, { head: 'Hit rate @5', cell: (r) => r.hr, num: true, fmt: 'percent' }, { head: 'NDCG @5', cell: (r) => r.ndcg, num: true, fmt: 'percent' }, { head: 'Coverage', cell: (r) => r.coverage, num: true, fmt: 'percent' }], { caption: `Offline evaluation: trained before ${ev.cut}, ${ev.cases.toLocaleString('en-US')} test cases`, empty: 'No evaluation cases.' }) : ''}
-</section>`;
-  const l = d.lineage;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · ${esc(p.label)}</title><style>${reportCss}</style></head>
 <body><main>
 <header class="report"><h1>${esc(title)}</h1><p>${esc(p.label)} · ${esc(p.from)} to ${esc(p.to)} · generated ${esc(utcMinute(d.generatedAt))}</p></header>
-${body}
-<footer class="lineage"><dl>
-<dt>Source</dt><dd>${esc(l.source)}</dd>
-<dt>Lake</dt><dd>${esc(l.lakeLines.toLocaleString('en-US'))} sales lines in database ${esc(d.database)}</dd>
-<dt>Rejected rows</dt><dd>${esc(l.rejects ?? 'unknown')}</dd>
-<dt>Dead letters</dt><dd>${esc(l.deadLetters ?? 'unknown')}</dd>
-<dt>Warehouse built</dt><dd>${esc(l.warehouseBuiltAt ?? 'never')}</dd>
-<dt>Model trained</dt><dd>${esc(l.modelTrainedAt ?? 'never')}</dd>
-</dl></footer>
+${d.empty ? `<div class="empty" data-empty="period">${esc(noSalesNote(p))} The key figures are zero; the comparisons below show the periods that have data.</div>` : ''}
+${findingsSection(d)}
+<section class="section"><h2>Key figures</h2><div class="kpis">${d.kpis.map(kpiCard).join('')}</div>
+<p class="note">Compared with the previous period (${esc(p.previous.from)} to ${esc(p.previous.to)}) and the same period a year before (${esc(p.lastYear.from)} to ${esc(p.lastYear.to)}).</p></section>
+${bodySections(d, opts.charts)}
+${opts.appendix ? appendixSection(d) : ''}
+${lineageFooter(d)}
 </main></body></html>
 `;
 }

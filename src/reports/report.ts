@@ -37,6 +37,8 @@ export interface ReportOptions {
   browser?: Browser;
   onStep?: (step: string, seconds: number) => void;
   title?: string;
+  /** Add the analyst appendix (the recommendation model's pairs and evaluation) to the HTML, the PDF and the workbook. */
+  appendix?: boolean;
   /** Where a wait for another writer of the same period is said. */
   log?: Logger;
 }
@@ -63,7 +65,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   }
   const svgs = await timed('charts', () => renderAll(reportCharts(data)));
   const title = o.title ?? 'Executive sales report';
-  const html = renderHtml(data, { charts: svgs, title });
+  const html = renderHtml(data, { charts: svgs, title, appendix: o.appendix });
   const dir = path.join(o.reportsDir, o.period.id);
   const files: ReportResult['files'] = {};
   const browser = needBrowser ? (o.browser ?? (await starting)) : undefined;
@@ -83,7 +85,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
             const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => svgs[name]);
             const images = await Promise.all(names.map((name) => svgToPng(browser!, svgs[name]!, name)));
             const pngs: Record<string, Buffer> = Object.fromEntries(names.map((name, i) => [name, images[i]!]));
-            group.add('executive.xlsx', (await renderExcel(data, pngs)).buffer);
+            group.add('executive.xlsx', (await renderExcel(data, pngs, { appendix: o.appendix })).buffer);
           });
         }
         group.commit({ report: 'executive', period: o.period.id, from: o.period.from, to: o.period.to, generated_at: data.generatedAt });

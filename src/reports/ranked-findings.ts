@@ -1,0 +1,196 @@
+/**
+ * The executive report's findings (pure): candidate sentences about the period, each weighed by the money it
+ * moves, the heaviest first. The report's page 1, the workbook's summary and notebook 05 all show these.
+ */
+import type { ReportData } from './data';
+import { formatValue, oneDecimal } from './format';
+import type { Period } from './period';
+
+export type FindingKind = 'total' | 'mover' | 'loss' | 'discount' | 'concentration';
+
+export interface Finding {
+  /** Stable within a report: `profit-total`, `loss-branch-BR-EAST`, …; for tests and, later, for mails. */
+  id: string;
+  kind: FindingKind;
+  /** Dollars the finding is about (a change, a loss, an excess share): what ranks it. */
+  weight: number;
+  /** One sentence, figures in `**bold**` (markdown). */
+  text: string;
+}
+
+/** Revenue and profit of one branch or sub-category in the period, the period before and a year before. */
+export interface Mover {
+  name: string;
+  revenue: number;
+  profit: number;
+  previous: { revenue: number; profit: number } | null;
+  lastYear: { revenue: number; profit: number } | null;
+}
+
+export interface Movers {
+  branches: Mover[];
+  subCategories: Mover[];
+}
+
+/** How many findings of each kind may be shown, and in all: a page-1 summary, not a list of everything. */
+const perKind: Record<FindingKind, number> = { total: 1, mover: 2, loss: 3, discount: 1, concentration: 1 };
+export const maxFindings = 6;
+/** Below this base a change is told as counts ("6, up from 1"), not as a percentage (+500.0 %). */
+export const smallBase = 10;
+
+const money = (v: number) => formatValue(v, 'money');
+const pct = (x: number) => `${oneDecimal(Math.abs(x) * 100)} %`;
+const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${pct(x)}`;
+
+/** What the comparisons are against, in words. */
+export const previousWords: Record<Period['kind'], string> = { month: 'the month before', quarter: 'the quarter before', year: 'the year before', range: 'the days before' };
+
+type Base = 'previous' | 'lastYear';
+const baseWords = (p: Period, b: Base) => (b === 'lastYear' ? 'a year before' : previousWords[p.kind]);
+
+/** The comparison (previous period or a year before) that moved the figure most; null without any base. */
+function largestChange(value: number, bases: Partial<Record<Base, number | null>>): { base: Base; from: number; delta: number } | null {
+  const options = (Object.entries(bases) as [Base, number | null | undefined][])
+    .filter((e): e is [Base, number] => typeof e[1] === 'number')
+    .map(([base, from]) => ({ base, from, delta: value - from }));
+  return options.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))[0] ?? null;
+}
+
+/**
+ * A change in words: "rose **12.4 %**", or for a small base "rose to **6**, up from 1". Money bases below
+ * `smallBase` dollars are as meaningless in per cent as counts are.
+ */
+export function changeWords(value: number, from: number, fmt: (v: number) => string): string {
+  const verb = value >= from ? 'rose' : 'fell';
+  if (Math.abs(from) < smallBase || from < 0) return `${verb} to **${fmt(value)}**, ${value >= from ? 'up' : 'down'} from ${fmt(from)}`;
+  return `${verb} **${pct((value - from) / Math.abs(from))}** to ${fmt(value)} (from ${fmt(from)})`;
+}
+
+/** Revenue and profit in one sentence, each against the base it moved most from; weighed by the larger move. */
+function totalFindings(d: ReportData): Finding[] {
+  const parts: { weight: number; text: string }[] = [];
+  for (const key of ['revenue', 'profit'] as const) {
+    const k = d.kpis.find((x) => x.key === key);
+    if (!k || k.value === null) continue;
+    const c = largestChange(k.value, { previous: d.period.kind === 'year' ? null : k.previous, lastYear: k.lastYear });
+    if (!c || c.delta === 0) continue;
+    parts.push({ weight: Math.abs(c.delta), text: `${key} ${changeWords(k.value, c.from, money)} against ${baseWords(d.period, c.base)}` });
+  }
+  if (!parts.length) return [];
+  const text = parts.map((p) => p.text).join('; ');
+  return [{ id: 'totals', kind: 'total', weight: Math.max(...parts.map((p) => p.weight)), text: `${text[0]!.toUpperCase()}${text.slice(1)}.` }];
+}
+
+type Level = { list: keyof Movers; noun: string };
+const levels: Level[] = [
+  { list: 'branches', noun: 'branch' },
+  { list: 'subCategories', noun: 'sub-category' },
+];
+
+/** A mover's largest change in profit (against the period before, or a year before). */
+function profitChange(d: ReportData, m: Mover) {
+  return largestChange(m.profit, { previous: d.period.kind === 'year' ? null : (m.previous?.profit ?? null), lastYear: m.lastYear?.profit ?? null });
+}
+
+const profitOrLoss = (v: number) => (v < 0 ? `a loss of ${money(-v)}` : `a profit of ${money(v)}`);
+
+/**
+ * The branch and the sub-category whose profit moved most, in dollars. Those that lost money in the period are the
+ * loss findings' (which say what they made before), not these.
+ */
+function moverFindings(d: ReportData): Finding[] {
+  const out: Finding[] = [];
+  for (const { list, noun } of levels) {
+    const top = d.movers[list]
+      .filter((m) => m.profit >= 0)
+      .map((m) => ({ m, c: profitChange(d, m) }))
+      .filter((x): x is { m: Mover; c: NonNullable<typeof x.c> } => x.c !== null && x.c.delta !== 0)
+      .sort((a, b) => Math.abs(b.c.delta) - Math.abs(a.c.delta))[0];
+    if (!top) continue;
+    const { m, c } = top;
+    const rel = c.from >= smallBase ? ` (${signedPct(c.delta / c.from)})` : '';
+    out.push({ id: `mover-${noun}-${m.name}`, kind: 'mover', weight: Math.abs(c.delta), text: `**${m.name}**: profit ${c.delta > 0 ? 'rose' : 'fell'} by **${money(Math.abs(c.delta))}**${rel} against ${baseWords(d.period, c.base)}, to ${money(m.profit)}.` });
+  }
+  return out;
+}
+
+/** A loss of a branch or sub-category, weighed by the loss or by how far its profit fell, whichever is more. */
+function lossOf(d: ReportData, list: keyof Movers, name: string, loss: number): { weight: number; before: string } {
+  const m = d.movers[list].find((x) => x.name === name);
+  const c = m ? profitChange(d, m) : null;
+  if (!c) return { weight: loss, before: '' };
+  return { weight: Math.max(loss, Math.abs(c.delta)), before: `, after ${profitOrLoss(c.from)} ${baseWords(d.period, c.base)}` };
+}
+
+/** Loss-making branches, sub-categories (with their discount when it is high) and the worst product. */
+function lossFindings(d: ReportData): Finding[] {
+  const margin = (m: number | null) => (m === null ? '' : ` (margin ${formatValue(m, 'percent')})`);
+  const branches = d.branches
+    .filter((b) => b.profit < 0)
+    .map<Finding>((b) => {
+      const { weight, before } = lossOf(d, 'branches', b.branch, -b.profit);
+      return { id: `loss-branch-${b.branch}`, kind: 'loss', weight, text: `The **${b.branch}** branch lost **${money(-b.profit)}** on ${money(b.revenue)} of sales${margin(b.margin)}${before}.` };
+    });
+  const subs = d.categories
+    .filter((c) => c.profit < 0)
+    .map<Finding>((c) => {
+      const discounted = c.avg_discount !== null && c.avg_discount >= 0.2;
+      const why = discounted ? `, at an average discount of **${formatValue(c.avg_discount, 'percent')}**` : margin(c.margin);
+      const { weight, before } = lossOf(d, 'subCategories', c.sub_category, -c.profit);
+      return { id: `loss-sub-category-${c.sub_category}`, kind: 'loss', weight, text: `**${c.sub_category}** (${c.category}) lost **${money(-c.profit)}**${why}${before}.` };
+    });
+  const worst = d.bottomProducts.find((p) => p.profit < 0);
+  const product: Finding[] = worst ? [{ id: `loss-product-${worst.product_id}`, kind: 'loss', weight: -worst.profit, text: `The product that lost most: **${worst.name}**, **${money(-worst.profit)}** on ${money(worst.revenue)} of sales.` }] : [];
+  return [...branches, ...subs, ...product];
+}
+
+/** The discount bands that lose money, together: "lines discounted 21-30% or more lost $X". */
+function discountFindings(d: ReportData): Finding[] {
+  const losing = d.discountBands.filter((b) => b.profit < 0);
+  if (!losing.length) return [];
+  const loss = -losing.reduce((s, b) => s + b.profit, 0);
+  const lines = losing.reduce((s, b) => s + b.lines, 0);
+  const first = d.discountBands.indexOf(losing[0]!);
+  const fromThere = losing.length > 1 && losing.length === d.discountBands.length - first;
+  const bands = fromThere ? `${losing[0]!.band} or more` : losing.map((b) => b.band).join(', ');
+  const plain = d.discountBands.find((b) => b.band === '0%');
+  const contrast = plain?.margin != null ? `; lines without a discount earned a margin of ${formatValue(plain.margin, 'percent')}` : '';
+  return [{ id: 'discount-losses', kind: 'discount', weight: loss, text: `Lines discounted **${bands}** lost **${money(loss)}** over ${formatValue(lines, 'count')} ${lines === 1 ? 'line' : 'lines'}${contrast}.` }];
+}
+
+/**
+ * The branch that brought the largest share of revenue, when it is at least twice an even share (a dependence worth
+ * a line); weighed by the revenue above that even share.
+ */
+function concentrationFindings(d: ReportData): Finding[] {
+  const total = d.branches.reduce((s, b) => s + b.revenue, 0);
+  const top = d.branches[0];
+  if (!top || d.branches.length < 2 || total <= 0) return [];
+  const share = top.revenue / total;
+  const even = 1 / d.branches.length;
+  if (share < even * 2) return [];
+  return [{ id: `concentration-branch-${top.branch}`, kind: 'concentration', weight: (share - even) * total, text: `**${top.branch}** brought **${pct(share)}** of revenue (${money(top.revenue)}), against an even share of ${pct(even)}.` }];
+}
+
+/**
+ * The findings to show: the heaviest of each kind first (a loss is not crowded out by two large moves), then the
+ * heaviest of the rest, at most `perKind` of a kind and `max` in all; shown heaviest first.
+ */
+export function rankFindings(d: ReportData, max = maxFindings): Finding[] {
+  if (d.empty) return [];
+  const all = [...totalFindings(d), ...moverFindings(d), ...lossFindings(d), ...discountFindings(d), ...concentrationFindings(d)].sort((a, b) => b.weight - a.weight || a.id.localeCompare(b.id));
+  const chosen = new Set<Finding>();
+  const kinds = new Set<FindingKind>();
+  for (const f of all) {
+    if (chosen.size === max) break;
+    if (kinds.has(f.kind)) continue;
+    kinds.add(f.kind);
+    chosen.add(f);
+  }
+  const used = (kind: FindingKind) => [...chosen].filter((f) => f.kind === kind).length;
+  for (const f of all) {
+    if (chosen.size === max) break;
+    if (!chosen.has(f) && used(f.kind) < perKind[f.kind]) chosen.add(f);
+  }
+  return all.filter((f) => chosen.has(f));
+}
