@@ -137,7 +137,7 @@ export function categoryChart(categories: ReportData['categories'], width = 640,
 }
 
 /** A product name short enough for an axis (the full name is in the tooltip and the table beside the chart). */
-export const shortName = (name: string, max = 34) => (name.length > max ? `${name.slice(0, max - 1).trimEnd()}…` : name);
+export const shortName = (name: string, max = 42) => (name.length > max ? `${name.slice(0, max - 1).trimEnd()}…` : name);
 
 /**
  * The rows with an axis label each: the short name, and where two short names are alike, the product ID after it
@@ -146,7 +146,7 @@ export const shortName = (name: string, max = 34) => (name.length > max ? `${nam
 function productLabels<T extends { name: string; product_id: string }>(rows: readonly T[]): (T & { label: string })[] {
   const seen = new Map<string, number>();
   for (const r of rows) seen.set(shortName(r.name), (seen.get(shortName(r.name)) ?? 0) + 1);
-  return rows.map((r) => ({ ...r, label: seen.get(shortName(r.name))! > 1 ? `${shortName(r.name, 24)} (${r.product_id})` : shortName(r.name) }));
+  return rows.map((r) => ({ ...r, label: seen.get(shortName(r.name))! > 1 ? `${shortName(r.name, 26)} (${r.product_id})` : shortName(r.name) }));
 }
 
 export function productProfitChart(rows: ReportData['topProducts'], title: string, width = 640): TopLevelSpec {
@@ -156,8 +156,8 @@ export function productProfitChart(rows: ReportData['topProducts'], title: strin
     data: { values: productLabels(rows) },
     mark: { type: 'bar' },
     encoding: {
-      // Vega measures text at about 0.8 em a character here (no canvas): the limit keeps a 34-character name whole.
-      y: { field: 'label', type: 'nominal', title: null, sort: { field: 'profit', order: 'descending' }, axis: { labelLimit: 310 } },
+      // Vega measures text at about 0.8 em a character here (no canvas): the limit keeps a 42-character name whole.
+      y: { field: 'label', type: 'nominal', title: null, sort: { field: 'profit', order: 'descending' }, axis: { labelLimit: 380 } },
       x: { field: 'profit', type: 'quantitative', axis: moneyAxis },
       color: { condition: { test: 'datum.profit < 0', value: palette.loss }, value: palette.profit },
       tooltip: [{ field: 'name' }, { field: 'product_id' }, { field: 'profit', format: ',.2f' }, { field: 'revenue', format: ',.2f' }, { field: 'units' }],
