@@ -336,10 +336,10 @@ function categoryBarsView(categories: ReportData['categories'], width: number, h
  */
 export function branchMonthChart(trend: ReportData['trend'], categories: ReportData['categories'], width = 640): TopLevelSpec {
   const height = 170;
-  // Beside the two plots: the money axis's labels (about 35 px), the gap (24), the sub-categories' names (about 100)
-  // and the padding.
-  const left = Math.round((width - 176) * 0.6);
-  const right = width - 176 - left;
+  // Beside the two plots: the money axis's labels (about 43 px with their currency), the gap (24), the
+  // sub-categories' names (about 100) and the padding.
+  const left = Math.round((width - 184) * 0.6);
+  const right = width - 184 - left;
   // Each legend under its panel, from under its axis labels. Vega measures text at about 0.8 em a character (no
   // canvas here): a legend wider than its panel by that measure would widen the figure, hence the short label of the
   // average and the categories in two columns.
@@ -350,7 +350,7 @@ export function branchMonthChart(trend: ReportData['trend'], categories: ReportD
     config,
     hconcat: [
       trend.length ? trendView(trend, 'day', 'Revenue and profit by day', left, height, averageLegend) : noDataView('Revenue and profit by day', left, height),
-      categories.length ? categoryBarsView(categories, right, height, below(-70, 2)) : noDataView('Revenue by sub-category', right, height),
+      categories.length ? categoryBarsView(categories, right, height, below(-85, 2)) : noDataView('Revenue by sub-category', right, height),
     ],
     spacing: 24,
     resolve: { scale: { color: 'independent', strokeDash: 'independent' } },

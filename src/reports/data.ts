@@ -2,7 +2,8 @@
  * Everything a report shows, gathered from the warehouse marts, the lake lines of the period and the model files.
  * KPIs, branches and the trend come from `daily_sales_summary` (so they are exactly what the warehouse holds); the
  * breakdowns that the marts keep only per month or year (products, segments, shipping, discounts) are grouped from the
- * period's lake lines with the warehouse's own lake access.
+ * period's lake lines with the warehouse's own lake access; the customer figures (new customers, RFM) are as of the
+ * period's end (`rfm.ts`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,10 +13,9 @@ import { describeSource } from '../pipeline/source/superstore';
 import { ensureLakeIndexes } from '../pipeline/lake';
 import { collections, type GroupKey } from '../pipeline/mongo';
 import { fromUnits, roundCents } from '../pipeline/money';
-import { createLakeAccess } from '../pipeline/warehouse/access';
+import { createLakeAccess, type LakeAccess } from '../pipeline/warehouse/access';
 import { marts } from '../pipeline/warehouse/build';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
-import type { CustomerDoc } from '../pipeline/warehouse/customers';
 import { bandOf, discountBands } from '../pipeline/warehouse/statistics';
 import { emptyTotals, keyOf, ratio, type Totals } from '../pipeline/warehouse/measures';
 import type { ItemSimModel } from '../pipeline/reco/model';
@@ -23,6 +23,7 @@ import type { Evaluation } from '../pipeline/reco/evaluate';
 import { branchMovers, comparisonBases, subCategoryMovers } from './movers';
 import type { Movers } from './ranked-findings';
 import { inRange, monthsOf, type DateRange, type Period, type SaleDays } from './period';
+import { countNewCustomers, loadCustomersToDate, rfmSegmentsAsOf, type RfmRow } from './rfm';
 
 export type KpiFormat = 'money' | 'percent' | 'count';
 
@@ -63,7 +64,8 @@ export interface ReportData {
   segments: { segment: string; customers: number; orders: number; revenue: number; profit: number }[];
   discountBands: { band: string; lines: number; revenue: number; profit: number; margin: number | null }[];
   shipping: { ship_mode: string; orders: number; revenue: number; avg_lead_days: number | null }[];
-  rfm: { segment: string; customers: number; revenue: number; share: number | null }[];
+  /** As of the period's end (`rfmDefinition`): revenue up to it, share of the customers who had ordered by then. */
+  rfm: RfmRow[];
   reco: {
     pairs: { a: string; b: string; support: number; similarity: number }[];
     /** What a pair's support counts, as a column header and its meaning: it follows the model's basket level. */
@@ -191,21 +193,19 @@ export function categoryFigures(rows: Iterable<{ key: GroupKey; count: number; s
     .sort((a, b) => a.category.localeCompare(b.category) || b.revenue - a.revenue);
 }
 
-export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
-  const { db, period: p } = inp;
-  await ensureLakeIndexes(db);
-  const months = [...new Set([...monthsOf(p), ...monthsOf(p.previous), ...monthsOf(p.lastYear)])];
-  const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
-  const customers = await db.collection<CustomerDoc>(marts.customers).find({}).toArray();
-  const lake = createLakeAccess(db);
-  const match = { order_month: { $in: months } };
-  type K = Record<string, string>;
-  const salesByCustomer = [...(await lake.group(collections.sales, { by: { c: 'customer_id', d: 'order_date' }, fields: ['total_e4', 'profit_e4'], match })).values()];
-  const activeIn = (r: DateRange) => new Set(salesByCustomer.filter((g) => inRange(keyOf<K>(g.key).d!, r)).map((g) => keyOf<K>(g.key).c)).size;
-  const newIn = (r: DateRange) => customers.filter((c) => inRange(c.first_order, r)).length;
-  const kpis = buildKpis(days, p, [activeIn(p), activeIn(p.previous), activeIn(p.lastYear)], [newIn(p), newIn(p.previous), newIn(p.lastYear)]);
-  const trend = buildTrend(days, p);
+/** The lake's groupings of the months a report compares (its period, the one before and the year before). */
+interface PeriodLake {
+  lake: LakeAccess;
+  match: Record<string, unknown>;
+}
 
+type K = Record<string, string>;
+
+/** The rows of a grouping by `d: order_date` (and more) whose day falls in `r`. */
+const rowsIn = <T extends { key: GroupKey }>(rows: Iterable<T>, r: DateRange) => [...rows].filter((g) => inRange(keyOf<K>(g.key).d!, r));
+
+/** Pure: the period's branches from the daily documents, by revenue. */
+export function branchFigures(days: readonly DailyDoc[], p: DateRange): ReportData['branches'] {
   const branchMap = new Map<string, Sums>();
   for (const d of days) {
     if (!inRange(d.date, p)) continue;
@@ -217,15 +217,12 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
       branchMap.set(b.branch_name, s);
     }
   }
-  const branches = [...branchMap].map(([branch, s]) => ({ branch, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), orders: s.orders })).sort((a, b) => b.revenue - a.revenue);
+  return [...branchMap].map(([branch, s]) => ({ branch, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4), orders: s.orders })).sort((a, b) => b.revenue - a.revenue || a.branch.localeCompare(b.branch));
+}
 
-  const inPeriod = <T extends { key: unknown }>(rows: Iterable<T>) => [...rows].filter((g) => inRange(keyOf<K>(g.key as never).d!, p));
-  // Grouped over the three periods' months: the period's own rows make the table, all of them the sub-categories' moves.
-  const catAll = [...(await lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match })).values()];
-  const categories = categoryFigures(inPeriod(catAll));
-  const movers = { branches: branchMovers(days, p), subCategories: subCategoryMovers(catAll, p, comparisonBases(days, p)) };
-
-  const prodRows = inPeriod((await lake.group(collections.salesItems, { by: { p: 'product_id', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity'], match })).values());
+/** The period's products, by profit (then id), named from the lake's products. */
+async function loadProducts(db: Db, { lake, match }: PeriodLake, p: DateRange): Promise<ProductRow[]> {
+  const prodRows = rowsIn((await lake.group(collections.salesItems, { by: { p: 'product_id', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity'], match })).values(), p);
   const prods = new Map<string, Sums>();
   for (const g of prodRows) {
     const id = keyOf<K>(g.key).p!;
@@ -244,13 +241,41 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     }
   }
   const productRows: ProductRow[] = [...prods].map(([id, s]) => ({ product_id: id, name: info.get(id)?.name ?? id, category: info.get(id)?.category ?? '', sub_category: info.get(id)?.sub_category ?? '', units: s.units, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4) }));
-  const byProfit = [...productRows].sort((a, b) => b.profit - a.profit || a.product_id.localeCompare(b.product_id));
+  return productRows.sort((a, b) => b.profit - a.profit || a.product_id.localeCompare(b.product_id));
+}
 
-  const segmentOf = new Map(customers.map((c) => [c.customer_id, c.segment]));
+/**
+ * The customer figures, each as of the period's end: active and new customers of the period, the one before and the
+ * year before (every one ends by `p.to`), the period's customer segments, and the RFM table of the customers who had
+ * ordered by `p.to` (`rfm.ts`). Nothing here reads an order placed after the period, nor the whole customers mart.
+ */
+async function loadCustomerFigures(db: Db, { lake, match }: PeriodLake, p: Period) {
+  const [toDate, salesByCustomer] = await Promise.all([
+    loadCustomersToDate(lake, p.to),
+    lake.group(collections.sales, { by: { c: 'customer_id', d: 'order_date' }, fields: ['total_e4', 'profit_e4'], match }).then((rows) => [...rows.values()]),
+  ]);
+  const ranges = [p, p.previous, p.lastYear] as const;
+  const activeIn = (r: DateRange) => new Set(rowsIn(salesByCustomer, r).map((g) => keyOf<K>(g.key).c)).size;
+  const active = ranges.map(activeIn) as [number, number, number];
+  const fresh = ranges.map((r) => countNewCustomers(toDate, r)) as [number, number, number];
+  const inPeriod = rowsIn(salesByCustomer, p);
+  const segmentOf = await loadCustomerSegments(db, [...new Set(inPeriod.map((g) => keyOf<K>(g.key).c!))]);
+  return { active, fresh, segments: segmentFigures(inPeriod, segmentOf), rfm: rfmSegmentsAsOf(toDate, p) };
+}
+
+/** The customers' segment (Consumer, Corporate, …) from the lake's customers, by _id: only the period's customers. */
+async function loadCustomerSegments(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const segmentOf = new Map<string, string>();
+  if (!ids.length) return segmentOf;
+  for await (const c of db.collection(collections.customers).find({ _id: { $in: ids } } as never, { projection: { _id: 1, segment: 1 } })) segmentOf.set(String(c._id), String(c.segment));
+  return segmentOf;
+}
+
+/** Pure: the period's customer × day sales rows by customer segment, by revenue. */
+export function segmentFigures(rows: Iterable<{ key: GroupKey; count: number; sums: Record<string, number> }>, segmentOf: ReadonlyMap<string, string>): ReportData['segments'] {
   const seg = new Map<string, Sums & { set: Set<string> }>();
-  for (const g of salesByCustomer) {
+  for (const g of rows) {
     const k = keyOf<K>(g.key);
-    if (!inRange(k.d!, p)) continue;
     const name = segmentOf.get(k.c!) ?? 'Unknown';
     const s = seg.get(name) ?? { ...zero(), set: new Set<string>() };
     s.orders += g.count;
@@ -259,9 +284,12 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     s.set.add(k.c!);
     seg.set(name, s);
   }
-  const segments = [...seg].map(([segment, s]) => ({ segment, customers: s.set.size, orders: s.orders, revenue: money(s.revenue_e4), profit: money(s.profit_e4) })).sort((a, b) => b.revenue - a.revenue);
+  return [...seg].map(([segment, s]) => ({ segment, customers: s.set.size, orders: s.orders, revenue: money(s.revenue_e4), profit: money(s.profit_e4) })).sort((a, b) => b.revenue - a.revenue || a.segment.localeCompare(b.segment));
+}
 
-  const bandRows = inPeriod((await lake.group(collections.salesItems, { by: { x: 'discount_e4', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4'], match })).values());
+/** The period's lines by discount band, in the bands' order. */
+async function loadDiscountBands({ lake, match }: PeriodLake, p: DateRange): Promise<ReportData['discountBands']> {
+  const bandRows = rowsIn((await lake.group(collections.salesItems, { by: { x: 'discount_e4', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4'], match })).values(), p);
   const bands = new Map<string, Sums>();
   for (const g of bandRows) {
     const band = bandOf(Number(keyOf<Record<string, number>>(g.key).x ?? 0));
@@ -271,12 +299,15 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     s.profit_e4 += g.sums.profit_e4 ?? 0;
     bands.set(band, s);
   }
-  const discount = discountBands.filter((b) => bands.has(b.band)).map((b) => {
+  return discountBands.filter((b) => bands.has(b.band)).map((b) => {
     const s = bands.get(b.band)!;
     return { band: b.band, lines: s.lines, revenue: money(s.revenue_e4), profit: money(s.profit_e4), margin: ratio(s.profit_e4, s.revenue_e4) };
   });
+}
 
-  const shipRows = inPeriod((await lake.group(collections.sales, { by: { s: 'ship_mode', d: 'order_date' }, fields: ['total_e4', 'ship_days'], match })).values());
+/** The period's orders by ship mode, with the average lead time, by orders. */
+async function loadShipping({ lake, match }: PeriodLake, p: DateRange): Promise<ReportData['shipping']> {
+  const shipRows = rowsIn((await lake.group(collections.sales, { by: { s: 'ship_mode', d: 'order_date' }, fields: ['total_e4', 'ship_days'], match })).values(), p);
   const ship = new Map<string, { orders: number; revenue_e4: number; days: number }>();
   for (const g of shipRows) {
     const mode = keyOf<K>(g.key).s!;
@@ -286,16 +317,33 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     s.days += g.sums.ship_days ?? 0;
     ship.set(mode, s);
   }
-  const shipping = [...ship].map(([ship_mode, s]) => ({ ship_mode, orders: s.orders, revenue: money(s.revenue_e4), avg_lead_days: s.orders ? Math.round((s.days / s.orders) * 10) / 10 : null })).sort((a, b) => b.orders - a.orders);
+  return [...ship].map(([ship_mode, s]) => ({ ship_mode, orders: s.orders, revenue: money(s.revenue_e4), avg_lead_days: s.orders ? Math.round((s.days / s.orders) * 10) / 10 : null })).sort((a, b) => b.orders - a.orders || a.ship_mode.localeCompare(b.ship_mode));
+}
 
-  const rfmMap = new Map<string, { customers: number; revenue_e4: number }>();
-  for (const c of customers) {
-    const s = rfmMap.get(c.rfm_segment) ?? { customers: 0, revenue_e4: 0 };
-    s.customers++;
-    s.revenue_e4 += c.revenue_e4;
-    rfmMap.set(c.rfm_segment, s);
-  }
-  const rfm = [...rfmMap].map(([segment, s]) => ({ segment, customers: s.customers, revenue: money(s.revenue_e4), share: ratio(s.customers, customers.length) })).sort((a, b) => b.customers - a.customers);
+/**
+ * Everything the report of period `p` shows. Every figure but the recommendations and the lineage uses only sales
+ * ordered up to `p.to`: the period, the one before and the year before all end by then, and the customer figures
+ * (new customers, RFM) are as of that day, so a later sale never changes an earlier period's report.
+ */
+export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
+  const { db, period: p } = inp;
+  await ensureLakeIndexes(db);
+  const months = [...new Set([...monthsOf(p), ...monthsOf(p.previous), ...monthsOf(p.lastYear)])];
+  const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
+  const lakeOfPeriod: PeriodLake = { lake: createLakeAccess(db), match: { order_month: { $in: months } } };
+  const customers = await loadCustomerFigures(db, lakeOfPeriod, p);
+  const kpis = buildKpis(days, p, customers.active, customers.fresh);
+  const trend = buildTrend(days, p);
+  const branches = branchFigures(days, p);
+  // Grouped over the three periods' months: the period's own rows make the table, all of them the sub-categories' moves.
+  const catAll = [...(await lakeOfPeriod.lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match: lakeOfPeriod.match })).values()];
+  const categories = categoryFigures(rowsIn(catAll, p));
+  const movers = { branches: branchMovers(days, p), subCategories: subCategoryMovers(catAll, p, comparisonBases(days, p)) };
+  const byProfit = await loadProducts(db, lakeOfPeriod, p);
+  const segments = customers.segments;
+  const discount = await loadDiscountBands(lakeOfPeriod, p);
+  const shipping = await loadShipping(lakeOfPeriod, p);
+  const rfm = customers.rfm;
 
   const model = readJson<ItemSimModel>(path.join(inp.modelsDir, 'item_sim.json'));
   const evaluation = readJson<Evaluation>(path.join(inp.modelsDir, 'eval.json'));

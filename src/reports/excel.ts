@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import type { ReportData } from './data';
 import { change, noSalesNote, type Change } from './format';
 import { rankFindings } from './ranked-findings';
-import { rfmNote } from './rfm-note';
+import { rfmDefinition } from './rfm';
 
 /**
  * Excel number formats that show a value as the HTML and the PDF do (`formatValue`, `change`): "10.1 %", "−22.2 pts",
@@ -201,7 +201,7 @@ function addPeriodSheets(table: AddTable, d: ReportData) {
     { header: 'Average lead time (days)', value: (r) => r.avg_lead_days, fmt: 'days', meaning: 'days from order to shipping, one decimal' },
   ]);
   table('RFM', d.rfm, [
-    { header: 'RFM segment', value: (r) => r.segment, fmt: 'text', meaning: rfmNote(d.period) },
+    { header: 'RFM segment', value: (r) => r.segment, fmt: 'text', meaning: rfmDefinition },
     { header: 'Customers', value: (r) => r.customers, fmt: 'count', meaning: `customers in the segment, as of ${d.period.to}` },
     { header: 'Share', value: (r) => r.share, fmt: 'percent', meaning: `of the customers who had ordered by ${d.period.to}` },
     { header: 'Revenue to date', value: (r) => r.revenue, fmt: 'money', meaning: `revenue of those customers up to ${d.period.to}` },

@@ -5,7 +5,7 @@
 import type { ReportData, Kpi } from './data';
 import { change, esc, formatValue, noSalesNote, utcMinute, type NumberFormat } from './format';
 import { rankFindings } from './ranked-findings';
-import { rfmNote } from './rfm-note';
+import { rfmDefinition } from './rfm';
 
 export interface HtmlOptions {
   /** Chart name → SVG text (from render.ts). */
@@ -126,7 +126,7 @@ function rfmSection(d: ReportData, c: Record<string, string>): string {
   const noCustomers = `No customer had ordered by ${d.period.to}.`;
   return `<section><h2>Customer segments (RFM, as of ${esc(d.period.to)})</h2><div class="grid2">${figure(c, 'rfm', noCustomers)}
 ${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue to date', cell: (r) => r.revenue, num: true, fmt: 'money' }], { empty: noCustomers })}</div>
-<p class="note">${esc(rfmNote(d.period))}</p></section>`;
+<p class="note">${esc(rfmDefinition)}</p></section>`;
 }
 
 /**

@@ -113,7 +113,9 @@ describe('executive report for December 2017', () => {
     await wb.xlsx.readFile(result.files.xlsx!);
     expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['Summary', 'Daily', 'Branches', 'Categories', 'Top products', 'Charts', 'Data dictionary']));
     const summary = wb.getWorksheet('Summary')!;
-    expect(summary.getRow(5).values).toEqual(expect.arrayContaining(['Revenue', revenue]));
+    const rows: unknown[][] = [];
+    summary.eachRow((row) => rows.push(row.values as unknown[]));
+    expect(rows).toContainEqual(expect.arrayContaining(['Revenue', revenue]));
     const daily = wb.getWorksheet('Daily')!;
     expect(daily.getRow(1).values).toEqual([undefined, 'Date', 'Revenue', 'Profit', 'Revenue moving average']);
     expect(daily.getRow(2).getCell(1).value).toBeInstanceOf(Date);

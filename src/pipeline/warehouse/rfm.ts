@@ -31,6 +31,14 @@ export const segmentRules: readonly { segment: RfmSegment; rule: string; test: (
   { segment: 'Needs attention', rule: 'everyone else', test: () => true },
 ];
 
+/**
+ * The segment of the first rule `s` matches, skipping the `skip` segments: a report that decides "New" by the first
+ * order day skips that rule, so its other customers take the next rule that matches.
+ */
+export function segmentOfScore(s: Pick<RfmScore, 'r' | 'f' | 'm'>, skip: readonly RfmSegment[] = []): RfmSegment {
+  return segmentRules.find((rule) => !skip.includes(rule.segment) && rule.test(s))!.segment;
+}
+
 /** 1 + the number of cut points strictly below the value: 1..5. */
 function score(value: number, cuts: Float64Array): number {
   let s = 1;
@@ -57,7 +65,7 @@ export type ScoreCode = number;
 /** Every score, by its code: shared and frozen, so scoring allocates nothing per customer. */
 const scoreByCode: readonly RfmScore[] = Array.from({ length: 125 }, (_, code) => {
   const s = { r: Math.floor(code / 25) + 1, f: (Math.floor(code / 5) % 5) + 1, m: (code % 5) + 1 };
-  return Object.freeze({ ...s, segment: segmentRules.find((rule) => rule.test(s))!.segment });
+  return Object.freeze({ ...s, segment: segmentOfScore(s) });
 });
 
 /** The score of a code; throws on anything but an integer 0..124. */

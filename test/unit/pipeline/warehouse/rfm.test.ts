@@ -1,4 +1,4 @@
-import { codeOfScore, scoreOfCode, scoreRfm, segmentRules } from '../../../../src/pipeline/warehouse/rfm';
+import { codeOfScore, scoreOfCode, scoreRfm, segmentOfScore, segmentRules } from '../../../../src/pipeline/warehouse/rfm';
 import { quantiles } from '../../../../src/pipeline/warehouse/stats';
 
 describe('RFM scores', () => {
@@ -66,5 +66,24 @@ describe('RFM score codes', () => {
 
   it('refuse what is no code', () => {
     for (const bad of [-1, 125, 1.5, NaN]) expect(() => scoreOfCode(bad)).toThrow(RangeError);
+  });
+});
+
+describe('RFM segment of a score', () => {
+  it('is the first matching rule, as every score code holds it', () => {
+    for (let code = 0; code < 125; code++) expect(segmentOfScore(scoreOfCode(code))).toBe(scoreOfCode(code).segment);
+  });
+
+  it('without the New rule, gives a recent one- or two-order customer the next rule that matches', () => {
+    expect(segmentOfScore({ r: 5, f: 1, m: 1 })).toBe('New');
+    expect(segmentOfScore({ r: 5, f: 1, m: 1 }, ['New'])).toBe('Potential loyalists');
+    expect(segmentOfScore({ r: 5, f: 2, m: 5 }, ['New'])).toBe('Potential loyalists');
+  });
+
+  it('without the New rule, leaves every other score where the rules put it', () => {
+    for (let code = 0; code < 125; code++) {
+      const s = scoreOfCode(code);
+      if (s.segment !== 'New') expect(segmentOfScore(s, ['New'])).toBe(s.segment);
+    }
   });
 });
