@@ -7,8 +7,9 @@ import { connectMongo } from '../pipeline/mongo';
 import { countMessages } from '../pipeline/kafka';
 import { defaultSuperstorePath } from '../pipeline/source/superstore';
 import { loadLineage } from '../reports/data';
-import { firstLine, NotebookError, readNotebook, type Notebook } from '../notebooks/ipynb';
+import { NotebookError, readNotebook, type Notebook } from '../notebooks/ipynb';
 import { declaredParameters, ParameterError, resolveParameters, type ParamValue } from '../notebooks/params';
+import { progressLabel } from '../notebooks/inject';
 import { notebookFormats, renderNotebookReport, type NotebookFormat, type NotebookRenderResult } from '../notebooks/render';
 import type { CellEvent } from '../notebooks/execute';
 import type { CodeMode } from '../notebooks/tags';
@@ -42,7 +43,7 @@ export function cellProgress(write: (s: string) => void = (s) => process.stdout.
   return (e, nb) => {
     const n = nb.cells.length;
     if (e.event === 'kernel') write(`  kernel started in ${e.seconds.toFixed(1)} s\n`);
-    else if (e.event === 'start') write(`  [${e.index + 1}/${n}] ${firstLine(nb.cells[e.index]!).slice(0, 70)}`);
+    else if (e.event === 'start') write(`  [${e.index + 1}/${n}] ${progressLabel(nb, e.index).slice(0, 100)}`);
     else if (e.event === 'done') write(` (${e.seconds.toFixed(2)} s)\n`);
     else if (e.event === 'error') write(` ✖ ${e.ename}${e.evalue ? `: ${e.evalue}` : ''}\n`);
   };
