@@ -136,10 +136,13 @@ function checkShape(c: Choice, v: ParamValue): Verdict {
   }
 }
 
+/** `YYYY-MM-DD` of a day of the calendar (not 2017-02-30, not 2017-13-01). */
+const isRealDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
 /** The range of a period, a year or a day value; null when the value has none of those shapes. */
 function dateRangeOf(c: Choice, v: ParamValue): { range: DateRange; label: string } | null {
   if (c.kind === 'year' && (typeof v === 'number' || typeof v === 'string') && /^\d{4}$/.test(String(v))) return { range: { from: `${v}-01-01`, to: `${v}-12-31` }, label: String(v) };
-  if (c.kind === 'day' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)) return { range: { from: v, to: v }, label: v };
+  if (c.kind === 'day' && typeof v === 'string' && isRealDay(v)) return { range: { from: v, to: v }, label: v };
   if (c.kind === 'period' && typeof v === 'string') {
     try {
       const p = parsePeriod(v);

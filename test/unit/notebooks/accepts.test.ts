@@ -104,6 +104,7 @@ const cut: number = 0; // accepts: number >= 0`);
     const decls = parseDeclarations("const cut: string = '2017-01-01'; // accepts: day\nconst year: number = 2017; // accepts: year");
     expect(await refusal(decls, { cut: '2018-02-01' })).toMatch(/^-p cut=2018-02-01: 2018-02-01 is outside the data; expected a day as YYYY-MM-DD within the data, which runs from 2014-01-03 to 2017-12-30$/);
     expect(await refusal(decls, { cut: '2017-02-30' })).toMatch(/^-p cut=2017-02-30: expected a day as YYYY-MM-DD/);
+    expect(await refusal(decls, { cut: '2017-13-01' })).toMatch(/^-p cut=2017-13-01: expected a day as YYYY-MM-DD/);
     expect(await refusal(decls, { year: 2019 })).toBe('-p year=2019: 2019 is outside the data; expected a year from 2014 to 2017 (the data runs from 2014-01-03 to 2017-12-30)');
   });
 
