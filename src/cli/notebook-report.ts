@@ -79,7 +79,7 @@ export function cellProgress(write: (s: string) => void = (s) => process.stdout.
   return (e, nb) => {
     const n = nb.cells.length;
     if (e.event === 'kernel') write(`  kernel started in ${e.seconds.toFixed(1)} s\n`);
-    else if (e.event === 'start') write(`  [${e.index + 1}/${n}] ${progressLabel(nb, e.index).slice(0, 100)}`);
+    else if (e.event === 'start') write(`  [${e.index + 1}/${n}] ${progressLabel(nb, e.index)}`);
     else if (e.event === 'done') write(` (${e.seconds.toFixed(2)} s)\n`);
     else if (e.event === 'error') write(` ✖ ${e.ename}${e.evalue ? `: ${e.evalue}` : ''}\n`);
   };

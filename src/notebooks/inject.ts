@@ -60,9 +60,10 @@ const shown = (v: ParamValue) => (typeof v === 'string' ? `'${v}'` : JSON.string
 /**
  * A cell as a progress line names it: its first line, except the parameters cells, which show the values the run
  * uses rather than the defaults as written (`parameters: branch = 'BR-NORTH' · period = '2017-12' (default)`), and
- * the injected cell its values (`injected-parameters: branch = 'BR-NORTH'`).
+ * the injected cell its values (`injected-parameters: branch = 'BR-NORTH'`). A first line is cut to `width`; the
+ * values never are.
  */
-export function progressLabel(nb: Notebook, index: number): string {
+export function progressLabel(nb: Notebook, index: number, width = 70): string {
   const cell = nb.cells[index]!;
   const tags = cellTags(cell);
   const injected = nb.cells.find((c) => cellTags(c).includes(INJECTED_TAG));
@@ -83,5 +84,5 @@ export function progressLabel(nb: Notebook, index: number): string {
     const given = new Map((injected ? (declsOf(injected) ?? []) : []).map((d) => [d.name, d.default]));
     if (decls) return `${PARAMETERS_TAG}: ${decls.map((d) => (given.has(d.name) ? `${d.name} = ${shown(given.get(d.name)!)}` : `${d.name} = ${shown(d.default)} (default)`)).join(' · ') || 'none'}`;
   }
-  return firstLine(cell);
+  return firstLine(cell).slice(0, width);
 }
