@@ -186,7 +186,7 @@ describe('notebook reports', () => {
     const outside = await run('render.ts', [nb, '-p', 'branch=BR-WEST', '-p', 'period=2019-03', '--to', 'html'], childEnv);
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain('-p period=2019-03: March 2019 is outside the data');
-    expect(outside.stderr).toContain('the data runs from 2014-01-03 to 2017-12-30');
+    expect(outside.stderr).toContain('the data, which runs from 2014-01-03 to 2017-12-30');
     const malformed = await run('render.ts', [nb, '-p', 'period=2016Q1', '--to', 'html'], childEnv);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain("-p period=2016Q1: expected a period as YYYY-MM, YYYY-Qn or YYYY within the data, which runs from 2014-01-03 to 2017-12-30, or 'latest'");
