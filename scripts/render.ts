@@ -11,7 +11,7 @@ runMain(async () => {
     usage: 'npm run render -- NOTEBOOK [-p name=value …] [options]',
     positionals: true,
     options: {
-      param: { type: 'string', short: 'p', multiple: true, arg: 'NAME=VALUE', description: 'A parameter value, typed like its default (number, boolean, string, JSON for arrays and objects); period=latest is the latest complete month with sales. Repeat for several' },
+      param: { type: 'string', short: 'p', multiple: true, arg: 'NAME=VALUE', description: 'A parameter value, typed like its default (number, boolean, string, JSON for arrays and objects) and checked against what the notebook says it accepts (branch IDs, periods within the data…) before any cell runs: exit 2 when refused; period=latest is the latest complete month with sales. Repeat for several' },
       to: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, ipynb', default: 'html,pdf,ipynb' },
       code: { type: 'string', arg: 'hide|show', description: 'Show the code cells in the HTML and PDF', default: 'hide' },
       timeout: { type: 'string', arg: 'SEC', description: 'A cell running longer than this fails the run', default: '600' },

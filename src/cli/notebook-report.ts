@@ -1,14 +1,21 @@
 /**
- * What `render` and `report:schedule` share for notebook reports: the formats, the parameters (checked against the
- * notebook, `period=latest` resolved in the warehouse), the lineage from the configured services, progress lines.
+ * What `render`, `report:schedule` and `notebooks:run` share for notebook reports: the formats, the parameters
+ * (checked against the notebook's declarations and what each accepts in the warehouse's data, before any kernel
+ * starts; `period=latest` resolved there), the lineage from the configured services, progress lines.
  */
+import path from 'node:path';
+import type { Db } from 'mongodb';
+import type { Config } from '../config';
 import type { MongoHandle } from '../pipeline/mongo';
 import { connectMongo } from '../pipeline/mongo';
 import { countMessages } from '../pipeline/kafka';
 import { defaultSuperstorePath } from '../pipeline/source/superstore';
 import { loadLineage } from '../reports/data';
-import { firstLine, NotebookError, readNotebook, type Notebook } from '../notebooks/ipynb';
-import { declaredParameters, ParameterError, resolveParameters, type ParamValue } from '../notebooks/params';
+import { NotebookError, readNotebook, type Notebook } from '../notebooks/ipynb';
+import { declaredParameters, ParameterError, resolveParameters, type ParamDecl, type ParamValue } from '../notebooks/params';
+import { checkAccepted } from '../notebooks/accepts';
+import { warehouseFacts } from '../notebooks/facts';
+import { progressLabel } from '../notebooks/inject';
 import { notebookFormats, renderNotebookReport, type NotebookFormat, type NotebookRenderResult } from '../notebooks/render';
 import type { CellEvent } from '../notebooks/execute';
 import type { CodeMode } from '../notebooks/tags';
@@ -37,12 +44,42 @@ export function checkNotebookParameters(file: string, pairs: readonly string[]):
   }
 }
 
+/**
+ * `checkNotebookParameters`, then every value of the run (given or default) against what the notebook declares it
+ * accepts, with the data's branches and dates read from `db` when a check needs them. A value it does not accept is
+ * a usage error (exit 2) naming what would be, raised before any kernel starts, so nothing is written.
+ */
+export async function checkNotebookValues(file: string, pairs: readonly string[], db: () => Promise<Db>): Promise<{ nb: Notebook; decls: ParamDecl[]; values: Record<string, ParamValue> }> {
+  const { nb, values } = checkNotebookParameters(file, pairs);
+  const decls = declaredParameters(nb);
+  try {
+    await checkAccepted(decls, values, warehouseFacts(db, path.dirname(path.resolve(file))));
+  } catch (err) {
+    if (err instanceof ParameterError) throw new UsageError(err.message);
+    throw err;
+  }
+  return { nb, decls, values };
+}
+
+/** The checks of `render`, for a notebook run with its defaults (`notebooks:run`), against the configured warehouse. */
+export async function checkNotebookDefaults(cfg: Pick<Config, 'mongo'>, file: string): Promise<void> {
+  let mongo: MongoHandle | undefined;
+  try {
+    await checkNotebookValues(file, [], async () => (mongo ??= await connectMongo(cfg.mongo)).db);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${path.basename(file)}: ${err.message}`);
+    throw err;
+  } finally {
+    await mongo?.close();
+  }
+}
+
 /** Prints `  [3/12] const data = … (0.41 s)` per cell: the running cell is on screen while it runs. */
 export function cellProgress(write: (s: string) => void = (s) => process.stdout.write(s)): (e: CellEvent, nb: Notebook) => void {
   return (e, nb) => {
     const n = nb.cells.length;
     if (e.event === 'kernel') write(`  kernel started in ${e.seconds.toFixed(1)} s\n`);
-    else if (e.event === 'start') write(`  [${e.index + 1}/${n}] ${firstLine(nb.cells[e.index]!).slice(0, 70)}`);
+    else if (e.event === 'start') write(`  [${e.index + 1}/${n}] ${progressLabel(nb, e.index)}`);
     else if (e.event === 'done') write(` (${e.seconds.toFixed(2)} s)\n`);
     else if (e.event === 'error') write(` ✖ ${e.ename}${e.evalue ? `: ${e.evalue}` : ''}\n`);
   };
@@ -62,11 +99,11 @@ export interface NotebookJob {
 
 /** Renders a notebook report with the configured services and folders. */
 export async function renderConfiguredNotebook(ctx: PipelineContext, job: NotebookJob): Promise<NotebookRenderResult & { values: Record<string, ParamValue> }> {
-  const { nb, values } = checkNotebookParameters(job.file, job.pairs);
   let mongo: MongoHandle | undefined;
   const db = async () => (mongo ??= await connectMongo(ctx.cfg.mongo)).db;
   try {
-    const period = declaredParameters(nb).find((d) => d.name === 'period' && d.type === 'string');
+    const { decls, values } = await checkNotebookValues(job.file, job.pairs, db);
+    const period = decls.find((d) => d.name === 'period' && d.type === 'string');
     if (period && (values.period ?? period.default) === 'latest') {
       const choice = await chooseDefaultPeriod(await db());
       if (!choice.period) throw new UsageError(`period=latest: ${choice.reason} in ${ctx.cfg.mongo.db}. Run \`npm run pipeline\` first, or give -p period=YYYY-MM`);

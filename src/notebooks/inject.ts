@@ -4,8 +4,8 @@
  * it ran with and the defaults stay as written.
  */
 import { createHash } from 'node:crypto';
-import { cellTags, type Cell, type Notebook } from './ipynb';
-import { findParametersCell, ParameterError, type ParamDecl, type ParamValue } from './params';
+import { cellSource, cellTags, firstLine, type Cell, type Notebook } from './ipynb';
+import { findParametersCell, ParameterError, PARAMETERS_TAG, parseDeclarations, type ParamDecl, type ParamValue } from './params';
 
 export const INJECTED_TAG = 'injected-parameters';
 
@@ -53,4 +53,36 @@ export function parametersSlug(values: Readonly<Record<string, ParamValue>>): st
   const hash = createHash('sha256').update(JSON.stringify(names.map((n) => [n, values[n]]))).digest('hex').slice(0, 8);
   slug = slug.slice(0, 71).replace(/[_=-]+$/, '');
   return `${slug}~${hash}`;
+}
+
+const shown = (v: ParamValue) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+
+/**
+ * A cell as a progress line names it: its first line, except the parameters cells, which show the values the run
+ * uses rather than the defaults as written (`parameters: branch = 'BR-NORTH' · period = '2017-12' (default)`), and
+ * the injected cell its values (`injected-parameters: branch = 'BR-NORTH'`). A first line is cut to `width`; the
+ * values never are.
+ */
+export function progressLabel(nb: Notebook, index: number, width = 70): string {
+  const cell = nb.cells[index]!;
+  const tags = cellTags(cell);
+  const injected = nb.cells.find((c) => cellTags(c).includes(INJECTED_TAG));
+  // A cell that is not literal declarations fails the render before the kernel starts; shown as written, it
+  // is still a fair progress line.
+  const declsOf = (c: Cell) => {
+    try {
+      return parseDeclarations(cellSource(c));
+    } catch {
+      return null;
+    }
+  };
+  if (cell.cell_type === 'code' && tags.includes(INJECTED_TAG)) {
+    const given = declsOf(cell);
+    if (given) return `${INJECTED_TAG}: ${given.map((d) => `${d.name} = ${shown(d.default)}`).join(' · ')}`;
+  } else if (cell.cell_type === 'code' && tags.includes(PARAMETERS_TAG)) {
+    const decls = declsOf(cell);
+    const given = new Map((injected ? (declsOf(injected) ?? []) : []).map((d) => [d.name, d.default]));
+    if (decls) return `${PARAMETERS_TAG}: ${decls.map((d) => (given.has(d.name) ? `${d.name} = ${shown(given.get(d.name)!)}` : `${d.name} = ${shown(d.default)} (default)`)).join(' · ') || 'none'}`;
+  }
+  return firstLine(cell).slice(0, width);
 }

@@ -18,6 +18,8 @@ export interface ParamDecl {
   literal: string;
   /** How it is declared; the injected cell declares it the same way (a `let` may be reassigned further down). */
   keyword: 'const' | 'let' | 'var';
+  /** The `//` comment at the end of its line, without the slashes; what it accepts is declared there (accepts.ts). */
+  comment?: string;
 }
 
 export class ParameterError extends Error {
@@ -60,6 +62,12 @@ export function typeOf(v: ParamValue): ParamType {
   return typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'json';
 }
 
+/** The `// …` comment that ends the line of a statement, trimmed; undefined without one. */
+function trailingComment(source: string, end: number): string | undefined {
+  const range = ts.getTrailingCommentRanges(source, end)?.find((r) => r.kind === ts.SyntaxKind.SingleLineCommentTrivia);
+  return range ? source.slice(range.pos + 2, range.end).trim() : undefined;
+}
+
 /** The declarations of a parameters cell's source, in order (parsed with the TypeScript compiler, not by pattern). */
 export function parseDeclarations(source: string): ParamDecl[] {
   const file = ts.createSourceFile('parameters.ts', source, ts.ScriptTarget.ES2022, true);
@@ -73,7 +81,8 @@ export function parseDeclarations(source: string): ParamDecl[] {
       const value = literalValue(d.initializer);
       if (value === undefined) throw new ParameterError(`parameters cell: the default of "${name}" (${literal}) is not a literal (a string, number, boolean, or an array or object of those)`);
       const keyword = stmt.declarationList.flags & ts.NodeFlags.Const ? 'const' : stmt.declarationList.flags & ts.NodeFlags.Let ? 'let' : 'var';
-      decls.push({ name, type: typeOf(value), default: value, literal, keyword });
+      const comment = trailingComment(source, stmt.getEnd());
+      decls.push({ name, type: typeOf(value), default: value, literal, keyword, ...(comment ? { comment } : {}) });
     }
   }
   return decls;
@@ -87,7 +96,8 @@ export function declaredParameters(nb: Notebook): ParamDecl[] {
 /** For error messages and --help: `period: string = '2017-12'`. */
 export function describeParameters(decls: readonly ParamDecl[]): string {
   if (!decls.length) return 'the notebook declares no parameters (tag a code cell "parameters" and declare them there)';
-  return `declared parameters:\n${decls.map((d) => `  ${d.name}: ${d.type} = ${d.literal}`).join('\n')}`;
+  const accepts = (d: ParamDecl) => /\baccepts:\s*(.*)$/.exec(d.comment ?? '')?.[1];
+  return `declared parameters:\n${decls.map((d) => `  ${d.name}: ${d.type} = ${d.literal}${accepts(d) ? ` (accepts: ${accepts(d)})` : ''}`).join('\n')}`;
 }
 
 /** A command-line value as the type of the declared default, or a ParameterError naming the parameter. */

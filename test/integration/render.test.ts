@@ -166,6 +166,51 @@ describe('notebook reports', () => {
     expect(wrongType.stderr).toContain('-p fail=sometimes: expected true or false');
   }, 60_000);
 
+  it('the progress line of the parameters cell shows the values given, not the defaults they replace', () => {
+    expect(rendered.stdout).toContain("[2/10] parameters: period = '2017-11' · fail = false (default)");
+    expect(rendered.stdout).toMatch(/\[3\/10\] injected-parameters: period = '2017-11' · probe = 'http:\/\/127\.0\.0\.1:\d+'/);
+  });
+
+  it('06-branch-review with a branch the data does not have exits 2 before any cell runs, listing the branch IDs once, and writes nothing', async () => {
+    const r = await run('render.ts', [path.join(projectRoot, 'notebooks', '06-branch-review.ipynb'), '-p', 'branch=BR-NORTH', '-p', 'period=2017-12', '--to', 'html'], childEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('-p branch=BR-NORTH: expected a branch ID of the warehouse: BR-CENTRAL, BR-EAST, BR-SOUTH or BR-WEST');
+    expect(`${r.stdout}${r.stderr}`.split('expected a branch ID')).toHaveLength(2);
+    expect(r.stdout).not.toContain('kernel started');
+    expect(r.stderr).not.toContain('ExecutionError');
+    expect(fs.existsSync(path.join(reports, 'notebooks', '06-branch-review', 'branch=BR-NORTH_period=2017-12'))).toBe(false);
+  }, 60_000);
+
+  it("06-branch-review with a period outside the data exits 2 with the data's range, and a malformed one with the accepted formats", async () => {
+    const nb = path.join(projectRoot, 'notebooks', '06-branch-review.ipynb');
+    const outside = await run('render.ts', [nb, '-p', 'branch=BR-WEST', '-p', 'period=2019-03', '--to', 'html'], childEnv);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain('-p period=2019-03: March 2019 is outside the data');
+    expect(outside.stderr).toContain('the data, which runs from 2014-01-03 to 2017-12-30');
+    const malformed = await run('render.ts', [nb, '-p', 'period=2016Q1', '--to', 'html'], childEnv);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain("-p period=2016Q1: expected a period as YYYY-MM, YYYY-Qn or YYYY within the data, which runs from 2014-01-03 to 2017-12-30, or 'latest'");
+    expect(malformed.stderr).not.toContain('--from');
+    for (const slug of ['branch=BR-WEST_period=2019-03', 'period=2016Q1']) expect(fs.existsSync(path.join(reports, 'notebooks', '06-branch-review', slug))).toBe(false);
+  }, 60_000);
+
+  it('05-executive-report with formats=none writes none of the executive report\'s files and says so in its header and folder', async () => {
+    const r = await run('render.ts', [path.join(projectRoot, 'notebooks', '05-executive-report.ipynb'), '-p', 'period=2017-11', '-p', 'formats=none', '--to', 'html'], childEnv);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const html = fs.readFileSync(path.join(reports, 'notebooks', '05-executive-report', 'formats=none_period=2017-11', '05-executive-report.html'), 'utf8');
+    expect(html).toContain('<dt>formats</dt><dd>none</dd>');
+    expect(fs.existsSync(path.join(reports, '2017-11'))).toBe(false);
+  }, 120_000);
+
+  it('a schedule job with a value its notebook does not accept fails before its kernel starts, naming what is accepted', async () => {
+    const schedule = path.join(scratch, 'schedule-refused.json');
+    fs.writeFileSync(schedule, JSON.stringify({ jobs: [{ name: 'north', notebook: path.join(projectRoot, 'notebooks', '06-branch-review.ipynb'), parameters: { branch: 'BR-NORTH', period: 'latest' }, formats: ['html'], cron: '0 7 1 * *' }] }));
+    const r = await run('report-schedule.ts', ['--schedule', schedule, '--once'], childEnv);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✖ north .*-p branch=BR-NORTH: expected a branch ID of the warehouse: BR-CENTRAL, BR-EAST, BR-SOUTH or BR-WEST/);
+    expect(fs.existsSync(path.join(reports, 'notebooks', '06-branch-review', 'branch=BR-NORTH_period=2017-12'))).toBe(false);
+  }, 60_000);
+
   it('a failing cell exits non-zero naming the cell, and the executed notebook is kept', async () => {
     const r = await run('render.ts', [fixture, '-p', 'fail=true', '--to', 'html'], childEnv);
     expect(r.code).toBe(1);

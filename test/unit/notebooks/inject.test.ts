@@ -1,4 +1,4 @@
-import { injectParameters, INJECTED_TAG, parametersSlug } from '../../../src/notebooks/inject';
+import { injectParameters, INJECTED_TAG, parametersSlug, progressLabel } from '../../../src/notebooks/inject';
 import { cellSource, cellTags } from '../../../src/notebooks/ipynb';
 import { parseDeclarations } from '../../../src/notebooks/params';
 import { code, md, notebook } from './fixture';
@@ -62,5 +62,21 @@ describe('parameters slug', () => {
     const s = parametersSlug({ ids: Array.from({ length: 100 }, (_, i) => `PRODUCT-${i}`) });
     expect(s.length).toBeLessThanOrEqual(80);
     expect(s).toMatch(/~[0-9a-f]{8}$/);
+  });
+});
+
+describe('progress lines', () => {
+  const review = "const branch: string = 'BR-WEST'; // accepts: branch\nconst period: string = '2017-12';";
+  const nb6 = notebook(md('# Branch review'), code(review, ['parameters']), code('import { show } from "erp-insights";'));
+
+  it('show the values given for the parameters cell, never the default they replace', () => {
+    const run = injectParameters(nb6, parseDeclarations(review), { branch: 'BR-NORTH' });
+    expect(progressLabel(run, 1)).toBe("parameters: branch = 'BR-NORTH' · period = '2017-12' (default)");
+    expect(progressLabel(run, 2)).toBe("injected-parameters: branch = 'BR-NORTH'");
+    expect(progressLabel(run, 3)).toBe('import { show } from "erp-insights";');
+  });
+
+  it('mark every value as a default when none was given', () => {
+    expect(progressLabel(nb6, 1)).toBe("parameters: branch = 'BR-WEST' (default) · period = '2017-12' (default)");
   });
 });
