@@ -1,0 +1,67 @@
+/** Issue 28: key figures that fit their cards, a top-products chart that can be read. */
+import { renderSvg } from '../../../src/reports/render';
+import { compileSpec } from '../../../src/reports/render';
+import { interactiveSpec } from '../../../src/dashboard/interactive';
+import { productBarStep, shortName, topProductsChart } from '../../../src/dashboard/charts';
+import { kpi, textWidthEm } from '../../../src/dashboard/layout';
+import { fixtureReport } from '../reports/fixture';
+
+type Def = Record<string, unknown>;
+
+describe('key figure cards', () => {
+  it('never underestimate a value: DejaVu Sans Bold draws "$2,297,200.86" 8.1 em wide', () => {
+    expect(textWidthEm('$2,297,200.86')).toBeGreaterThanOrEqual(8.1);
+    expect(textWidthEm('$2,297,200.86')).toBeLessThan(8.8);
+    expect(textWidthEm('n/a by category')).toBeGreaterThan(textWidthEm('5,009'));
+    expect(textWidthEm('')).toBe(1);
+  });
+
+  it('carry the value\'s width for the CSS that scales its font, and keep the value\'s markup', () => {
+    expect(kpi('revenue', 'Revenue', '$2,297,200.86')).toBe(
+      `<div class="kpi" style="--em:${textWidthEm('$2,297,200.86')}" data-kpi="revenue"><div class="label">Revenue</div><div class="value">$2,297,200.86</div></div>`,
+    );
+    expect(kpi('x', '<b>', '<i>')).toContain('<div class="label">&lt;b&gt;</div><div class="value">&lt;i&gt;</div>');
+  });
+});
+
+describe('the top products chart of the historical page', () => {
+  const long = 'Global Deluxe High-Back Manager\'s Chair with Adjustable Arms';
+  const rows = [
+    { product_id: 'P-1', name: long, category: 'Furniture', sub_category: 'Chairs', units: 10, revenue: 5000, profit: 900, margin: 0.18 },
+    { product_id: 'P-2', name: `${long.slice(0, 40)} and Headrest`, category: 'Furniture', sub_category: 'Chairs', units: 8, revenue: 4000, profit: 700, margin: 0.17 },
+    ...fixtureReport().topProducts,
+  ];
+  const spec = topProductsChart(rows, 'Top products by profit, 2017') as unknown as Def;
+  const enc = spec.encoding as Def;
+
+  it('gives every bar 30 px and labels of 12 px', () => {
+    expect(spec.height).toEqual({ step: productBarStep });
+    expect(productBarStep).toBeGreaterThanOrEqual(28);
+    expect(((enc.y as Def).axis as Def).labelFontSize).toBeGreaterThanOrEqual(11);
+  });
+
+  it('shortens long names in the axis, numbered by rank so names alike stay apart, with the full name in the tooltip', () => {
+    const labels = ((spec.data as { values: Def[] }).values).map((v) => String(v.label));
+    expect(labels[0]).toBe('1. Global Deluxe High-Back Manager\'s…');
+    expect(new Set(labels).size).toBe(labels.length);
+    for (const l of labels) expect(l.length).toBeLessThanOrEqual(38);
+    const tip = (interactiveSpec(spec as never) as unknown as { encoding: { tooltip: Def[] } }).encoding.tooltip;
+    expect(tip[0]).toMatchObject({ field: 'name', title: 'product' });
+    expect(((spec.data as { values: Def[] }).values)[0]!.name).toBe(long);
+  });
+
+  it('is at most 990 px wide, so a 1024 px window draws it unscaled', async () => {
+    const warnings: string[] = [];
+    compileSpec(spec as never, warnings);
+    expect(warnings).toEqual([]);
+    const width = Number(/<svg[^>]*width="([\d.]+)"/.exec(await renderSvg(spec as never))?.[1]);
+    expect(width).toBeGreaterThan(600);
+    expect(width).toBeLessThanOrEqual(990);
+  });
+
+  it('cuts names at a word where it can', () => {
+    expect(shortName('Short name', 34)).toBe('Short name');
+    expect(shortName('Abcdefghijklmnopqrstuvwxyzabcdefghijklmnop', 20)).toBe('Abcdefghijklmnopqrs…');
+    expect(shortName('Avery Durable Slant Ring Binders, No Labels', 34)).toBe('Avery Durable Slant Ring Binders…');
+  });
+});
