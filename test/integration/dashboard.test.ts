@@ -272,6 +272,7 @@ describe('dashboards an executive can read', () => {
     return { page, errors };
   }
 
+  const kpiText = (page: Page, key: string) => page.$eval(`[data-kpi="${key}"] .value`, (e) => e.textContent);
   /** Each key figure's value element: its text, and whether it is drawn whole (no wider than its box). */
   const kpiFit = (page: Page) => page.$$eval('[data-kpi] .value', (els) => els.map((e) => ({ kpi: e.parentElement!.dataset.kpi, text: e.textContent, scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, fontPx: parseFloat(getComputedStyle(e).fontSize) })));
 
@@ -320,6 +321,34 @@ describe('dashboards an executive can read', () => {
     await page.close();
   });
 
+  it('real-time: with no sales today it opens on the latest day with sales, says so, and shows one clock with its zone', async () => {
+    const { page, errors } = await open('/realtime', 1400);
+    const latest = (await env.mongo.db.collection(marts.daily).find().sort({ _id: -1 }).limit(1).toArray())[0]!._id as unknown as string;
+    expect(latest).toBe('2017-12-30');
+    expect(await page.$eval('#live [data-showing]', (e) => e.textContent)).toBe('No sales today yet; showing 2017-12-30, the latest day with sales.');
+    expect(await page.$eval('[data-kpi="sales-today"] .label', (e) => e.textContent)).toBe('Sales on 2017-12-30');
+    const count = await env.mongo.db.collection('sales').countDocuments({ order_date: '2017-12-30' });
+    expect(await kpiText(page, 'sales-today')).toBe(formatValue(count, 'count'));
+    expect(await page.$('figure[data-chart="per-hour"] svg')).not.toBeNull();
+    expect(await page.$eval('input[name="date"]', (e) => (e as HTMLInputElement).value)).toBe('2017-12-30');
+    const text = await page.$eval('body', (b) => b.innerText);
+    const clocks = text.match(/\b\d{1,2}:\d{2}:\d{2}\b(\s?[AP]M)?/g) ?? [];
+    expect(clocks).toHaveLength(1);
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(await page.$eval('[data-clock]', (e) => e.textContent)).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d (UTC|${zone.replace('/', '\\/')})$`));
+    // After a refresh (the page polls its JSON) it still shows the latest day, with one clock.
+    await new Promise((r) => setTimeout(r, 5500));
+    expect(await page.$eval('#live [data-showing]', (e) => e.getAttribute('data-showing'))).toBe('2017-12-30');
+    expect((await page.$eval('body', (b) => b.innerText)).match(/\b\d{1,2}:\d{2}:\d{2}\b/g)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // A day chosen by hand is shown as it is, even without sales.
+    const chosen = await open(`/realtime?date=${today}`, 1400);
+    expect(await chosen.page.$('#live [data-showing]')).toBeNull();
+    expect(await chosen.page.$eval('#live', (e) => e.textContent)).toContain(`No sales on ${today}.`);
+    await chosen.page.close();
+  });
 });
 
 /** A GET with raw bytes: fetch would decompress (and ask for compression) on its own. */

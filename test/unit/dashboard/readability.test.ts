@@ -1,9 +1,10 @@
-/** Issue 28: key figures that fit their cards, a top-products chart that can be read. */
+/** Issue 28: key figures that fit their cards, a top-products chart that can be read, one clock with its zone. */
 import { renderSvg } from '../../../src/reports/render';
 import { compileSpec } from '../../../src/reports/render';
 import { interactiveSpec } from '../../../src/dashboard/interactive';
 import { productBarStep, shortName, topProductsChart } from '../../../src/dashboard/charts';
 import { kpi, textWidthEm } from '../../../src/dashboard/layout';
+import { clockDateTime, clockTime, zoneLabel } from '../../../src/dashboard/clock';
 import { fixtureReport } from '../reports/fixture';
 
 type Def = Record<string, unknown>;
@@ -63,5 +64,16 @@ describe('the top products chart of the historical page', () => {
     expect(shortName('Short name', 34)).toBe('Short name');
     expect(shortName('Abcdefghijklmnopqrstuvwxyzabcdefghijklmnop', 20)).toBe('Abcdefghijklmnopqrs…');
     expect(shortName('Avery Durable Slant Ring Binders, No Labels', 34)).toBe('Avery Durable Slant Ring Binders…');
+  });
+});
+
+describe('the live pages\' clock', () => {
+  const at = new Date('2026-03-01T21:00:44Z');
+  it('names its zone', () => {
+    expect(clockTime(at, 'UTC')).toBe('21:00:44 UTC');
+    expect(clockTime(at, 'Etc/UTC')).toBe('21:00:44 UTC');
+    expect(clockTime(at, 'Europe/Paris')).toBe('22:00:44 Europe/Paris');
+    expect(clockDateTime(at, 'America/New_York')).toBe('2026-03-01 16:00 America/New_York');
+    expect(zoneLabel('Asia/Tokyo')).toBe('Asia/Tokyo');
   });
 });
