@@ -3,7 +3,7 @@
  * labels with it): sizes and labels that stay readable at 1024 px, without changing the reports' own output.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { productProfitChart } from '../reports/charts';
+import { palette, productProfitChart, saleRecommendationsChart } from '../reports/charts';
 import type { ReportData } from '../reports/data';
 
 type Def = Record<string, unknown>;
@@ -39,5 +39,36 @@ export function topProductsChart(rows: ReportData['topProducts'], title: string,
     height: { step: productBarStep },
     data: { values: ranked.map((r, i) => ({ ...r, label: `${i + 1}. ${shortName(r.name, productLabelChars)}` })) },
     encoding: { ...enc, y: { ...y, axis: { labelLimit: 260, labelFontSize: 12, labelPadding: 6 } }, tooltip },
+  } as unknown as TopLevelSpec;
+}
+
+/**
+ * One sale's recommendations, as the reports draw them, sized for half a page (a column is about 470 px at 1024 px):
+ * names cut to 28 characters (the full name in the tooltip), the legend below, and the co-purchase suggestions that
+ * rest on fewer customers than the page trusts in a paler colour of their own.
+ */
+export function saleChart(recs: readonly { name: string; relevance: number; rank: number; fallback: boolean; thin: boolean }[], width = 200): TopLevelSpec {
+  const spec = saleRecommendationsChart(recs, width) as unknown as Def;
+  const data = spec.data as { values?: Def[] } | undefined;
+  if (!recs.length || !data?.values) return spec as unknown as TopLevelSpec;
+  const thin = 'co-purchase, too few customers';
+  const enc = spec.encoding as Def;
+  const values = data.values.map((v, i) => {
+    const r = recs[i]!;
+    return { ...v, label: `${r.rank}. ${shortName(r.name, 28)}`, kind: r.thin ? thin : v.kind };
+  });
+  return {
+    ...spec,
+    data: { values },
+    encoding: {
+      ...enc,
+      y: { ...(enc.y as Def), axis: { labelLimit: 200, labelFontSize: 11 } },
+      color: {
+        ...(enc.color as Def),
+        scale: { domain: ['co-purchase', thin, 'best seller fill'], range: [palette.revenue, '#a9c2e2', palette.muted] },
+        legend: { orient: 'bottom', direction: 'vertical', labelLimit: 220 },
+      },
+      tooltip: [{ field: 'name', title: 'product' }, { field: 'relevance' }, { field: 'kind' }],
+    },
   } as unknown as TopLevelSpec;
 }

@@ -34,6 +34,8 @@ th{background:var(--card)}td.num{text-align:right;white-space:nowrap}
 .sale{border:1px solid var(--line);border-radius:8px;padding:10px 12px;margin:10px 0}
 .sale h3{margin:0 0 6px;font-size:14px}
 .pill{display:inline-block;background:#e8eef9;color:#1f3f73;border-radius:10px;padding:0 8px;font-size:12px;margin-left:6px}
+.pill.warn{background:#fdebd3;color:#7a3a12;white-space:nowrap}tr.thin td.rel{color:var(--muted)}
+.sale .when{margin:0 0 8px;color:var(--muted);font-size:12.5px}.sale .when strong{color:var(--ink)}
 a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
 .fresh{animation:flash 2s ease-out}@keyframes flash{from{background:#fff6cc}to{background:transparent}}
 ul.links li{margin:8px 0}

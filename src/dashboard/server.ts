@@ -137,7 +137,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     return live(frag, (html, problems) => charted({ title: 'Real-time', path: '/realtime', problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${html}</div>` }));
   }, liveEvery);
   const recommendations = createShared<LiveAnswer>(async () => {
-    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: liveFigures.draw });
+    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: liveFigures.draw, minCustomers: cfg.dashboard.recoMinCustomers });
     const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s</span></form>`;
     return live(frag, (html, problems) => charted({ title: 'Recommendations', path: '/recommendations', problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${html}</div>` }));
   }, liveEvery);

@@ -349,6 +349,31 @@ describe('dashboards an executive can read', () => {
     expect(await chosen.page.$eval('#live', (e) => e.textContent)).toContain(`No sales on ${today}.`);
     await chosen.page.close();
   });
+
+  it('recommendations: past sales are called most recently processed, each with its order date, and a relevance on too few customers is flagged', async () => {
+    const { page, errors } = await open('/recommendations', 1400);
+    const text = await page.$eval('body', (b) => b.innerText);
+    expect(text).toContain('Most recently processed sales');
+    expect(text).not.toMatch(/latest sales/i);
+    const dates = await page.$$eval('section.sale [data-order-date]', (els) => els.map((e) => e.textContent));
+    expect(dates.length).toBeGreaterThanOrEqual(3);
+    expect(dates.some((d) => d!.startsWith('2014-'))).toBe(true);
+    expect(dates.some((d) => d!.startsWith('2017-'))).toBe(true);
+    // Flagged exactly when a co-purchase rests on fewer than RECO_MIN_CUSTOMERS (3) customers.
+    const rows = await page.$$eval('section.sale tr[data-product]', (trs) => trs.map((tr) => ({ thin: tr.getAttribute('data-thin') === 'true', cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '') })));
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    for (const r of rows) {
+      const basedOn = r.cells[6]!;
+      const customers = /^(\d+) customers?/.exec(basedOn);
+      expect([basedOn, r.thin]).toEqual([basedOn, customers !== null && Number(customers[1]) < env.cfg.dashboard.recoMinCustomers]);
+      expect([basedOn, basedOn.includes('too few to trust')]).toEqual([basedOn, r.thin]);
+      if (customers) expect(r.cells[7]).toContain(`bought by ${customers[1]} customer`);
+    }
+    expect(rows.some((r) => r.thin)).toBe(true);
+    expect(text.match(/\b\d{1,2}:\d{2}:\d{2}\b/g)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 /** A GET with raw bytes: fetch would decompress (and ask for compression) on its own. */

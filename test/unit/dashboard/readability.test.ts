@@ -2,12 +2,13 @@
 import { renderSvg } from '../../../src/reports/render';
 import { compileSpec } from '../../../src/reports/render';
 import { interactiveSpec } from '../../../src/dashboard/interactive';
-import { productBarStep, shortName, topProductsChart } from '../../../src/dashboard/charts';
+import { productBarStep, saleChart, shortName, topProductsChart } from '../../../src/dashboard/charts';
 import { kpi, textWidthEm } from '../../../src/dashboard/layout';
 import { clockDateTime, clockTime, zoneLabel } from '../../../src/dashboard/clock';
 import { fixtureReport } from '../reports/fixture';
 
 type Def = Record<string, unknown>;
+const tooltipOf = (spec: unknown) => ((spec as Def).encoding as Def).tooltip as Def[];
 
 describe('key figure cards', () => {
   it('never underestimate a value: DejaVu Sans Bold draws "$2,297,200.86" 8.1 em wide', () => {
@@ -64,6 +65,26 @@ describe('the top products chart of the historical page', () => {
     expect(shortName('Short name', 34)).toBe('Short name');
     expect(shortName('Abcdefghijklmnopqrstuvwxyzabcdefghijklmnop', 20)).toBe('Abcdefghijklmnopqrs…');
     expect(shortName('Avery Durable Slant Ring Binders, No Labels', 34)).toBe('Avery Durable Slant Ring Binders…');
+  });
+});
+
+describe('a sale\'s recommendations chart', () => {
+  it('colours the co-purchases resting on too few customers apart', () => {
+    const spec = saleChart([{ name: 'A', relevance: 45.6, rank: 1, fallback: false, thin: true }, { name: 'B', relevance: 20, rank: 2, fallback: false, thin: false }, { name: 'C', relevance: 5, rank: 3, fallback: true, thin: false }]) as unknown as Def;
+    expect(((spec.data as { values: Def[] }).values).map((v) => v.kind)).toEqual(['co-purchase, too few customers', 'co-purchase', 'best seller fill']);
+    const warnings: string[] = [];
+    compileSpec(spec as never, warnings);
+    expect(warnings).toEqual([]);
+  });
+
+  it('fits half a page at 1024 px unscaled, names cut with the full name in the tooltip', async () => {
+    const long = 'Fellowes PB500 Electric Punch Plastic Comb Binding Machine with Manual Bind';
+    const spec = saleChart([1, 2, 3, 4, 5].map((rank) => ({ name: `${long} ${rank}`, relevance: 60 - rank * 10, rank, fallback: rank > 2, thin: rank === 1 })));
+    const width = Number(/<svg[^>]*width="([\d.]+)"/.exec(await renderSvg(spec))?.[1]);
+    expect(width).toBeLessThanOrEqual(470);
+    const values = (spec as unknown as { data: { values: Def[] } }).data.values;
+    expect(values[0]).toMatchObject({ label: '1. Fellowes PB500 Electric…', name: `${long} 1` });
+    expect(tooltipOf(interactiveSpec(spec))[0]).toMatchObject({ field: 'name', title: 'product' });
   });
 });
 
