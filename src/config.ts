@@ -70,6 +70,8 @@ const envSchema = z.object({
   DASHBOARD_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(3000),
   /** Memory for the dashboard's rendered historical views and exports (an LRU), in MB. */
   DASHBOARD_CACHE_MB: positiveInt('a cache size in whole MB, 1 or more').default(64),
+  /** The fewest customers (or orders, with order-level training) a co-purchase relevance must rest on to be trusted. */
+  RECO_MIN_CUSTOMERS: positiveInt('a whole number of customers, 1 or more').default(3),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -100,8 +102,11 @@ export interface Config {
   logLevel: LogLevel;
   chromePath?: string;
   jupyterPython?: string;
-  /** cacheMb: memory for rendered historical views and exports (see docs/dashboards.md). */
-  dashboard: { host: string; port: number; cacheMb: number };
+  /**
+   * cacheMb: memory for rendered historical views and exports (see docs/dashboards.md); recoMinCustomers: below
+   * this many customers behind it, a co-purchase relevance is flagged on the recommendations page.
+   */
+  dashboard: { host: string; port: number; cacheMb: number; recoMinCustomers: number };
 }
 
 export class ConfigError extends Error {
@@ -204,6 +209,6 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     chromePath: e.CHROME_PATH,
     jupyterPython: e.JUPYTER_PYTHON,
-    dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT, cacheMb: e.DASHBOARD_CACHE_MB },
+    dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT, cacheMb: e.DASHBOARD_CACHE_MB, recoMinCustomers: e.RECO_MIN_CUSTOMERS },
   };
 }

@@ -49,7 +49,6 @@ export const appJs = `(() => {
   const api = live.dataset.api;
   const every = Number(live.dataset.refresh || 0) * 1000;
   const banner = document.getElementById('banner');
-  const stamp = document.getElementById('refreshed');
   let busy = false;
   async function refresh() {
     if (busy) return;
@@ -63,7 +62,6 @@ export const appJs = `(() => {
       embedCharts(live);
       banner.innerHTML = (body.problems || []).map((p) => p.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c])).join('<br>');
       banner.className = 'banner' + ((body.problems || []).length ? '' : ' ok');
-      if (stamp) stamp.textContent = new Date().toLocaleTimeString();
     } catch (e) {
       banner.textContent = 'The dashboard server did not answer (' + e.message + '); retrying.';
       banner.className = 'banner';

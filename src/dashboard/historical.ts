@@ -11,12 +11,13 @@ import type { CubeDoc } from '../pipeline/warehouse/cube';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
 import { fromUnits, roundCents } from '../pipeline/money';
 import { ratio } from '../pipeline/warehouse/measures';
-import { branchChart, categoryChart, correlationChart, discountChart, productProfitChart, trendChart } from '../reports/charts';
+import { branchChart, categoryChart, correlationChart, discountChart, trendChart } from '../reports/charts';
 import { esc, formatValue } from '../reports/format';
 import { numFmt } from '../reports/excel';
 import type { HistoricalFilter, Known } from './params';
 import { kpi } from './layout';
 import type { DrawChart } from './interactive';
+import { topProductsChart } from './charts';
 import { topProducts } from '../pipeline/warehouse/products';
 
 export interface BranchInfo {
@@ -132,8 +133,9 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
   const charts = rows.length
     ? [
         await draw('trend', trendChart(trend, 'month', 700)),
-        `<div class="grid2">${await draw('branches', branchChart(branches, 420))}${await draw('products', productProfitChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}${f.branch ? ' · all branches' : ''}`, 460))}</div>`,
+        await draw('branches', branchChart(branches, 420)),
         await draw('categories', categoryChart(subs, 700)),
+        await draw('products', topProductsChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}${f.branch ? ' · all branches' : ''}`)),
       ].join('')
     : '<p class="note">No sales match these filters.</p>';
   const statsHtml =

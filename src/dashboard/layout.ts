@@ -21,9 +21,11 @@ form.filters{display:flex;gap:10px;flex-wrap:wrap;align-items:end;background:var
 form.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted)}
 select,input,button{font:inherit;padding:5px 8px;border:1px solid #c7cedb;border-radius:5px;background:#fff}
 button{background:var(--accent);color:#fff;border-color:var(--accent);cursor:pointer}
-.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:12px 0}
-.kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:9px 12px}
-.kpi .label{font-size:11px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}.kpi .value{font-size:20px;font-weight:bold}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:10px;margin:12px 0}
+.kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:9px 12px;container-type:inline-size;min-width:0}
+.kpi .label{font-size:11px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
+.kpi .value{font-size:20px;font-weight:bold;white-space:nowrap;line-height:1.35}
+@supports (width:1cqi){.kpi .value{font-size:min(20px,calc(100cqi / var(--em,1)))}}
 .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:14px}
 figure{margin:0}figure svg{max-width:100%;height:auto}.vl-chart,.vega-embed{display:block;max-width:100%}
 table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{padding:5px 7px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
@@ -32,6 +34,9 @@ th{background:var(--card)}td.num{text-align:right;white-space:nowrap}
 .sale{border:1px solid var(--line);border-radius:8px;padding:10px 12px;margin:10px 0}
 .sale h3{margin:0 0 6px;font-size:14px}
 .pill{display:inline-block;background:#e8eef9;color:#1f3f73;border-radius:10px;padding:0 8px;font-size:12px;margin-left:6px}
+.pill.warn{background:#fdebd3;color:#7a3a12;white-space:nowrap}tr.thin td.rel{color:var(--muted)}
+.sale .when{margin:0 0 8px;color:var(--muted);font-size:12.5px}.sale .when strong{color:var(--ink)}
+a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
 .fresh{animation:flash 2s ease-out}@keyframes flash{from{background:#fff6cc}to{background:transparent}}
 ul.links li{margin:8px 0}
 @media (max-width:640px){main{padding:12px 8px}}
@@ -60,7 +65,31 @@ export function page(opts: PageOptions): string {
 <body><nav>${nav}</nav><main>${banner(opts.problems ?? [])}${opts.body}</main></body></html>`;
 }
 
-/** A key figure card; `key` lets tests and scripts find it. */
+/**
+ * Advance widths in em of DejaVu Sans Bold (the widest face of the page's font stack: Helvetica and Arial are
+ * narrower), by kind of character. Digits and `$` are tabular (0.696 em).
+ */
+function advanceEm(c: string): number {
+  if (/[0-9$#]/.test(c)) return 0.7;
+  if (/[.,:;'!|]/.test(c)) return 0.38;
+  if (c === ' ') return 0.35;
+  if (/[%mwMW@]/.test(c)) return 1.05;
+  if (/[A-Z]/.test(c)) return 0.8;
+  if (/[a-z]/.test(c)) return 0.72;
+  return 0.75;
+}
+
+/** Pure: how wide `text` is in em, at most (with a 4 % margin), in the card's bold face. */
+export function textWidthEm(text: string): number {
+  const em = [...text].reduce((w, c) => w + advanceEm(c), 0) * 1.04;
+  return Math.max(1, Math.ceil(em * 100) / 100);
+}
+
+/**
+ * A key figure card; `key` lets tests and scripts find it. The value never wraps and never overflows its card: its
+ * font shrinks (from 20 px) to the card's width divided by the text's width in em (`--em`, a CSS container query
+ * unit), so "$2,297,200.86" fits a narrow card whole instead of being clipped.
+ */
 export function kpi(key: string, label: string, value: string): string {
-  return `<div class="kpi" data-kpi="${esc(key)}"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div></div>`;
+  return `<div class="kpi" style="--em:${textWidthEm(value)}" data-kpi="${esc(key)}"><div class="label">${esc(label)}</div><div class="value">${esc(value)}</div></div>`;
 }

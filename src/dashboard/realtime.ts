@@ -11,6 +11,10 @@ import { esc, formatValue } from '../reports/format';
 import type { Feed, LiveSale } from './feeds';
 import { kpi } from './layout';
 import type { DrawChart } from './interactive';
+import { clockTime } from './clock';
+import { marts } from '../pipeline/warehouse/build';
+import type { DailyDoc } from '../pipeline/warehouse/daily';
+import { collections } from '../pipeline/mongo';
 
 export interface IngestHealth {
   lag: number | null;
@@ -71,34 +75,79 @@ export function perHour(sales: readonly { order_time: string; branch_name: strin
   return [...m.values()].sort((a, b) => a.hour - b.hour || a.branch.localeCompare(b.branch));
 }
 
-export async function realtimeFragment(deps: { db: Db | null; feed: Feed<LiveSale> | null; health: () => Promise<IngestHealth>; draw: DrawChart }, date: string): Promise<{ html: string; problems: string[] }> {
-  const problems: string[] = [];
-  const live = deps.feed?.items() ?? [];
-  if (deps.feed?.error()) problems.push(deps.feed.error()!);
-  // The day's sales from the lake (an indexed slice), plus live ones not ingested yet.
-  let stored: { sale_id: string; order_time: string; branch_name: string }[] = [];
-  if (deps.db) {
+type DaySale = { sale_id: string; order_time: string; branch_name: string };
+
+/**
+ * The latest day before `before` with sales. The daily mart's newest day bounds the lake read from below, so the
+ * lake is read (order_date index) only over the days ingested since the last build, never sorted whole.
+ */
+export async function latestSalesDay(db: Db, before: string): Promise<string | null> {
+  const [built] = await db.collection<DailyDoc>(marts.daily).find({ _id: { $lt: before } }, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).toArray();
+  const from = built?._id ?? '';
+  const [newer] = await db.collection<{ order_date: string }>(collections.sales).find({ order_date: { $gte: from, $lt: before } }, { projection: { _id: 0, order_date: 1 } }).sort({ order_date: -1 }).limit(1).toArray();
+  return newer?.order_date ?? built?._id ?? null;
+}
+
+/** A day's sales: from the lake (an indexed slice), plus live ones not ingested yet. */
+async function readDay(db: Db | null, live: readonly LiveSale[], date: string, problems: string[]): Promise<DaySale[]> {
+  let stored: DaySale[] = [];
+  if (db) {
     try {
-      stored = await daySales(deps.db, date).toArray();
+      stored = await daySales(db, date).toArray();
     } catch (err) {
       problems.push(`MongoDB query failed: ${(err as Error).message}`);
     }
   }
   const seen = new Set(stored.map((s) => s.sale_id));
-  const day = [...stored, ...live.filter((l) => l.sale.order_date === date && !seen.has(l.sale.sale_id)).map((l) => l.sale)];
+  return [...stored, ...live.filter((l) => l.sale.order_date === date && !seen.has(l.sale.sale_id)).map((l) => l.sale)];
+}
+
+export interface RealtimeFragment {
+  html: string;
+  problems: string[];
+  /** The day shown: the one asked for, or with `latest`, the latest day with sales when that one has none. */
+  date: string;
+}
+
+/**
+ * The live part of the page for `date`. With `latest` (no day chosen: `date` is today), a day without sales gives
+ * way to the latest day with sales, and the page says so.
+ */
+export async function realtimeFragment(
+  deps: { db: Db | null; feed: Feed<LiveSale> | null; health: () => Promise<IngestHealth>; draw: DrawChart; zone?: string },
+  date: string,
+  opts: { latest?: boolean } = {},
+): Promise<RealtimeFragment> {
+  const problems: string[] = [];
+  const live = deps.feed?.items() ?? [];
+  if (deps.feed?.error()) problems.push(deps.feed.error()!);
+  let shown = date;
+  const known = problems.length;
+  let day = await readDay(deps.db, live, date, problems);
+  let notice = '';
+  // Only when the lake answered: a failed read is a banner, not an empty day.
+  if (!day.length && opts.latest && deps.db && problems.length === known) {
+    const latest = await latestSalesDay(deps.db, date).catch((err: Error) => (problems.push(`MongoDB query failed: ${err.message}`), null));
+    if (latest) {
+      shown = latest;
+      day = await readDay(deps.db, live, latest, problems);
+      notice = `<p class="note" data-showing="${esc(latest)}">No sales today yet; showing ${esc(latest)}, the latest day with sales.</p>`;
+    }
+  }
   const health = await deps.health();
-  const latest = live.slice(0, 15);
-  const rows = latest
+  const arrivals = live.slice(0, 15);
+  const rows = arrivals
     .map((l) => `<tr data-sale="${esc(l.sale.sale_id)}"><td>${esc(l.sale.order_date)} ${esc(l.sale.order_time)}</td><td>${esc(l.sale.sale_id)}</td><td>${esc(l.sale.branch_name)}</td><td>${esc(l.sale.customer_id)}</td><td class="num">${esc(l.sale.lines)}</td><td class="num">${esc(formatValue(l.sale.total, 'money'))}</td><td>${esc(l.sale.payment_method)}</td></tr>`)
     .join('');
-  const chart = day.length ? await deps.draw('per-hour', salesPerHourChart(perHour(day), 700)) : `<p class="note">No sales on ${esc(date)} yet.</p>`;
-  const html = `<div class="kpis">
-${kpi('sales-today', `Sales on ${date}`, formatValue(day.length, 'count'))}
+  const none = opts.latest ? 'No sales today yet' : `No sales on ${esc(shown)}`;
+  const chart = day.length ? await deps.draw('per-hour', salesPerHourChart(perHour(day), 700)) : `<p class="note">${none}.</p>`;
+  const html = `${notice}<div class="kpis">
+${kpi('sales-today', `Sales on ${shown}`, formatValue(day.length, 'count'))}
 ${kpi('throughput', 'Ingest, messages/s', health.consumedPerSecond === null ? '–' : formatValue(Math.round(health.consumedPerSecond), 'count'))}
 ${kpi('lag', 'Consumer lag', health.lag === null ? 'unknown' : formatValue(health.lag, 'count'))}
 ${kpi('dead-letters', 'Dead letters', health.deadLetters === null ? 'unknown' : formatValue(health.deadLetters, 'count'))}
 </div>${chart}
-<h2>Latest sales</h2>${latest.length ? `<table data-table="latest-sales"><thead><tr><th>When</th><th>Sale</th><th>Branch</th><th>Customer</th><th class="num">Lines</th><th class="num">Total</th><th>Payment</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="note">Waiting for sales: start a producer, e.g. <code>npm run produce -- --follow --skip-initial</code> (or <code>npm run demo</code>).</p>'}
-<p class="note">Updated ${esc(new Date().toISOString().slice(11, 19))} UTC · refreshes every 5 s.</p>`;
-  return { html, problems };
+<h2>Sales as they arrive on Kafka</h2>${arrivals.length ? `<table data-table="latest-sales"><thead><tr><th>When</th><th>Sale</th><th>Branch</th><th>Customer</th><th class="num">Lines</th><th class="num">Total</th><th>Payment</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="note">Waiting for sales: start a producer, e.g. <code>npm run produce -- --follow --skip-initial</code> (or <code>npm run demo</code>).</p>'}
+<p class="note">Updated <span data-clock>${esc(clockTime(new Date(), deps.zone))}</span>, the zone of the sales' times · refreshes every 5 s.</p>`;
+  return { html, problems, date: shown };
 }

@@ -129,14 +129,16 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     const problems = problemsOf(frag.problems);
     return { json: once(() => prepareBody(types.json, JSON.stringify({ html: frag.html, problems }))), page: once(() => prepareBody(types.html, pageOf(frag.html, problems))) };
   };
-  const realtime = createShared<LiveAnswer>(async (date) => {
-    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health, draw: liveFigures.draw }, date);
-    const form = `<form class="filters" method="get" action="/realtime"><label>Day<input type="date" name="date" value="${esc(date)}"></label><button type="submit">Show</button><span class="note">Last refresh: <span id="refreshed">now</span></span></form>`;
+  // Keyed by the day asked for, or `latest:<today>` when none was: that page opens on the latest day with sales.
+  const realtime = createShared<LiveAnswer>(async (key) => {
+    const latest = key.startsWith('latest:');
+    const frag = await realtimeFragment({ db: await db(), feed: salesFeed, health, draw: liveFigures.draw }, latest ? key.slice('latest:'.length) : key, { latest });
+    const form = `<form class="filters" method="get" action="/realtime"><label>Day<input type="date" name="date" value="${esc(frag.date)}"></label><button type="submit">Show</button><span class="note">Live: the figures below refresh every 5 s</span></form>`;
     return live(frag, (html, problems) => charted({ title: 'Real-time', path: '/realtime', problems, body: `<h1>Real-time sales</h1>${form}<div id="live" data-api="/api/realtime" data-refresh="5">${html}</div>` }));
   }, liveEvery);
   const recommendations = createShared<LiveAnswer>(async () => {
-    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: liveFigures.draw });
-    const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s · last: <span id="refreshed">now</span></span></form>`;
+    const frag = await recommendationsFragment({ db: await db(), feed: recoFeed, draw: liveFigures.draw, minCustomers: cfg.dashboard.recoMinCustomers });
+    const bar = `<form class="filters"><button type="button" id="refresh">Refresh now</button><span class="note">Auto-refresh every 10 s</span></form>`;
     return live(frag, (html, problems) => charted({ title: 'Recommendations', path: '/recommendations', problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${html}</div>` }));
   }, liveEvery);
 
@@ -200,7 +202,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       }
       if (p === '/realtime' || p === '/api/realtime') {
         const { date } = parseRealtime(url.searchParams, today());
-        const answer = await realtime.get(date);
+        const answer = await realtime.get(url.searchParams.has('date') ? date : `latest:${date}`);
         // The per-second data: never kept by a browser or a proxy.
         return wantsJson ? send(200, types.json, await answer.json(), cacheControl.none) : send(200, types.html, await answer.page(), cacheControl.none);
       }

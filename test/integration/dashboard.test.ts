@@ -3,7 +3,9 @@
  * without console errors, filters consistent with the warehouse, a newly produced sale on the real-time page within
  * 10 s and its recommendation on the recommendations page, exports, and injection attempts refused with a 400;
  * interactive charts (a tooltip on hover, the legend highlighting a series) under the CSP, with no external request;
- * the view cache and HTTP caching (same bytes as an uncached render, a new build seen, 304s, compression).
+ * the view cache and HTTP caching (same bytes as an uncached render, a new build seen, 304s, compression); and
+ * readability (issue 28): key figures whole from 1024 to 1920 px, a legible top-products chart, the real-time page on
+ * the latest day with sales, recommendations with their order dates and thin evidence flagged.
  * Screenshots go to test-artifacts/screenshots/.
  */
 import fs from 'node:fs';
@@ -201,6 +203,174 @@ describe('dashboards in a browser', () => {
     for (const r of rows) expect(r[4]).toMatch(/^\d+(\.\d)? %$/);
     expect(await page.$('figure[data-chart="relevance"] svg')).not.toBeNull();
     await page.screenshot({ path: path.join(shots, 'recommendations.png'), fullPage: false });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/**
+ * Issue 28: pages an executive can read. Key figures whole at every width from 1024 to 1920 px, a top-products chart
+ * with room per bar and legible names, a real-time page that opens on the latest day with sales, and recommendations
+ * that say which sales they are and which relevances rest on too few customers. Screenshots at 1024 and 1400 px go
+ * to test-artifacts/screenshots/.
+ */
+describe('dashboards an executive can read', () => {
+  let env: TestEnv;
+  let templates: SaleWithItems[];
+  let dash: Dashboard;
+  let reco: RecommenderHandle;
+  let browser: Browser;
+  const modelPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dash-read-')), 'item_sim.json');
+  // A day long after the Superstore's last (2017-12-30): "today" has no sales in the lake.
+  const today = '2018-03-01';
+
+  beforeAll(async () => {
+    fs.mkdirSync(shots, { recursive: true });
+    env = await createTestEnv('dashread');
+    const data = (await loadErpData()).data;
+    templates = salesWithItems(data);
+    await writeLake(env.mongo.db, { products: data.products, customers: data.customers, sales: [] });
+    for (let i = 0; i < templates.length; i += 1000) await writeLake(env.mongo.db, { products: [], customers: [], sales: templates.slice(i, i + 1000) });
+    await buildWarehouse(env.mongo.db, { full: true });
+    saveModel(modelPath, trainModel(data.salesItems, data.products));
+    reco = await startRecommender({ kafka: env.kafka, db: env.mongo.db, topics: env.topics, log: env.log, modelPath });
+    dash = await startDashboard({ cfg: env.cfg, log: env.log, port: 0, today: () => today });
+    browser = await launchBrowser(env.cfg.chromePath);
+    // Three past sales (2014-2017, copied under new ids) through the recommender, as a replay would send them.
+    const past = [templates.find((t) => t.order_date.startsWith('2014') && t.items.length >= 3)!, templates.find((t) => t.order_date.startsWith('2017-11') && t.items.length >= 3)!, templates.find((t) => t.order_date.startsWith('2016') && t.items.length >= 2)!];
+    const run = Date.now().toString(36);
+    const replayed = past.map((t, n) => {
+      const id = `${t.sale_id}-R${run}${n}`;
+      return { ...t, sale_id: id, items: t.items.map((i) => ({ ...i, sale_id: id, item_id: `${id}#${i.line}` })) };
+    });
+    const producer = createErpProducer(env.kafka);
+    await producer.connect();
+    await producer.send({ topic: env.topics.sales, acks: -1, messages: replayed.map((x) => encodeEvent('sale', x)) });
+    await producer.disconnect();
+    await waitUntil(async () => (await env.mongo.db.collection('recommendations').countDocuments({ _id: { $in: replayed.map((x) => x.sale_id) } as never })) === replayed.length, 30_000, 'recommendations stored');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dash?.close();
+    await reco?.stop();
+    await env?.cleanup();
+  });
+
+  async function open(pathAndQuery: string, width: number, shot?: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage();
+    await page.setViewport({ width, height: 900 });
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(dash.url) && !r.url().startsWith('data:')) errors.push(`external request: ${r.url()}`);
+    });
+    await page.goto(`${dash.url}${pathAndQuery}`, { waitUntil: 'networkidle0' });
+    // The interactive charts replace the server's SVG: measure and photograph the page as a reader sees it.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('figure[data-chart] script.vl-spec')).every((s) => s.parentElement!.dataset.interactive), { timeout: 15_000 });
+    if (shot) await page.screenshot({ path: path.join(shots, `${shot}-${width}.png`), fullPage: true });
+    return { page, errors };
+  }
+
+  const kpiText = (page: Page, key: string) => page.$eval(`[data-kpi="${key}"] .value`, (e) => e.textContent);
+  /** Each key figure's value element: its text, and whether it is drawn whole (no wider than its box). */
+  const kpiFit = (page: Page) => page.$$eval('[data-kpi] .value', (els) => els.map((e) => ({ kpi: e.parentElement!.dataset.kpi, text: e.textContent, scrollWidth: e.scrollWidth, clientWidth: e.clientWidth, fontPx: parseFloat(getComputedStyle(e).fontSize) })));
+
+  it.each([1024, 1400, 1920])('at %i px no key figure value is clipped, on any page', async (width) => {
+    for (const [p, shot] of [['/historical', 'read-historical'], ['/historical?year=2017&branch=BR-WEST', undefined], ['/realtime', 'read-realtime'], ['/recommendations', 'read-recommendations']] as const) {
+      const { page, errors } = await open(p, width, width === 1920 ? undefined : shot);
+      const values = await kpiFit(page);
+      expect([p, values.length > 3]).toEqual([p, true]);
+      for (const v of values) {
+        expect([p, v.kpi, v.text, v.scrollWidth <= v.clientWidth]).toEqual([p, v.kpi, v.text, true]);
+        // Scaled to fit, but still a headline figure.
+        expect([p, v.kpi, v.fontPx >= 14]).toEqual([p, v.kpi, true]);
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('historical: the top products chart gives each bar room, names of 11 px or more that never overlap, and the full name in the tooltip', async () => {
+    const { page, errors } = await open('/historical', 1024, 'read-historical-products');
+    const fig = 'figure[data-chart="products"]';
+    const geometry = await page.$eval(fig, (f) => {
+      const svg = f.querySelector('svg')!;
+      const scale = svg.getBoundingClientRect().width / Number(svg.getAttribute('width'));
+      const labels = Array.from(svg.querySelectorAll('.role-axis-label text')).filter((t) => /^\d+\. /.test(t.textContent ?? ''));
+      return {
+        labels: labels.map((t) => ({ text: t.textContent!, px: parseFloat(getComputedStyle(t).fontSize) * scale, top: t.getBoundingClientRect().top, bottom: t.getBoundingClientRect().bottom })),
+        bars: Array.from(svg.querySelectorAll('.mark-rect path')).map((b) => b.getBoundingClientRect().height),
+      };
+    });
+    expect(geometry.labels).toHaveLength(10);
+    expect(geometry.bars).toHaveLength(10);
+    for (const l of geometry.labels) expect([l.text, l.px >= 11]).toEqual([l.text, true]);
+    const byTop = [...geometry.labels].sort((a, b) => a.top - b.top);
+    for (let i = 1; i < byTop.length; i++) expect([byTop[i]!.text, byTop[i]!.top >= byTop[i - 1]!.bottom]).toEqual([byTop[i]!.text, true]);
+    for (const h of geometry.bars) expect(h).toBeGreaterThanOrEqual(18);
+
+    const rows = JSON.parse(await page.$eval(`${fig} script.vl-spec`, (s) => s.textContent!)).data.values as { name: string; label: string }[];
+    const cut = rows.findIndex((r) => r.label.endsWith('…'));
+    expect(cut).toBeGreaterThanOrEqual(0);
+    expect(geometry.labels.map((l) => l.text)).toContain(rows[cut]!.label);
+    await (await page.$$(`${fig} .mark-rect path`))[cut]!.hover();
+    await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
+    expect(await page.$eval('#vg-tooltip-element', (e) => e.textContent ?? '')).toContain(rows[cut]!.name);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('real-time: with no sales today it opens on the latest day with sales, says so, and shows one clock with its zone', async () => {
+    const { page, errors } = await open('/realtime', 1400);
+    const latest = (await env.mongo.db.collection(marts.daily).find().sort({ _id: -1 }).limit(1).toArray())[0]!._id as unknown as string;
+    expect(latest).toBe('2017-12-30');
+    expect(await page.$eval('#live [data-showing]', (e) => e.textContent)).toBe('No sales today yet; showing 2017-12-30, the latest day with sales.');
+    expect(await page.$eval('[data-kpi="sales-today"] .label', (e) => e.textContent)).toBe('Sales on 2017-12-30');
+    const count = await env.mongo.db.collection('sales').countDocuments({ order_date: '2017-12-30' });
+    expect(await kpiText(page, 'sales-today')).toBe(formatValue(count, 'count'));
+    expect(await page.$('figure[data-chart="per-hour"] svg')).not.toBeNull();
+    expect(await page.$eval('input[name="date"]', (e) => (e as HTMLInputElement).value)).toBe('2017-12-30');
+    const text = await page.$eval('body', (b) => b.innerText);
+    const clocks = text.match(/\b\d{1,2}:\d{2}:\d{2}\b(\s?[AP]M)?/g) ?? [];
+    expect(clocks).toHaveLength(1);
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(await page.$eval('[data-clock]', (e) => e.textContent)).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d (UTC|${zone.replace('/', '\\/')})$`));
+    // After a refresh (the page polls its JSON) it still shows the latest day, with one clock.
+    await new Promise((r) => setTimeout(r, 5500));
+    expect(await page.$eval('#live [data-showing]', (e) => e.getAttribute('data-showing'))).toBe('2017-12-30');
+    expect((await page.$eval('body', (b) => b.innerText)).match(/\b\d{1,2}:\d{2}:\d{2}\b/g)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // A day chosen by hand is shown as it is, even without sales.
+    const chosen = await open(`/realtime?date=${today}`, 1400);
+    expect(await chosen.page.$('#live [data-showing]')).toBeNull();
+    expect(await chosen.page.$eval('#live', (e) => e.textContent)).toContain(`No sales on ${today}.`);
+    await chosen.page.close();
+  });
+
+  it('recommendations: past sales are called most recently processed, each with its order date, and a relevance on too few customers is flagged', async () => {
+    const { page, errors } = await open('/recommendations', 1400);
+    const text = await page.$eval('body', (b) => b.innerText);
+    expect(text).toContain('Most recently processed sales');
+    expect(text).not.toMatch(/latest sales/i);
+    const dates = await page.$$eval('section.sale [data-order-date]', (els) => els.map((e) => e.textContent));
+    expect(dates.length).toBeGreaterThanOrEqual(3);
+    expect(dates.some((d) => d!.startsWith('2014-'))).toBe(true);
+    expect(dates.some((d) => d!.startsWith('2017-'))).toBe(true);
+    // Flagged exactly when a co-purchase rests on fewer than RECO_MIN_CUSTOMERS (3) customers.
+    const rows = await page.$$eval('section.sale tr[data-product]', (trs) => trs.map((tr) => ({ thin: tr.getAttribute('data-thin') === 'true', cells: Array.from(tr.querySelectorAll('td')).map((td) => td.textContent ?? '') })));
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    for (const r of rows) {
+      const basedOn = r.cells[6]!;
+      const customers = /^(\d+) customers?/.exec(basedOn);
+      expect([basedOn, r.thin]).toEqual([basedOn, customers !== null && Number(customers[1]) < env.cfg.dashboard.recoMinCustomers]);
+      expect([basedOn, basedOn.includes('too few to trust')]).toEqual([basedOn, r.thin]);
+      if (customers) expect(r.cells[7]).toContain(`bought by ${customers[1]} customer`);
+    }
+    expect(rows.some((r) => r.thin)).toBe(true);
+    expect(text.match(/\b\d{1,2}:\d{2}:\d{2}\b/g)).toHaveLength(1);
     expect(errors).toEqual([]);
     await page.close();
   });
