@@ -72,6 +72,11 @@ const envSchema = z.object({
   DASHBOARD_CACHE_MB: positiveInt('a cache size in whole MB, 1 or more').default(64),
   /** The fewest customers (or orders, with order-level training) a co-purchase relevance must rest on to be trusted. */
   RECO_MIN_CUSTOMERS: positiveInt('a whole number of customers, 1 or more').default(3),
+  /**
+   * The schedule file of report jobs: its data-triggered jobs run after `npm run pipeline` and `npm run warehouse`,
+   * and the dashboard's /reports page lists its jobs. Unset: none.
+   */
+  SCHEDULE_FILE: z.string().min(1).optional(),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -96,7 +101,7 @@ export interface Config {
    * engine's credentials from credentialsFile when it exists (see fillMongoCredentials). Never log it unmasked.
    */
   mongo: { uri: string; db: string; credentialsFile: string };
-  paths: { root: string; data: string; models: string; reports: string; services: string; cache: string; engineCache: string };
+  paths: { root: string; data: string; models: string; reports: string; services: string; cache: string; engineCache: string; schedule: string | null };
   servicesMode: 'auto' | 'local' | 'docker';
   skipEngine: boolean;
   logLevel: LogLevel;
@@ -203,6 +208,7 @@ export function loadConfig(
       services: abs(e.SERVICES_DIR),
       cache: abs('.cache'),
       engineCache: path.resolve(e.ENGINE_CACHE_DIR ?? path.join(e.XDG_CACHE_HOME ?? path.join(e.HOME ?? os.homedir(), '.cache'), 'erp-insights')),
+      schedule: e.SCHEDULE_FILE ? abs(e.SCHEDULE_FILE) : null,
     },
     servicesMode: e.SERVICES_MODE,
     skipEngine: e.ERP_SKIP_ENGINE,
