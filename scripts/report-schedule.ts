@@ -32,7 +32,7 @@ runMain(async () => {
   if (!cli) return 0;
   const v = cli.values;
   if (v.schedule) return runScheduleFile(String(v.schedule), Boolean(v.once));
-  const cron = parseCron(String(v.cron));
+  const cron = { cron: parseCron(String(v.cron)), tz: 'UTC' };
   const formats = parseFormats(v.format);
   const which = parseScheduledPeriod(String(v.period));
   const ctx = createContext('report:schedule');
@@ -81,10 +81,11 @@ async function runScheduleFile(file: string, once: boolean): Promise<number> {
     return failed.length ? 1 : 0;
   }
   const stop = stopSignal(ctx.log);
-  console.log(`${schedule.jobs.length} jobs from ${file} (cron in UTC); Ctrl-C to stop`);
+  console.log(`${schedule.jobs.length} jobs from ${file} (each cron in its job's zone); Ctrl-C to stop`);
   while (!stop.signal.aborted) {
     await runDueJobs(ctx, schedule);
-    const at = nextWake(schedule, new Date());
+    // A schedule of data-triggered jobs only has nothing to wake for on the clock; look again in an hour.
+    const at = nextWake(schedule, new Date()) ?? new Date(Date.now() + 3_600_000);
     console.log(`Next job at ${at.toISOString()}`);
     while (!stop.signal.aborted && Date.now() < at.getTime()) await new Promise((r) => setTimeout(r, Math.min(30_000, at.getTime() - Date.now())));
   }
