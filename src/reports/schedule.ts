@@ -6,7 +6,8 @@
  * however many it missed, and retries a failed job at the next call.
  */
 import { z } from 'zod';
-import { CronError, isTimeZone, machineZone, nextRun, parseCron, type CronSpec } from './cron';
+import { UsageError } from '../cli/args';
+import { CronError, formatInZone, isTimeZone, machineZone, nextRun, nextRuns, parseCron, type CronSpec } from './cron';
 import { DurationError, parseDuration } from './duration';
 import { parsePeriod } from './period';
 
@@ -214,3 +215,33 @@ export function nextWake(s: Schedule, now: Date): Date | null {
   return times.length ? new Date(Math.min(...times)) : null;
 }
 
+/**
+ * `--now` as given to report:schedule: an ISO 8601 date-time with `Z` or an offset (`2027-03-28T09:00:00+02:00`).
+ * Without one the instant would depend on the machine's zone, so it is refused. A bad value names the flag.
+ */
+export function parseNow(text: string, flag = '--now'): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(text.trim());
+  const d = m ? new Date(text.trim()) : null;
+  const [, y, mo, day, h, mi, s] = m ?? [];
+  const realDay = m && new Date(Date.UTC(Number(y), Number(mo) - 1, Number(day))).getUTCDate() === Number(day);
+  if (!m || !d || Number.isNaN(d.getTime()) || !realDay || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) {
+    const hint = /^\d{4}-\d{2}-\d{2}(T[\d:.]+)?$/.test(text.trim()) ? ' (add Z or an offset such as +02:00: without one the instant depends on the machine\'s zone)' : '';
+    throw new UsageError(`${flag} expects an ISO 8601 date-time with an offset, e.g. 2027-03-28T09:00:00+02:00 or 2027-03-28T07:00:00Z; got "${text}"${hint}`);
+  }
+  return d;
+}
+
+/** What `report:schedule --next N` prints: each job's next `n` runs after `now` in its zone, and its data trigger. */
+export function formatNextRuns(s: Schedule, now: Date, n: number): string {
+  const lines = [`Next ${n} run${n === 1 ? '' : 's'} of each job after ${now.toISOString()}`];
+  for (const j of s.jobs) {
+    const spec = clockSpec(j);
+    const onData = j.trigger.includes('data');
+    const when = [spec ? `cron "${spec.cron}"` : null, onData ? 'on new data' : null].filter(Boolean).join(' and ');
+    const fresh = j.freshness ? `, data at most ${j.freshness.text} old` : '';
+    lines.push('', `${j.name}: ${when}${fresh}; ${describeZone(j)}`);
+    if (spec) for (const d of nextRuns(spec, now, n)) lines.push(`  ${formatInZone(d, j.tz)}`);
+    if (onData) lines.push(`  ${spec ? 'and ' : ''}on new data (after a warehouse build its last run did not see)`);
+  }
+  return lines.join('\n');
+}
