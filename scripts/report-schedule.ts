@@ -2,12 +2,12 @@
  * CLI: keep rendering a report on a cron schedule (or once, for system cron): the latest month with sales, or last
  * month; or the jobs of a schedule file (notebook reports and executive reports, each with its own cron).
  */
-import { parseCli, runMain } from '../src/cli/args';
+import { intOption, parseCli, runMain, UsageError, type ParsedOptions } from '../src/cli/args';
 import { createContext, openMongo, stopSignal } from '../src/cli/context';
 import { parseFormats, parseScheduledPeriod, renderConfiguredReport, resolveScheduledPeriod } from '../src/cli/report';
 import { noSalesNote } from '../src/reports/format';
 import { nextRun, parseCron } from '../src/reports/cron';
-import { nextWake } from '../src/reports/schedule';
+import { formatNextRuns, nextWake, parseNow } from '../src/reports/schedule';
 import { readScheduleFile, runDueJobs } from '../src/cli/schedule';
 
 runMain(async () => {
@@ -21,18 +21,22 @@ runMain(async () => {
       cron: { type: 'string', arg: 'EXPR', description: 'Five-field cron expression in UTC', default: '0 7 1 * *' },
       once: { type: 'boolean', description: 'Render once now and exit' },
       format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
+      next: { type: 'string', arg: 'N', description: "With --schedule: print each job's next N run times in its zone (ISO 8601 with the offset) and exit" },
+      now: { type: 'string', arg: 'ISO', description: 'The clock, for dry runs and tests: an ISO 8601 date-time with Z or an offset (e.g. 2027-03-28T09:00:00+02:00)' },
     },
     examples: [
       'npm run report:schedule -- --cron "0 7 1 * *"',
       'npm run report:schedule -- --once',
       'npm run report:schedule -- --period last-month --cron "0 6 1 * *"',
       'npm run report:schedule -- --schedule reports/schedule.json --once',
+      'npm run report:schedule -- --schedule reports/schedule.json --next 3 --now 2027-03-27T12:00:00Z',
     ],
   });
   if (!cli) return 0;
   const v = cli.values;
+  if (v.next !== undefined) return printNextRuns(v);
   if (v.schedule) return runScheduleFile(String(v.schedule), Boolean(v.once));
-  const cron = parseCron(String(v.cron));
+  const cron = { cron: parseCron(String(v.cron)), tz: 'UTC' };
   const formats = parseFormats(v.format);
   const which = parseScheduledPeriod(String(v.period));
   const ctx = createContext('report:schedule');
@@ -81,12 +85,22 @@ async function runScheduleFile(file: string, once: boolean): Promise<number> {
     return failed.length ? 1 : 0;
   }
   const stop = stopSignal(ctx.log);
-  console.log(`${schedule.jobs.length} jobs from ${file} (cron in UTC); Ctrl-C to stop`);
+  console.log(`${schedule.jobs.length} jobs from ${file} (each cron in its job's zone); Ctrl-C to stop`);
   while (!stop.signal.aborted) {
     await runDueJobs(ctx, schedule);
-    const at = nextWake(schedule, new Date());
+    // A schedule of data-triggered jobs only has nothing to wake for on the clock; look again in an hour.
+    const at = nextWake(schedule, new Date()) ?? new Date(Date.now() + 3_600_000);
     console.log(`Next job at ${at.toISOString()}`);
     while (!stop.signal.aborted && Date.now() < at.getTime()) await new Promise((r) => setTimeout(r, Math.min(30_000, at.getTime() - Date.now())));
   }
+  return 0;
+}
+
+/** --next N [--now ISO]: the next runs of each job of the schedule file, in its zone; renders nothing. */
+function printNextRuns(v: ParsedOptions): number {
+  if (!v.schedule) throw new UsageError('--next needs --schedule FILE (the jobs whose next runs to print)');
+  const n = intOption(v.next, 'next', 1)!;
+  const now = v.now === undefined ? new Date() : parseNow(String(v.now));
+  console.log(formatNextRuns(readScheduleFile(String(v.schedule)), now, n));
   return 0;
 }

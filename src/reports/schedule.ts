@@ -1,18 +1,21 @@
 /**
- * Schedule files (pure): jobs that render a notebook report or the executive report on a cron expression (UTC), and
- * which of them are due. A job is due when its cron matched a minute after its last successful run, up to now; a job
- * that never succeeded is due. So `--once` from system cron catches up on runs missed while the machine was off,
- * runs each at most once however many minutes it missed, and retries a failed job at the next call.
+ * Schedule files (pure): jobs that render a notebook report or the executive report on a cron expression read in an
+ * IANA zone (the job's, the file's default, or the machine's), on new data, or both; and which are due by the clock.
+ * A job is due when its cron matched, in its zone, after its last successful run up to now; a job that never succeeded
+ * is due. So `--once` from system cron catches up on runs missed while the machine was off, runs each at most once
+ * however many it missed, and retries a failed job at the next call.
  */
 import { z } from 'zod';
-import { CronError, nextRun, parseCron, type Cron } from './cron';
+import { UsageError } from '../cli/args';
+import { CronError, formatInZone, isTimeZone, machineZone, nextRun, nextRuns, parseCron, type CronSpec } from './cron';
+import { DurationError, parseDuration } from './duration';
 import { parsePeriod } from './period';
 
 export class ScheduleError extends Error {
   override name = 'ScheduleError';
 }
 
-const cronText = z.string({ required_error: 'is required (a cron expression, e.g. "0 7 1 * *")' }).superRefine((v, ctx) => {
+const cronText = z.string({ invalid_type_error: 'expected a cron expression, e.g. "0 7 1 * *"' }).superRefine((v, ctx) => {
   try {
     parseCron(v);
   } catch (err) {
@@ -20,23 +23,72 @@ const cronText = z.string({ required_error: 'is required (a cron expression, e.g
   }
 });
 
+const zone = z.string({ invalid_type_error: 'expected an IANA time zone name, e.g. "Europe/Madrid"' }).refine(isTimeZone, (v) => ({ message: `"${v}" is not an IANA time zone name (e.g. "Europe/Madrid", "America/New_York", "UTC")` }));
+
 const name = z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'expected letters, digits, ".", "_" or "-" (it names the job in logs and in the state file)');
+
+export type TriggerKind = 'cron' | 'data';
+
+/** `"cron"` (the default), `"data"` or both as a list; always an array afterwards, cron first. */
+const trigger = z.unknown().transform((v, ctx): TriggerKind[] => {
+  const list = v === undefined ? ['cron'] : Array.isArray(v) ? (v as unknown[]) : [v];
+  if (!list.length || list.some((t) => t !== 'cron' && t !== 'data')) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected "cron", "data" or ["cron", "data"]' });
+    return z.NEVER;
+  }
+  return (['cron', 'data'] as const).filter((k) => list.includes(k));
+});
+
+const freshness = z
+  .object({
+    maxAge: z.string({ required_error: 'is required (an ISO 8601 duration, e.g. "P2D")', invalid_type_error: 'expected an ISO 8601 duration, e.g. "P2D"' }).transform((v, ctx) => {
+      try {
+        return parseDuration(v);
+      } catch (err) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: err instanceof DurationError ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
+  })
+  .strict()
+  .transform((f) => ({ maxAgeSeconds: f.maxAge.seconds, text: f.maxAge.text }))
+  .nullable()
+  .default(null);
+
+/** The fields every kind of job has: when it runs, in which zone, how fresh its data must be, how it is retried. */
+const common = {
+  name,
+  cron: cronText.optional(),
+  trigger,
+  tz: zone.optional(),
+  freshness,
+  timeout: z.number().int('expected a whole number of seconds').positive('expected seconds, more than 0').default(600),
+  retries: z.number().int('expected a whole number of retries').nonnegative('expected 0 or more retries').default(2),
+  retryDelay: z.number().nonnegative('expected seconds, 0 or more').finite().default(30),
+};
+
+/** `cron` goes with the cron trigger: required by it, and refused without it rather than silently ignored. */
+const cronMatchesTrigger = (j: { cron?: string; trigger: TriggerKind[] }, ctx: z.RefinementCtx) => {
+  // zod still refines an object whose trigger failed its transform; that error is already reported.
+  if (!Array.isArray(j.trigger)) return;
+  if (j.trigger.includes('cron') && j.cron === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cron'], message: 'is required when the trigger includes cron (a cron expression, e.g. "0 7 1 * *")' });
+  if (!j.trigger.includes('cron') && j.cron !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cron'], message: 'is not used by a job with "trigger": "data"; remove it, or use "trigger": ["cron", "data"]' });
+};
 
 const notebookJob = z
   .object({
-    name,
+    ...common,
     notebook: z.string().min(1).regex(/\.ipynb$/i, 'expected a path to an .ipynb file'),
     parameters: z.record(z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.unknown())])).default({}),
     formats: z.array(z.enum(['html', 'pdf', 'ipynb'], { message: 'expected html, pdf or ipynb' })).nonempty().default(['html', 'pdf', 'ipynb']),
     code: z.enum(['hide', 'show'], { message: 'expected hide or show' }).default('hide'),
-    timeout: z.number().int().positive().default(600),
-    cron: cronText,
   })
-  .strict();
+  .strict()
+  .superRefine(cronMatchesTrigger);
 
 const reportJob = z
   .object({
-    name,
+    ...common,
     report: z.literal('executive', { errorMap: () => ({ message: 'expected "executive" (the only fixed report)' }) }),
     period: z
       .string()
@@ -50,14 +102,37 @@ const reportJob = z
         }
       }),
     formats: z.array(z.enum(['html', 'pdf', 'xlsx'], { message: 'expected html, pdf or xlsx' })).nonempty().default(['html', 'pdf', 'xlsx']),
-    cron: cronText,
+  })
+  .strict()
+  .superRefine(cronMatchesTrigger);
+
+const scheduleSchema = z
+  .object({
+    tz: zone.optional(),
+    jobs: z.array(z.record(z.unknown()), { message: 'expected an array of job objects' }).min(1, 'needs at least one job'),
   })
   .strict();
 
-const scheduleSchema = z.object({ jobs: z.array(z.record(z.unknown()), { message: 'expected an array of job objects' }).min(1, 'needs at least one job') }).strict();
+/** Where a job's zone came from: its own `tz`, the file's `tz`, or neither (the machine's zone). */
+export type TzSource = 'job' | 'file' | 'machine';
 
-export type NotebookJobSpec = z.infer<typeof notebookJob>;
-export type ReportJobSpec = z.infer<typeof reportJob>;
+/** Fields every parsed job has, whatever it renders. */
+interface Resolved {
+  /** The cron expression as written; null for a job triggered only by new data. */
+  cron: string | null;
+  /** The IANA zone its cron reads the clock in. */
+  tz: string;
+  tzSource: TzSource;
+}
+
+type Parsed<S extends z.ZodTypeAny> = Omit<z.output<S>, 'cron' | 'tz'> & Resolved;
+/**
+ * A notebook job as parsed: `trigger` is an array (`['cron']` by default), `freshness` is `{ maxAgeSeconds, text }` or
+ * null, `timeout` seconds (600), `retries` (2) and `retryDelay` seconds (30; attempt n waits retryDelay × 4^(n−1)).
+ */
+export type NotebookJobSpec = Parsed<typeof notebookJob>;
+/** An executive report job as parsed, with the same scheduling fields as a notebook job. */
+export type ReportJobSpec = Parsed<typeof reportJob>;
 export type JobSpec = NotebookJobSpec | ReportJobSpec;
 export interface Schedule {
   jobs: JobSpec[];
@@ -65,29 +140,44 @@ export interface Schedule {
 
 export const isNotebookJob = (j: JobSpec): j is NotebookJobSpec => 'notebook' in j;
 
+/** For logs: "zone Europe/Madrid (from the job)", "zone Europe/Madrid (the file's default)", "machine zone UTC". */
+export function describeZone(j: Pick<JobSpec, 'tz' | 'tzSource'>): string {
+  return j.tzSource === 'machine' ? `machine zone ${j.tz}` : `zone ${j.tz} (${j.tzSource === 'job' ? 'from the job' : "the file's default"})`;
+}
+
 const where = (path: (string | number)[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
 
-/** Parses and validates a schedule file's text; errors name the file, the job and the field. */
-export function parseSchedule(text: string, file: string): Schedule {
+function parseJobs(raws: Record<string, unknown>[], zones: { file?: string; machine: string }, problems: string[]): JobSpec[] {
+  const jobs: JobSpec[] = [];
+  raws.forEach((j, n) => {
+    const label = `jobs[${n}]${typeof j.name === 'string' ? ` (job "${j.name}")` : ''}`;
+    // The kind of job is chosen by its key, so the errors are those of the job it meant to be.
+    const schema = 'notebook' in j ? notebookJob : 'report' in j ? reportJob : null;
+    if (!schema) return void problems.push(`  ${label}: needs "notebook" (a path to a notebook) or "report": "executive"`);
+    const r = schema.safeParse(j);
+    if (!r.success) return void r.error.issues.forEach((i) => problems.push(`  ${label}.${where(i.path) || '(job)'}: ${i.message}`));
+    const { tz, cron, ...rest } = r.data;
+    const [zone, tzSource]: [string, TzSource] = tz ? [tz, 'job'] : zones.file ? [zones.file, 'file'] : [zones.machine, 'machine'];
+    jobs.push({ ...rest, cron: cron ?? null, tz: zone, tzSource });
+  });
+  return jobs;
+}
+
+/**
+ * Parses and validates a schedule file's text; errors name the file, the job and the field. Each job gets its zone
+ * resolved: its own `tz`, else the file's, else `machineZone` (the machine's, unless a test passes another).
+ */
+export function parseSchedule(text: string, file: string, o: { machineZone?: string } = {}): Schedule {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new ScheduleError(`${file} is not JSON: ${(err as Error).message}`);
   }
-  const problems: string[] = [];
   const top = scheduleSchema.safeParse(raw);
   if (!top.success) throw new ScheduleError(`${file} is not a valid schedule:\n${top.error.issues.map((i) => `  ${where(i.path) || '(top level)'}: ${i.message}`).join('\n')}`);
-  const jobs: JobSpec[] = [];
-  top.data.jobs.forEach((j, n) => {
-    const label = `jobs[${n}]${typeof j.name === 'string' ? ` (job "${j.name}")` : ''}`;
-    // The kind of job is chosen by its key, so the errors are those of the job it meant to be.
-    const schema = 'notebook' in j ? notebookJob : 'report' in j ? reportJob : null;
-    if (!schema) return void problems.push(`  ${label}: needs "notebook" (a path to a notebook) or "report": "executive"`);
-    const r = schema.safeParse(j);
-    if (r.success) jobs.push(r.data);
-    else for (const i of r.error.issues) problems.push(`  ${label}.${where(i.path) || '(job)'}: ${i.message}`);
-  });
+  const problems: string[] = [];
+  const jobs = parseJobs(top.data.jobs, { file: top.data.tz, machine: o.machineZone ?? machineZone() }, problems);
   if (problems.length) throw new ScheduleError(`${file} is not a valid schedule:\n${problems.join('\n')}`);
   const seen = new Set<string>();
   for (const j of jobs) {
@@ -100,16 +190,58 @@ export function parseSchedule(text: string, file: string): Schedule {
 /** When each job last ran and last succeeded (ISO times), kept beside the reports. */
 export type ScheduleState = Record<string, { last_run?: string; last_success?: string; last_error?: string }>;
 
-export function isDue(cron: Cron, lastSuccess: string | undefined, now: Date): boolean {
+/** Whether `spec`'s cron matched, in its zone, after `lastSuccess` and up to `now`; always when it never succeeded. */
+export function isDue(spec: CronSpec, lastSuccess: string | undefined, now: Date): boolean {
   if (!lastSuccess) return true;
-  return nextRun(cron, new Date(lastSuccess)).getTime() <= now.getTime();
+  return nextRun(spec, new Date(lastSuccess)).getTime() <= now.getTime();
 }
 
+const clockSpec = (j: JobSpec): CronSpec | null => (j.trigger.includes('cron') && j.cron !== null ? { cron: j.cron, tz: j.tz } : null);
+
+/** The jobs due by the clock. A job triggered only by data is never among them: new data decides (src/reports/runs). */
 export function dueJobs(s: Schedule, state: ScheduleState, now: Date): JobSpec[] {
-  return s.jobs.filter((j) => isDue(parseCron(j.cron), state[j.name]?.last_success, now));
+  return s.jobs.filter((j) => {
+    const spec = clockSpec(j);
+    return spec !== null && isDue(spec, state[j.name]?.last_success, now);
+  });
 }
 
-/** The first time after `now` at which any job is due again (the long-running scheduler sleeps until then). */
-export function nextWake(s: Schedule, now: Date): Date {
-  return new Date(Math.min(...s.jobs.map((j) => nextRun(parseCron(j.cron), now).getTime())));
+/** The first time after `now` at which a clock-triggered job is due again; null when no job runs on the clock. */
+export function nextWake(s: Schedule, now: Date): Date | null {
+  const times = s.jobs.flatMap((j) => {
+    const spec = clockSpec(j);
+    return spec ? [nextRun(spec, now).getTime()] : [];
+  });
+  return times.length ? new Date(Math.min(...times)) : null;
+}
+
+/**
+ * `--now` as given to report:schedule: an ISO 8601 date-time with `Z` or an offset (`2027-03-28T09:00:00+02:00`).
+ * Without one the instant would depend on the machine's zone, so it is refused. A bad value names the flag.
+ */
+export function parseNow(text: string, flag = '--now'): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(text.trim());
+  const d = m ? new Date(text.trim()) : null;
+  const [, y, mo, day, h, mi, s] = m ?? [];
+  const realDay = m && new Date(Date.UTC(Number(y), Number(mo) - 1, Number(day))).getUTCDate() === Number(day);
+  if (!m || !d || Number.isNaN(d.getTime()) || !realDay || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) {
+    const hint = /^\d{4}-\d{2}-\d{2}(T[\d:.]+)?$/.test(text.trim()) ? ' (add Z or an offset such as +02:00: without one the instant depends on the machine\'s zone)' : '';
+    throw new UsageError(`${flag} expects an ISO 8601 date-time with an offset, e.g. 2027-03-28T09:00:00+02:00 or 2027-03-28T07:00:00Z; got "${text}"${hint}`);
+  }
+  return d;
+}
+
+/** What `report:schedule --next N` prints: each job's next `n` runs after `now` in its zone, and its data trigger. */
+export function formatNextRuns(s: Schedule, now: Date, n: number): string {
+  const lines = [`Next ${n} run${n === 1 ? '' : 's'} of each job after ${now.toISOString()}`];
+  for (const j of s.jobs) {
+    const spec = clockSpec(j);
+    const onData = j.trigger.includes('data');
+    const when = [spec ? `cron "${spec.cron}"` : null, onData ? 'on new data' : null].filter(Boolean).join(' and ');
+    const fresh = j.freshness ? `, data at most ${j.freshness.text} old` : '';
+    lines.push('', `${j.name}: ${when}${fresh}; ${describeZone(j)}`);
+    if (spec) for (const d of nextRuns(spec, now, n)) lines.push(`  ${formatInZone(d, j.tz)}`);
+    if (onData) lines.push(`  ${spec ? 'and ' : ''}on new data (after a warehouse build its last run did not see)`);
+  }
+  return lines.join('\n');
 }
