@@ -48,10 +48,12 @@ ul.links li{margin:8px 0}
 .sub{color:var(--muted);font-size:11.5px;margin-top:2px}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .status{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;white-space:nowrap;color:#fff;background:var(--s)}
 .s-succeeded{--s:#1e7d45}.s-failed{--s:#b4361f}.s-timed_out{--s:#a34f00}.s-skipped{--s:#5b6578}.s-interrupted{--s:#7a3e9d}.s-running{--s:#1f5fa8}
-ol.strip{list-style:none;display:flex;gap:2px;margin:0;padding:0;flex-wrap:nowrap}
-ol.strip li,.strip-key{display:inline-block;width:15px;height:20px;border-radius:3px;background:var(--s);color:#fff;font-size:10px;line-height:20px;text-align:center}
-table[data-table="jobs"] th[scope="row"]{font-weight:bold;background:none;white-space:nowrap}
-td.problem{color:#7a2412;max-width:320px;overflow-wrap:anywhere}td.problem pre,pre.error{white-space:pre-wrap;font-size:11.5px;margin:4px 0 0}
+ol.strip{list-style:none;display:flex;margin:0;padding:0;flex-wrap:nowrap}
+ol.strip li,.strip-key{display:inline-block;width:12px;height:20px;border-radius:2px;background:var(--s);color:#fff;font-size:9px;line-height:20px;text-align:center;overflow:hidden}
+ol.strip{gap:1px}table[data-table="jobs"] th[scope="row"]{background:none}.sub{font-weight:normal}
+table[data-table="jobs"] td:nth-child(-n+3),table[data-table] time,table[data-table="runs"] td:nth-child(3),table[data-table="runs"] td:nth-child(8){white-space:nowrap}
+table[data-table="runs"] th.num{text-align:right}
+td.problem{color:#7a2412;min-width:200px;max-width:340px;overflow-wrap:anywhere}td.num .sub{white-space:normal}span.job{white-space:nowrap}td.problem pre,pre.error{white-space:pre-wrap;font-size:11.5px;margin:4px 0 0}
 td.outputs{white-space:nowrap}summary{cursor:pointer}summary:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
 tr:target td{background:#fff6cc}
 @media (max-width:640px){main{padding:12px 8px}}

@@ -133,8 +133,9 @@ function runRow(r: ReportRun, zone: string): string {
   const secs = runSeconds(r);
   const params = Object.entries(r.parameters ?? {}).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   const duration = secs === null ? `<span class="muted">running</span><div class="sub">heartbeat ${when(r.heartbeat_at, zone)}</div>` : esc(formatDuration(secs));
-  const asOf = r.data_as_of ? `${esc(r.data_as_of)}${r.warehouse_built_at ? `<div class="sub">built ${when(r.warehouse_built_at, zone)}</div>` : ''}` : '<span class="muted">–</span>';
-  return `<tr id="run-${esc(r._id)}" data-run="${esc(r._id)}" data-status="${esc(r.status)}"><td>${esc(r.job)}${params.length ? `<div class="sub">${esc(params.join(' · '))}</div>` : ''}</td>
+  const built = r.warehouse_built_at ? ` title="${esc(`warehouse built ${clockDateTime(r.warehouse_built_at, zone)}`)}"` : '';
+  const asOf = r.data_as_of ? `<span${built}>${esc(r.data_as_of)}</span>` : '<span class="muted">–</span>';
+  return `<tr id="run-${esc(r._id)}" data-run="${esc(r._id)}" data-status="${esc(r.status)}"><td><span class="job">${esc(r.job)}</span>${params.length ? `<div class="sub">${esc(params.join(' · '))}</div>` : ''}</td>
 <td>${esc(r.trigger)}</td><td>${esc(r.period ?? '–')}</td><td>${statusPill(r.status)}</td>${attemptsCell(r)}<td>${when(r.started_at, zone)}</td><td class="num">${duration}</td><td>${asOf}</td>${outputsCell(r)}${problemCell(r)}</tr>`;
 }
 
