@@ -96,3 +96,11 @@ export function contentDisposition(f: Pick<ReportFile, 'name' | 'inline'>): stri
   const ascii = f.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `${f.inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.name)}`;
 }
+
+/** Report files are documents, not pages of the dashboard: whatever an HTML or SVG report holds runs nothing here. */
+const documentCsp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox";
+
+/** The headers every answer with a file carries: no sniffing, and the documents' own policy for HTML and SVG. */
+export function fileHeaders(f: Pick<ReportFile, 'type'>): Record<string, string> {
+  return { 'x-content-type-options': 'nosniff', ...(/^(text\/html|image\/svg)/.test(f.type) ? { 'content-security-policy': documentCsp } : {}) };
+}

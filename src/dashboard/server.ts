@@ -26,7 +26,7 @@ import { exportCsv, exportXlsx, historicalView, readCube, readKnown } from './hi
 import { cacheControl, prepareBody, sendBody, type PreparedBody } from './http';
 import { createFigureCache } from './interactive';
 import { page, pages, type PageOptions } from './layout';
-import { contentDisposition, filesPrefix } from './files';
+import { contentDisposition, fileHeaders, filesPrefix } from './files';
 import { createReports } from './reports';
 import { localDate } from '../pipeline/live';
 import { BadRequest, parseHistorical, parseNone, parseRealtime } from './params';
@@ -64,8 +64,6 @@ export interface DashboardOptions {
 
 const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const common = { 'x-content-type-options': 'nosniff', 'content-security-policy': csp };
-/** Report files are documents, not pages of the dashboard: whatever an HTML report holds runs nothing here. */
-const fileCsp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox";
 const types = { html: 'text/html; charset=utf-8', json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
 
 /**
@@ -215,13 +213,12 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
         return html(answer.status, shell({ title: 'Reports', path: '/reports', body: answer.body, problems: problemsOf() }));
       }
       if (p.startsWith(filesPrefix) || (req.url ?? '').startsWith(filesPrefix)) {
-        parseNone(url.searchParams);
         // The target as sent, not `p`: URL parsing has already turned `%2e%2e` into `..` and applied it.
         const f = await reports.file(req.url ?? '');
         if (!f) return html(404, shell({ title: 'Not found', path: '/reports', body: '<h1>Not found</h1><p>No such report file. <a href="/reports">All reports</a></p>' }));
+        parseNone(url.searchParams);
         // Revalidated: a later run of the same period rewrites the file at the same path.
-        const fileCommon = { 'x-content-type-options': 'nosniff', ...(/^(text\/html|image\/svg)/.test(f.type) ? { 'content-security-policy': fileCsp } : {}) };
-        return sendBody(req, res, 200, { type: f.type, raw: f.body, headers: { 'content-disposition': contentDisposition(f) } }, cacheControl.revalidate, fileCommon);
+        return sendBody(req, res, 200, { type: f.type, raw: f.body, headers: { 'content-disposition': contentDisposition(f) } }, cacheControl.revalidate, fileHeaders(f));
       }
       if (p === '/realtime' || p === '/api/realtime') {
         const { date } = parseRealtime(url.searchParams, today());

@@ -227,6 +227,7 @@ describe('the Reports page', () => {
     ['a symlinked folder outside', '/reports/files/up/secret.txt'],
     ['the scheduler\'s hidden state', '/reports/files/.schedule-state.json'],
     ['a path into the folder that dots its way out first', '/x/../reports/files/../secret.txt'],
+    ['a parent segment and a query', '/reports/files/%2e%2e/secret.txt?download=1'],
   ])('a request with %s gets 404, never a file from elsewhere', async (_what, target) => {
     const res = await rawGet(target);
     expect(res.status).toBe(404);
