@@ -7,6 +7,12 @@ export const pages = [
   { path: '/recommendations', title: 'Recommendations', blurb: 'What the recommender suggests for each new sale' },
 ] as const;
 
+/** Beside the dashboards: the report jobs and the history of every report run, with their files. */
+export const reportsPage = { path: '/reports', title: 'Reports', blurb: 'Report jobs, their next runs, and every run with its status and files' } as const;
+
+/** Every page of the navigation bar. */
+export const navPages = [...pages, reportsPage] as const;
+
 export const css = `
 :root{--ink:#1d2433;--muted:#5b6578;--line:#e3e7ee;--card:#f6f8fb;--accent:#1f5fa8;--up:#1e7d45;--down:#b4361f}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}
@@ -39,6 +45,17 @@ th{background:var(--card)}td.num{text-align:right;white-space:nowrap}
 a:focus-visible,button:focus-visible,select:focus-visible,input:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
 .fresh{animation:flash 2s ease-out}@keyframes flash{from{background:#fff6cc}to{background:transparent}}
 ul.links li{margin:8px 0}
+.sub{color:var(--muted);font-size:11.5px;margin-top:2px}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.status{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;white-space:nowrap;color:#fff;background:var(--s)}
+.s-succeeded{--s:#1e7d45}.s-failed{--s:#b4361f}.s-timed_out{--s:#a34f00}.s-skipped{--s:#5b6578}.s-interrupted{--s:#7a3e9d}.s-running{--s:#1f5fa8}
+ol.strip{list-style:none;display:flex;margin:0;padding:0;flex-wrap:nowrap}
+ol.strip li,.strip-key{display:inline-block;width:12px;height:20px;border-radius:2px;background:var(--s);color:#fff;font-size:9px;line-height:20px;text-align:center;overflow:hidden}
+ol.strip{gap:1px}table[data-table="jobs"] th[scope="row"]{background:none}.sub{font-weight:normal}
+table[data-table="jobs"] td:nth-child(-n+3),table[data-table] time,table[data-table="runs"] td:nth-child(3),table[data-table="runs"] td:nth-child(8){white-space:nowrap}
+table[data-table="runs"] th.num{text-align:right}
+td.problem{color:#7a2412;min-width:200px;max-width:340px;overflow-wrap:anywhere}td.num .sub{white-space:normal}span.job{white-space:nowrap}td.problem pre,pre.error{white-space:pre-wrap;font-size:11.5px;margin:4px 0 0}
+td.outputs{white-space:nowrap}summary{cursor:pointer}summary:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
+tr:target td{background:#fff6cc}
 @media (max-width:640px){main{padding:12px 8px}}
 `;
 
@@ -58,7 +75,7 @@ export interface PageOptions {
 }
 
 export function page(opts: PageOptions): string {
-  const nav = [`<span class="brand">ERP Insights</span>`, `<a href="/"${opts.path === '/' ? ' class="active"' : ''}>Home</a>`, ...pages.map((p) => `<a href="${p.path}"${p.path === opts.path ? ' class="active"' : ''}>${esc(p.title)}</a>`)].join('');
+  const nav = [`<span class="brand">ERP Insights</span>`, `<a href="/"${opts.path === '/' ? ' class="active"' : ''}>Home</a>`, ...navPages.map((p) => `<a href="${p.path}"${p.path === opts.path ? ' class="active"' : ''}>${esc(p.title)}</a>`)].join('');
   const scripts = (opts.scripts ?? []).map((s) => `<script defer src="${esc(s)}"></script>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)} · ERP Insights</title><link rel="stylesheet" href="${esc(opts.style ?? '/assets/style.css')}">${scripts}</head>

@@ -61,3 +61,18 @@ export function parseRealtime(params: URLSearchParams, today: string): { date: s
 export function parseNone(params: URLSearchParams): void {
   strict(params, []);
 }
+
+/**
+ * The Reports page's filters: `job` one of the jobs known (the schedule's and those with runs), `status` one of the
+ * run statuses; absent, empty or "all" mean no filter.
+ */
+export function parseReports(params: URLSearchParams, known: { jobs: readonly string[]; statuses: readonly string[] }): { job: string | null; status: string | null } {
+  const raw = strict(params, ['job', 'status']);
+  const one = (key: 'job' | 'status', allowed: readonly string[], what: string): string | null => {
+    const v = raw[key];
+    if (v === undefined || v === '' || v === 'all') return null;
+    if (!allowed.includes(v)) throw new BadRequest(`${key} ${JSON.stringify(v)} is not ${what} (known: ${allowed.join(', ') || 'none'})`);
+    return v;
+  };
+  return { job: one('job', known.jobs, 'a job'), status: one('status', known.statuses, 'a run status') };
+}

@@ -1,6 +1,6 @@
 /**
- * The dashboard web server (node:http, no framework): three pages with shared navigation, their JSON refresh
- * endpoints, exports, local assets and a stats endpoint. A missing service shows a banner; a bad parameter is a 400.
+ * The dashboard web server (node:http, no framework): three dashboards and the Reports page with shared navigation,
+ * their JSON refresh endpoints, exports, report files, local assets and a stats endpoint. A missing service shows a banner; a bad parameter is a 400.
  *
  * What it keeps so that a team can use it at once (docs/dashboards.md):
  * - historical views and exports are rendered once per warehouse build and filter (a byte-bounded LRU);
@@ -26,6 +26,8 @@ import { exportCsv, exportXlsx, historicalView, readCube, readKnown } from './hi
 import { cacheControl, prepareBody, sendBody, type PreparedBody } from './http';
 import { createFigureCache } from './interactive';
 import { page, pages, type PageOptions } from './layout';
+import { contentDisposition, fileHeaders, filesPrefix } from './files';
+import { createReports } from './reports';
 import { localDate } from '../pipeline/live';
 import { BadRequest, parseHistorical, parseNone, parseRealtime } from './params';
 import { createHealthProbe, realtimeFragment } from './realtime';
@@ -56,6 +58,8 @@ export interface DashboardOptions {
   buildCheckMs?: number;
   /** How long a real-time or recommendations answer is shared, in ms (default 1000). */
   liveEveryMs?: number;
+  /** The schedule file the Reports page lists (default: SCHEDULE_FILE; null: none). */
+  schedule?: string | null;
 }
 
 const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -142,6 +146,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     return live(frag, (html, problems) => charted({ title: 'Recommendations', path: '/recommendations', problems, body: `<h1>Recommendations</h1>${bar}<div id="live" data-api="/api/recommendations" data-refresh="10">${html}</div>` }));
   }, liveEvery);
 
+  const reports = createReports({ db, scheduleFile: o.schedule === undefined ? cfg.paths.schedule : o.schedule, reportsDir: cfg.paths.reports });
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dashboard.local');
     const p = url.pathname;
@@ -178,7 +184,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       if (p === '/') {
         parseNone(url.searchParams);
         const links = pages.map((x) => `<li><a href="${x.path}">${esc(x.title)}</a> — ${esc(x.blurb)}</li>`).join('');
-        return html(200, shell({ title: 'Dashboards', path: '/', body: `<h1>Dashboards</h1><ul class="links">${links}</ul><p class="note">Reports: <code>npm run report</code> writes them to <code>reports/</code>.</p>`, problems: problemsOf() }));
+        return html(200, shell({ title: 'Dashboards', path: '/', body: `<h1>Dashboards</h1><ul class="links">${links}</ul><p class="note">Reports: <code>npm run report</code> writes them to <code>reports/</code>; the <a href="/reports">Reports page</a> lists the scheduled jobs and every run, with its files.</p>`, problems: problemsOf() }));
       }
       if (p === '/historical' || p === '/historical/export.csv' || p === '/historical/export.xlsx') {
         const d = await db();
@@ -199,6 +205,20 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
           return prepareBody(types.html, charted({ title: 'Historical', path: '/historical', body: view.html, problems }));
         });
         return send(200, types.html, body, cacheControl.revalidate);
+      }
+      if (p === '/reports') {
+        const answer = await reports.page(url.searchParams);
+        // Revalidated every time: a run may start or end at any moment. The ETag hashes the bytes, which hold each
+        // run's status, end and heartbeat, so a finished run changes it.
+        return html(answer.status, shell({ title: 'Reports', path: '/reports', body: answer.body, problems: problemsOf() }));
+      }
+      if (p.startsWith(filesPrefix) || (req.url ?? '').startsWith(filesPrefix)) {
+        // The target as sent, not `p`: URL parsing has already turned `%2e%2e` into `..` and applied it.
+        const f = await reports.file(req.url ?? '');
+        if (!f) return html(404, shell({ title: 'Not found', path: '/reports', body: '<h1>Not found</h1><p>No such report file. <a href="/reports">All reports</a></p>' }));
+        parseNone(url.searchParams);
+        // Revalidated: a later run of the same period rewrites the file at the same path.
+        return sendBody(req, res, 200, { type: f.type, raw: f.body, headers: { 'content-disposition': contentDisposition(f) } }, cacheControl.revalidate, fileHeaders(f));
       }
       if (p === '/realtime' || p === '/api/realtime') {
         const { date } = parseRealtime(url.searchParams, today());
