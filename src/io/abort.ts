@@ -77,7 +77,10 @@ export function onAbort(signal: AbortSignal | undefined, fn: () => void): () => 
  */
 export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  throwIfAborted(signal);
+  if (signal.aborted) {
+    work.catch(() => undefined); // its failure (a closed page, a killed process) is the abort's, said below
+    throw abortError(signal);
+  }
   let remove = () => undefined as void;
   const aborted = new Promise<never>((_, reject) => {
     remove = onAbort(signal, () => reject(abortError(signal)));

@@ -14,12 +14,16 @@ async function inPage<T>(browser: Browser, signal: AbortSignal | undefined, work
   const page = await browser.newPage();
   // A closed page makes what runs in it fail ("Target closed"); the caller sees the abort instead. Closing fails only
   // when the browser is already gone (the caller closed it on the same abort), which is the same outcome.
-  const forget = onAbort(signal, () => void page.close().catch(() => undefined));
+  let closing: Promise<void> | undefined;
+  const closeOnAbort = () => (closing ??= page.close().catch(() => undefined));
+  const forget = onAbort(signal, () => void closeOnAbort());
   try {
+    throwIfAborted(signal); // cancelled while the page opened: nothing to start in it
     return await untilAborted(work(page), signal);
   } finally {
     forget();
-    if (!signal?.aborted) await page.close();
+    // A cancelled render rejects once its page is closed: the caller's browser is left as it was given.
+    await (signal?.aborted ? closeOnAbort() : page.close());
   }
 }
 

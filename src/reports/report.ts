@@ -60,7 +60,8 @@ export interface ReportResult {
 export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   throwIfAborted(o.signal);
   const { seconds, timed } = createStepTimer(o.onStep);
-  // Each step gives way to a cancel at once; what it was doing is stopped by closing Chromium (or its pages).
+  // The steps that cannot be stopped give way to a cancel at once; the PDF and images stop themselves (their pages
+  // closed) and are awaited, so that a browser passed in is left without pages of ours when the render rejects.
   const step = <T>(name: string, work: () => Promise<T>) => timed(name, () => untilAborted(work(), o.signal));
   const needBrowser = o.formats.includes('pdf') || o.formats.includes('xlsx');
   // The browser starts while the data is read: each takes a fraction of a second, and they do not compete.
@@ -82,7 +83,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
       removeLeftovers(dir);
       const group = createGroupWriter(dir);
       try {
-        await writeFormats(group, { ...o, step, html, title, svgs, data, browser });
+        await writeFormats(group, { ...o, timed, html, title, svgs, data, browser });
         // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.
         throwIfAborted(o.signal);
         group.commit({ report: 'executive', period: o.period.id, from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
@@ -108,7 +109,7 @@ interface FormatWork {
   period: Period;
   appendix?: boolean;
   signal?: AbortSignal;
-  step: <T>(name: string, work: () => Promise<T>) => Promise<T>;
+  timed: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   html: string;
   title: string;
   svgs: Record<string, string>;
@@ -119,16 +120,19 @@ interface FormatWork {
 /** Stages each requested format in the group (committed by the caller). */
 async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
   const signal = w.signal;
-  if (w.formats.includes('html')) await w.step('html', async () => group.add('executive.html', w.html));
+  if (w.formats.includes('html')) await w.timed('html', async () => group.add('executive.html', w.html));
   if (w.formats.includes('pdf')) {
-    await w.step('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.html, { title: w.title, period: `${w.period.label} · ${w.period.from} to ${w.period.to}` }, { signal })));
+    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.html, { title: w.title, period: `${w.period.label} · ${w.period.from} to ${w.period.to}` }, { signal })));
   }
   if (w.formats.includes('xlsx')) {
-    await w.step('xlsx', async () => {
-      // The chart images are taken in parallel pages, and kept in the report's order.
+    await w.timed('xlsx', async () => {
+      // The chart images are taken in parallel pages, and kept in the report's order. Each one is waited for, so that
+      // no page is still open when a failure or a cancel is reported.
       const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => w.svgs[name]);
-      const images = await Promise.all(names.map((name) => svgToPng(w.browser!, w.svgs[name]!, name, { signal })));
-      const pngs: Record<string, Buffer> = Object.fromEntries(names.map((name, i) => [name, images[i]!]));
+      const taken = await Promise.allSettled(names.map((name) => svgToPng(w.browser!, w.svgs[name]!, name, { signal })));
+      const failed = taken.find((t) => t.status === 'rejected');
+      if (failed) throw failed.reason;
+      const pngs: Record<string, Buffer> = Object.fromEntries(names.map((name, i) => [name, (taken[i] as PromiseFulfilledResult<Buffer>).value]));
       group.add('executive.xlsx', (await renderExcel(w.data, pngs, { appendix: w.appendix })).buffer);
     });
   }
