@@ -19,6 +19,7 @@ import { progressLabel } from '../notebooks/inject';
 import { notebookFormats, renderNotebookReport, type NotebookFormat, type NotebookRenderResult } from '../notebooks/render';
 import type { CellEvent } from '../notebooks/execute';
 import type { CodeMode } from '../notebooks/tags';
+import { throwIfAborted } from '../io/abort';
 import { UsageError } from './args';
 import type { PipelineContext } from './context';
 import { chooseDefaultPeriod } from './report';
@@ -95,6 +96,8 @@ export interface NotebookJob {
   onStep?: (step: string, seconds: number) => void;
   /** Extra environment of the kernel. */
   env?: Record<string, string>;
+  /** Cancels the render (the job's timeout, the scheduler's SIGTERM): see renderNotebookReport. */
+  signal?: AbortSignal;
 }
 
 /** Renders a notebook report with the configured services and folders. */
@@ -102,6 +105,7 @@ export async function renderConfiguredNotebook(ctx: PipelineContext, job: Notebo
   let mongo: MongoHandle | undefined;
   const db = async () => (mongo ??= await connectMongo(ctx.cfg.mongo)).db;
   try {
+    throwIfAborted(job.signal);
     const { decls, values } = await checkNotebookValues(job.file, job.pairs, db);
     const period = decls.find((d) => d.name === 'period' && d.type === 'string');
     if (period && (values.period ?? period.default) === 'latest') {
@@ -118,7 +122,7 @@ export async function renderConfiguredNotebook(ctx: PipelineContext, job: Notebo
         return null;
       }
     };
-    const r = await renderNotebookReport({ file: job.file, values, formats: job.formats, code: job.code, reportsDir: ctx.cfg.paths.reports, timeoutSec: job.timeoutSec, env: job.env, lineage, chromePath: ctx.cfg.chromePath, onEvent: job.onEvent, onStep: job.onStep, log: ctx.log });
+    const r = await renderNotebookReport({ file: job.file, values, formats: job.formats, code: job.code, reportsDir: ctx.cfg.paths.reports, timeoutSec: job.timeoutSec, env: job.env, lineage, chromePath: ctx.cfg.chromePath, onEvent: job.onEvent, onStep: job.onStep, log: ctx.log, signal: job.signal });
     return { ...r, values };
   } finally {
     await mongo?.close();

@@ -7,6 +7,7 @@ import { defaultSuperstorePath } from '../pipeline/source/superstore';
 import { generateReport, reportFormats, type ReportFormat, type ReportResult } from '../reports/report';
 import { lastCalendarMonth, latestCompleteMonth, parsePeriod, PeriodError, type Period, type PeriodChoice } from '../reports/period';
 import { saleDays } from '../reports/data';
+import { untilAborted } from '../io/abort';
 
 export function parseFormats(value: unknown): ReportFormat[] {
   const formats = String(value ?? '').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
@@ -15,13 +16,16 @@ export function parseFormats(value: unknown): ReportFormat[] {
   return formats as ReportFormat[];
 }
 
-/** Renders a report with the configured folders, browser and dead-letter count (unknown when Kafka does not answer). */
+/**
+ * Renders a report with the configured folders, browser and dead-letter count (unknown when Kafka does not answer).
+ * `signal` cancels it (a job's timeout, SIGTERM): see generateReport.
+ */
 export async function renderConfiguredReport(
   ctx: PipelineContext,
   db: Db,
   period: Period,
   formats: readonly ReportFormat[],
-  opts: { source?: string; onStep?: (step: string, seconds: number) => void; appendix?: boolean } = {},
+  opts: { source?: string; onStep?: (step: string, seconds: number) => void; appendix?: boolean; signal?: AbortSignal } = {},
 ): Promise<ReportResult> {
   return generateReport({
     db,
@@ -31,11 +35,12 @@ export async function renderConfiguredReport(
     modelsDir: ctx.cfg.paths.models,
     dataDir: ctx.cfg.paths.data,
     source: opts.source ?? defaultSuperstorePath(),
-    deadLetters: await countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null),
+    deadLetters: await untilAborted(countMessages(ctx.kafka, ctx.topics.dlq).catch(() => null), opts.signal),
     chromePath: ctx.cfg.chromePath,
     onStep: opts.onStep,
     appendix: opts.appendix,
     log: ctx.log,
+    signal: opts.signal,
   });
 }
 

@@ -137,7 +137,7 @@ export interface GroupWriter {
    * end, the directory has no manifest (readers skip it) and every file under a final name is still whole.
    */
   commit(about?: Record<string, unknown>, now?: Date): Manifest;
-  /** Removes the temporary files (a failed run). */
+  /** Removes the temporary files (a failed or cancelled run). Idempotent. */
   abort(): void;
 }
 
@@ -147,15 +147,21 @@ export function createGroupWriter(dir: string): GroupWriter {
   fs.mkdirSync(dir, { recursive: true });
   const staged = new Map<string, string>();
   const streams: fs.WriteStream[] = [];
+  // Once committed or aborted, the group takes no more files: a step of a cancelled render that finishes late must
+  // not leave a temporary file that nothing removes (removeLeftovers keeps a live writer's).
+  let closed: 'committed' | 'aborted' | undefined;
   const stage = (name: string) => {
+    if (closed) throw new Error(`${name} cannot join the group in ${dir}: it was already ${closed}`);
     if (staged.has(name)) throw new Error(`${name} is already part of this group`);
     const tmp = tempPathFor(path.join(dir, name));
     staged.set(name, tmp);
     return tmp;
   };
   const abort = () => {
+    closed = 'aborted';
     for (const s of streams) s.destroy();
     for (const tmp of staged.values()) fs.rmSync(tmp, { force: true });
+    staged.clear();
   };
   return {
     stream: (name) => {
@@ -173,6 +179,7 @@ export function createGroupWriter(dir: string): GroupWriter {
       }
     },
     commit: (about, now = new Date()) => {
+      if (closed) throw new Error(`the group in ${dir} was already ${closed}`);
       try {
         const files: ManifestEntry[] = [];
         for (const [name, tmp] of staged) {
@@ -187,6 +194,7 @@ export function createGroupWriter(dir: string): GroupWriter {
         fs.rmSync(path.join(dir, MANIFEST), { force: true });
         for (const [name, tmp] of staged) fs.renameSync(tmp, path.join(dir, name));
         staged.clear();
+        closed = 'committed';
         const manifest: Manifest = { written_at: now.toISOString(), files, ...(about ? { about } : {}) };
         writeFileAtomic(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
         return manifest;

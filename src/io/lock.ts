@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log';
 import { isAlive } from './pid';
+import { sleep, throwIfAborted } from './abort';
 
 export class LockBusyError extends Error {
   override name = 'LockBusyError';
@@ -34,6 +35,8 @@ export interface LockOptions {
   log?: Logger;
   alive?: (pid: number) => boolean;
   pollMs?: number;
+  /** Stops waiting for another writer (a cancelled or timed-out render): rejects with RenderAbortedError. */
+  signal?: AbortSignal;
 }
 
 /** Runs `work` while holding `file` (created beside the outputs it guards), then releases it. */
@@ -44,6 +47,7 @@ export async function withLock<T>(file: string, what: string, work: () => Promis
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let told = false;
   for (;;) {
+    throwIfAborted(opts.signal);
     try {
       fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
       break;
@@ -64,7 +68,7 @@ export async function withLock<T>(file: string, what: string, work: () => Promis
       opts.log?.info(`waiting for another run writing ${what} (pid ${owner.pid}, since ${owner.since})`);
       told = true;
     }
-    await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
+    await sleep(opts.pollMs ?? 200, opts.signal);
   }
   try {
     return await work();

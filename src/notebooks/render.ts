@@ -2,12 +2,14 @@
  * One notebook report: parameters checked and injected, the notebook executed headless, then HTML, PDF and the
  * executed .ipynb written together in `<reports>/notebooks/<notebook>/<parameters-slug>/` as one group (each file
  * whole, the manifest last, one writer per folder at a time), and `reports/index.html` refreshed. A failing cell
- * writes `<notebook>.failed.ipynb` there instead, and leaves the last good report as it was.
+ * writes `<notebook>.failed.ipynb` there instead, and leaves the last good report as it was. A cancel (`signal`: a
+ * job's timeout, SIGTERM) kills the kernel and Chromium, writes nothing at all, and leaves the folder as it was.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import type { TopLevelSpec } from 'vega-lite';
+import { abortError, onAbort, RenderAbortedError, throwIfAborted, untilAborted } from '../io/abort';
 import { createGroupWriter, removeLeftovers, writeFileAtomic } from '../io/atomic';
 import { withLock } from '../io/lock';
 import type { Logger } from '../log';
@@ -45,6 +47,12 @@ export interface NotebookRenderOptions {
   onStep?: (step: string, seconds: number) => void;
   log?: Logger;
   now?: () => Date;
+  /**
+   * Cancels the render: the kernel's process group and the runner are killed, Chromium is closed (a browser passed
+   * in stays open, its pages are closed), nothing is written (not even `.failed.ipynb`), the lock is released, and
+   * the render rejects with RenderAbortedError (RenderTimeoutError for a timeout; see src/io/abort.ts).
+   */
+  signal?: AbortSignal;
 }
 
 export interface NotebookRenderResult {
@@ -62,6 +70,7 @@ export function shownParameters(decls: readonly ParamDecl[], values: Readonly<Re
 }
 
 export async function renderNotebookReport(o: NotebookRenderOptions): Promise<NotebookRenderResult> {
+  throwIfAborted(o.signal);
   const { seconds, timed } = createStepTimer(o.onStep);
   const source = readNotebook(o.file);
   const decls = declaredParameters(source);
@@ -69,15 +78,19 @@ export async function renderNotebookReport(o: NotebookRenderOptions): Promise<No
   const slug = parametersSlug(o.values);
   const dir = path.join(o.reportsDir, 'notebooks', name, slug);
   const needBrowser = o.formats.includes('pdf') && !o.browser;
-  // Chromium starts while the kernel runs; it is closed below whatever happens.
+  // Chromium starts while the kernel runs; it is closed below whatever happens, and at once on a cancel.
   const starting = needBrowser ? launchBrowser(o.chromePath) : undefined;
   starting?.catch(() => undefined);
+  let closing: Promise<void> | undefined;
+  const closeOwnBrowser = () => (closing ??= starting ? starting.then((b) => b.close(), () => undefined) : Promise.resolve());
+  const forget = onAbort(o.signal, () => void closeOwnBrowser().catch(() => undefined));
   try {
-    const run = await executeCells(injectParameters(source, decls, o.values), { cwd: path.dirname(path.resolve(o.file)), timeoutSec: o.timeoutSec, env: o.env, trust: true, onEvent: o.onEvent });
+    const run = await executeCells(injectParameters(source, decls, o.values), { cwd: path.dirname(path.resolve(o.file)), timeoutSec: o.timeoutSec, env: o.env, trust: true, onEvent: o.onEvent, signal: o.signal });
     seconds.kernel = run.seconds.kernel;
     seconds.execute = run.seconds.cells;
     o.onStep?.('kernel', run.seconds.kernel);
     o.onStep?.('execute', run.seconds.cells);
+    throwIfAborted(o.signal);
     if (run.failure) {
       const failed = path.join(dir, `${name}.failed.ipynb`);
       removeLeftovers(dir);
@@ -87,36 +100,57 @@ export async function renderNotebookReport(o: NotebookRenderOptions): Promise<No
     const t0 = Date.now();
     const svgs = new Map<string, string>();
     for (const { key, spec } of vegaLiteOutputs(run.notebook)) svgs.set(key, await renderSvg(spec as TopLevelSpec));
-    const lineage = await o.lineage();
+    const lineage = await untilAborted(o.lineage(), o.signal);
     const params = shownParameters(decls, o.values);
     const generatedAt = (o.now?.() ?? new Date()).toISOString();
     const html = renderNotebookHtml(run.notebook, { notebook: path.basename(o.file), parameters: params, lineage, generatedAt, code: o.code }, svgs);
     seconds.html = (Date.now() - t0) / 1000;
     o.onStep?.('html', seconds.html);
-    const files: NotebookRenderResult['files'] = {};
-    const browser = o.formats.includes('pdf') ? (o.browser ?? (await starting)) : undefined;
-    await withLock(path.join(dir, '.lock'), `the notebook report ${name}/${slug}`, async () => {
-      removeLeftovers(dir);
-      const group = createGroupWriter(dir);
-      try {
-        if (o.formats.includes('ipynb')) group.add(`${name}.ipynb`, run.text);
-        if (o.formats.includes('html')) group.add(`${name}.html`, html);
-        if (browser) {
-          const title = notebookTitle(run.notebook, name).title;
-          const pdf = await timed('pdf', () => renderPdf(browser, html, { title, period: parametersLine(params.filter((p) => p.given)) || 'default parameters' }));
-          group.add(`${name}.pdf`, pdf);
-        }
-        group.commit({ report: 'notebook', notebook: path.basename(o.file), parameters: o.values, slug, code: o.code, generated_at: generatedAt });
-      } catch (err) {
-        group.abort();
-        throw err;
-      }
-      fs.rmSync(path.join(dir, `${name}.failed.ipynb`), { force: true });
-      for (const f of o.formats) files[f] = path.join(dir, `${name}.${f}`);
-      writeReportIndex(o.reportsDir);
-    }, { log: o.log });
+    const browser = o.formats.includes('pdf') ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
+    const pdf = browser ? { browser, title: notebookTitle(run.notebook, name).title, period: parametersLine(params.filter((p) => p.given)) || 'default parameters' } : undefined;
+    const files = await withLock(path.join(dir, '.lock'), `the notebook report ${name}/${slug}`, () => publish({ ...o, dir, name, slug, text: run.text, html, pdf, generatedAt, timed }), { log: o.log, signal: o.signal });
     return { dir, slug, files, seconds };
+  } catch (err) {
+    // A cancelled step fails in its own words ("Target closed"); the caller is told it was cancelled, and why.
+    throw o.signal?.aborted && !(err instanceof RenderAbortedError) ? abortError(o.signal) : err;
   } finally {
-    if (starting) await (await starting.catch(() => undefined))?.close();
+    forget();
+    await closeOwnBrowser();
   }
+}
+
+interface Publication extends NotebookRenderOptions {
+  dir: string;
+  name: string;
+  slug: string;
+  /** The executed notebook as the runner wrote it. */
+  text: string;
+  html: string;
+  pdf: { browser: Browser; title: string; period: string } | undefined;
+  generatedAt: string;
+  timed: <T>(step: string, work: () => Promise<T>) => Promise<T>;
+}
+
+/** Writes the formats as one group (under the folder's lock), drops an earlier failure's notebook, refreshes the index. */
+async function publish(p: Publication): Promise<NotebookRenderResult['files']> {
+  removeLeftovers(p.dir);
+  const group = createGroupWriter(p.dir);
+  try {
+    if (p.formats.includes('ipynb')) group.add(`${p.name}.ipynb`, p.text);
+    if (p.formats.includes('html')) group.add(`${p.name}.html`, p.html);
+    if (p.pdf) {
+      const { browser, title, period } = p.pdf;
+      const pdf = await p.timed('pdf', () => renderPdf(browser, p.html, { title, period }, { signal: p.signal }));
+      group.add(`${p.name}.pdf`, pdf);
+    }
+    // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.
+    throwIfAborted(p.signal);
+    group.commit({ report: 'notebook', notebook: path.basename(p.file), parameters: p.values, slug: p.slug, code: p.code, generated_at: p.generatedAt });
+  } catch (err) {
+    group.abort();
+    throw err;
+  }
+  fs.rmSync(path.join(p.dir, `${p.name}.failed.ipynb`), { force: true });
+  writeReportIndex(p.reportsDir);
+  return Object.fromEntries(p.formats.map((f) => [f, path.join(p.dir, `${p.name}.${f}`)])) as NotebookRenderResult['files'];
 }

@@ -1,10 +1,34 @@
 /** The HTML report printed to an A4 PDF by Chromium: vector charts, running header and page-numbered footer. */
-import type { Browser } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
 import { esc } from './format';
+import { onAbort, throwIfAborted, untilAborted } from '../io/abort';
 
-export async function renderPdf(browser: Browser, html: string, header: { title: string; period: string }): Promise<Buffer> {
+export interface PageOptions {
+  /** Closes the page and rejects with RenderAbortedError (the browser itself is the caller's). */
+  signal?: AbortSignal;
+}
+
+/** Runs `work` in a new page of `browser`, closed afterwards or as soon as the signal aborts. */
+async function inPage<T>(browser: Browser, signal: AbortSignal | undefined, work: (page: Page) => Promise<T>): Promise<T> {
+  throwIfAborted(signal);
   const page = await browser.newPage();
+  // A closed page makes what runs in it fail ("Target closed"); the caller sees the abort instead. Closing fails only
+  // when the browser is already gone (the caller closed it on the same abort), which is the same outcome.
+  let closing: Promise<void> | undefined;
+  const closeOnAbort = () => (closing ??= page.close().catch(() => undefined));
+  const forget = onAbort(signal, () => void closeOnAbort());
   try {
+    throwIfAborted(signal); // cancelled while the page opened: nothing to start in it
+    return await untilAborted(work(page), signal);
+  } finally {
+    forget();
+    // A cancelled render rejects once its page is closed: the caller's browser is left as it was given.
+    await (signal?.aborted ? closeOnAbort() : page.close());
+  }
+}
+
+export async function renderPdf(browser: Browser, html: string, header: { title: string; period: string }, o: PageOptions = {}): Promise<Buffer> {
+  return inPage(browser, o.signal, async (page) => {
     await page.setContent(html, { waitUntil: 'load' });
     await page.emulateMediaType('print');
     const style = 'font-family:DejaVu Sans,Helvetica,Arial,sans-serif;font-size:8px;color:#5b6578;width:100%;padding:0 12mm;display:flex;justify-content:space-between';
@@ -17,15 +41,12 @@ export async function renderPdf(browser: Browser, html: string, header: { title:
       margin: { top: '16mm', bottom: '16mm', left: '12mm', right: '12mm' },
     });
     return Buffer.from(pdf);
-  } finally {
-    await page.close();
-  }
+  });
 }
 
 /** SVG → PNG (for the Excel charts), at twice the resolution for sharp prints. `name` is for error messages. */
-export async function svgToPng(browser: Browser, svg: string, name = 'chart'): Promise<Buffer> {
-  const page = await browser.newPage();
-  try {
+export async function svgToPng(browser: Browser, svg: string, name = 'chart', o: PageOptions = {}): Promise<Buffer> {
+  return inPage(browser, o.signal, async (page) => {
     await page.setViewport({ width: 1200, height: 800, deviceScaleFactor: 2 });
     await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg}</body></html>`, { waitUntil: 'load' });
     const el = await page.$('svg');
@@ -34,7 +55,5 @@ export async function svgToPng(browser: Browser, svg: string, name = 'chart'): P
     const box = await el.boundingBox();
     if (!box || !(box.width >= 1 && box.height >= 1)) throw new Error(`${name}: the chart has no area to draw (${box?.width ?? 0}×${box?.height ?? 0} px)`);
     return Buffer.from(await el.screenshot({ type: 'png', omitBackground: false }));
-  } finally {
-    await page.close();
-  }
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * One executive report: data → charts → HTML / PDF / Excel in `reports/<period>/executive.*`, a step at a time,
  * then the `reports/index.html` listing is refreshed. The formats are written as one group (src/io/atomic.ts): each
- * file whole, the manifest last, one writer per period at a time.
+ * file whole, the manifest last, one writer per period at a time. A cancel (`signal`) publishes nothing.
  */
 import path from 'node:path';
 import type { Db } from 'mongodb';
@@ -16,7 +16,8 @@ import { launchBrowser } from './browser';
 import { writeReportIndex } from './index-page';
 import type { Period } from './period';
 import type { Logger } from '../log';
-import { createGroupWriter, removeLeftovers } from '../io/atomic';
+import { abortError, onAbort, RenderAbortedError, throwIfAborted, untilAborted } from '../io/abort';
+import { createGroupWriter, removeLeftovers, type GroupWriter } from '../io/atomic';
 import { withLock } from '../io/lock';
 import { createStepTimer } from './step-timer';
 
@@ -41,6 +42,12 @@ export interface ReportOptions {
   appendix?: boolean;
   /** Where a wait for another writer of the same period is said. */
   log?: Logger;
+  /**
+   * Cancels the render (a job's timeout, the scheduler's SIGTERM): Chromium is closed (a browser passed in stays
+   * open, its pages are closed), nothing is published, the lock is released, and the render rejects with
+   * RenderAbortedError (RenderTimeoutError for a timeout; see src/io/abort.ts).
+   */
+  signal?: AbortSignal;
 }
 
 export interface ReportResult {
@@ -51,53 +58,82 @@ export interface ReportResult {
 }
 
 export async function generateReport(o: ReportOptions): Promise<ReportResult> {
+  throwIfAborted(o.signal);
   const { seconds, timed } = createStepTimer(o.onStep);
+  // The steps that cannot be stopped give way to a cancel at once; the PDF and images stop themselves (their pages
+  // closed) and are awaited, so that a browser passed in is left without pages of ours when the render rejects.
+  const step = <T>(name: string, work: () => Promise<T>) => timed(name, () => untilAborted(work(), o.signal));
   const needBrowser = o.formats.includes('pdf') || o.formats.includes('xlsx');
   // The browser starts while the data is read: each takes a fraction of a second, and they do not compete.
   const starting = needBrowser && !o.browser ? timed('browser', () => launchBrowser(o.chromePath)) : undefined;
   starting?.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
-  let data: ReportData;
+  let closing: Promise<void> | undefined;
+  const closeOwnBrowser = () => (closing ??= starting ? starting.then((b) => b.close(), () => undefined) : Promise.resolve());
+  // A cancel closes our own Chromium at once (a browser the caller passed in stays open; renderPdf closes its pages).
+  const forget = onAbort(o.signal, () => void closeOwnBrowser().catch(() => undefined));
   try {
-    data = await timed('data', () => loadReportData({ db: o.db, period: o.period, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
-  } catch (err) {
-    await (await starting?.catch(() => undefined))?.close();
-    throw err;
-  }
-  const svgs = await timed('charts', () => renderAll(reportCharts(data)));
-  const title = o.title ?? 'Executive sales report';
-  const html = renderHtml(data, { charts: svgs, title, appendix: o.appendix });
-  const dir = path.join(o.reportsDir, o.period.id);
-  const files: ReportResult['files'] = {};
-  const browser = needBrowser ? (o.browser ?? (await starting)) : undefined;
-  try {
+    const data = await step('data', () => loadReportData({ db: o.db, period: o.period, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
+    const svgs = await step('charts', () => renderAll(reportCharts(data)));
+    const title = o.title ?? 'Executive sales report';
+    const html = renderHtml(data, { charts: svgs, title, appendix: o.appendix });
+    const dir = path.join(o.reportsDir, o.period.id);
+    const browser = needBrowser ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
     // One writer per period (the scheduler and a person may meet here); the formats appear together, whole.
-    await withLock(path.join(dir, '.lock'), `the report for ${o.period.id}`, async () => {
+    const files = await withLock(path.join(dir, '.lock'), `the report for ${o.period.id}`, async () => {
       removeLeftovers(dir);
       const group = createGroupWriter(dir);
       try {
-        if (o.formats.includes('html')) await timed('html', async () => group.add('executive.html', html));
-        if (o.formats.includes('pdf')) {
-          await timed('pdf', async () => group.add('executive.pdf', await renderPdf(browser!, html, { title, period: `${o.period.label} · ${o.period.from} to ${o.period.to}` })));
-        }
-        if (o.formats.includes('xlsx')) {
-          await timed('xlsx', async () => {
-            // The chart images are taken in parallel pages, and kept in the report's order.
-            const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => svgs[name]);
-            const images = await Promise.all(names.map((name) => svgToPng(browser!, svgs[name]!, name)));
-            const pngs: Record<string, Buffer> = Object.fromEntries(names.map((name, i) => [name, images[i]!]));
-            group.add('executive.xlsx', (await renderExcel(data, pngs, { appendix: o.appendix })).buffer);
-          });
-        }
+        await writeFormats(group, { ...o, timed, html, title, svgs, data, browser });
+        // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.
+        throwIfAborted(o.signal);
         group.commit({ report: 'executive', period: o.period.id, from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
       } catch (err) {
         group.abort();
         throw err;
       }
-      for (const f of o.formats) files[f] = path.join(dir, `executive.${f}`);
       writeReportIndex(o.reportsDir);
-    }, { log: o.log });
+      return Object.fromEntries(o.formats.map((f) => [f, path.join(dir, `executive.${f}`)])) as ReportResult['files'];
+    }, { log: o.log, signal: o.signal });
+    return { dir, files, data, seconds };
+  } catch (err) {
+    // A cancelled step fails in its own words ("Target closed"); the caller is told it was cancelled, and why.
+    throw o.signal?.aborted && !(err instanceof RenderAbortedError) ? abortError(o.signal) : err;
   } finally {
-    if (browser && !o.browser) await browser.close();
+    forget();
+    await closeOwnBrowser();
   }
-  return { dir, files, data, seconds };
+}
+
+interface FormatWork {
+  formats: readonly ReportFormat[];
+  period: Period;
+  appendix?: boolean;
+  signal?: AbortSignal;
+  timed: <T>(name: string, work: () => Promise<T>) => Promise<T>;
+  html: string;
+  title: string;
+  svgs: Record<string, string>;
+  data: ReportData;
+  browser: Browser | undefined;
+}
+
+/** Stages each requested format in the group (committed by the caller). */
+async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
+  const signal = w.signal;
+  if (w.formats.includes('html')) await w.timed('html', async () => group.add('executive.html', w.html));
+  if (w.formats.includes('pdf')) {
+    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.html, { title: w.title, period: `${w.period.label} · ${w.period.from} to ${w.period.to}` }, { signal })));
+  }
+  if (w.formats.includes('xlsx')) {
+    await w.timed('xlsx', async () => {
+      // The chart images are taken in parallel pages, and kept in the report's order. Each one is waited for, so that
+      // no page is still open when a failure or a cancel is reported.
+      const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => w.svgs[name]);
+      const taken = await Promise.allSettled(names.map((name) => svgToPng(w.browser!, w.svgs[name]!, name, { signal })));
+      const failed = taken.find((t) => t.status === 'rejected');
+      if (failed) throw failed.reason;
+      const pngs: Record<string, Buffer> = Object.fromEntries(names.map((name, i) => [name, (taken[i] as PromiseFulfilledResult<Buffer>).value]));
+      group.add('executive.xlsx', (await renderExcel(w.data, pngs, { appendix: w.appendix })).buffer);
+    });
+  }
 }

@@ -64,6 +64,25 @@ describe('whole-or-nothing files', () => {
     expect(readManifest(dir)!.files[0]!.bytes).toBe(2);
   });
 
+  it('an aborted group takes no more files, so a step finishing after a cancel leaves no temporary file', () => {
+    writeGroupAtomic(dir, { 'a.html': 'v1' });
+    const g = createGroupWriter(dir);
+    g.add('a.html', 'v2');
+    g.abort();
+    expect(() => g.add('a.pdf', 'late')).toThrow(/a\.pdf cannot join the group in .*: it was already aborted/);
+    expect(() => g.commit()).toThrow(/was already aborted/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.html', MANIFEST]);
+    expect(fs.readFileSync(path.join(dir, 'a.html'), 'utf8')).toBe('v1');
+  });
+
+  it('a committed group takes no more files', () => {
+    const g = createGroupWriter(dir);
+    g.add('a.html', 'v1');
+    g.commit();
+    expect(() => g.add('b.html', 'late')).toThrow(/it was already committed/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.html', MANIFEST]);
+  });
+
   it('a manifest whose file was changed in size is not trusted', () => {
     writeGroupAtomic(dir, { 'a.html': 'v1' });
     fs.writeFileSync(path.join(dir, 'a.html'), 'truncated or replaced');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { RenderAbortedError, RenderTimeoutError } from '../../../src/io/abort';
 import { LockBusyError, withLock } from '../../../src/io/lock';
 
 describe('one writer at a time', () => {
@@ -38,5 +39,26 @@ describe('one writer at a time', () => {
     fs.writeFileSync(lock(), JSON.stringify({ pid: 4242, host: os.hostname(), what: 'report', since: 'then' }));
     await expect(withLock(lock(), 'report 2017-12', async () => 'never', { waitMs: 20, pollMs: 5, alive: () => true })).rejects.toThrow(LockBusyError);
     await expect(withLock(lock(), 'report 2017-12', async () => 'never', { waitMs: 0, alive: () => true })).rejects.toThrow(/being written by another run \(pid 4242/);
+  });
+
+  it('a cancelled run stops waiting for the lock at once, with the reason it was cancelled', async () => {
+    fs.writeFileSync(lock(), JSON.stringify({ pid: 4242, host: os.hostname(), what: 'report', since: 'then' }));
+    const ctrl = new AbortController();
+    const t0 = Date.now();
+    const waiting = withLock(lock(), 'report 2017-12', async () => 'never', { pollMs: 60_000, alive: () => true, signal: ctrl.signal });
+    setTimeout(() => ctrl.abort(new RenderTimeoutError(3)), 20);
+    await expect(waiting).rejects.toThrow(RenderTimeoutError);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(JSON.parse(fs.readFileSync(lock(), 'utf8')).pid).toBe(4242);
+  });
+
+  it('a run cancelled while holding the lock releases it', async () => {
+    const ctrl = new AbortController();
+    const work = withLock(lock(), 'report 2017-12', async () => {
+      ctrl.abort('SIGTERM');
+      throw new RenderAbortedError('stopped', 'SIGTERM');
+    }, { signal: ctrl.signal });
+    await expect(work).rejects.toThrow(RenderAbortedError);
+    expect(fs.existsSync(lock())).toBe(false);
   });
 });
