@@ -24,13 +24,21 @@ import { chooseDefaultPeriod, renderConfiguredReport } from '../src/cli/report';
 import { createStepRunner, describeFailure, StepFailed } from '../src/cli/steps';
 import { boundHeapGrowth } from '../src/cli/memory';
 import { noSalesNote } from '../src/reports/format';
+import { recordedRun } from '../src/cli/recorded';
+import { runDataJobsAfterBuild } from '../src/cli/schedule';
+import { figuresOfKpis } from '../src/reports/runs/figures';
 
 runMain(async () => {
   const cli = parseCli({
     name: 'pipeline',
     summary: 'Run the whole pipeline on the bundled Superstore (or --input): validate and normalise, produce to Kafka, ingest into the MongoDB lake, reconcile, build the warehouse marts, train and evaluate the recommender, render the executive report (HTML, PDF, Excel).',
-    options: { ...sourceOptions, 'no-services': { type: 'boolean', description: 'Do not start local services; fail if none answer' } },
-    examples: ['npm run pipeline', 'npm run pipeline -- --input my-export.csv --date-format dmy'],
+    options: {
+      ...sourceOptions,
+      'no-services': { type: 'boolean', description: 'Do not start local services; fail if none answer' },
+      schedule: { type: 'string', arg: 'FILE', description: "At the end, run this schedule's data-triggered report jobs that the new data made due (default SCHEDULE_FILE)" },
+      'no-reports': { type: 'boolean', description: 'Do not run the data-triggered report jobs' },
+    },
+    examples: ['npm run pipeline', 'npm run pipeline -- --input my-export.csv --date-format dmy', 'npm run pipeline -- --schedule docs/examples/schedule.json'],
   });
   if (!cli) return 0;
   const v = cli.values;
@@ -148,10 +156,18 @@ runMain(async () => {
         const choice = picked;
         console.log(`  ${choice.reason}`);
         if (!choice.period) throw new Error(`no month to report (${choice.reason})`);
-        const report = await renderConfiguredReport(ctx, mongo.db, choice.period, reportFormats, { source: source.input, onStep: (name, s) => log.debug('report step', { name, seconds: s }) });
+        const period = choice.period;
+        const report = await recordedRun(
+          ctx,
+          mongo.db,
+          { job: 'pipeline', kind: 'executive', parameters: { period: period.id, formats: reportFormats }, period },
+          (signal) => renderConfiguredReport(ctx, mongo.db, period, reportFormats, { source: source.input, signal, onStep: (name, s) => log.debug('report step', { name, seconds: s }) }),
+          (res) => ({ files: res.files as Record<string, string>, period: period.id, figures: figuresOfKpis(res.data.kpis), steps: res.seconds }),
+        );
         console.log(`  ${choice.period.label}${report.data.empty ? ` (${noSalesNote(choice.period)})` : ''}:`);
         for (const file of Object.values(report.files)) console.log(`    ${file}`);
         console.log(`    ${path.join(cfg.paths.reports, 'index.html')} (every report)`);
+        if (!v['no-reports']) await runDataJobsAfterBuild(ctx, mongo.db, v.schedule ? String(v.schedule) : cfg.paths.schedule, (line) => console.log(line));
       });
     } finally {
       await mongo.close();

@@ -1,106 +1,112 @@
 /**
- * CLI: keep rendering a report on a cron schedule (or once, for system cron): the latest month with sales, or last
- * month; or the jobs of a schedule file (notebook reports and executive reports, each with its own cron).
+ * CLI: report jobs on a schedule, each run recorded in `report_runs`. With --schedule FILE (or SCHEDULE_FILE), that
+ * file's jobs; without, one executive-report job from --cron/--period/--format. Stays up (one scheduler per database,
+ * by a lease) or, with --once, runs what is due and exits (for system cron). --history prints the recorded runs.
  */
-import { intOption, parseCli, runMain, UsageError, type ParsedOptions } from '../src/cli/args';
-import { createContext, openMongo, stopSignal } from '../src/cli/context';
-import { parseFormats, parseScheduledPeriod, renderConfiguredReport, resolveScheduledPeriod } from '../src/cli/report';
-import { noSalesNote } from '../src/reports/format';
-import { nextRun, parseCron } from '../src/reports/cron';
-import { formatNextRuns, nextWake, parseNow } from '../src/reports/schedule';
-import { readScheduleFile, runDueJobs } from '../src/cli/schedule';
+import { parseCli, runMain, UsageError } from '../src/cli/args';
+import { createContext, openMongo, stopSignal, type PipelineContext } from '../src/cli/context';
+import { parseFormats, parseScheduledPeriod } from '../src/cli/report';
+import { exitCodeOf, runDueJobs, runLine } from '../src/cli/schedule';
+import { formatHistory } from '../src/reports/runs/history';
+import { acquireLease } from '../src/reports/runs/lease';
+import { runStatuses, type RunStatus } from '../src/reports/runs/record';
+import { listRuns, markInterrupted } from '../src/reports/runs/store';
+import { describeZone, formatNextRuns, nextWake, parseNow, parseSchedule, readScheduleFile, type Schedule } from '../src/reports/schedule';
 
 runMain(async () => {
   const cli = parseCli({
     name: 'report:schedule',
     summary:
-      'Render the executive report on a schedule (cron, UTC): by default the latest complete month that has sales. Keeps running until Ctrl-C; --once renders now and exits (for system cron). With --schedule FILE, runs that file\'s jobs instead (notebook reports and executive reports, each with its cron); --once then runs the jobs that are due: whose cron matched since their last successful run, or that never succeeded.',
+      'Run report jobs on a schedule, each run recorded (status, attempts, outputs) in report_runs. With --schedule FILE (or SCHEDULE_FILE), that file\'s jobs: cron in each job\'s zone, or on new data, with freshness, timeout and retries; without, the executive report on --cron. Stays up, one scheduler per database; --once runs what is due and exits (exit 1 when a run failed, timed out or was skipped for stale data).',
     options: {
-      schedule: { type: 'string', arg: 'FILE', description: 'A schedule file of jobs (see docs/notebook-reports.md); --period, --cron and --format then do not apply' },
-      period: { type: 'string', arg: 'WHICH', description: 'latest (the latest complete month with sales), last-month (the calendar month before each run, empty or not), or a fixed YYYY-MM, YYYY-Qn or YYYY', default: 'latest' },
-      cron: { type: 'string', arg: 'EXPR', description: 'Five-field cron expression in UTC', default: '0 7 1 * *' },
-      once: { type: 'boolean', description: 'Render once now and exit' },
-      format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
-      next: { type: 'string', arg: 'N', description: "With --schedule: print each job's next N run times in its zone (ISO 8601 with the offset) and exit" },
-      now: { type: 'string', arg: 'ISO', description: 'The clock, for dry runs and tests: an ISO 8601 date-time with Z or an offset (e.g. 2027-03-28T09:00:00+02:00)' },
+      schedule: { type: 'string', arg: 'FILE', description: 'A schedule file of jobs (docs/notebook-reports.md#schedules); default SCHEDULE_FILE' },
+      once: { type: 'boolean', description: 'Run the due jobs now and exit' },
+      next: { type: 'string', arg: 'N', description: "Print each job's next N run times (ISO 8601 with the offset) and its zone, and exit" },
+      now: { type: 'string', arg: 'ISO', description: 'The clock for --next and --once (dry runs, tests)' },
+      history: { type: 'boolean', description: 'Print the recorded runs, newest first, and exit' },
+      job: { type: 'string', arg: 'NAME', description: 'With --history: only this job' },
+      status: { type: 'string', arg: 'S', description: `With --history: only runs that ended so (${runStatuses.join(', ')})` },
+      limit: { type: 'string', arg: 'N', description: 'With --history: at most N runs', default: '30' },
+      period: { type: 'string', arg: 'WHICH', description: 'Without a schedule file: latest (the latest complete month with sales), last-month, or YYYY-MM, YYYY-Qn, YYYY', default: 'latest' },
+      cron: { type: 'string', arg: 'EXPR', description: "Without a schedule file: five-field cron, in the machine's zone (TZ)", default: '0 7 1 * *' },
+      format: { type: 'string', arg: 'LIST', description: 'Without a schedule file: comma-separated html, pdf, xlsx', default: 'html,pdf,xlsx' },
     },
     examples: [
-      'npm run report:schedule -- --cron "0 7 1 * *"',
-      'npm run report:schedule -- --once',
-      'npm run report:schedule -- --period last-month --cron "0 6 1 * *"',
-      'npm run report:schedule -- --schedule reports/schedule.json --once',
-      'npm run report:schedule -- --schedule reports/schedule.json --next 3 --now 2027-03-27T12:00:00Z',
+      'npm run report:schedule -- --schedule docs/examples/schedule.json --next 3',
+      'npm run report:schedule -- --schedule docs/examples/schedule.json --once',
+      'npm run report:schedule -- --schedule docs/examples/schedule.json',
+      'npm run report:schedule -- --history --job executive-monthly',
+      'npm run report:schedule -- --cron "0 7 1 * *" --period last-month',
     ],
   });
   if (!cli) return 0;
   const v = cli.values;
-  if (v.next !== undefined) return printNextRuns(v);
-  if (v.schedule) return runScheduleFile(String(v.schedule), Boolean(v.once));
-  const cron = { cron: parseCron(String(v.cron)), tz: 'UTC' };
-  const formats = parseFormats(v.format);
-  const which = parseScheduledPeriod(String(v.period));
   const ctx = createContext('report:schedule');
-  const stop = stopSignal(ctx.log);
-  const renderLatest = async () => {
-    const mongo = await openMongo(ctx);
-    try {
-      const choice = await resolveScheduledPeriod(which, mongo.db);
-      if (!choice.period) {
-        ctx.log.warn(`nothing to render: ${choice.reason}`, { db: ctx.cfg.mongo.db });
-        return;
-      }
-      ctx.log.info(choice.reason);
-      const r = await renderConfiguredReport(ctx, mongo.db, choice.period, formats);
-      if (r.data.empty) ctx.log.warn(`${noSalesNote(choice.period)} The report was written and says so.`, { period: choice.period.id });
-      ctx.log.info('report rendered', { period: choice.period.id, files: Object.values(r.files).join(' ') });
-    } finally {
-      await mongo.close();
-    }
-  };
-  if (v.once) {
-    await renderLatest();
+  if (v.history) return printHistory(ctx, v);
+  const file = v.schedule ? String(v.schedule) : ctx.cfg.paths.schedule;
+  const schedule = file ? readScheduleFile(file) : singleJob(v);
+  const now = v.now ? parseNow(String(v.now)) : undefined;
+  if (v.next) {
+    console.log(formatNextRuns(schedule, now ?? new Date(), positive(v.next, '--next')));
     return 0;
   }
-  console.log(`Schedule "${v.cron}" (UTC); Ctrl-C to stop`);
-  while (!stop.signal.aborted) {
-    const at = nextRun(cron, new Date());
-    console.log(`Next report at ${at.toISOString()}`);
-    // Sleep in slices so Ctrl-C is prompt and a suspended laptop re-checks the clock.
-    while (!stop.signal.aborted && Date.now() < at.getTime()) await new Promise((r) => setTimeout(r, Math.min(30_000, at.getTime() - Date.now())));
-    if (stop.signal.aborted) break;
-    await renderLatest().catch((err) => ctx.log.error('report failed; will try at the next run', { error: (err as Error).message }));
+  ctx.log.info(`${schedule.jobs.length} job(s) from ${file ?? '--cron'}; ${[...new Set(schedule.jobs.map(describeZone))].join(', ')}`);
+  const mongo = await openMongo(ctx);
+  const stop = stopSignal(ctx.log);
+  try {
+    const lease = await acquireLease(mongo.db, `report:schedule${v.once ? ' --once' : ''}${file ? ` --schedule ${file}` : ''}`);
+    try {
+      if (v.once) {
+        const runs = await runDueJobs(ctx, mongo.db, schedule, { file, now, signal: stop.signal });
+        for (const r of runs) console.log(runLine(r));
+        const bad = runs.filter((r) => r.status !== 'succeeded');
+        if (bad.length) console.log(`${bad.length} of ${runs.length} runs did not succeed: ${bad.map((r) => `${r.job} (${r.status})`).join(', ')}`);
+        return exitCodeOf(runs);
+      }
+      await keepScheduling(ctx, mongo.db, schedule, file, stop.signal);
+      return 0;
+    } finally {
+      await lease.release();
+    }
+  } finally {
+    await mongo.close();
   }
-  return 0;
 });
 
-/** The jobs of a schedule file: the due ones once (exit 1 when any failed), or on their crons until Ctrl-C. */
-async function runScheduleFile(file: string, once: boolean): Promise<number> {
-  const schedule = readScheduleFile(file);
-  const ctx = createContext('report:schedule');
-  if (once) {
-    const outcomes = await runDueJobs(ctx, schedule);
-    const failed = outcomes.filter((o) => !o.ok);
-    for (const o of outcomes) console.log(`${o.ok ? '✓' : '✖'} ${o.name} (${o.seconds.toFixed(1)} s): ${o.ok ? o.detail : o.detail.split('\n')[0]}`);
-    if (failed.length) console.log(`${failed.length} of ${outcomes.length} jobs failed: ${failed.map((o) => o.name).join(', ')}`);
-    return failed.length ? 1 : 0;
+/** Until stopped: the due jobs, then sleep until the next cron time (at most a minute: new data is looked for then). */
+async function keepScheduling(ctx: PipelineContext, db: Parameters<typeof runDueJobs>[1], schedule: Schedule, file: string | null, signal: AbortSignal) {
+  console.log(`Scheduling ${schedule.jobs.length} job(s); Ctrl-C or SIGTERM stops after cancelling the run in flight`);
+  while (!signal.aborted) {
+    await runDueJobs(ctx, db, schedule, { file, signal });
+    const wake = Math.min(nextWake(schedule, new Date())?.getTime() ?? Infinity, Date.now() + 60_000);
+    // Sleep in slices so a stop is prompt and a machine that slept re-checks the clock (missed jobs run once).
+    while (!signal.aborted && Date.now() < wake) await new Promise((r) => setTimeout(r, Math.min(5_000, wake - Date.now())));
   }
-  const stop = stopSignal(ctx.log);
-  console.log(`${schedule.jobs.length} jobs from ${file} (each cron in its job's zone); Ctrl-C to stop`);
-  while (!stop.signal.aborted) {
-    await runDueJobs(ctx, schedule);
-    // A schedule of data-triggered jobs only has nothing to wake for on the clock; look again in an hour.
-    const at = nextWake(schedule, new Date()) ?? new Date(Date.now() + 3_600_000);
-    console.log(`Next job at ${at.toISOString()}`);
-    while (!stop.signal.aborted && Date.now() < at.getTime()) await new Promise((r) => setTimeout(r, Math.min(30_000, at.getTime() - Date.now())));
-  }
-  return 0;
 }
 
-/** --next N [--now ISO]: the next runs of each job of the schedule file, in its zone; renders nothing. */
-function printNextRuns(v: ParsedOptions): number {
-  if (!v.schedule) throw new UsageError('--next needs --schedule FILE (the jobs whose next runs to print)');
-  const n = intOption(v.next, 'next', 1)!;
-  const now = v.now === undefined ? new Date() : parseNow(String(v.now));
-  console.log(formatNextRuns(readScheduleFile(String(v.schedule)), now, n));
-  return 0;
+function positive(value: unknown, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a whole number of 1 or more, not "${String(value)}"`);
+  return n;
+}
+
+/** The executive report on --cron, as a one-job schedule in the machine's zone. */
+function singleJob(v: Record<string, string | boolean | undefined>): Schedule {
+  parseScheduledPeriod(String(v.period));
+  const job = { name: 'executive', report: 'executive', period: String(v.period), formats: parseFormats(v.format), cron: String(v.cron) };
+  return parseSchedule(JSON.stringify({ jobs: [job] }), '--cron');
+}
+
+async function printHistory(ctx: PipelineContext, v: Record<string, string | boolean | undefined>): Promise<number> {
+  const status = v.status ? String(v.status) : undefined;
+  if (status && !(runStatuses as readonly string[]).includes(status)) throw new UsageError(`--status: "${status}" is not one of ${runStatuses.join(', ')}`);
+  const mongo = await openMongo(ctx);
+  try {
+    await markInterrupted(mongo.db);
+    const runs = await listRuns(mongo.db, { job: v.job ? String(v.job) : undefined, status: status as RunStatus | undefined, limit: positive(v.limit, '--limit') });
+    console.log(formatHistory(runs, process.stdout.columns || 160));
+    return 0;
+  } finally {
+    await mongo.close();
+  }
 }

@@ -4,6 +4,8 @@ import { createContext, openMongo } from '../src/cli/context';
 import { chooseDefaultPeriod, parseFormats, renderConfiguredReport } from '../src/cli/report';
 import { parsePeriod, rangePeriod } from '../src/reports/period';
 import { noSalesNote } from '../src/reports/format';
+import { recordedRun } from '../src/cli/recorded';
+import { figuresOfKpis } from '../src/reports/runs/figures';
 
 runMain(async () => {
   const cli = parseCli({
@@ -34,7 +36,14 @@ runMain(async () => {
       period = choice.period;
     }
     console.log(`Report for ${period.label} (${period.from} to ${period.to}): ${formats.join(', ')}`);
-    const r = await renderConfiguredReport(ctx, mongo.db, period, formats, { appendix: Boolean(v.appendix), onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) });
+    const chosen = period;
+    const r = await recordedRun(
+      ctx,
+      mongo.db,
+      { job: 'report', kind: 'executive', parameters: { period: chosen.id, formats, appendix: Boolean(v.appendix) }, period: chosen },
+      (signal) => renderConfiguredReport(ctx, mongo.db, chosen, formats, { appendix: Boolean(v.appendix), signal, onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) }),
+      (res) => ({ files: res.files as Record<string, string>, period: chosen.id, figures: figuresOfKpis(res.data.kpis), steps: res.seconds }),
+    );
     if (r.data.empty) console.log(`  note: ${noSalesNote(period)} The report is written with zero key figures and says so.`);
     for (const [f, file] of Object.entries(r.files)) console.log(`  ${f.padEnd(5)} ${file}`);
     return 0;

@@ -1,94 +1,174 @@
 /**
- * Runs a schedule file's jobs (report:schedule --schedule): each due job in turn, a failure logged and recorded
- * without stopping the others. The last run and last success of each job are kept in `<reports>/.schedule-state.json`
- * (whole-file writes), which is what "due" is measured from (src/reports/schedule.ts).
+ * Runs a schedule file's jobs (report:schedule --schedule, and the data-triggered ones after a pipeline or warehouse
+ * build): which are due (their cron matched since their last successful run, or the warehouse has new data), each
+ * as a recorded run (src/reports/runs/runner.ts) in `report_runs`; a failure of one never stops the others.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { writeFileAtomic } from '../io/atomic';
+import type { Db } from 'mongodb';
 import type { Logger } from '../log';
 import { noSalesNote } from '../reports/format';
-import { dueJobs, isNotebookJob, parseSchedule, ScheduleError, type JobSpec, type Schedule, type ScheduleState } from '../reports/schedule';
+import { parsePeriod, type Period } from '../reports/period';
+import { newDataDue } from '../reports/runs/freshness';
+import { figuresOfKpis, figuresOfPeriod } from '../reports/runs/figures';
+import type { ReportRun, RunTrigger } from '../reports/runs/record';
+import { runRecorded, type RenderFn, type RenderOutcome, type RunPlan, type RunStore } from '../reports/runs/runner';
+import { acquireLease, LeaseHeldError, type Lease } from '../reports/runs/lease';
+import { ensureRunIndexes, keepAlive, lastRun, markInterrupted, saveRun, startRun, warehouseFacts } from '../reports/runs/store';
+import { dueJobs, isNotebookJob, readScheduleFile, type JobSpec, type Schedule } from '../reports/schedule';
 import type { PipelineContext } from './context';
-import { openMongo } from './context';
 import { asPairs, renderConfiguredNotebook } from './notebook-report';
-import { parseScheduledPeriod, renderConfiguredReport, resolveScheduledPeriod } from './report';
+import { chooseDefaultPeriod, parseScheduledPeriod, renderConfiguredReport, resolveScheduledPeriod } from './report';
 
-export function readScheduleFile(file: string): Schedule {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ScheduleError(`cannot read the schedule ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return parseSchedule(text, file);
+/** The MongoDB run store of `db`. */
+export function mongoRunStore(db: Db): RunStore {
+  return { start: (s) => startRun(db, s), save: (run) => saveRun(db, run), keepAlive: (id) => keepAlive(db, id), facts: () => warehouseFacts(db) };
 }
 
-export const stateFile = (reportsDir: string) => path.join(reportsDir, '.schedule-state.json');
-
-export function readState(file: string): ScheduleState {
+/** The period a job will render, when it can be known before rendering (for the freshness gate). */
+async function periodOf(db: Db, job: JobSpec): Promise<Period | null> {
+  if (!isNotebookJob(job)) return (await resolveScheduledPeriod(parseScheduledPeriod(job.period), db)).period;
+  const p = job.parameters.period;
+  if (typeof p !== 'string') return null;
+  if (p === 'latest') return (await chooseDefaultPeriod(db)).period;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as ScheduleState;
+    return parsePeriod(p);
   } catch {
-    return {};
+    return null;
   }
 }
 
-export interface JobOutcome {
-  name: string;
-  ok: boolean;
-  seconds: number;
-  detail: string;
-}
-
-/** Runs `jobs` one after the other with `run`; every outcome is recorded in the state file as soon as it is known. */
-export async function runJobs(jobs: readonly JobSpec[], run: (job: JobSpec) => Promise<string>, o: { state: string; log: Logger; now?: () => Date }): Promise<JobOutcome[]> {
-  const now = o.now ?? (() => new Date());
-  const outcomes: JobOutcome[] = [];
-  for (const job of jobs) {
-    const started = now();
-    o.log.info(`job ${job.name}: starting`, { kind: isNotebookJob(job) ? 'notebook' : 'report' });
-    let outcome: JobOutcome;
-    try {
-      const detail = await run(job);
-      outcome = { name: job.name, ok: true, seconds: (now().getTime() - started.getTime()) / 1000, detail };
-      o.log.info(`job ${job.name}: done`, { seconds: outcome.seconds.toFixed(1), files: detail });
-    } catch (err) {
-      outcome = { name: job.name, ok: false, seconds: (now().getTime() - started.getTime()) / 1000, detail: (err as Error).message };
-      o.log.error(`job ${job.name}: failed; the other jobs go on`, { error: (err as Error).message.split('\n')[0] });
-    }
-    outcomes.push(outcome);
-    // Re-read: another scheduler (or an earlier job of this one) may have recorded its own jobs meanwhile.
-    const state = readState(o.state);
-    const prev = state[job.name] ?? {};
-    state[job.name] = outcome.ok ? { last_run: started.toISOString(), last_success: started.toISOString() } : { ...prev, last_run: started.toISOString(), last_error: outcome.detail.split('\n')[0] };
-    writeFileAtomic(o.state, `${JSON.stringify(state, null, 2)}\n`);
-  }
-  return outcomes;
-}
-
-/** Renders one job with the configured services and folders; returns the files written, for the log. */
-export async function renderJob(ctx: PipelineContext, job: JobSpec): Promise<string> {
+/** Renders one job with the configured services and folders; the outcome the run record keeps. */
+export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, signal?: AbortSignal): Promise<RenderOutcome> {
+  const steps: Record<string, number> = {};
+  const onStep = (step: string, s: number) => void (steps[step] = s);
   if (isNotebookJob(job)) {
-    const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(job.parameters), formats: job.formats, code: job.code, timeoutSec: job.timeout });
-    return Object.values(r.files).join(' ');
+    const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(job.parameters), formats: job.formats, code: job.code, timeoutSec: job.timeout, onStep, signal });
+    return { ...(await notebookOutcome(db, r)), steps };
   }
-  const mongo = await openMongo(ctx);
+  const choice = await resolveScheduledPeriod(parseScheduledPeriod(job.period), db);
+  if (!choice.period) throw new Error(`nothing to render: ${choice.reason}`);
+  const r = await renderConfiguredReport(ctx, db, choice.period, job.formats, { onStep, signal });
+  if (r.data.empty) ctx.log.warn(`${noSalesNote(choice.period)} The report was written and says so.`, { job: job.name });
+  return { files: r.files as Record<string, string>, period: choice.period.id, figures: figuresOfKpis(r.data.kpis), steps };
+}
+
+/** What a notebook run's record keeps: its files, its period, and that period's figures (of its branch, if any). */
+export async function notebookOutcome(db: Db, r: { files: Partial<Record<string, string>>; values: Record<string, unknown>; seconds: Record<string, number> }): Promise<RenderOutcome> {
+  const period = typeof r.values.period === 'string' ? safePeriod(r.values.period) : null;
+  const branch = typeof r.values.branch === 'string' ? r.values.branch : null;
+  return { files: r.files as Record<string, string>, period: period?.id ?? null, figures: period ? await figuresOfPeriod(db, period, branch) : null, steps: r.seconds };
+}
+
+function safePeriod(text: string): Period | null {
   try {
-    const choice = await resolveScheduledPeriod(parseScheduledPeriod(job.period), mongo.db);
-    if (!choice.period) throw new Error(`nothing to render: ${choice.reason}`);
-    const r = await renderConfiguredReport(ctx, mongo.db, choice.period, job.formats);
-    if (r.data.empty) ctx.log.warn(`${noSalesNote(choice.period)} The report was written and says so.`, { job: job.name });
-    return Object.values(r.files).join(' ');
-  } finally {
-    await mongo.close();
+    return parsePeriod(text);
+  } catch {
+    return null;
   }
 }
 
-/** The due jobs of a schedule, run now. */
-export async function runDueJobs(ctx: PipelineContext, schedule: Schedule, now = new Date()): Promise<JobOutcome[]> {
-  const state = stateFile(ctx.cfg.paths.reports);
-  const due = dueJobs(schedule, readState(state), now);
-  ctx.log.info(`${due.length} of ${schedule.jobs.length} jobs due`, { due: due.map((j) => j.name).join(',') || 'none' });
-  return runJobs(due, (job) => renderJob(ctx, job), { state, log: ctx.log });
+/** How a job runs: its trigger, period, freshness rule, timeout and retries. */
+export async function planJob(db: Db, job: JobSpec, trigger: RunTrigger, file: string | null): Promise<RunPlan> {
+  const period = await periodOf(db, job).catch(() => null);
+  return {
+    job: job.name,
+    kind: isNotebookJob(job) ? 'notebook' : 'executive',
+    schedule: file,
+    parameters: isNotebookJob(job) ? { notebook: job.notebook, ...job.parameters } : { period: job.period, formats: job.formats },
+    trigger,
+    period: period ? { id: period.id, to: period.to } : null,
+    freshness: job.freshness,
+    timeoutSec: job.timeout,
+    retries: job.retries,
+    retryDelaySec: job.retryDelay,
+  };
+}
+
+export interface DueJob {
+  job: JobSpec;
+  trigger: RunTrigger;
+}
+
+/**
+ * The jobs due now: a cron job whose cron matched (in its zone) since its last successful run, or that never
+ * succeeded; a data-triggered job when the warehouse was built with something its last successful run did not see.
+ * `only: 'data'` asks for the data-triggered ones alone (after a build).
+ */
+export async function findDueJobs(db: Db, schedule: Schedule, now: Date, only?: 'data'): Promise<DueJob[]> {
+  const facts = await warehouseFacts(db);
+  const due: DueJob[] = [];
+  for (const job of schedule.jobs) {
+    const last = await lastRun(db, job.name);
+    const state = { [job.name]: { last_success: last?.started_at.toISOString() } };
+    if (only !== 'data' && job.trigger.includes('cron') && dueJobs({ ...schedule, jobs: [job] }, state, now).length) due.push({ job, trigger: 'cron' });
+    else if (job.trigger.includes('data') && newDataDue(last, facts)) due.push({ job, trigger: 'data' });
+  }
+  return due;
+}
+
+export interface ScheduleRunOptions {
+  file: string | null;
+  now?: Date;
+  only?: 'data';
+  signal?: AbortSignal;
+  log?: Logger;
+}
+
+/**
+ * The due jobs of a schedule, run now one after the other, each recorded; runs left `running` by a process that died
+ * are marked `interrupted` first.
+ */
+export async function runDueJobs(ctx: PipelineContext, db: Db, schedule: Schedule, o: ScheduleRunOptions): Promise<ReportRun[]> {
+  await ensureRunIndexes(db);
+  const interrupted = await markInterrupted(db);
+  if (interrupted) ctx.log.warn(`${interrupted} run(s) left running by a process that died are now marked interrupted`);
+  const due = await findDueJobs(db, schedule, o.now ?? new Date(), o.only);
+  ctx.log.info(`${due.length} of ${schedule.jobs.length} jobs due`, { due: due.map((d) => `${d.job.name} (${d.trigger})`).join(', ') || 'none' });
+  const store = mongoRunStore(db);
+  const runs: ReportRun[] = [];
+  for (const { job, trigger } of due) {
+    if (o.signal?.aborted) break;
+    ctx.log.info(`job ${job.name}: starting`, { trigger, zone: job.tz });
+    const render: RenderFn = (signal) => renderJob(ctx, db, job, signal);
+    const run = await runRecorded(await planJob(db, job, trigger, o.file), render, { store, reportsDir: ctx.cfg.paths.reports, log: ctx.log, signal: o.signal });
+    ctx.log[run.status === 'succeeded' ? 'info' : 'error'](`job ${job.name}: ${run.status}`, { attempts: run.attempt, error: (run.reason ?? run.error ?? '').split('\n')[0] || undefined });
+    runs.push(run);
+  }
+  return runs;
+}
+
+/** `--once`'s exit code: 1 when any run ended failed, timed out, skipped (stale data) or interrupted. */
+export const exitCodeOf = (runs: readonly ReportRun[]) => (runs.some((r) => r.status !== 'succeeded') ? 1 : 0);
+
+/** One line per run, as `--once` and the builds print them. */
+export const runLine = (r: ReportRun) =>
+  `${r.status === 'succeeded' ? '✓' : '✖'} ${r.job} ${r.status} (${r.attempt} ${r.attempt === 1 ? 'attempt' : 'attempts'}): ${r.status === 'succeeded' ? r.outputs.map((o) => o.path).join(' ') : (r.reason ?? r.error ?? '').split('\n')[0]}`;
+
+/**
+ * After a build (`npm run pipeline`, `npm run warehouse`): the schedule's data-triggered jobs that the new data made
+ * due. Nothing without a schedule file; left to the scheduler that holds the lease when one is running. A failed
+ * job is recorded and printed; it does not fail the build.
+ */
+export async function runDataJobsAfterBuild(ctx: PipelineContext, db: Db, file: string | null, print: (line: string) => void = console.log): Promise<ReportRun[]> {
+  if (!file) {
+    ctx.log.debug('no schedule file (SCHEDULE_FILE or --schedule): no data-triggered reports to run');
+    return [];
+  }
+  const schedule = readScheduleFile(file);
+  if (!schedule.jobs.some((j) => j.trigger.includes('data'))) return [];
+  let lease: Lease;
+  try {
+    lease = await acquireLease(db, `data-triggered reports of ${file}`);
+  } catch (err) {
+    if (!(err instanceof LeaseHeldError)) throw err;
+    print(`  data-triggered reports: left to the scheduler running on ${err.holder.host} (pid ${err.holder.pid})`);
+    return [];
+  }
+  try {
+    const runs = await runDueJobs(ctx, db, schedule, { file, only: 'data' });
+    if (!runs.length) print('  data-triggered reports: none due');
+    for (const r of runs) print(`  ${runLine(r)}`);
+    return runs;
+  } finally {
+    await lease.release();
+  }
 }

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import type { Db } from 'mongodb';
-import { readScheduleFile } from '../cli/schedule';
+import { readScheduleFile } from '../reports/schedule';
 import { isNotebookJob, type JobSpec } from '../reports/schedule';
 import { runStatuses, type RunStatus } from '../reports/runs/record';
 import { serverZone } from './clock';
@@ -31,9 +31,7 @@ export interface ReportsAnswer {
 /** Pure: what a job renders, in a few words. */
 export function jobView(j: JobSpec): JobView {
   const what = isNotebookJob(j) ? `notebook ${j.notebook} · ${j.formats.join(', ')}` : `executive report, period ${j.period} · ${j.formats.join(', ')}`;
-  // The timing fields are read structurally: schedule files gain `tz` and `trigger` (and may drop `cron`) at merge.
-  const t = j as JobSpec & { tz?: string; trigger?: ('cron' | 'data')[]; cron?: string };
-  return { name: j.name, what, cron: t.cron, tz: t.tz, trigger: t.trigger };
+  return { name: j.name, what, cron: j.cron ?? undefined, tz: j.tz, trigger: j.trigger };
 }
 
 /** The schedule's jobs, parsed again only when the file's size or modification time changed. */

@@ -5,6 +5,7 @@
  * is due. So `--once` from system cron catches up on runs missed while the machine was off, runs each at most once
  * however many it missed, and retries a failed job at the next call.
  */
+import fs from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../cli/args';
 import { CronError, formatInZone, isTimeZone, machineZone, nextRun, nextRuns, parseCron, type CronSpec } from './cron';
@@ -244,4 +245,15 @@ export function formatNextRuns(s: Schedule, now: Date, n: number): string {
     if (onData) lines.push(`  ${spec ? 'and ' : ''}on new data (after a warehouse build its last run did not see)`);
   }
   return lines.join('\n');
+}
+
+/** Reads and validates a schedule file; errors name the file (and, when invalid, the job and the field). */
+export function readScheduleFile(file: string): Schedule {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ScheduleError(`cannot read the schedule ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseSchedule(text, file);
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { runStatusOf, sleep, untilAborted, withTimeout } from '../../io/abort';
 import type { Logger } from '../../log';
 import { decideFreshness, retryDelaySeconds, type Freshness, type WarehouseFacts } from './freshness';
 import type { HeadlineFigures, ReportRun, RunOutput, RunStatus, RunTrigger } from './record';
@@ -55,10 +56,6 @@ export interface RunOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export class RunTimeoutError extends Error {
-  override name = 'RunTimeoutError';
-}
-
 /** Each output file: its path under the reports folder, size and sha256. */
 export function describeOutputs(files: Record<string, string>, reportsDir: string): RunOutput[] {
   return Object.entries(files).map(([format, file]) => {
@@ -67,39 +64,31 @@ export function describeOutputs(files: Record<string, string>, reportsDir: strin
   });
 }
 
-const abortableSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-
 /**
- * One attempt: the render raced against its timeout and the stop signal. After an abort the render is given a few
- * seconds to wind down (kill its kernel, close its browser, drop its partial files) before the next attempt starts.
+ * One attempt: the render under its deadline (its timeout within the caller's stop signal). After an abort the
+ * render is given a few seconds to wind down (kill its kernel, close its browser, drop its partial files) before the
+ * next attempt starts.
  */
 async function attemptOnce(render: RenderFn, timeoutSec: number, stop: AbortSignal | undefined): Promise<RenderOutcome> {
-  const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(new RunTimeoutError(`the run took longer than its timeout of ${timeoutSec} s and was stopped`)), timeoutSec * 1000);
-  const onStop = () => ac.abort(stop?.reason ?? new Error('stopped'));
-  stop?.addEventListener('abort', onStop, { once: true });
-  const rendering = render(ac.signal);
+  const deadline = withTimeout(timeoutSec, stop);
+  const rendering = render(deadline.signal);
   try {
-    return await Promise.race([rendering, new Promise<never>((_, reject) => ac.signal.addEventListener('abort', () => reject(ac.signal.reason), { once: true }))]);
+    return await untilAborted(rendering, deadline.signal);
   } catch (err) {
-    if (ac.signal.aborted) await Promise.race([rendering.catch(() => undefined), abortableSleep(15_000)]);
+    if (deadline.signal.aborted) await Promise.race([rendering.catch(() => undefined), sleep(15_000).catch(() => undefined)]);
     throw err;
   } finally {
-    clearTimeout(timer);
-    stop?.removeEventListener('abort', onStop);
+    deadline.clear();
   }
 }
 
-const statusOf = (err: unknown, stop?: AbortSignal): RunStatus => (stop?.aborted ? 'interrupted' : err instanceof RunTimeoutError ? 'timed_out' : 'failed');
+/** A stop from outside is `interrupted` whatever the render said; else its timeout or its failure. */
+const statusOf = (err: unknown, stop?: AbortSignal): RunStatus => (stop?.aborted ? 'interrupted' : runStatusOf(err));
 
 /** Runs the plan, recorded from start to end; resolves to the closed record (it never throws for a failed render). */
 export async function runRecorded(plan: RunPlan, render: RenderFn, o: RunOptions): Promise<ReportRun> {
   const now = o.now ?? (() => new Date());
-  const sleep = o.sleep ?? abortableSleep;
+  const wait = o.sleep ?? ((ms: number, signal?: AbortSignal) => sleep(ms, signal).catch(() => undefined));
   const facts = await o.store.facts();
   const run = await o.store.start({ job: plan.job, kind: plan.kind, schedule: plan.schedule, parameters: plan.parameters, period: plan.period?.id ?? null, trigger: plan.trigger, facts, now: now() });
   const decision = decideFreshness(plan.freshness, facts, plan.period?.to ?? null, now());
@@ -136,7 +125,7 @@ export async function runRecorded(plan: RunPlan, render: RenderFn, o: RunOptions
           return run;
         }
         await o.store.save(run);
-        await sleep(retryDelaySeconds(attempt + 1, plan.retryDelaySec) * 1000, o.signal);
+        await wait(retryDelaySeconds(attempt + 1, plan.retryDelaySec) * 1000, o.signal);
         if (o.signal?.aborted) {
           Object.assign(run, { status: 'interrupted', ended_at: now() });
           await o.store.save(run);

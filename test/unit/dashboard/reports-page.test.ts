@@ -1,4 +1,5 @@
-import { describeTiming, isoInZone, nextRunOf } from '../../../src/dashboard/job-timing';
+import { describeTiming, nextRunOf } from '../../../src/dashboard/job-timing';
+import { formatInZone as isoInZone } from '../../../src/reports/cron';
 import { BadRequest, parseReports } from '../../../src/dashboard/params';
 import { formatDuration, reportsBody, runStrip, type ReportsPageData } from '../../../src/dashboard/reports-page';
 import { runsQuery } from '../../../src/dashboard/runs';

@@ -62,7 +62,7 @@ describe('a recorded report run', () => {
     expect(run.status).toBe('succeeded');
     const never: RenderFn = (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
     const timedOut = await runRecorded(plan({ timeoutSec: 0.05, retries: 0 }), never, options(fakeStore().store));
-    expect(timedOut).toMatchObject({ status: 'timed_out', error: 'the run took longer than its timeout of 0.05 s and was stopped' });
+    expect(timedOut).toMatchObject({ status: 'timed_out', error: 'the render ran longer than its timeout of 0.05 s and was stopped' });
   });
 
   it('stale data is skipped with its reason, without rendering', async () => {
