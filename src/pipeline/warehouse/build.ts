@@ -89,6 +89,11 @@ interface WarehouseState {
   /** The day RFM recency is counted to (customer_analysis), null before any customer. */
   rfm_as_of: string | null;
   built_at: Date;
+  /**
+   * The last build that changed a mart: what "new data" means to a data-triggered report (a build re-reading the same
+   * days, as the watermark's margin makes it, changes nothing). Absent before it was kept.
+   */
+  data_changed_at?: Date;
   mode: BuildMode;
   seconds: number;
 }
@@ -205,9 +210,11 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   const order: string[] = [marts.daily, marts.categories, marts.cube, marts.products, marts.customers, marts.stores, marts.statistics];
   steps.sort((a, b) => order.indexOf(a.mart) - order.indexOf(b.mart));
   const r = report();
+  const builtAt = now();
+  const changed = steps.some((s) => s.write.inserted + s.write.replaced + s.write.deleted > 0);
   await db.collection<WarehouseState>(marts.state).replaceOne(
     { _id: 'warehouse' },
-    { layout: martLayout, watermark, rfm_as_of: rfmAsOf(customers), built_at: now(), mode, seconds: r.seconds },
+    { layout: martLayout, watermark, rfm_as_of: rfmAsOf(customers), built_at: builtAt, data_changed_at: changed || !state?.data_changed_at ? builtAt : state.data_changed_at, mode, seconds: r.seconds },
     { upsert: true },
   );
   opts.log?.debug('warehouse built', { mode, seconds: r.seconds });

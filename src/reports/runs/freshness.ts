@@ -6,6 +6,8 @@
 
 export interface WarehouseFacts {
   builtAt: Date | null;
+  /** The last build that changed a mart (new or corrected sales): what makes a data-triggered job due. */
+  dataChangedAt: Date | null;
   /** The newest sale day in the daily mart. */
   asOf: string | null;
 }
@@ -47,18 +49,17 @@ export function decideFreshness(rule: Freshness | null, facts: WarehouseFacts, p
 
 /** What a data-triggered job's last successful run saw. */
 export interface SeenData {
-  warehouse_built_at: Date | null;
-  data_as_of: string | null;
+  data_changed_at?: Date | null;
 }
 
 /**
- * A data-triggered job is due when the warehouse has been built with something new since its last successful run
- * (or it never succeeded, and there is a warehouse at all). A rebuild that changed nothing keeps `built_at`.
+ * A data-triggered job is due when a build changed the warehouse since its last successful run saw it (or it never
+ * succeeded, and there is a warehouse at all). A rebuild that changed nothing does not make it due.
  */
 export function newDataDue(last: SeenData | null, facts: WarehouseFacts): boolean {
-  if (!facts.builtAt) return false;
-  if (!last?.warehouse_built_at) return true;
-  return facts.builtAt.getTime() > last.warehouse_built_at.getTime();
+  if (!facts.dataChangedAt) return false;
+  if (!last?.data_changed_at) return true;
+  return facts.dataChangedAt.getTime() > last.data_changed_at.getTime();
 }
 
 /** Seconds to wait before attempt `next` (2, 3, …): `base`, then four times as long each time (30 s, 2 min, 8 min). */

@@ -64,6 +64,8 @@ export interface ReportRun {
   /** The newest sale day in the warehouse when the run started, and when the warehouse was built. */
   data_as_of: string | null;
   warehouse_built_at: Date | null;
+  /** The warehouse's last change the run saw (`warehouse_state.data_changed_at`): new data is a later one. */
+  data_changed_at?: Date | null;
   outputs: RunOutput[];
   figures: HeadlineFigures | null;
 }

@@ -55,6 +55,7 @@ export async function startRun(db: Db, s: RunStart): Promise<ReportRun> {
     reason: null,
     data_as_of: s.facts.asOf,
     warehouse_built_at: s.facts.builtAt,
+    data_changed_at: s.facts.dataChangedAt,
     outputs: [],
     figures: null,
   };
@@ -125,11 +126,13 @@ export async function lastRun(db: Db, job: string, status: RunStatus = 'succeede
   return (await runs(db).find({ job, status }).sort({ started_at: -1 }).limit(1).toArray())[0] ?? null;
 }
 
-/** When the warehouse was last built with something new, and its newest sale day. */
+/** When the warehouse was last built, when a build last changed it, and its newest sale day. */
 export async function warehouseFacts(db: Db): Promise<WarehouseFacts> {
   const [state, newest] = await Promise.all([
-    db.collection<{ _id: string; built_at?: Date }>(marts.state).findOne({ _id: 'warehouse' }),
+    db.collection<{ _id: string; built_at?: Date; data_changed_at?: Date }>(marts.state).findOne({ _id: 'warehouse' }),
     db.collection<DailyDoc>(marts.daily).find({}, { projection: { date: 1 } }).sort({ date: -1 }).limit(1).toArray(),
   ]);
-  return { builtAt: state?.built_at ? new Date(state.built_at) : null, asOf: newest[0]?.date ?? null };
+  const builtAt = state?.built_at ? new Date(state.built_at) : null;
+  // A warehouse built before the change stamp was kept: its build is its last known change.
+  return { builtAt, dataChangedAt: state?.data_changed_at ? new Date(state.data_changed_at) : builtAt, asOf: newest[0]?.date ?? null };
 }

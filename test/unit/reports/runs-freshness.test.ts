@@ -5,24 +5,24 @@ const P2D = { maxAgeSeconds: 2 * 86_400, text: 'P2D' };
 
 describe('freshness of the warehouse behind a run', () => {
   it('a fresh warehouse built after the period ended publishes', () => {
-    expect(decideFreshness(P2D, { builtAt: new Date('2018-01-04T06:00:00Z'), asOf: '2017-12-30' }, '2017-12-31', now)).toEqual({ publish: true });
+    expect(decideFreshness(P2D, { builtAt: new Date('2018-01-04T06:00:00Z'), dataChangedAt: null, asOf: '2017-12-30' }, '2017-12-31', now)).toEqual({ publish: true });
   });
 
   it('a stale warehouse does not, and says how stale against what the job allows', () => {
-    expect(decideFreshness(P2D, { builtAt: new Date('2018-01-02T10:00:00Z'), asOf: '2017-12-30' }, '2017-12-31', now)).toEqual({
+    expect(decideFreshness(P2D, { builtAt: new Date('2018-01-02T10:00:00Z'), dataChangedAt: null, asOf: '2017-12-30' }, '2017-12-31', now)).toEqual({
       publish: false,
       reason: 'warehouse built 3 days ago; the job allows 2 days (freshness P2D)',
     });
   });
 
   it('a period that had not ended when the warehouse was built is incomplete in it', () => {
-    const d = decideFreshness(P2D, { builtAt: new Date('2017-12-31T20:00:00Z'), asOf: '2017-12-30' }, '2017-12-31', new Date('2018-01-01T08:00:00Z'));
+    const d = decideFreshness(P2D, { builtAt: new Date('2017-12-31T20:00:00Z'), dataChangedAt: null, asOf: '2017-12-30' }, '2017-12-31', new Date('2018-01-01T08:00:00Z'));
     expect(d).toEqual({ publish: false, reason: 'the period ending 2017-12-31 is not complete in the warehouse: it was built 2017-12-31 20:00 UTC, before the period ended' });
   });
 
   it('a warehouse never built cannot publish; a job without a rule always can', () => {
-    expect(decideFreshness(P2D, { builtAt: null, asOf: null }, null, now)).toMatchObject({ publish: false, reason: expect.stringContaining('never been built') });
-    expect(decideFreshness(null, { builtAt: null, asOf: null }, '2017-12-31', now)).toEqual({ publish: true });
+    expect(decideFreshness(P2D, { builtAt: null, dataChangedAt: null, asOf: null }, null, now)).toMatchObject({ publish: false, reason: expect.stringContaining('never been built') });
+    expect(decideFreshness(null, { builtAt: null, dataChangedAt: null, asOf: null }, '2017-12-31', now)).toEqual({ publish: true });
   });
 
   it('spans read in the largest whole unit', () => {
@@ -31,15 +31,16 @@ describe('freshness of the warehouse behind a run', () => {
 });
 
 describe('data-triggered jobs', () => {
-  const built = new Date('2018-01-04T06:00:00Z');
-  it('are due after a build with new data, and not again without one', () => {
-    expect(newDataDue(null, { builtAt: built, asOf: '2017-12-30' })).toBe(true);
-    expect(newDataDue({ warehouse_built_at: built, data_as_of: '2017-12-30' }, { builtAt: built, asOf: '2017-12-30' })).toBe(false);
-    expect(newDataDue({ warehouse_built_at: new Date('2018-01-01T00:00:00Z'), data_as_of: '2017-12-30' }, { builtAt: built, asOf: '2017-12-30' })).toBe(true);
+  const changed = new Date('2018-01-04T06:00:00Z');
+  const facts = { builtAt: new Date('2018-01-05T06:00:00Z'), dataChangedAt: changed, asOf: '2017-12-30' };
+  it('are due after a build that changed the warehouse, and not again after one that changed nothing', () => {
+    expect(newDataDue(null, facts)).toBe(true);
+    expect(newDataDue({ data_changed_at: changed }, facts)).toBe(false);
+    expect(newDataDue({ data_changed_at: new Date('2018-01-01T00:00:00Z') }, facts)).toBe(true);
   });
 
   it('are never due without a warehouse', () => {
-    expect(newDataDue(null, { builtAt: null, asOf: null })).toBe(false);
+    expect(newDataDue(null, { builtAt: null, dataChangedAt: null, asOf: null })).toBe(false);
   });
 });
 

@@ -17,7 +17,7 @@ function fakeStore(builtAt = new Date('2018-01-04T00:00:00Z')) {
     },
     save: async (run) => void saved.push(structuredClone(run)),
     keepAlive: () => () => undefined,
-    facts: async () => ({ builtAt, asOf: '2017-12-30' }),
+    facts: async () => ({ builtAt, dataChangedAt: builtAt, asOf: '2017-12-30' }),
   };
   return { store, saved };
 }
