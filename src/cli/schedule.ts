@@ -130,7 +130,8 @@ export async function runDueJobs(ctx: PipelineContext, db: Db, schedule: Schedul
     ctx.log.info(`job ${job.name}: starting`, { trigger, zone: job.tz });
     const render: RenderFn = (signal) => renderJob(ctx, db, job, signal);
     const run = await runRecorded(await planJob(db, job, trigger, o.file), render, { store, reportsDir: ctx.cfg.paths.reports, log: ctx.log, signal: o.signal });
-    ctx.log[run.status === 'succeeded' ? 'info' : 'error'](`job ${job.name}: ${run.status}`, { attempts: run.attempt, error: (run.reason ?? run.error ?? '').split('\n')[0] || undefined });
+    const why = (run.reason ?? run.error ?? '').split('\n')[0];
+    ctx.log[run.status === 'succeeded' ? 'info' : 'error'](`job ${job.name}: ${run.status}`, { attempts: run.attempt, ...(why ? { error: why } : {}) });
     runs.push(run);
   }
   return runs;
