@@ -56,8 +56,42 @@ const freshness = z
   .nullable()
   .default(null);
 
+const email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address (name@example.com)');
+
+/** Where a job's outputs go: an e-mail with attachments, or a JSON webhook (signed when WEBHOOK_SECRET is set). */
+const channel = z.union(
+  [
+    z.object({ email: z.object({ to: z.array(email).default([]), attach: z.array(z.enum(['pdf', 'xlsx', 'html'], { message: 'expected pdf, xlsx or html' })).default(['pdf', 'xlsx']) }).strict() }).strict(),
+    z.object({ webhook: z.object({ url: z.string().url('expected an http(s) URL') }).strict() }).strict(),
+  ],
+  { errorMap: () => ({ message: 'expected { "email": { "to": [...], "attach": [...] } } or { "webhook": { "url": "..." } }' }) },
+);
+export type DeliveryChannelSpec = z.infer<typeof channel>;
+
+/** An alert rule: a key figure below or above a value, or its change against the previous run in per cent. */
+const alertRule = z
+  .object({
+    kpi: z.enum(['revenue', 'profit', 'margin', 'orders'], { message: 'expected revenue, profit, margin or orders' }),
+    below: z.number().optional(),
+    above: z.number().optional(),
+    changePct: z.object({ below: z.number().optional(), above: z.number().optional() }).strict().optional(),
+  })
+  .strict()
+  .refine((r) => r.below !== undefined || r.above !== undefined || r.changePct !== undefined, 'needs "below", "above" or "changePct"');
+export type AlertRuleSpec = z.infer<typeof alertRule>;
+
+/** How a job's outputs reach their readers: channels, one report per branch, each branch's recipients, alert rules. */
+const delivery = {
+  deliver: z.array(channel).default([]),
+  burst: z.literal('branch', { errorMap: () => ({ message: 'expected "branch" (one report per branch)' }) }).optional(),
+  /** A branch ID's recipients; `*`: every branch's report. Added to each e-mail channel's `to`. */
+  recipients: z.record(z.array(email)).default({}),
+  alerts: z.array(alertRule).default([]),
+};
+
 /** The fields every kind of job has: when it runs, in which zone, how fresh its data must be, how it is retried. */
 const common = {
+  ...delivery,
   name,
   cron: cronText.optional(),
   trigger,

@@ -15,7 +15,7 @@ const valid = JSON.stringify({
 describe('schedule files', () => {
   it('reads notebook and executive report jobs with their defaults', () => {
     const s = parseSchedule(valid, 'schedule.json');
-    const scheduling = { trigger: ['cron'], freshness: null, timeout: 600, retries: 2, retryDelay: 30, tz: 'UTC', tzSource: 'file' };
+    const scheduling = { trigger: ['cron'], freshness: null, timeout: 600, retries: 2, retryDelay: 30, tz: 'UTC', tzSource: 'file', deliver: [], recipients: {}, alerts: [] };
     expect(s.jobs[0]).toEqual({ name: 'west', notebook: 'notebooks/06-branch-review.ipynb', parameters: { branch: 'BR-WEST', period: 'latest' }, formats: ['html', 'pdf'], code: 'hide', cron: '0 7 1 * *', ...scheduling });
     expect(s.jobs[1]).toEqual({ name: 'exec', report: 'executive', period: 'latest', formats: ['html', 'pdf', 'xlsx'], cron: '0 6 * * 1', ...scheduling });
   });
@@ -179,5 +179,21 @@ describe('the example schedule (docs/examples/schedule.json)', () => {
     for (const job of schedule.jobs.filter(isNotebookJob)) {
       expect(() => checkNotebookParameters(path.join(projectRoot, job.notebook), asPairs(job.parameters))).not.toThrow();
     }
+  });
+});
+
+describe('delivery fields of a job', () => {
+  const job = (extra: Record<string, unknown>) => parseSchedule(JSON.stringify({ jobs: [{ name: 'j', report: 'executive', cron: '0 7 1 * *', tz: 'UTC', ...extra }] }), 'f.json').jobs[0]!;
+
+  it('reads channels, a burst by branch, recipients and alert rules', () => {
+    const j = job({ deliver: [{ email: { to: ['direccion@example.com'] } }, { webhook: { url: 'http://127.0.0.1:9/hook' } }], burst: 'branch', recipients: { 'BR-WEST': ['oeste@example.com'], '*': ['direccion@example.com'] }, alerts: [{ kpi: 'margin', below: 0.1 }, { kpi: 'revenue', changePct: { below: -20 } }] });
+    expect(j.deliver).toEqual([{ email: { to: ['direccion@example.com'], attach: ['pdf', 'xlsx'] } }, { webhook: { url: 'http://127.0.0.1:9/hook' } }]);
+    expect([j.burst, j.recipients['BR-WEST'], j.alerts.length]).toEqual(['branch', ['oeste@example.com'], 2]);
+  });
+
+  it('names the field of a bad channel, address or rule', () => {
+    expect(() => job({ deliver: [{ fax: {} }] })).toThrow(/jobs\[0\] \(job "j"\)\.deliver\[0\]: expected \{ "email"/);
+    expect(() => job({ recipients: { 'BR-WEST': ['not an address'] } })).toThrow(/recipients\.BR-WEST\[0\]: expected an e-mail address/);
+    expect(() => job({ alerts: [{ kpi: 'margin' }] })).toThrow(/alerts\[0\]: needs "below", "above" or "changePct"/);
   });
 });
