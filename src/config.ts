@@ -77,6 +77,8 @@ const envSchema = z.object({
    * and the dashboard's /reports page lists its jobs. Unset: none.
    */
   SCHEDULE_FILE: z.string().min(1).optional(),
+  /** The report job a notebook runs as (set by the scheduler and `render` for the kernel): its run history's scope. */
+  ERP_REPORT_JOB: z.string().min(1).optional(),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -112,6 +114,8 @@ export interface Config {
    * this many customers behind it, a co-purchase relevance is flagged on the recommendations page.
    */
   dashboard: { host: string; port: number; cacheMb: number; recoMinCustomers: number };
+  /** The report job a notebook runs as (ERP_REPORT_JOB, set for the kernel by the scheduler and `render`), or null. */
+  reportJob: string | null;
 }
 
 export class ConfigError extends Error {
@@ -216,5 +220,6 @@ export function loadConfig(
     chromePath: e.CHROME_PATH,
     jupyterPython: e.JUPYTER_PYTHON,
     dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT, cacheMb: e.DASHBOARD_CACHE_MB, recoMinCustomers: e.RECO_MIN_CUSTOMERS },
+    reportJob: e.ERP_REPORT_JOB ?? null,
   };
 }

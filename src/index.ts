@@ -42,4 +42,5 @@ export * as charts from './reports/charts';
 export { renderSvg } from './reports/render';
 export { renderHtml } from './reports/html';
 export { esc, formatValue } from './reports/format';
+export { changesSinceLastReport } from './reports/runs/changes-store';
 export { show, type Column, type Figure } from './notebook';

@@ -4,7 +4,7 @@
  * executive report's chart specs and styles.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { chartBundle, kpisBundle, markdownBundle, tableBundle } from './notebooks/bundle';
+import { changesBundle, chartBundle, kpisBundle, markdownBundle, tableBundle } from './notebooks/bundle';
 import { displayBundle } from './notebooks/tslab';
 import type { Column, Figure } from './notebooks/widgets';
 
@@ -26,5 +26,9 @@ export const show = {
   /** Markdown computed from the data ("West sold 12.4 % more than last year"). */
   markdown(text: string): void {
     displayBundle(markdownBundle(text));
+  },
+  /** The "what changed since the last report" lines (`changesSinceLastReport`), as a section of its own. */
+  changes(lines: readonly string[]): void {
+    displayBundle(changesBundle(lines));
   },
 };

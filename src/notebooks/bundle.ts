@@ -40,3 +40,12 @@ export function kpisBundle(figures: readonly Figure[]): MimeBundle {
 export function markdownBundle(text: string): MimeBundle {
   return { 'text/markdown': text, 'text/html': renderMarkdown(text), 'text/plain': text };
 }
+
+/**
+ * "What changed since the last report" (run history): a section with the id `what-changed`, like the executive
+ * report's, and the same lines as markdown for viewers that drop HTML.
+ */
+export function changesBundle(lines: readonly string[]): MimeBundle {
+  const md = `**What changed since the last report**\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
+  return { 'text/markdown': md, 'text/html': `<section id="what-changed" class="what-changed">${renderMarkdown(md)}</section>`, 'text/plain': md };
+}

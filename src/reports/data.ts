@@ -58,6 +58,8 @@ export interface ReportData {
   branches: { branch: string; revenue: number; profit: number; margin: number | null; orders: number }[];
   /** Each branch and sub-category of the period against the period before and a year before, for the findings. */
   movers: Movers;
+  /** "What changed" since the previous report of the same job (run history); absent outside a scheduled run. */
+  whatChanged?: string[];
   categories: { category: string; sub_category: string; revenue: number; profit: number; margin: number | null; units: number; avg_discount: number | null }[];
   topProducts: ProductRow[];
   bottomProducts: ProductRow[];

@@ -53,6 +53,9 @@ footer.lineage dt{font-weight:600}
 .findings ul{margin:0;padding-left:18px}
 .findings li{margin:4px 0}
 .appendix{break-before:page;page-break-before:always}
+.what-changed{border-left:4px solid var(--muted);padding:2px 16px 6px;margin-top:10px;background:var(--card)}
+.what-changed h2{border:0;margin:8px 0 4px;font-size:15px}
+.what-changed ul{margin:0;padding-left:18px}
 @media screen and (max-width:760px){.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}.grid2{grid-template-columns:1fr}main{padding:14px 10px}.kpi .value{font-size:18px}}
 @media print{main{max-width:none;padding:0}table.short{break-inside:avoid;page-break-inside:avoid}.kpi .cmp{flex-direction:column;gap:0}.kpi .value{font-size:18px}h2{break-after:avoid;page-break-after:avoid}.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}h2{margin-top:18px}}
 `;
@@ -89,6 +92,12 @@ const figure = (charts: Record<string, string>, name: string, empty: string) => 
 
 /** Markdown's `**bold**` of a finding, in HTML (the text escaped first). */
 export const strongText = (markdown: string) => esc(markdown).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
+
+/** Since the previous report of the same job: restatements first, then the headline figures that moved. */
+function whatChangedSection(d: ReportData): string {
+  if (!d.whatChanged?.length) return '';
+  return `<section id="what-changed" class="what-changed"><h2>What changed since the last report</h2><ul>${d.whatChanged.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`;
+}
 
 function findingsSection(d: ReportData): string {
   const found = rankFindings(d);
@@ -166,6 +175,7 @@ export function renderHtml(d: ReportData, opts: HtmlOptions): string {
 <header class="report"><h1>${esc(title)}</h1><p>${esc(p.label)} · ${esc(p.from)} to ${esc(p.to)} · generated ${esc(utcMinute(d.generatedAt))}</p></header>
 ${d.empty ? `<div class="empty" data-empty="period">${esc(noSalesNote(p))} The key figures are zero; the comparisons below show the periods that have data.</div>` : ''}
 ${findingsSection(d)}
+${whatChangedSection(d)}
 <section class="section"><h2>Key figures</h2><div class="kpis">${d.kpis.map(kpiCard).join('')}</div>
 <p class="note">Compared with the previous period (${esc(p.previous.from)} to ${esc(p.previous.to)}) and the same period a year before (${esc(p.lastYear.from)} to ${esc(p.lastYear.to)}).</p></section>
 ${bodySections(d, opts.charts)}

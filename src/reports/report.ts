@@ -38,6 +38,11 @@ export interface ReportOptions {
   browser?: Browser;
   onStep?: (step: string, seconds: number) => void;
   title?: string;
+  /**
+   * The "what changed" lines of this report, from the run history, given its figures (the scheduler's; absent: the
+   * report has no such section).
+   */
+  whatChanged?: (data: ReportData) => Promise<string[]>;
   /** Add the analyst appendix (the recommendation model's pairs and evaluation) to the HTML, the PDF and the workbook. */
   appendix?: boolean;
   /** Where a wait for another writer of the same period is said. */
@@ -72,7 +77,8 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   // A cancel closes our own Chromium at once (a browser the caller passed in stays open; renderPdf closes its pages).
   const forget = onAbort(o.signal, () => void closeOwnBrowser().catch(() => undefined));
   try {
-    const data = await step('data', () => loadReportData({ db: o.db, period: o.period, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
+    const loaded = await step('data', () => loadReportData({ db: o.db, period: o.period, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
+    const data: ReportData = o.whatChanged ? { ...loaded, whatChanged: await step('changes', () => o.whatChanged!(loaded)) } : loaded;
     const svgs = await step('charts', () => renderAll(reportCharts(data)));
     const title = o.title ?? 'Executive sales report';
     const html = renderHtml(data, { charts: svgs, title, appendix: o.appendix });

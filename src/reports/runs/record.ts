@@ -68,6 +68,14 @@ export interface ReportRun {
   data_changed_at?: Date | null;
   outputs: RunOutput[];
   figures: HeadlineFigures | null;
+  /** The branch of a burst item (`BR-WEST`), or null for a company-wide report. */
+  branch?: string | null;
+  /** The period's orders as the report saw them (changes.ts), to count restated orders later; null when too many. */
+  digest?: Record<string, [number, number]> | null;
+  /** The "what changed" lines the report printed. */
+  what_changed?: string[];
+  /** Alerts sent for this run, by incident key (alerts.ts), so an incident is alerted once. */
+  alerts?: { key: string; text: string; at: Date }[];
 }
 
 /** A run that is over: it no longer changes, so what shows it may be cached. */

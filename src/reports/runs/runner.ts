@@ -18,6 +18,8 @@ export interface RenderOutcome {
   period: string | null;
   figures: HeadlineFigures | null;
   steps: Record<string, number>;
+  /** What else the record keeps of a render: the period's digest and the "what changed" lines it printed. */
+  record?: Pick<ReportRun, 'digest' | 'what_changed'>;
 }
 
 /** A render that stops (rejects) when `signal` aborts. */
@@ -29,6 +31,8 @@ export interface RunPlan {
   schedule: string | null;
   parameters: Record<string, unknown>;
   trigger: RunTrigger;
+  /** The branch of a branch's report (a burst item, a branch review), for the record and "what changed". */
+  branch?: string | null;
   /** The period, when it is known before rendering (for the freshness gate and the record). */
   period: { id: string; to: string } | null;
   freshness: Freshness | null;
@@ -90,7 +94,7 @@ export async function runRecorded(plan: RunPlan, render: RenderFn, o: RunOptions
   const now = o.now ?? (() => new Date());
   const wait = o.sleep ?? ((ms: number, signal?: AbortSignal) => sleep(ms, signal).catch(() => undefined));
   const facts = await o.store.facts();
-  const run = await o.store.start({ job: plan.job, kind: plan.kind, schedule: plan.schedule, parameters: plan.parameters, period: plan.period?.id ?? null, trigger: plan.trigger, facts, now: now() });
+  const run = await o.store.start({ job: plan.job, kind: plan.kind, schedule: plan.schedule, parameters: plan.parameters, period: plan.period?.id ?? null, trigger: plan.trigger, branch: plan.branch ?? null, facts, now: now() });
   const decision = decideFreshness(plan.freshness, facts, plan.period?.to ?? null, now());
   if (!decision.publish) {
     Object.assign(run, { status: 'skipped', reason: decision.reason, ended_at: now() });
@@ -108,7 +112,7 @@ export async function runRecorded(plan: RunPlan, render: RenderFn, o: RunOptions
       try {
         const out = await attemptOnce(render, plan.timeoutSec, o.signal);
         Object.assign(current, { status: 'succeeded', ended_at: now() });
-        Object.assign(run, { status: 'succeeded', error: null, steps: out.steps, period: out.period ?? run.period, figures: out.figures, outputs: describeOutputs(out.files, o.reportsDir), ended_at: now() });
+        Object.assign(run, { ...out.record, status: 'succeeded', error: null, steps: out.steps, period: out.period ?? run.period, figures: out.figures, outputs: describeOutputs(out.files, o.reportsDir), ended_at: now() });
         await o.store.save(run);
         return run;
       } catch (err) {

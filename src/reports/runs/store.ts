@@ -24,6 +24,7 @@ export interface RunStart {
   parameters?: Record<string, unknown>;
   period?: string | null;
   trigger: RunTrigger;
+  branch?: string | null;
   facts: WarehouseFacts;
   now?: Date;
 }
@@ -42,6 +43,7 @@ export async function startRun(db: Db, s: RunStart): Promise<ReportRun> {
     parameters: s.parameters ?? {},
     period: s.period ?? null,
     trigger: s.trigger,
+    branch: s.branch ?? null,
     attempt: 1,
     attempts: [{ attempt: 1, started_at: now, ended_at: null, status: 'running', error: null }],
     status: 'running',

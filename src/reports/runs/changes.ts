@@ -1,0 +1,87 @@
+/**
+ * "What changed" since the last report (pure): the headline figures that moved against the previous run of the same
+ * job, and restatements: a period already reported whose figures are not what the reader was sent (late or corrected
+ * orders), with both figures and how many orders changed.
+ */
+import { change, formatValue } from '../format';
+import type { KpiFormat } from '../data';
+import type { HeadlineFigures } from './record';
+
+/** A period's orders as a report saw them: each order's total and profit (e4 units), to count what changed later. */
+export type PeriodDigest = Record<string, [number, number]>;
+
+export interface ReportedFigures {
+  period: { id: string; label: string };
+  figures: HeadlineFigures;
+  digest?: PeriodDigest | null;
+}
+
+export interface Restatement {
+  period: { id: string; label: string };
+  before: HeadlineFigures;
+  after: HeadlineFigures;
+  /** Orders added, removed or changed in the period; null when the earlier report kept no digest. */
+  ordersChanged: number | null;
+}
+
+const formats: Record<keyof HeadlineFigures, KpiFormat> = { revenue: 'money', profit: 'money', margin: 'percent', orders: 'count' };
+const order: (keyof HeadlineFigures)[] = ['revenue', 'profit', 'margin', 'orders'];
+
+/** Two values that show the same are the same: cents for money, a tenth of a point for a margin. */
+function same(key: keyof HeadlineFigures, a: number | null, b: number | null): boolean {
+  if (a === null || b === null) return a === b;
+  return formatValue(a, formats[key]) === formatValue(b, formats[key]);
+}
+
+/** A change as `change` words it, with two decimals under one per cent: a restatement is often that small (+0.12 %). */
+function changeText(key: keyof HeadlineFigures, before: number | null, after: number | null): string {
+  const c = change({ value: after, format: formats[key] }, before);
+  if (c.unit !== 'relative' || c.amount === null || Math.abs(c.amount) >= 0.01) return c.text;
+  return `${c.amount >= 0 ? '+' : '−'}${(Math.abs(c.amount) * 100).toFixed(2)} %`;
+}
+
+/** "revenue $79,411.97 → $83,829.32 (+5.6 %)" for each figure that moved. */
+export function movedFigures(before: HeadlineFigures, after: HeadlineFigures): string[] {
+  return order.filter((k) => !same(k, before[k], after[k])).map((k) => `${k} ${formatValue(before[k], formats[k])} → ${formatValue(after[k], formats[k])} (${changeText(k, before[k], after[k])})`);
+}
+
+/** Orders whose total or profit differ, or that one digest has and the other not. */
+export function ordersChanged(before: PeriodDigest, after: PeriodDigest): number {
+  let n = 0;
+  for (const [id, v] of Object.entries(after)) {
+    const b = before[id];
+    if (!b || b[0] !== v[0] || b[1] !== v[1]) n++;
+  }
+  for (const id of Object.keys(before)) if (!(id in after)) n++;
+  return n;
+}
+
+/** The restatement of a reported period, or null when what was reported still holds. */
+export function restatementOf(reported: ReportedFigures, now: HeadlineFigures, nowDigest: PeriodDigest | null): Restatement | null {
+  if (!movedFigures(reported.figures, now).length) return null;
+  return { period: reported.period, before: reported.figures, after: now, ordersChanged: reported.digest && nowDigest ? ordersChanged(reported.digest, nowDigest) : null };
+}
+
+const capitalise = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
+
+/** "December 2017 revenue restated: $83,829.32 → $83,929.32 (+0.1 %); 1 order changed." */
+export function restatementLine(r: Restatement): string {
+  const moved = movedFigures(r.before, r.after);
+  const orders = r.ordersChanged === null ? '' : `; ${formatValue(r.ordersChanged, 'count')} ${r.ordersChanged === 1 ? 'order' : 'orders'} changed`;
+  if (moved.length === 1) return `${r.period.label} ${moved[0]!.replace(/^(\w+) /, '$1 restated: ')}${orders}.`;
+  return `${r.period.label} restated: ${moved.join(', ')}${orders}.`;
+}
+
+/**
+ * The "what changed" lines of a report: restatements first (what the reader was told before is no longer true),
+ * then the figures that moved against the previous report of the same job. The first report says there is nothing
+ * to compare with.
+ */
+export function whatChangedLines(current: ReportedFigures, previous: ReportedFigures | null, restatements: readonly Restatement[]): string[] {
+  const lines = restatements.map(restatementLine);
+  if (!previous) return [...lines, 'First report of this job: nothing to compare with yet.'];
+  const moved = movedFigures(previous.figures, current.figures);
+  const against = previous.period.id === current.period.id ? `the previous report of ${previous.period.label}` : `the previous report (${previous.period.label})`;
+  if (!moved.length) return [...lines, `The same figures as ${against}.`];
+  return [...lines, `Against ${against}: ${moved.join(', ')}.`].map(capitalise);
+}
