@@ -1,5 +1,5 @@
 /**
- * Local Kafka + MongoDB-wire services for development and CI.
+ * Local Kafka + MongoDB-wire services and the Mailpit mail server for development and CI.
  *   npx tsx scripts/services.ts up|down|status|reset|install [--mode auto|local|docker]
  */
 import { loadConfig } from '../src/config';
@@ -10,20 +10,23 @@ import { installLocalServices } from '../src/services/install';
 const USAGE = `Usage: npx tsx scripts/services.ts <command> [--mode auto|local|docker] [--brokers N]
 
 Commands:
-  up       start Kafka and the MongoDB-wire engine unless they already answer (no-op then); restarts a process that died
+  up       start Kafka, the MongoDB-wire engine and Mailpit unless they already answer (no-op then); restarts a
+           process that died
   down     stop the services that 'up' started (local pid files, or docker compose down)
   status   show what runs where: endpoint, reachable or not, pids, each Kafka broker's port, pid and the partitions it
-           leads, the SASL_SSL listener, the engine's versions and data size (exit 1 unless both answer and no process
-           of ours died)
-  reset    stop them and delete their data (topics, offsets, the lake and every database): the next 'up' starts empty.
+           leads, the SASL_SSL listener, the engine's versions and data size, Mailpit's version and message count (exit 1
+           unless all answer and no process of ours died)
+  reset    stop them and delete their data (topics, offsets, the lake and every database, Mailpit's messages): the next
+           'up' starts empty.
            The only command that deletes data; credentials and certificates are kept.
   install  fetch the Kafka jars; build (once per machine, cached by the vendor/ archives' hash) and install the engine;
-           make the local MongoDB user and the TLS certificates. Starts nothing.
+           make the local MongoDB user and the TLS certificates; build Mailpit with Go (once per machine, cached by its
+           version). Starts nothing.
 
 Options:
   --mode   auto (default, from SERVICES_MODE): docker compose when a Docker engine answers, else local
            local: Kafka from Maven jars + DocumentDB on PostgreSQL 15 with its gateway, state in SERVICES_DIR
-           (.cache/services); the engine build is cached in ENGINE_CACHE_DIR (default ~/.cache/erp-insights)
+           (.cache/services); the engine and Mailpit builds are cached in ENGINE_CACHE_DIR (default ~/.cache/erp-insights)
            docker: docker compose with docker-compose.yml
   --brokers N  (up, local mode) a Kafka cluster of N brokers on loopback (1 to 5; default: as many as the local
            cluster was created with, else 1). Node i listens on the KAFKA_BROKERS port + 2(i-1), its controller on the
@@ -38,7 +41,10 @@ The engine listens on the MONGODB_URI port (plaintext) and the next port (TLS: t
 loopback only, always with SCRAM-SHA-256. Its user and generated password are in SERVICES_DIR/mongo-credentials.json (0600).
 Credentials rule: a mongodb:// URI whose hosts are all loopback and that has no user (the default URI included) gets
 that user and password, authMechanism=SCRAM-SHA-256 and directConnection=true. Any other URI is used as given.
-ERP_SKIP_ENGINE=1 (or a non-loopback MONGODB_URI) skips building the engine: for users with a MongoDB of their own.`;
+ERP_SKIP_ENGINE=1 (or a non-loopback MONGODB_URI) skips building the engine: for users with a MongoDB of their own.
+Mailpit takes SMTP on the SMTP_URL port (default 127.0.0.1:1025) and serves its web UI and API on MAILPIT_URL (default
+http://127.0.0.1:8025); its database, log and pid file are in SERVICES_DIR. ERP_SKIP_MAILPIT=1 (or an SMTP_URL that is
+not smtp:// on loopback) skips it: for users with an SMTP server of their own.`;
 
 const COMMANDS = ['up', 'down', 'status', 'reset', 'install'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -101,8 +107,8 @@ async function main(): Promise<void> {
   const log = createLogger(cfg.logLevel, 'services');
   const started = Date.now();
   if (command === 'install') {
-    await installLocalServices(cfg, log, { kafka: true, mongo: true });
-    process.stdout.write(`local services installed (Kafka jars in ${cfg.paths.cache}, engine build in ${cfg.paths.engineCache}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    await installLocalServices(cfg, log, { kafka: true, mongo: true, mail: true });
+    process.stdout.write(`local services installed (Kafka jars in ${cfg.paths.cache}, engine and Mailpit builds in ${cfg.paths.engineCache}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } else if (command === 'up') {
     const report = await servicesUp(cfg, log, mode, { brokers });
     printStatus(report);

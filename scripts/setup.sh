@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) set-up of everything the project needs on a fresh machine: system packages, npm
-# packages, the Kafka jars and the local MongoDB engine (DocumentDB on PostgreSQL 15, built from vendor/ once per
-# machine into ~/.cache/erp-insights). A second run takes seconds.
+# packages, the Kafka jars, the local MongoDB engine (DocumentDB on PostgreSQL 15, built from vendor/ once per
+# machine into ~/.cache/erp-insights) and the local mail server (Mailpit, built with Go into the same cache). A second
+# run takes seconds.
 #
 # ERP_SKIP_ENGINE=1 bash scripts/setup.sh   skips the engine (its Debian packages and build) for users with a MongoDB
 # of their own; so does a MONGODB_URI (environment or .env) whose host is not loopback.
+# ERP_SKIP_MAILPIT=1 bash scripts/setup.sh  skips Mailpit (and the need for Go) for users with an SMTP server of
+# their own; so does an SMTP_URL (environment or .env) that is not smtp:// on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,14 +21,29 @@ node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' || di
 have java || die "Java 17+ not found (Kafka needs it): apt-get install openjdk-17-jre-headless"
 have mvn || die "Maven not found (fetches the Kafka jars): apt-get install maven"
 
+# A setting from the environment, else from .env (last assignment, without a trailing comment or quotes).
+setting() {
+  local v="${!1:-}"
+  if [ -z "$v" ] && [ -f .env ]; then v="$(sed -n "s/^[[:space:]]*$1=//p" .env | tail -1 | sed 's/[[:space:]]#.*//' | tr -d "\"'")"; fi
+  printf '%s' "$v"
+}
+
 # The engine is wanted unless skipped, or MONGODB_URI (environment, else .env) names a MongoDB elsewhere.
-mongo_uri="${MONGODB_URI:-}"
-if [ -z "$mongo_uri" ] && [ -f .env ]; then mongo_uri="$(sed -n 's/^[[:space:]]*MONGODB_URI=//p' .env | tail -1 | sed 's/[[:space:]]#.*//' | tr -d "\"'")"; fi
+mongo_uri="$(setting MONGODB_URI)"
 engine=1
 case "${ERP_SKIP_ENGINE:-}" in 1|true|yes) engine=0 ;; esac
 if [ -n "$mongo_uri" ] && ! printf '%s' "$mongo_uri" | grep -Eq '^mongodb://([^@/]*@)?(localhost|127\.[0-9.]+|\[::1\])(:[0-9]+)?([/?,]|$)'; then engine=0; fi
 if [ $engine = 1 ] && ! have cargo; then
   die "cargo (Rust 1.80+) not found (builds the MongoDB engine's gateway): install rustup from https://rustup.rs, or on Debian 12 apt-get install cargo-web; or set ERP_SKIP_ENGINE=1 to use a MongoDB of your own"
+fi
+
+# Mailpit is wanted unless skipped, or SMTP_URL (environment, else .env) is not plain smtp:// on loopback.
+smtp_url="$(setting SMTP_URL)"
+mailpit=1
+case "$(setting ERP_SKIP_MAILPIT)" in 1|true|yes) mailpit=0 ;; esac
+if [ -n "$smtp_url" ] && ! printf '%s' "$smtp_url" | grep -Eq '^smtp://([^@/]*@)?(localhost|127\.[0-9.]+|\[::1\])(:[0-9]+)?(/|$)'; then mailpit=0; fi
+if [ $mailpit = 1 ] && ! have go; then
+  die "go (1.26+) not found (builds Mailpit, the local mail server): see https://go.dev/dl; or set ERP_SKIP_MAILPIT=1 (or an SMTP_URL that is not loopback) to use an SMTP server of your own"
 fi
 
 # 2. System packages: Chromium for PDFs and browser tests, poppler for PDF checks, Jupyter for notebooks, and what
@@ -59,13 +77,22 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# 4. Kafka jars (cached under .cache/) and the engine (built once per machine: 5-10 min the first time, then seconds).
+# 4. Kafka jars (cached under .cache/), the engine (built once per machine: 5-10 min the first time, then seconds)
+#    and Mailpit (built once per machine: about 3 min), all three at once.
+parts="Kafka jars"
 if [ $engine = 1 ]; then
-  say "Preparing local services: Kafka jars and the MongoDB engine (DocumentDB)"
+  parts+=", the MongoDB engine (DocumentDB)"
 else
-  say "Preparing local services: Kafka jars (MongoDB engine skipped: ERP_SKIP_ENGINE or a remote MONGODB_URI)"
+  parts+=" (MongoDB engine skipped: ERP_SKIP_ENGINE or a remote MONGODB_URI)"
   export ERP_SKIP_ENGINE=1
 fi
+if [ $mailpit = 1 ]; then
+  parts+=", the mail server (Mailpit)"
+else
+  parts+=" (mail server skipped: ERP_SKIP_MAILPIT or an SMTP_URL elsewhere)"
+  export ERP_SKIP_MAILPIT=1
+fi
+say "Preparing local services: $parts"
 npx tsx scripts/services.ts install
 
 # 5. The library build the notebooks import (as `erp-insights`), and the TypeScript kernel for Jupyter.

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { credentialsPath, fillMongoCredentials, readCredentials, type MongoCredentials } from './services/credentials';
+import { credentialsPath, fillMongoCredentials, maskUri, readCredentials, type MongoCredentials } from './services/credentials';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -20,6 +20,20 @@ const brokerList = z
   .refine((list) => list.length > 0 && list.every((b) => /^[^\s:]+:\d+$/.test(b)), {
     message: 'expected host:port[,host:port...], e.g. 127.0.0.1:9092',
   });
+
+/** An absolute URL with one of `schemes` and a host; `new URL` decides, so a bad port or stray space fails here. */
+const urlWith = (schemes: string[], expected: string) =>
+  z.string().refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return schemes.includes(u.protocol) && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: expected },
+  );
 
 const positiveInt = (what: string) =>
   z.coerce.number({ message: `expected ${what}` }).int(`expected ${what}`).positive(`expected ${what}`);
@@ -79,6 +93,20 @@ const envSchema = z.object({
   SCHEDULE_FILE: z.string().min(1).optional(),
   /** The report job a notebook runs as (set by the scheduler and `render` for the kernel): its run history's scope. */
   ERP_REPORT_JOB: z.string().min(1).optional(),
+  /** The SMTP server reports are mailed through: smtps:// for TLS, user and password in the URL for auth. */
+  SMTP_URL: urlWith(['smtp:', 'smtps:'], 'expected smtp://host:port or smtps://user:password@host:port').default('smtp://127.0.0.1:1025'),
+  SMTP_FROM: z
+    .string()
+    .regex(/^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/, 'expected an address, e.g. reports@example.com or ERP Insights <reports@example.com>')
+    .default('ERP Insights <reports@erp-insights.local>'),
+  /** The local Mailpit's web UI and API (where the demo's and the tests' mails are read). */
+  MAILPIT_URL: urlWith(['http:', 'https:'], 'expected an http:// URL, e.g. http://127.0.0.1:8025').default('http://127.0.0.1:8025'),
+  MAIL_ATTACH_LIMIT_MB: z.coerce
+    .number({ message: 'expected a size in MB above 0, e.g. 10' })
+    .positive('expected a size in MB above 0, e.g. 10')
+    .default(10),
+  /** Skip building and starting the local Mailpit (for users with an SMTP server of their own). */
+  ERP_SKIP_MAILPIT: bool.default('false'),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -116,6 +144,12 @@ export interface Config {
   dashboard: { host: string; port: number; cacheMb: number; recoMinCustomers: number };
   /** The report job a notebook runs as (ERP_REPORT_JOB, set for the kernel by the scheduler and `render`), or null. */
   reportJob: string | null;
+  /**
+   * smtpUrl may carry a password: log it only through maskUri. mailpitUrl: the local Mailpit's web UI and API, no
+   * trailing slash. Attachments above attachLimitBytes are sent as a link instead.
+   */
+  mail: { smtpUrl: string; from: string; mailpitUrl: string; attachLimitBytes: number };
+  skipMailpit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +183,9 @@ export function kafkaEnv(k: KafkaConfig): Record<string, string> {
   };
 }
 
+/** Settings that may carry a password in their URL: an error message shows them masked. */
+const SECRET_URLS = new Set(['SMTP_URL']);
+
 /** Build a validated Config from an environment (process.env merged over .env by default). */
 export function loadConfig(
   env: Record<string, string | undefined> = { ...readDotenv(), ...process.env },
@@ -163,7 +200,8 @@ export function loadConfig(
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
-      return `  ${name}=${JSON.stringify(relevant[name] ?? '')}: ${i.message}`;
+      const value = SECRET_URLS.has(name) ? maskUri(relevant[name] ?? '') : (relevant[name] ?? '');
+      return `  ${name}=${JSON.stringify(value)}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration (environment or .env):\n${lines.join('\n')}`);
   }
@@ -221,5 +259,12 @@ export function loadConfig(
     jupyterPython: e.JUPYTER_PYTHON,
     dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT, cacheMb: e.DASHBOARD_CACHE_MB, recoMinCustomers: e.RECO_MIN_CUSTOMERS },
     reportJob: e.ERP_REPORT_JOB ?? null,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.SMTP_FROM,
+      mailpitUrl: e.MAILPIT_URL.replace(/\/+$/, ''),
+      attachLimitBytes: Math.round(e.MAIL_ATTACH_LIMIT_MB * 1024 * 1024),
+    },
+    skipMailpit: e.ERP_SKIP_MAILPIT,
   };
 }

@@ -1,9 +1,11 @@
 /** Protocol-level readiness checks: an open port is not enough, the service must answer a real request. */
+import net from 'node:net';
 import type { Config } from '../config';
 import { createKafka } from '../pipeline/kafka';
 import { explainKafkaFailure, KafkaSetupError } from '../pipeline/kafka-errors';
 import { connectMongo } from '../pipeline/mongo';
 import type { PartitionMetadata } from './kafka-cluster';
+import { mailpitInfo, smtpEndpoint } from './mailpit';
 import { isPortOpen, kafkaEndpoint, mongoEndpoint, type Endpoint } from './probe';
 
 /** A closed port fails in milliseconds, where a driver would retry until its timeout. Only for single-host configs. */
@@ -81,4 +83,35 @@ export async function mongoAnswers(cfg: Config, timeoutMs = 3000): Promise<boole
   } finally {
     await handle?.close().catch(() => undefined);
   }
+}
+
+/** True when an SMTP server on `ep` greets with 220 within timeoutMs (plain SMTP; says QUIT after). Never rejects. */
+export function smtpGreets(ep: Endpoint, timeoutMs = 3000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: ep.host, port: ep.port });
+    let received = '';
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(false)); // after a verdict too: a reset while saying goodbye changes nothing
+    const onData = (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      if (!received.includes('\n')) return;
+      socket.off('data', onData);
+      socket.setTimeout(0);
+      const greeted = received.startsWith('220');
+      // A polite goodbye keeps "connection lost" lines out of the server's log.
+      if (greeted) socket.end('QUIT\r\n');
+      else socket.destroy();
+      resolve(greeted);
+    };
+    socket.on('data', onData);
+  });
+}
+
+/** True when the local Mailpit answers: its SMTP greeting and its API (GET /api/v1/info). */
+export async function mailAnswers(cfg: Config, timeoutMs = 3000): Promise<boolean> {
+  const [smtp, api] = await Promise.all([smtpGreets(smtpEndpoint(cfg.mail.smtpUrl), timeoutMs), mailpitInfo(cfg.mail.mailpitUrl, timeoutMs)]);
+  return smtp && api !== undefined;
 }

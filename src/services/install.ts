@@ -1,6 +1,7 @@
 /**
  * Fetches what the local services need, only when missing or out of date: the Kafka broker jars (Maven, into the
- * git-ignored .cache) and the local MongoDB engine (built from vendor/ into a per-user cache, see engine-build.ts).
+ * git-ignored .cache), the local MongoDB engine (built from vendor/ into a per-user cache, see engine-build.ts) and
+ * Mailpit (built with Go into the same cache, see mailpit.ts).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import { ensureEngineBuilt } from './engine-build';
 import { engineFiles } from './engine-config';
 import { ensureCertificates } from './certificates';
 import { installEngineFiles } from './engine-install';
+import { ensureMailpitBuilt, planMailpit } from './mailpit';
 import { isLoopback, mongoEndpoint } from './probe';
 import { MissingToolError, run, runAsync } from './run';
 
@@ -86,14 +88,25 @@ export async function ensureKafkaJars(cfg: Config, log: Logger): Promise<void> {
 }
 
 /**
- * Everything the local services need. `what` limits the work to one service. The engine (built once per machine,
+ * Everything the local services need, the three at once. `what` limits the work. The engine (built once per machine,
  * then installed into PostgreSQL's directories, plus the certificates and the login) is skipped when ERP_SKIP_ENGINE
- * is set or MONGODB_URI names a MongoDB elsewhere.
+ * is set or MONGODB_URI names a MongoDB elsewhere; Mailpit when ERP_SKIP_MAILPIT is set or SMTP_URL is not loopback.
  */
-export async function installLocalServices(cfg: Config, log: Logger, what: { kafka: boolean; mongo: boolean }): Promise<void> {
+export async function installLocalServices(cfg: Config, log: Logger, what: { kafka: boolean; mongo: boolean; mail?: boolean }): Promise<void> {
   if (what.kafka) requireJava();
   const engine = what.mongo && engineWanted(cfg, log);
-  await Promise.all([what.kafka ? ensureKafkaJars(cfg, log) : undefined, engine ? ensureEngine(cfg, log) : undefined]);
+  const mail = what.mail && mailWanted(cfg, log);
+  await Promise.all([
+    what.kafka ? ensureKafkaJars(cfg, log) : undefined,
+    engine ? ensureEngine(cfg, log) : undefined,
+    mail ? ensureMailpitBuilt(cfg, log) : undefined,
+  ]);
+}
+
+function mailWanted(cfg: Config, log: Logger): boolean {
+  const plan = planMailpit(cfg.mail, cfg.skipMailpit);
+  if (!plan.local) log.info(`not building the local mail server (Mailpit): ${plan.reason}`);
+  return plan.local;
 }
 
 function engineWanted(cfg: Config, log: Logger): boolean {

@@ -1,13 +1,13 @@
 /**
- * Local services without Docker: Kafka from Maven jars, and the MongoDB-wire engine (DocumentDB on PostgreSQL 15 and
- * its gateway), all detached, with state, logs and pid files under config.paths.services. Endpoints come from config;
- * only loopback ones are started.
+ * Local services without Docker: Kafka from Maven jars, the MongoDB-wire engine (DocumentDB on PostgreSQL 15 and
+ * its gateway) and the mail server (Mailpit), all detached, with state, logs and pid files under
+ * config.paths.services. Endpoints come from config; only loopback ones are started.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { kafkaAnswers, kafkaTopicMetadata, mongoAnswers } from './health';
+import { kafkaAnswers, kafkaTopicMetadata, mailAnswers, mongoAnswers } from './health';
 import { maskUri } from './credentials';
 import { engineFiles, tlsEndpoint } from './engine-config';
 import { engineDetails, engineManaged, engineStopOrder, startEngine } from './engine-local';
@@ -15,11 +15,12 @@ import { installLocalServices } from './install';
 import { formatBrokerLine, leadersByNode, underReplicated } from './kafka-cluster';
 import { allKafkaManaged, filesOf, kafkaDataPaths, kafkaPorts, kafkaTlsFiles, localKafka, nodeIsSecure, startKafka, type LocalKafka } from './kafka-local';
 import { kafkaCredentialsPath } from './credentials';
+import { mailpitDetails, mailpitFiles, planMailpit, startMailpit } from './mailpit';
 import { explainMongoUri } from '../pipeline/mongo-uri';
 import { formatEndpoint, isLoopback, isPortOpen, kafkaEndpoint, mongoEndpoint, waitFor, type Endpoint } from './probe';
 import { isAlive, managedState, runningPid, stopManaged, type Managed } from './process';
 
-export type ServiceName = 'kafka' | 'mongo';
+export type ServiceName = 'kafka' | 'mongo' | 'mail';
 
 export interface ServiceStatus {
   name: ServiceName;
@@ -68,6 +69,30 @@ export function localDataDirs(cfg: Config): string[] {
   return [...kafkaDataPaths(cfg.paths.services), engineFiles(cfg).pgdata, engineFiles(cfg).marker, ferretDataDir(cfg)];
 }
 
+/** Everything `reset` deletes: the data above and the local Mailpit's database (its messages). */
+export const resetDataDirs = (cfg: Config): string[] => [...localDataDirs(cfg), mailpitFiles(cfg.paths.services).dataDir];
+
+/**
+ * The local Mailpit as a service, when SMTP_URL and MAILPIT_URL are on loopback and it is not skipped; otherwise
+ * there is nothing of ours to start, stop or show (a remote SMTP server is the mail sender's business).
+ */
+function mailSpec(cfg: Config, log: Logger): ServiceSpec | undefined {
+  const plan = planMailpit(cfg.mail, cfg.skipMailpit);
+  if (!plan.local) return undefined;
+  const m = mailpitFiles(cfg.paths.services).managed;
+  return {
+    name: 'mail',
+    endpoint: plan.smtp,
+    managed: [m],
+    answers: () => mailAnswers(cfg),
+    ports: () => [[plan.smtp.port, m], [plan.http.port, m]],
+    startLog: () => m.logFile,
+    timeoutMs: 30000,
+    start: async () => [startMailpit(cfg, plan, log)],
+    details: () => mailpitDetails(cfg),
+  };
+}
+
 /** One line per broker (pid, port, the partitions it leads), and the brokers of ours that died. */
 async function kafkaDetails(cfg: Config, k: LocalKafka): Promise<{ lines: string[]; dead: string[] }> {
   const meta = await kafkaTopicMetadata(cfg);
@@ -100,6 +125,7 @@ function specs(cfg: Config, log: Logger, opts: LocalOptions = {}): ServiceSpec[]
   let cached: LocalKafka | undefined;
   const local = () => (isLoopback(kafkaEp.host) ? (cached ??= localKafka(cfg, opts.brokers)) : undefined);
   const engine = engineManaged(cfg);
+  const mail = mailSpec(cfg, log);
   return [
     {
       name: 'kafka',
@@ -124,8 +150,16 @@ function specs(cfg: Config, log: Logger, opts: LocalOptions = {}): ServiceSpec[]
       start: async (ep) => [await startEngine(cfg, ep, log)],
       details: async (ep) => (ep && isLoopback(ep.host) && !cfg.skipEngine ? engineDetails(cfg, ep) : { lines: explainMongoUri(cfg.mongo.uri), dead: [] }),
     },
+    ...(mail ? [mail] : []),
   ];
 }
+
+/** The settings that choose each service's ports, for the "port taken" message. */
+const PORT_SETTINGS: Record<ServiceName, string> = {
+  kafka: 'KAFKA_BROKERS',
+  mongo: "MONGODB_URI; the engine's TLS listener uses the MongoDB port + 1",
+  mail: 'the SMTP_URL and MAILPIT_URL ports',
+};
 
 const endpointText = (cfg: Config, s: ServiceSpec) => (s.endpoint ? formatEndpoint(s.endpoint) : maskUri(cfg.mongo.uri));
 const mainProcess = (s: ServiceSpec) => s.managed[s.managed.length - 1]!;
@@ -175,14 +209,15 @@ export async function localUp(cfg: Config, log: Logger, opts: LocalOptions = {})
       const ep = s.endpoint;
       const busy = [];
       for (const [port, owner] of s.ports()) if (runningPid(owner) === undefined && (await isPortOpen(ep.host, port))) busy.push(port);
-      if (busy.length) problems.push(`${s.name}: port ${busy.join('/')} on ${ep.host} is taken by another program that does not answer as ours: stop it, or choose other ports (KAFKA_BROKERS, MONGODB_URI; the engine's TLS listener uses the MongoDB port + 1)`);
+      if (busy.length) problems.push(`${s.name}: port ${busy.join('/')} on ${ep.host} is taken by another program that does not answer as ours: stop it, or choose other ports (${PORT_SETTINGS[s.name]})`);
       else toStart.push(s);
     }
   }
   if (problems.length) throw new Error(problems.join('\n'));
   if (toStart.length === 0) return before;
 
-  await installLocalServices(cfg, log, { kafka: toStart.some((s) => s.name === 'kafka'), mongo: toStart.some((s) => s.name === 'mongo') });
+  const starting = (name: ServiceName) => toStart.some((s) => s.name === name);
+  await installLocalServices(cfg, log, { kafka: starting('kafka'), mongo: starting('mongo'), mail: starting('mail') });
   await Promise.all(
     toStart.map(async (s) => {
       const startedPids = await s.start(s.endpoint!);
@@ -200,19 +235,23 @@ export async function localUp(cfg: Config, log: Logger, opts: LocalOptions = {})
 
 /** Stops only the processes `up` started (by pid file); anything else on those ports is left alone. */
 export async function localDown(cfg: Config, log: Logger, only?: ServiceName[]): Promise<void> {
-  await Promise.all(
-    specs(cfg, log).filter((s) => !only || only.includes(s.name)).map(async (s) => {
-      const stop = async (m: Managed) => {
-        const how = await stopManaged(m);
-        if (how === 'not-running') log.info(`${m.name} was not started by us; nothing to stop`);
-        else log.info(`${m.name} ${how}`);
-      };
+  const stop = async (m: Managed) => {
+    const how = await stopManaged(m);
+    if (how === 'not-running') log.info(`${m.name} was not started by us; nothing to stop`);
+    else log.info(`${m.name} ${how}`);
+  };
+  const all = specs(cfg, log);
+  // A Mailpit started before SMTP_URL moved elsewhere (or ERP_SKIP_MAILPIT was set) is still ours to stop.
+  const strayMail = !all.some((s) => s.name === 'mail') && (!only || only.includes('mail')) ? [mailpitFiles(cfg.paths.services).managed] : [];
+  await Promise.all([
+    ...strayMail.filter((m) => managedState(m).state !== 'stopped').map(stop),
+    ...all.filter((s) => !only || only.includes(s.name)).map(async (s) => {
       // Kafka's nodes all at once: stopped one by one, the last controller voter has no quorum left for its
       // controlled shutdown and waits until it is killed (30 s). The engine's processes in order.
       if (s.name === 'kafka') await Promise.all(s.managed.map(stop));
       else for (const m of s.managed) await stop(m);
     }),
-  );
+  ]);
 }
 
 /**
@@ -232,7 +271,7 @@ export async function localReset(cfg: Config, log: Logger): Promise<string[]> {
   if (pgPid && isAlive(pgPid)) {
     throw new Error(`PostgreSQL (pid ${pgPid}) still runs on ${engineFiles(cfg).pgdata} without our pid file: stop it first (kill -INT ${pgPid}); nothing was deleted`);
   }
-  const dirs = localDataDirs(cfg).filter((d) => fs.existsSync(d));
+  const dirs = resetDataDirs(cfg).filter((d) => fs.existsSync(d));
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   return dirs;
 }
