@@ -1,4 +1,5 @@
 /** CLI: run a parameterised notebook headless and render it as a report (HTML, PDF and the executed notebook). */
+import path from 'node:path';
 import { choiceOption, intOption, parseCli, runMain, UsageError } from '../src/cli/args';
 import { createContext, openMongo } from '../src/cli/context';
 import { recordedRun } from '../src/cli/recorded';
@@ -32,13 +33,15 @@ runMain(async () => {
   const timeoutSec = intOption(cli.values.timeout, 'timeout', 1)!;
   const ctx = createContext('render');
   console.log(`Rendering ${file}${cli.lists.param!.length ? ` with ${cli.lists.param!.join(' ')}` : ''}: ${formats.join(', ')}`);
+  // A person's renders of one notebook are one job in the run history: `render:06-branch-review`.
+  const job = `render:${path.basename(file).replace(/\.ipynb$/i, '')}`;
   const mongo = await openMongo(ctx);
   const r = await recordedRun(
     ctx,
     mongo.db,
-    { job: 'render', kind: 'notebook', parameters: { notebook: file, ...Object.fromEntries(cli.lists.param!.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])) } },
-    (signal) => renderConfiguredNotebook(ctx, { file, pairs: cli.lists.param!, formats, code, timeoutSec, signal, onEvent: cellProgress() }),
-    async (res) => notebookOutcome(mongo.db, res),
+    { job, kind: 'notebook', branch: cli.lists.param!.find((p) => p.startsWith('branch='))?.slice('branch='.length) ?? null, parameters: { notebook: file, ...Object.fromEntries(cli.lists.param!.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])) } },
+    (signal) => renderConfiguredNotebook(ctx, { file, pairs: cli.lists.param!, formats, code, timeoutSec, signal, onEvent: cellProgress(), env: { ERP_REPORT_JOB: job } }),
+    async (res) => notebookOutcome(mongo.db, res, job),
   ).finally(() => mongo.close());
   console.log(`  kernel ${r.seconds.kernel?.toFixed(1)} s · cells ${r.seconds.execute?.toFixed(1)} s · html ${r.seconds.html?.toFixed(2)} s${r.seconds.pdf !== undefined ? ` · pdf ${r.seconds.pdf.toFixed(2)} s` : ''}`);
   for (const [f, path] of Object.entries(r.files)) console.log(`  ${f.padEnd(5)} ${path}`);

@@ -15,6 +15,7 @@ export interface ManualRun {
   kind: RunPlan['kind'];
   parameters: Record<string, unknown>;
   period?: { id: string; to: string } | null;
+  branch?: string | null;
 }
 
 /** A week: a manual run ends by itself long before; the limit only keeps the timer finite. */

@@ -4,7 +4,7 @@ import { UsageError } from './args';
 import type { PipelineContext } from './context';
 import { countMessages } from '../pipeline/kafka';
 import { defaultSuperstorePath } from '../pipeline/source/superstore';
-import { generateReport, reportFormats, type ReportFormat, type ReportResult } from '../reports/report';
+import { generateReport, reportFormats, type ReportFormat, type ReportOptions, type ReportResult } from '../reports/report';
 import { lastCalendarMonth, latestCompleteMonth, parsePeriod, PeriodError, type Period, type PeriodChoice } from '../reports/period';
 import { saleDays } from '../reports/data';
 import { untilAborted } from '../io/abort';
@@ -25,7 +25,7 @@ export async function renderConfiguredReport(
   db: Db,
   period: Period,
   formats: readonly ReportFormat[],
-  opts: { source?: string; onStep?: (step: string, seconds: number) => void; appendix?: boolean; signal?: AbortSignal } = {},
+  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser'> & { source?: string } = {},
 ): Promise<ReportResult> {
   return generateReport({
     db,
@@ -41,6 +41,8 @@ export async function renderConfiguredReport(
     appendix: opts.appendix,
     log: ctx.log,
     signal: opts.signal,
+    whatChanged: opts.whatChanged,
+    browser: opts.browser,
   });
 }
 

@@ -9,7 +9,9 @@ import { noSalesNote } from '../reports/format';
 import { parsePeriod, type Period } from '../reports/period';
 import { newDataDue } from '../reports/runs/freshness';
 import { figuresOfKpis, figuresOfPeriod } from '../reports/runs/figures';
-import type { ReportRun, RunTrigger } from '../reports/runs/record';
+import type { HeadlineFigures, ReportRun, RunTrigger } from '../reports/runs/record';
+import { loadChanges, periodDigest, type ChangeScope } from '../reports/runs/changes-store';
+import type { ReportData } from '../reports/data';
 import { runRecorded, type RenderFn, type RenderOutcome, type RunPlan, type RunStore } from '../reports/runs/runner';
 import { acquireLease, LeaseHeldError, type Lease } from '../reports/runs/lease';
 import { ensureRunIndexes, keepAlive, lastRun, markInterrupted, saveRun, startRun, warehouseFacts } from '../reports/runs/store';
@@ -36,26 +38,38 @@ async function periodOf(db: Db, job: JobSpec): Promise<Period | null> {
   }
 }
 
-/** Renders one job with the configured services and folders; the outcome the run record keeps. */
+/** The "what changed" of a report and what its record keeps of it (the period's digest, the lines). */
+async function changesOf(db: Db, scope: ChangeScope, period: Period, figures: HeadlineFigures): Promise<NonNullable<RenderOutcome['record']>> {
+  const digest = await periodDigest(db, period, scope.branch);
+  return { digest, what_changed: (await loadChanges(db, scope, { period, figures, digest })).lines };
+}
+
+/** Renders one job (for one branch of a burst) with the configured services and folders; what its record keeps. */
 export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, signal?: AbortSignal): Promise<RenderOutcome> {
   const steps: Record<string, number> = {};
   const onStep = (step: string, s: number) => void (steps[step] = s);
   if (isNotebookJob(job)) {
-    const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(job.parameters), formats: job.formats, code: job.code, timeoutSec: job.timeout, onStep, signal });
-    return { ...(await notebookOutcome(db, r)), steps };
+    // The kernel learns its job, so a notebook's "what changed" (show.changes) reads the same history as its record.
+    const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(job.parameters), formats: job.formats, code: job.code, timeoutSec: job.timeout, onStep, signal, env: { ERP_REPORT_JOB: job.name } });
+    return { ...(await notebookOutcome(db, r, job.name)), steps };
   }
   const choice = await resolveScheduledPeriod(parseScheduledPeriod(job.period), db);
   if (!choice.period) throw new Error(`nothing to render: ${choice.reason}`);
-  const r = await renderConfiguredReport(ctx, db, choice.period, job.formats, { onStep, signal });
-  if (r.data.empty) ctx.log.warn(`${noSalesNote(choice.period)} The report was written and says so.`, { job: job.name });
-  return { files: r.files as Record<string, string>, period: choice.period.id, figures: figuresOfKpis(r.data.kpis), steps };
+  const period = choice.period;
+  let record: RenderOutcome['record'];
+  const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: null }, period, figuresOfKpis(data.kpis))).what_changed ?? [];
+  const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged });
+  if (r.data.empty) ctx.log.warn(`${noSalesNote(period)} The report was written and says so.`, { job: job.name });
+  return { files: r.files as Record<string, string>, period: period.id, figures: figuresOfKpis(r.data.kpis), steps, record };
 }
 
-/** What a notebook run's record keeps: its files, its period, and that period's figures (of its branch, if any). */
-export async function notebookOutcome(db: Db, r: { files: Partial<Record<string, string>>; values: Record<string, unknown>; seconds: Record<string, number> }): Promise<RenderOutcome> {
+/** What a notebook run's record keeps: its files, its period, that period's figures (of its branch, if any), what changed. */
+export async function notebookOutcome(db: Db, r: { files: Partial<Record<string, string>>; values: Record<string, unknown>; seconds: Record<string, number> }, job: string): Promise<RenderOutcome> {
   const period = typeof r.values.period === 'string' ? safePeriod(r.values.period) : null;
   const branch = typeof r.values.branch === 'string' ? r.values.branch : null;
-  return { files: r.files as Record<string, string>, period: period?.id ?? null, figures: period ? await figuresOfPeriod(db, period, branch) : null, steps: r.seconds };
+  const figures = period ? await figuresOfPeriod(db, period, branch) : null;
+  const record = period && figures ? await changesOf(db, { job, branch }, period, figures) : undefined;
+  return { files: r.files as Record<string, string>, period: period?.id ?? null, figures, steps: r.seconds, record };
 }
 
 function safePeriod(text: string): Period | null {

@@ -46,6 +46,7 @@ export function markdownBundle(text: string): MimeBundle {
  * report's, and the same lines as markdown for viewers that drop HTML.
  */
 export function changesBundle(lines: readonly string[]): MimeBundle {
-  const md = `**What changed since the last report**\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
-  return { 'text/markdown': md, 'text/html': `<section id="what-changed" class="what-changed">${renderMarkdown(md)}</section>`, 'text/plain': md };
+  // One line stays one paragraph (a branch review is one page); several are a list.
+  const md = lines.length === 1 ? `**What changed since the last report:** ${lines[0]}` : `**What changed since the last report**\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
+  return { 'text/markdown': md, 'text/html': `<section id="what-changed" class="changes">${renderMarkdown(md)}</section>`, 'text/plain': md };
 }

@@ -47,6 +47,7 @@ ${widgetCss}
 .cell-out{margin:8px 0 12px}
 .cell-out figure,.cell-out .erp-out,.cell-out img,.cell-out table{break-inside:avoid;page-break-inside:avoid}
 .cell-out img{max-width:100%;height:auto}
+.cell-out .changes p{margin:2px 0}
 pre{white-space:pre-wrap;word-break:break-word;font:12px/1.4 "DejaVu Sans Mono",Menlo,Consolas,monospace;margin:6px 0}
 pre.code{background:#f6f8fb;border:1px solid var(--line);border-left:3px solid var(--accent);border-radius:4px;padding:8px 10px;break-inside:avoid}
 pre.stream{color:var(--ink)}
@@ -61,7 +62,7 @@ footer.lineage{display:none}
 header.report{margin-bottom:10px;padding-bottom:8px}header.report h1{font-size:21px;margin:0 0 2px}header.report p{font-size:12px}header.report p.lineage-line{font-size:10.5px}
 body{font-size:12.5px}.erp-out{font-size:12px}
 h2,.cell-md h2{font-size:16px;margin:14px 0 6px}
-.cell-out{margin:6px 0 8px}.cell-out ul,.cell-md ul{margin:6px 0}
+.cell-out{margin:4px 0 6px}.cell-out ul,.cell-md ul{margin:4px 0}
 .erp-out .kpi{padding:6px 10px}.erp-out .kpi .value{font-size:17px;margin:1px 0 2px}
 .erp-out .kpi .kpi-label,.erp-out .kpi .cmp{font-size:10.5px}.kpi .cmp{flex-direction:row;flex-wrap:wrap;gap:0 6px}
 .erp-out table{font-size:11.5px}.erp-out th,.erp-out td{padding:3px 7px}}
@@ -123,7 +124,7 @@ export function lineageLine(l: Lineage, notebook: string): string {
   const count = (n: number | null, what: string) => (n === null ? `${what} unknown` : `${n.toLocaleString('en-US')} ${what}`);
   return [
     `notebook ${notebook}`,
-    `source ${l.source.split('/').pop()}`,
+    `source ${l.sourceFile}`,
     `${l.lakeLines.toLocaleString('en-US')} sales lines in the lake (database ${l.database})`,
     count(l.rejects, 'rejected rows'),
     count(l.deadLetters, 'dead letters'),

@@ -335,7 +335,7 @@ function categoryBarsView(categories: ReportData['categories'], width: number, h
  * told otherwise, and these two colour different things.
  */
 export function branchMonthChart(trend: ReportData['trend'], categories: ReportData['categories'], width = 640): TopLevelSpec {
-  const height = 170;
+  const height = 150;
   // Beside the two plots: the money axis's labels (about 43 px with their currency), the gap (24), the
   // sub-categories' names (about 100) and the padding.
   const left = Math.round((width - 184) * 0.6);

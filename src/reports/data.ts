@@ -75,7 +75,8 @@ export interface ReportData {
     model: { trained_at: string; items: number; pairs: number; level: string } | null;
     evaluation: { cut: string; cases: number; rows: { scorer: string; level: string; hr: number; ndcg: number; coverage: number }[] } | null;
   };
-  lineage: { source: string; lakeLines: number; rejects: number | null; deadLetters: number | null; warehouseBuiltAt: string | null; modelTrainedAt: string | null };
+  /** `source`: the file's name and what it is; `sourceFile`: its name alone, for a one-line header. */
+  lineage: { source: string; sourceFile: string; lakeLines: number; rejects: number | null; deadLetters: number | null; warehouseBuiltAt: string | null; modelTrainedAt: string | null };
 }
 
 export interface ReportInputs {
@@ -385,6 +386,7 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     },
     lineage: {
       source: describeSource(inp.source),
+      sourceFile: path.basename(inp.source),
       lakeLines: await countLakeLines(db),
       rejects: countRejects(inp.dataDir),
       deadLetters: inp.deadLetters ?? null,
@@ -427,6 +429,7 @@ export async function loadLineage(inp: Omit<ReportInputs, 'period' | 'now'>): Pr
   return {
     database: inp.db.databaseName,
     source: describeSource(inp.source),
+    sourceFile: path.basename(inp.source),
     lakeLines: await countLakeLines(inp.db),
     rejects: countRejects(inp.dataDir),
     deadLetters: inp.deadLetters ?? null,

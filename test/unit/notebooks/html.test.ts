@@ -31,7 +31,7 @@ describe('notebook as an HTML report', () => {
   });
 
   it('shows the data as of, and the lineage in one line under the title, in full in the footer', () => {
-    const lineage = { database: 'erp', source: '/x/superstore.csv', lakeLines: 9994, rejects: 0, deadLetters: null, warehouseBuiltAt: '2026-11-30T11:48:22.572Z', modelTrainedAt: '2026-11-30T12:39:43.744Z', newestSale: '2017-12-30' };
+    const lineage = { database: 'erp', source: '/x/superstore.csv', sourceFile: 'superstore.csv', lakeLines: 9994, rejects: 0, deadLetters: null, warehouseBuiltAt: '2026-11-30T11:48:22.572Z', modelTrainedAt: '2026-11-30T12:39:43.744Z', newestSale: '2017-12-30' };
     const withLineage = renderNotebookHtml(nb, { ...page, lineage }, svgs);
     const header = /<header class="report">[\s\S]*?<\/header>/.exec(withLineage)![0];
     expect(header).toContain('data as of 2017-12-30 (warehouse built 2026-11-30 11:48 UTC)');

@@ -36,7 +36,7 @@ export function fixtureReport(): ReportData {
     shipping: [{ ship_mode: 'Standard Class', orders: 136, revenue: 50400.18, avg_lead_days: 5.1 }],
     rfm: [{ segment: 'Champions', customers: 85, revenue: 455364.08, share: 0.107 }],
     reco: { pairs: [{ a: 'Chair', b: 'Desk', support: 2, similarity: 0.5 }], support: { header: 'Orders', meaning: 'orders holding both' }, model: { trained_at: '2026-11-28T06:00:00.000Z', items: 1862, pairs: 9893, level: 'order' }, evaluation: { cut: '2017-01-01', cases: 2435, rows: [{ scorer: 'model', level: 'product', hr: 0.0057, ndcg: 0.0032, coverage: 0.588 }] } },
-    lineage: { source: 'superstore.csv', lakeLines: 9994, rejects: 0, deadLetters: 0, warehouseBuiltAt: '2026-11-28T06:30:00.000Z', modelTrainedAt: '2026-11-28T06:00:00.000Z' },
+    lineage: { source: 'superstore.csv', sourceFile: 'superstore.csv', lakeLines: 9994, rejects: 0, deadLetters: 0, warehouseBuiltAt: '2026-11-28T06:30:00.000Z', modelTrainedAt: '2026-11-28T06:00:00.000Z' },
   };
 }
 
