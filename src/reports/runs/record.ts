@@ -27,6 +27,22 @@ export interface HeadlineFigures {
   orders: number | null;
 }
 
+/** One delivery of a run's report through one channel (src/reports/delivery): sent, failed, or skipped as sent before. */
+export interface Delivery {
+  channel: 'email' | 'webhook';
+  /** The recipients (e-mail) or the URL (webhook, without any user or password). */
+  target: string;
+  recipients: string[];
+  status: 'sent' | 'failed' | 'skipped';
+  /** The SMTP server's message id; null for a webhook or a message not sent. */
+  message_id: string | null;
+  /** sha256 of what the reader gets (job, period, branch, figures, findings, what changed, channel, recipients). */
+  content_hash: string;
+  at: Date;
+  error: string | null;
+  attempts: number;
+}
+
 export interface RunAttempt {
   attempt: number;
   started_at: Date;
@@ -76,6 +92,8 @@ export interface ReportRun {
   what_changed?: string[];
   /** Alerts sent for this run, by incident key (alerts.ts), so an incident is alerted once. */
   alerts?: { key: string; text: string; at: Date }[];
+  /** Where the report went (src/reports/delivery); absent on runs recorded before delivery existed. */
+  deliveries?: Delivery[];
 }
 
 /** A run that is over: it no longer changes, so what shows it may be cached. */
