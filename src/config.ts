@@ -107,7 +107,16 @@ const envSchema = z.object({
     .default(10),
   /** Skip building and starting the local Mailpit (for users with an SMTP server of their own). */
   ERP_SKIP_MAILPIT: bool.default('false'),
+  /** Signs report webhooks (HMAC-SHA256 in X-ERP-Signature); a secret: never logged, masked in errors. */
+  WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'expected a secret of at least 16 characters (e.g. the output of openssl rand -hex 32)')
+    .regex(/^\S+$/, 'expected a secret without spaces (e.g. the output of openssl rand -hex 32)')
+    .optional(),
+  /** Where readers open report files (mail links, webhook payloads); default: this dashboard's /reports/files/. */
+  PUBLIC_REPORTS_URL: urlWith(['http:', 'https:'], 'expected an http(s) URL, e.g. https://reports.example.com/files/').optional(),
 });
+
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -150,6 +159,11 @@ export interface Config {
    */
   mail: { smtpUrl: string; from: string; mailpitUrl: string; attachLimitBytes: number };
   skipMailpit: boolean;
+  /**
+   * webhookSecret: signs report webhooks, null when unset (never log it); publicReportsUrl: the base URL of report
+   * files in mails and webhooks, ending in `/` (default: the dashboard's `/reports/files/`).
+   */
+  delivery: { webhookSecret: string | null; publicReportsUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -185,6 +199,16 @@ export function kafkaEnv(k: KafkaConfig): Record<string, string> {
 
 /** Settings that may carry a password in their URL: an error message shows them masked. */
 const SECRET_URLS = new Set(['SMTP_URL']);
+/** Settings that are secrets themselves: an error message does not show them at all. */
+const secretSettings = new Set(['WEBHOOK_SECRET']);
+
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
+/** The dashboard's report files as a browser on this machine reaches them (a wildcard host is reached on loopback). */
+function dashboardFilesUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}/reports/files/`;
+}
 
 /** Build a validated Config from an environment (process.env merged over .env by default). */
 export function loadConfig(
@@ -200,8 +224,9 @@ export function loadConfig(
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0]);
-      const value = SECRET_URLS.has(name) ? maskUri(relevant[name] ?? '') : (relevant[name] ?? '');
-      return `  ${name}=${JSON.stringify(value)}: ${i.message}`;
+      const value = relevant[name] ?? '';
+      const shown = secretSettings.has(name) ? '(hidden)' : JSON.stringify(SECRET_URLS.has(name) ? maskUri(value) : value);
+      return `  ${name}=${shown}: ${i.message}`;
     });
     throw new ConfigError(`Invalid configuration (environment or .env):\n${lines.join('\n')}`);
   }
@@ -266,5 +291,6 @@ export function loadConfig(
       attachLimitBytes: Math.round(e.MAIL_ATTACH_LIMIT_MB * 1024 * 1024),
     },
     skipMailpit: e.ERP_SKIP_MAILPIT,
+    delivery: { webhookSecret: e.WEBHOOK_SECRET ?? null, publicReportsUrl: e.PUBLIC_REPORTS_URL ? withSlash(e.PUBLIC_REPORTS_URL) : dashboardFilesUrl(e.DASHBOARD_HOST, e.DASHBOARD_PORT) },
   };
 }
