@@ -59,6 +59,8 @@ export interface ReportResult {
   dir: string;
   files: Partial<Record<ReportFormat, string>>;
   data: ReportData;
+  /** The charts as drawn (SVG by name): what a mail shows inline. */
+  charts: Record<string, string>;
   seconds: Record<string, number>;
 }
 
@@ -100,7 +102,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
       writeReportIndex(o.reportsDir);
       return Object.fromEntries(o.formats.map((f) => [f, path.join(dir, `executive.${f}`)])) as ReportResult['files'];
     }, { log: o.log, signal: o.signal });
-    return { dir, files, data, seconds };
+    return { dir, files, data, charts: svgs, seconds };
   } catch (err) {
     // A cancelled step fails in its own words ("Target closed"); the caller is told it was cancelled, and why.
     throw o.signal?.aborted && !(err instanceof RenderAbortedError) ? abortError(o.signal) : err;
