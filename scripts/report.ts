@@ -1,7 +1,7 @@
 /** CLI: render the executive report for a period as HTML, PDF and/or Excel. */
 import { parseCli, runMain, UsageError } from '../src/cli/args';
 import { createContext, openMongo } from '../src/cli/context';
-import { chooseDefaultPeriod, parseFormats, renderConfiguredReport } from '../src/cli/report';
+import { checkBranch, chooseDefaultPeriod, parseFormats, renderConfiguredReport } from '../src/cli/report';
 import { parsePeriod, rangePeriod } from '../src/reports/period';
 import { noSalesNote } from '../src/reports/format';
 import { recordedRun } from '../src/cli/recorded';
@@ -17,8 +17,9 @@ runMain(async () => {
       to: { type: 'string', arg: 'YYYY-MM-DD', description: 'End of a custom period (with --from)' },
       format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
       appendix: { type: 'boolean', description: "Add the analyst appendix: the recommendation model's co-purchased pairs and offline evaluation" },
+      branch: { type: 'string', arg: 'ID', description: 'One branch\'s report (e.g. BR-WEST): every figure is that branch\'s, written to reports/<period>/<ID>/' },
     },
-    examples: ['npm run report', 'npm run report -- --period 2017-12 --format html,pdf,xlsx', 'npm run report -- --period 2017-Q4', 'npm run report -- --from 2017-11-15 --to 2017-12-15 --format html', 'npm run report -- --period 2017-12 --appendix'],
+    examples: ['npm run report', 'npm run report -- --period 2017-12 --format html,pdf,xlsx', 'npm run report -- --period 2017-Q4', 'npm run report -- --from 2017-11-15 --to 2017-12-15 --format html', 'npm run report -- --period 2017-12 --appendix', 'npm run report -- --period 2017-12 --branch BR-WEST'],
   });
   if (!cli) return 0;
   const v = cli.values;
@@ -35,13 +36,14 @@ runMain(async () => {
       console.log(choice.reason);
       period = choice.period;
     }
-    console.log(`Report for ${period.label} (${period.from} to ${period.to}): ${formats.join(', ')}`);
+    const branch = v.branch ? await checkBranch(mongo.db, String(v.branch)) : null;
+    console.log(`Report for ${period.label} (${period.from} to ${period.to})${branch ? `, branch ${branch.id} (${branch.name})` : ''}: ${formats.join(', ')}`);
     const chosen = period;
     const r = await recordedRun(
       ctx,
       mongo.db,
-      { job: 'report', kind: 'executive', parameters: { period: chosen.id, formats, appendix: Boolean(v.appendix) }, period: chosen },
-      (signal) => renderConfiguredReport(ctx, mongo.db, chosen, formats, { appendix: Boolean(v.appendix), signal, onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) }),
+      { job: 'report', kind: 'executive', parameters: { period: chosen.id, formats, appendix: Boolean(v.appendix), ...(branch ? { branch: branch.id } : {}) }, period: chosen },
+      (signal) => renderConfiguredReport(ctx, mongo.db, chosen, formats, { appendix: Boolean(v.appendix), branch: branch?.id, signal, onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) }),
       (res) => ({ files: res.files as Record<string, string>, period: chosen.id, figures: figuresOfKpis(res.data.kpis), steps: res.seconds }),
     );
     if (r.data.empty) console.log(`  note: ${noSalesNote(period)} The report is written with zero key figures and says so.`);

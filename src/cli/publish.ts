@@ -28,7 +28,7 @@ export async function executiveDraft(job: string, data: ReportData, charts: Reco
     job,
     title: 'Executive sales report',
     period: { id: p.id, label: p.label, from: p.from, to: p.to },
-    branch: (data as ReportData & { branch?: { id: string; name: string } | null }).branch ?? null,
+    branch: data.branch,
     figures: data.kpis,
     findings: rankFindings(data),
     whatChanged: data.whatChanged ?? [],

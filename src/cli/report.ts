@@ -8,6 +8,7 @@ import { generateReport, reportFormats, type ReportFormat, type ReportOptions, t
 import { lastCalendarMonth, latestCompleteMonth, parsePeriod, PeriodError, type Period, type PeriodChoice } from '../reports/period';
 import { saleDays } from '../reports/data';
 import { untilAborted } from '../io/abort';
+import { BranchError, resolveBranch, type BranchRef } from '../reports/branch-scope';
 
 export function parseFormats(value: unknown): ReportFormat[] {
   const formats = String(value ?? '').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
@@ -25,11 +26,12 @@ export async function renderConfiguredReport(
   db: Db,
   period: Period,
   formats: readonly ReportFormat[],
-  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser'> & { source?: string } = {},
+  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser' | 'branch'> & { source?: string } = {},
 ): Promise<ReportResult> {
   return generateReport({
     db,
     period,
+    branch: opts.branch,
     formats,
     reportsDir: ctx.cfg.paths.reports,
     modelsDir: ctx.cfg.paths.models,
@@ -72,4 +74,14 @@ export async function resolveScheduledPeriod(which: ScheduledPeriod, db: Db, now
     return { period, reason: `last month: ${period.id}` };
   }
   return { period: which, reason: `the fixed period ${which.id}` };
+}
+
+/** `--branch ID`, checked against the warehouse before anything runs: an unknown ID is a usage error listing the known ones. */
+export async function checkBranch(db: Db, id: string): Promise<BranchRef> {
+  try {
+    return await resolveBranch(db, id, []);
+  } catch (err) {
+    if (err instanceof BranchError) throw new UsageError(`--branch: ${err.message}`);
+    throw err;
+  }
 }

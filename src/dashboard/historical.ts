@@ -1,7 +1,7 @@
 /**
  * The historical dashboard: filters by year, month, branch and category over the warehouse marts only
- * (`sales_cube`, `daily_sales_summary`, `top_products`, `sales_statistics`, `store_analysis`), never the lake, so it
- * stays fast however many lines the lake holds.
+ * (`sales_cube`, `daily_sales_summary`, `top_products`, `branch_products`, `sales_statistics`, `store_analysis`),
+ * never the lake, so it stays fast however many lines the lake holds.
  */
 import type { Db, Document } from 'mongodb';
 import { stringify } from 'csv-stringify/sync';
@@ -18,7 +18,7 @@ import type { HistoricalFilter, Known } from './params';
 import { kpi } from './layout';
 import type { DrawChart } from './interactive';
 import { topProductsChart } from './charts';
-import { topProducts } from '../pipeline/warehouse/products';
+import { allTime, topBranchProducts, topProducts, type RankedProduct } from '../pipeline/warehouse/products';
 
 export interface BranchInfo {
   id: string;
@@ -72,6 +72,22 @@ function sumBy<K>(rows: readonly CubeDoc[], key: (r: CubeDoc) => K): Map<K, Sums
   return out;
 }
 
+/**
+ * The top products by profit under the filter: the company's (`top_products`) or the branch's (`branch_products`),
+ * within the category, for the year or all years. Both marts are by year, so a month filter ranks its whole year.
+ */
+export function readTopProducts(db: Db, f: HistoricalFilter): Promise<RankedProduct[]> {
+  const period = f.year === null ? allTime : String(f.year);
+  const filter = f.category !== null ? { category: f.category } : undefined;
+  return f.branch === null ? topProducts(db, { period, by: 'profit', limit: 10, filter }) : topBranchProducts(db, { branch: f.branch, period, by: 'profit', limit: 10, filter });
+}
+
+/** What the top products chart shows, in its title: "Top products by profit, 2017 (whole year) · West · Los Angeles · Technology". */
+export function topProductsTitle(f: HistoricalFilter, branchName: string | null): string {
+  const when = f.year === null ? 'all years' : `${f.year}${f.month !== null ? ' (whole year)' : ''}`;
+  return `Top products by profit, ${when} · ${branchName ?? 'all branches'}${f.category ? ` · ${f.category}` : ''}`;
+}
+
 export interface HistoricalView {
   filter: HistoricalFilter;
   totals: Sums & { orders: number | null };
@@ -97,12 +113,11 @@ async function countOrders(db: Db, f: HistoricalFilter): Promise<number | null> 
  * draws each chart (the server's figure cache).
  */
 export async function historicalView(db: Db, f: HistoricalFilter, known: Known & { branchNames: Map<string, string> }, formQuery: string, draw: DrawChart): Promise<HistoricalView> {
-  const period = f.year === null ? 'all' : String(f.year);
   // The reads are independent: together, the cold view waits for the slowest, not for their sum.
   const [rows, orders, productDocs, stats] = await Promise.all([
     readCube(db, f),
     countOrders(db, f),
-    topProducts(db, { period, by: 'profit', limit: 10, filter: f.category !== null ? { category: f.category } : undefined }),
+    readTopProducts(db, f),
     db.collection(marts.statistics).find({ _id: { $in: ['correlation', 'discount_bands'] } } as Document).toArray(),
   ]);
   const all = sumBy(rows, () => 'all').get('all') ?? { lines: 0, units: 0, revenue_e4: 0, profit_e4: 0 };
@@ -135,7 +150,7 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
         await draw('trend', trendChart(trend, 'month', 700)),
         await draw('branches', branchChart(branches, 420)),
         await draw('categories', categoryChart(subs, 700)),
-        await draw('products', topProductsChart(products, `Top products by profit, ${period === 'all' ? 'all years' : period}${f.category ? ` · ${f.category}` : ''}${f.branch ? ' · all branches' : ''}`)),
+        await draw('products', topProductsChart(products, topProductsTitle(f, f.branch === null ? null : (known.branchNames.get(f.branch) ?? f.branch)))),
       ].join('')
     : '<p class="note">No sales match these filters.</p>';
   const statsHtml =
@@ -156,7 +171,7 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
 <span class="note">Export this view: <a id="export-csv" href="/historical/export.csv${esc(formQuery)}">CSV</a> · <a id="export-xlsx" href="/historical/export.xlsx${esc(formQuery)}">Excel</a></span>
 </form>`;
   const html = `<h1>Historical sales</h1>${form}<div class="kpis">${kpis}</div>${charts}<h2>Sub-categories</h2>${table}${statsHtml}
-<p class="note">From the warehouse marts. Orders are not split by category (an order can hold several); products are ranked per year${f.month ? ' (not per month)' : ''} and over all branches${f.branch ? ', whatever the branch chosen' : ''}.</p>`;
+<p class="note">From the warehouse marts. Orders are not split by category (an order can hold several); products are ranked per year${f.month ? ' (not per month)' : ''}, within the branch and category chosen.</p>`;
   return { filter: f, totals: { ...all, orders }, rows, html };
 }
 

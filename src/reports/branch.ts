@@ -12,10 +12,9 @@ import type { DailyDoc } from '../pipeline/warehouse/daily';
 import { ratio } from '../pipeline/warehouse/measures';
 import { categoryFigures, type Kpi, type ProductRow, type ReportData } from './data';
 import { inRange, monthsOf, type DateRange, type Period } from './period';
+import { resolveBranch } from './branch-scope';
 
-export class BranchError extends Error {
-  override name = 'BranchError';
-}
+export { BranchError } from './branch-scope';
 
 export interface BranchTotals {
   revenue_e4: number;
@@ -84,11 +83,7 @@ export async function loadBranchReview(db: Db, branchId: string, p: Period): Pro
   const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: from, $lte: p.to } }).sort({ date: 1 }).toArray();
   const names = new Map<string, string>();
   for (const d of days) for (const b of d.by_branch) names.set(b.branch_id, b.branch_name);
-  if (!names.has(branchId)) {
-    // The branch may exist outside these dates: list what the warehouse knows.
-    const known = (await db.collection<DailyDoc>(marts.daily).distinct('by_branch.branch_id')) as string[];
-    if (!known.includes(branchId)) throw new BranchError(`branch "${branchId}" is not in the warehouse; branches: ${known.sort().join(', ') || 'none (the warehouse is empty)'}`);
-  }
+  const branch = await resolveBranch(db, branchId, days);
   const ranking = [...new Set(days.flatMap((d) => (inRange(d.date, p) ? d.by_branch.map((b) => b.branch_id) : [])))]
     .map((id) => {
       const t = branchTotals(days, id, p);
@@ -121,7 +116,7 @@ export async function loadBranchReview(db: Db, branchId: string, p: Period): Pro
   const kpis = branchKpis(days, branchId, p);
   return {
     period: p,
-    branch: { id: branchId, name: names.get(branchId) ?? branchId },
+    branch,
     kpis,
     ranking,
     company: { revenue: money(all.revenue_e4), margin: ratio(all.profit_e4, all.revenue_e4) },

@@ -24,6 +24,7 @@ import { branchMovers, comparisonBases, subCategoryMovers } from './movers';
 import type { Movers } from './ranked-findings';
 import { inRange, monthsOf, type DateRange, type Period, type SaleDays } from './period';
 import { countNewCustomers, loadCustomersToDate, rfmSegmentsAsOf, type RfmRow } from './rfm';
+import { branchDays, branchStanding, resolveBranch, type BranchRef, type BranchStanding } from './branch-scope';
 
 export type KpiFormat = 'money' | 'percent' | 'count';
 
@@ -49,12 +50,17 @@ export interface ProductRow {
 
 export interface ReportData {
   period: Period;
+  /** The branch a branch report is about (every figure is then the branch's); null for the company's report. */
+  branch: BranchRef | null;
+  /** A branch report's rank and share of revenue among all branches in the period; null for the company's report. */
+  standing: BranchStanding | null;
   generatedAt: string;
   database: string;
   empty: boolean;
   kpis: Kpi[];
   trendGrain: 'day' | 'month';
   trend: { date: string; revenue: number; profit: number; revenue_avg: number | null }[];
+  /** Every branch in the period, by revenue: in a branch report too (its rank among them). */
   branches: { branch: string; revenue: number; profit: number; margin: number | null; orders: number }[];
   /** Each branch and sub-category of the period against the period before and a year before, for the findings. */
   movers: Movers;
@@ -88,6 +94,8 @@ export interface ReportInputs {
   /** Messages in the dead-letter topic, if Kafka answered. */
   deadLetters?: number | null;
   now?: Date;
+  /** A branch ID (`BR-WEST`): the report of that branch alone. An unknown ID is a BranchError listing the known ones. */
+  branch?: string | null;
 }
 
 /** The warehouse's additive measures, plus orders (which only the daily summary and sales can count). */
@@ -199,7 +207,9 @@ export function categoryFigures(rows: Iterable<{ key: GroupKey; count: number; s
 /** The lake's groupings of the months a report compares (its period, the one before and the year before). */
 interface PeriodLake {
   lake: LakeAccess;
+  /** The three periods' months, and the branch of a branch report (`branch_id`, on every sale and line). */
   match: Record<string, unknown>;
+  branch: string | null;
 }
 
 type K = Record<string, string>;
@@ -252,9 +262,9 @@ async function loadProducts(db: Db, { lake, match }: PeriodLake, p: DateRange): 
  * year before (every one ends by `p.to`), the period's customer segments, and the RFM table of the customers who had
  * ordered by `p.to` (`rfm.ts`). Nothing here reads an order placed after the period, nor the whole customers mart.
  */
-async function loadCustomerFigures(db: Db, { lake, match }: PeriodLake, p: Period) {
+async function loadCustomerFigures(db: Db, { lake, match, branch }: PeriodLake, p: Period) {
   const [toDate, salesByCustomer] = await Promise.all([
-    loadCustomersToDate(lake, p.to),
+    loadCustomersToDate(lake, p.to, branch),
     lake.group(collections.sales, { by: { c: 'customer_id', d: 'order_date' }, fields: ['total_e4', 'profit_e4'], match }).then((rows) => [...rows.values()]),
   ]);
   const ranges = [p, p.previous, p.lastYear] as const;
@@ -323,37 +333,60 @@ async function loadShipping({ lake, match }: PeriodLake, p: DateRange): Promise<
   return [...ship].map(([ship_mode, s]) => ({ ship_mode, orders: s.orders, revenue: money(s.revenue_e4), avg_lead_days: s.orders ? Math.round((s.days / s.orders) * 10) / 10 : null })).sort((a, b) => b.orders - a.orders || a.ship_mode.localeCompare(b.ship_mode));
 }
 
+/** The recommendation model's pairs and evaluation, for the analyst appendix: about the whole lake, not the period. */
+function loadReco(modelsDir: string): { reco: ReportData['reco']; trainedAt: string | null } {
+  const model = readJson<ItemSimModel>(path.join(modelsDir, 'item_sim.json'));
+  const evaluation = readJson<Evaluation>(path.join(modelsDir, 'eval.json'));
+  const reco: ReportData['reco'] = {
+    pairs: model ? topPairs(model) : [],
+    support: model?.parameters.level === 'customer' ? { header: 'Customers', meaning: 'customers who bought both' } : { header: 'Orders', meaning: 'orders holding both' },
+    model: model ? { trained_at: model.trained_at, items: model.item_count, pairs: model.pair_count, level: model.parameters.level } : null,
+    evaluation: evaluation
+      ? {
+          cut: evaluation.cut,
+          cases: evaluation.cases,
+          rows: (['model', 'popularity', 'random'] as const).flatMap((scorer) =>
+            (['product', 'subcategory'] as const).map((level) => ({ scorer, level, hr: evaluation[scorer][level].hr_at_5.value, ndcg: evaluation[scorer][level].ndcg_at_5.value, coverage: evaluation[scorer][level].coverage })),
+          ),
+        }
+      : null,
+  };
+  return { reco, trainedAt: model?.trained_at ?? null };
+}
+
 /**
  * Everything the report of period `p` shows. Every figure but the recommendations and the lineage uses only sales
  * ordered up to `p.to`: the period, the one before and the year before all end by then, and the customer figures
  * (new customers, RFM) are as of that day, so a later sale never changes an earlier period's report.
+ *
+ * With `branch`, every figure is that branch's: the daily mart's `by_branch` gives the key figures and the trend, the
+ * lake's groupings match the lines' and sales' `branch_id`, and the RFM segments are those of the branch's customers.
+ * The branches table stays the company's (the branch's rank among them), and its movers are its sub-categories.
  */
 export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   const { db, period: p } = inp;
   await ensureLakeIndexes(db);
   const months = [...new Set([...monthsOf(p), ...monthsOf(p.previous), ...monthsOf(p.lastYear)])];
-  const days = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
-  const lakeOfPeriod: PeriodLake = { lake: createLakeAccess(db), match: { order_month: { $in: months } } };
+  const allDays = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
+  const branch = inp.branch ? await resolveBranch(db, inp.branch, allDays) : null;
+  const days = branch ? branchDays(allDays, branch.id) : allDays;
+  const lakeOfPeriod: PeriodLake = { lake: createLakeAccess(db), match: { order_month: { $in: months }, ...(branch ? { branch_id: branch.id } : {}) }, branch: branch?.id ?? null };
   const customers = await loadCustomerFigures(db, lakeOfPeriod, p);
   const kpis = buildKpis(days, p, customers.active, customers.fresh);
   const trend = buildTrend(days, p);
-  const branches = branchFigures(days, p);
+  const branches = branchFigures(allDays, p);
   // Grouped over the three periods' months: the period's own rows make the table, all of them the sub-categories' moves.
   const catAll = [...(await lakeOfPeriod.lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match: lakeOfPeriod.match })).values()];
   const categories = categoryFigures(rowsIn(catAll, p));
-  const movers = { branches: branchMovers(days, p), subCategories: subCategoryMovers(catAll, p, comparisonBases(days, p)) };
+  const movers = { branches: branch ? [] : branchMovers(days, p), subCategories: subCategoryMovers(catAll, p, comparisonBases(days, p)) };
   const byProfit = await loadProducts(db, lakeOfPeriod, p);
-  const segments = customers.segments;
-  const discount = await loadDiscountBands(lakeOfPeriod, p);
-  const shipping = await loadShipping(lakeOfPeriod, p);
-  const rfm = customers.rfm;
-
-  const model = readJson<ItemSimModel>(path.join(inp.modelsDir, 'item_sim.json'));
-  const evaluation = readJson<Evaluation>(path.join(inp.modelsDir, 'eval.json'));
+  const { reco, trainedAt } = loadReco(inp.modelsDir);
   const state = await db.collection<{ _id: string; built_at: Date }>(marts.state).findOne({ _id: 'warehouse' });
   const empty = kpis[3]!.value === 0;
   return {
     period: p,
+    branch,
+    standing: branch ? branchStanding(branches, branch.name) : null,
     generatedAt: (inp.now ?? new Date()).toISOString(),
     database: db.databaseName,
     empty,
@@ -366,24 +399,11 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     movers,
     topProducts: byProfit.slice(0, 10),
     bottomProducts: byProfit.slice(-10).reverse(),
-    segments,
-    discountBands: discount,
-    shipping,
-    rfm,
-    reco: {
-      pairs: model ? topPairs(model) : [],
-      support: model?.parameters.level === 'customer' ? { header: 'Customers', meaning: 'customers who bought both' } : { header: 'Orders', meaning: 'orders holding both' },
-      model: model ? { trained_at: model.trained_at, items: model.item_count, pairs: model.pair_count, level: model.parameters.level } : null,
-      evaluation: evaluation
-        ? {
-            cut: evaluation.cut,
-            cases: evaluation.cases,
-            rows: (['model', 'popularity', 'random'] as const).flatMap((scorer) =>
-              (['product', 'subcategory'] as const).map((level) => ({ scorer, level, hr: evaluation[scorer][level].hr_at_5.value, ndcg: evaluation[scorer][level].ndcg_at_5.value, coverage: evaluation[scorer][level].coverage })),
-            ),
-          }
-        : null,
-    },
+    segments: customers.segments,
+    discountBands: await loadDiscountBands(lakeOfPeriod, p),
+    shipping: await loadShipping(lakeOfPeriod, p),
+    rfm: customers.rfm,
+    reco,
     lineage: {
       source: describeSource(inp.source),
       sourceFile: path.basename(inp.source),
@@ -391,7 +411,7 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
       rejects: countRejects(inp.dataDir),
       deadLetters: inp.deadLetters ?? null,
       warehouseBuiltAt: state?.built_at ? new Date(state.built_at).toISOString() : null,
-      modelTrainedAt: model?.trained_at ?? null,
+      modelTrainedAt: trainedAt,
     },
   };
 }

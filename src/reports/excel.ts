@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { ReportData } from './data';
-import { change, noSalesNote, type Change } from './format';
+import { change, noSalesNote, reportTitle, standingText, type Change } from './format';
 import { rankFindings } from './ranked-findings';
 import { rfmDefinition } from './rfm';
 
@@ -106,8 +106,9 @@ function addSummary(wb: ExcelJS.Workbook, d: ReportData): SheetSpec {
   const s = wb.addWorksheet('Summary');
   const none = noSalesNote(d.period);
   const compared = `Previous period ${d.period.previous.from} to ${d.period.previous.to}; a year before ${d.period.lastYear.from} to ${d.period.lastYear.to}`;
-  s.addRow(['Executive sales report']).font = { bold: true, size: 14 };
+  s.addRow([reportTitle('Executive sales report', d.branch)]).font = { bold: true, size: 14 };
   s.addRow([`${d.period.label} (${d.period.from} to ${d.period.to})`]);
+  if (d.branch && d.standing) s.addRow([standingText(d.branch, d.standing)]);
   s.addRow([d.empty ? `${none} ${compared}` : compared]);
   s.addRow(['What happened']).font = { bold: true, size: 12 };
   const findings = d.empty ? [`No sales in ${d.period.label}: every figure is zero.`] : rankFindings(d).map((f) => plain(f.text));

@@ -71,3 +71,19 @@ const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => entities[c]!);
 }
+
+/** A report's title: a branch report names its branch ("Executive sales report · West · Los Angeles"). */
+export const reportTitle = (base: string, branch: { name: string } | null) => (branch ? `${base} · ${branch.name}` : base);
+
+/** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st… */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+/** A branch report's standing in words: "West · Los Angeles ranks 2nd of 4 branches with 31.4 % of revenue." */
+export function standingText(branch: { name: string }, s: { rank: number; of: number; share: number | null }): string {
+  const share = s.share === null ? '' : ` with ${formatValue(s.share, 'percent')} of revenue`;
+  return `${branch.name} ranks ${ordinal(s.rank)} of ${s.of} ${s.of === 1 ? 'branch' : 'branches'}${share}.`;
+}

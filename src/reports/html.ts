@@ -3,7 +3,7 @@
  * value from the data is escaped. Readable on a laptop and a phone; printable (the PDF is this page printed).
  */
 import type { ReportData, Kpi } from './data';
-import { change, esc, formatValue, noSalesNote, utcMinute, type NumberFormat } from './format';
+import { change, esc, formatValue, noSalesNote, reportTitle, standingText, utcMinute, type NumberFormat } from './format';
 import { rankFindings } from './ranked-findings';
 import { rfmDefinition } from './rfm';
 
@@ -56,6 +56,8 @@ footer.lineage dt{font-weight:600}
 .what-changed{border-left:4px solid var(--muted);padding:2px 16px 6px;margin-top:10px;background:var(--card)}
 .what-changed h2{border:0;margin:8px 0 4px;font-size:15px}
 .what-changed ul{margin:0;padding-left:18px}
+.standing{font-size:15px;margin:4px 0 10px}
+tr.this-branch td{font-weight:bold;background:#f3f7fc}
 @media screen and (max-width:760px){.kpis{grid-template-columns:repeat(2,minmax(0,1fr))}.grid2{grid-template-columns:1fr}main{padding:14px 10px}.kpi .value{font-size:18px}}
 @media print{main{max-width:none;padding:0}table.short{break-inside:avoid;page-break-inside:avoid}.kpi .cmp{flex-direction:column;gap:0}.kpi .value{font-size:18px}h2{break-after:avoid;page-break-after:avoid}.kpi{break-inside:avoid}a{color:inherit;text-decoration:none}h2{margin-top:18px}}
 `;
@@ -74,7 +76,8 @@ type Col<T> = { head: string; cell: (r: T) => string | number | null; num?: bool
 /** What stands in place of a chart or table that has nothing to show. */
 const emptyNote = (text: string) => `<p class="note empty-note">${esc(text)}</p>`;
 
-function table<T>(rows: readonly T[], cols: Col<T>[], opts: { caption?: string; empty: string }): string {
+/** `mark`: the rows to stand out (a branch report's own branch among all branches). */
+function table<T>(rows: readonly T[], cols: Col<T>[], opts: { caption?: string; empty: string; mark?: (r: T) => boolean }): string {
   const caption = opts.caption;
   if (!rows.length) return emptyNote(opts.empty);
   const td = (c: Col<T>, r: T) => {
@@ -84,7 +87,7 @@ function table<T>(rows: readonly T[], cols: Col<T>[], opts: { caption?: string; 
   };
   // A short table keeps together on a printed page; a long one may break between rows (its header repeats).
   return `<table${rows.length <= 12 ? ' class="short"' : ''}>${caption ? `<caption class="note">${esc(caption)}</caption>` : ''}<thead><tr>${cols.map((c) => `<th${c.num ? ' class="num"' : ''}>${esc(c.head)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${cols.map((c) => td(c, r)).join('')}</tr>`)
+    .map((r) => `<tr${opts.mark?.(r) ? ' class="this-branch"' : ''}>${cols.map((c) => td(c, r)).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -120,8 +123,8 @@ function bodySections(d: ReportData, c: Record<string, string>): string {
   const none = noSalesNote(d.period);
   const orNone = (html: () => string) => (d.empty ? emptyNote(none) : html());
   return `<section><h2>Trend</h2>${figure(c, 'trend', none)}</section>
-<section><h2>Branches and customers</h2>${orNone(() => `<div class="grid2">${figure(c, 'branches', none)}${figure(c, 'segments', none)}</div>
-${table(d.branches, [{ head: 'Branch', cell: (r) => r.branch }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none })}`)}</section>
+<section><h2>Branches and customers</h2>${orNone(() => `${standingLine(d)}<div class="grid2">${figure(c, 'branches', none)}${figure(c, 'segments', none)}</div>
+${table(d.branches, [{ head: 'Branch', cell: (r) => r.branch }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none, mark: (r) => r.branch === d.branch?.name })}`)}</section>
 <section><h2>Categories</h2>${orNone(() => `${figure(c, 'categories', none)}
 ${table(d.categories, [{ head: 'Category', cell: (r) => r.category }, { head: 'Sub-category', cell: (r) => r.sub_category }, { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }, { head: 'Avg discount', cell: (r) => r.avg_discount, num: true, fmt: 'percent' }], { empty: none })}`)}</section>
 <section><h2>Products</h2>${orNone(() => `${figure(c, 'top_products', none)}${table(d.topProducts, productCols, { empty: none })}${figure(c, 'bottom_products', none)}${table(d.bottomProducts, productCols, { empty: none })}`)}</section>
@@ -131,11 +134,16 @@ ${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'O
 ${rfmSection(d, c)}`;
 }
 
+/** A branch report's rank among all branches, in one line above their chart and table; nothing for the company's. */
+function standingLine(d: ReportData): string {
+  return d.branch && d.standing ? `<p class="standing" data-standing="${esc(d.branch.id)}">${esc(standingText(d.branch, d.standing))}</p>` : '';
+}
+
 function rfmSection(d: ReportData, c: Record<string, string>): string {
   const noCustomers = `No customer had ordered by ${d.period.to}.`;
   return `<section><h2>Customer segments (RFM, as of ${esc(d.period.to)})</h2><div class="grid2">${figure(c, 'rfm', noCustomers)}
 ${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue to date', cell: (r) => r.revenue, num: true, fmt: 'money' }], { empty: noCustomers })}</div>
-<p class="note">${esc(rfmDefinition)}</p></section>`;
+<p class="note">${esc(rfmDefinition)}${d.branch ? esc(` In this branch report: the customers who had ordered at ${d.branch.name}, scored on their orders there.`) : ''}</p></section>`;
 }
 
 /**
@@ -166,7 +174,7 @@ function lineageFooter(d: ReportData): string {
 }
 
 export function renderHtml(d: ReportData, opts: HtmlOptions): string {
-  const title = opts.title ?? 'Executive sales report';
+  const title = opts.title ?? reportTitle('Executive sales report', d.branch);
   const p = d.period;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -122,10 +122,13 @@ function lossOf(d: ReportData, list: keyof Movers, name: string, loss: number): 
   return { weight: Math.max(loss, Math.abs(c.delta)), before: `, after ${profitOrLoss(c.from)} ${baseWords(d.period, c.base)}` };
 }
 
-/** Loss-making branches, sub-categories (with their discount when it is high) and the worst product. */
+/**
+ * Loss-making branches, sub-categories (with their discount when it is high) and the worst product. A branch report
+ * lists every branch only for its rank: the others' losses are not its findings.
+ */
 function lossFindings(d: ReportData): Finding[] {
   const margin = (m: number | null) => (m === null ? '' : ` (margin ${formatValue(m, 'percent')})`);
-  const branches = d.branches
+  const branches = (d.branch ? [] : d.branches)
     .filter((b) => b.profit < 0)
     .map<Finding>((b) => {
       const { weight, before } = lossOf(d, 'branches', b.branch, -b.profit);
@@ -160,9 +163,10 @@ function discountFindings(d: ReportData): Finding[] {
 
 /**
  * The branch that brought the largest share of revenue, when it is at least twice an even share (a dependence worth
- * a line); weighed by the revenue above that even share.
+ * a line); weighed by the revenue above that even share. Not in a branch report (its rank says its share).
  */
 function concentrationFindings(d: ReportData): Finding[] {
+  if (d.branch) return [];
   const total = d.branches.reduce((s, b) => s + b.revenue, 0);
   const top = d.branches[0];
   if (!top || d.branches.length < 2 || total <= 0) return [];

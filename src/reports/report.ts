@@ -1,7 +1,8 @@
 /**
- * One executive report: data → charts → HTML / PDF / Excel in `reports/<period>/executive.*`, a step at a time,
- * then the `reports/index.html` listing is refreshed. The formats are written as one group (src/io/atomic.ts): each
- * file whole, the manifest last, one writer per period at a time. A cancel (`signal`) publishes nothing.
+ * One executive report: data → charts → HTML / PDF / Excel in `reports/<period>/executive.*` (a branch's report in
+ * `reports/<period>/<branch-id>/`), a step at a time, then `reports/index.html` is refreshed. The formats are written
+ * as one group (src/io/atomic.ts): each file whole, the manifest last, one writer per folder at a time. A cancel
+ * (`signal`) publishes nothing.
  */
 import path from 'node:path';
 import type { Db } from 'mongodb';
@@ -20,6 +21,7 @@ import { abortError, onAbort, RenderAbortedError, throwIfAborted, untilAborted }
 import { createGroupWriter, removeLeftovers, type GroupWriter } from '../io/atomic';
 import { withLock } from '../io/lock';
 import { createStepTimer } from './step-timer';
+import { reportTitle } from './format';
 
 export type ReportFormat = 'html' | 'pdf' | 'xlsx';
 export const reportFormats: readonly ReportFormat[] = ['html', 'pdf', 'xlsx'];
@@ -27,6 +29,11 @@ export const reportFormats: readonly ReportFormat[] = ['html', 'pdf', 'xlsx'];
 export interface ReportOptions {
   db: Db;
   period: Period;
+  /**
+   * A branch ID (`BR-WEST`): the report of that branch alone, in `reports/<period>/<branch-id>/`, its title naming
+   * the branch. An unknown ID rejects with a BranchError listing the warehouse's branches, before anything is written.
+   */
+  branch?: string | null;
   formats: readonly ReportFormat[];
   reportsDir: string;
   modelsDir: string;
@@ -79,22 +86,23 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   // A cancel closes our own Chromium at once (a browser the caller passed in stays open; renderPdf closes its pages).
   const forget = onAbort(o.signal, () => void closeOwnBrowser().catch(() => undefined));
   try {
-    const loaded = await step('data', () => loadReportData({ db: o.db, period: o.period, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
+    const loaded = await step('data', () => loadReportData({ db: o.db, period: o.period, branch: o.branch, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
     const data: ReportData = o.whatChanged ? { ...loaded, whatChanged: await step('changes', () => o.whatChanged!(loaded)) } : loaded;
     const svgs = await step('charts', () => renderAll(reportCharts(data)));
-    const title = o.title ?? 'Executive sales report';
+    const title = reportTitle(o.title ?? 'Executive sales report', data.branch);
     const html = renderHtml(data, { charts: svgs, title, appendix: o.appendix });
-    const dir = path.join(o.reportsDir, o.period.id);
+    const dir = reportDir(o.reportsDir, o.period, data.branch?.id ?? null);
+    const what = `the report for ${o.period.id}${data.branch ? ` of ${data.branch.id}` : ''}`;
     const browser = needBrowser ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
     // One writer per period (the scheduler and a person may meet here); the formats appear together, whole.
-    const files = await withLock(path.join(dir, '.lock'), `the report for ${o.period.id}`, async () => {
+    const files = await withLock(path.join(dir, '.lock'), what, async () => {
       removeLeftovers(dir);
       const group = createGroupWriter(dir);
       try {
         await writeFormats(group, { ...o, timed, html, title, svgs, data, browser });
         // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.
         throwIfAborted(o.signal);
-        group.commit({ report: 'executive', period: o.period.id, from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
+        group.commit({ report: 'executive', period: o.period.id, ...(data.branch ? { branch: data.branch.id, branch_name: data.branch.name } : {}), from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
       } catch (err) {
         group.abort();
         throw err;
@@ -110,6 +118,11 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
     forget();
     await closeOwnBrowser();
   }
+}
+
+/** Where a report's files go: `<reports>/<period>/`, or `<reports>/<period>/<branch-id>/` for a branch's report. */
+export function reportDir(reportsDir: string, period: Pick<Period, 'id'>, branchId: string | null): string {
+  return branchId === null ? path.join(reportsDir, period.id) : path.join(reportsDir, period.id, branchId);
 }
 
 interface FormatWork {

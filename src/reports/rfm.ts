@@ -34,17 +34,25 @@ export const rfmDefinition =
   'customers figure; the others take the first other rule that matches. Share: of those customers; revenue: theirs ' +
   "up to the period's end.";
 
-/** The grouping behind `loadCustomersToDate`: the sales ordered up to `to` (indexed `order_date`), by customer. */
-export const customersToDateGrouping = (to: string): GroupOptions => ({ by: 'customer_id', fields: ['total_e4'], extremes: ['order_date'], match: { order_date: { $lte: to } } });
+/**
+ * The grouping behind `loadCustomersToDate`: the sales ordered up to `to` (indexed `order_date`), by customer; with a
+ * branch, only that branch's sales (a branch report's customers are those who ordered there, scored on those orders).
+ */
+export const customersToDateGrouping = (to: string, branch: string | null = null): GroupOptions => ({
+  by: 'customer_id',
+  fields: ['total_e4'],
+  extremes: ['order_date'],
+  match: { order_date: { $lte: to }, ...(branch === null ? {} : { branch_id: branch }) },
+});
 
 /** Pure: the grouping's rows as customers. */
 export function customersOfRows(rows: GroupRows): CustomerToDate[] {
   return [...rows.values()].map((r) => ({ customer_id: String(r.key), first: String(r.min.order_date), last: String(r.max.order_date), orders: r.count, revenue_e4: r.sums.total_e4 ?? 0 }));
 }
 
-/** Every customer who had ordered by `to`, with their orders up to it: one grouping by the server. */
-export async function loadCustomersToDate(lake: LakeAccess, to: string): Promise<CustomerToDate[]> {
-  return customersOfRows(await lake.group(collections.sales, customersToDateGrouping(to)));
+/** Every customer who had ordered by `to` (at `branch`, when given), with those orders: one grouping by the server. */
+export async function loadCustomersToDate(lake: LakeAccess, to: string, branch: string | null = null): Promise<CustomerToDate[]> {
+  return customersOfRows(await lake.group(collections.sales, customersToDateGrouping(to, branch)));
 }
 
 /** Pure: the customers whose first order falls in `r`. */

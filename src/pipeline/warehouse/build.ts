@@ -18,7 +18,7 @@ import { ensureIndexes, ensureLakeIndexes } from '../lake';
 import { queryDaily, type DailyDoc } from './daily';
 import { buildCategoryDocs, categoryRowsFromCube } from './categories';
 import { buildCubeDocs, queryCubeRows, type CubeRow } from './cube';
-import { productsCollection, syncProducts } from './products';
+import { branchProductsCollection, productsCollection, syncProducts } from './products';
 import { rfmAsOf, syncCustomers, type CustomerSummary } from './customers';
 import { buildStoreDocs } from './stores';
 import { syncStatistics } from './statistics';
@@ -31,6 +31,8 @@ export const marts = {
   daily: 'daily_sales_summary',
   stores: 'store_analysis',
   products: productsCollection,
+  /** Products per branch and year, written by the products step (products.ts). */
+  branchProducts: branchProductsCollection,
   customers: 'customer_analysis',
   /** The customers' RFM facts, packed, for incremental builds (customer-state.ts): internal, not a mart to read. */
   customerState: 'customer_analysis_state',
@@ -78,8 +80,9 @@ export interface BuildOptions {
  * no mart mixes documents of two layouts. Raise it when a mart's documents change shape, and when a rule that computes
  * them changes (the RFM rule: an incremental build derives the stored scores from the stored inputs, which holds only
  * if the same rule wrote them). 2: `top_products` without stored ranks, `customer_analysis` without `recency_days`.
+ * 3: `branch_products` (a mart an incremental build over layout 2 would fill only for the products it touches).
  */
-export const martLayout = 2;
+export const martLayout = 3;
 
 interface WarehouseState {
   _id: 'warehouse';
@@ -231,6 +234,8 @@ async function ensureMartIndexes(db: Db): Promise<void> {
     // Ranks are read, not stored (products.ts): sorted reads by revenue or profit within a period. The index on the
     // stored rank, from versions before, would only slow the writes.
     ensureIndexes(db, marts.products, [{ period: 1, revenue_e4: -1, product_id: 1 }, { period: 1, profit_e4: -1, product_id: 1 }], [{ period: 1, rank_revenue: 1 }]),
+    // A branch's products in a year, or in all its years (the dashboard's top products under a branch filter).
+    ensureIndexes(db, marts.branchProducts, [{ branch_id: 1, period: 1 }, { product_id: 1, period: 1 }]),
     ensureIndexes(db, marts.customers, [{ rfm_segment: 1 }]),
   ]);
 }

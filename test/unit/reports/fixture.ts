@@ -9,6 +9,8 @@ export function fixtureReport(): ReportData {
   const product = (id: string, name: string, profit: number) => ({ product_id: id, name, category: 'Technology', sub_category: 'Phones', units: 3, revenue: 300.5, profit, margin: profit / 300.5 });
   return {
     period: parsePeriod('2017-12'),
+    branch: null,
+    standing: null,
     generatedAt: '2026-11-28T07:00:00.000Z',
     database: 'erp',
     empty: false,

@@ -35,4 +35,16 @@ describe('report HTML', () => {
     }
     expect(html).not.toContain('<figure');
   });
+
+  it("a branch report names its branch in the title and says its rank in one line above the branches, its row marked", () => {
+    const d = { ...fixtureReport(), branch: { id: 'BR-WEST', name: 'West · Los Angeles' }, standing: { rank: 2, of: 4, share: 0.314 } };
+    d.branches = [{ branch: 'East · New York City', revenue: 40000, profit: 4000, margin: 0.1, orders: 90 }, { branch: 'West · Los Angeles', revenue: 30000, profit: 3000, margin: 0.1, orders: 80 }];
+    const page = renderHtml(d, { charts: {} });
+    expect(page).toContain('<title>Executive sales report · West · Los Angeles · December 2017</title>');
+    expect(page).toContain('<h1>Executive sales report · West · Los Angeles</h1>');
+    expect(page).toContain('<p class="standing" data-standing="BR-WEST">West · Los Angeles ranks 2nd of 4 branches with 31.4 % of revenue.</p>');
+    expect(page).toContain('<tr class="this-branch"><td>West · Los Angeles</td>');
+    expect(html).not.toContain('data-standing');
+  });
 });
+

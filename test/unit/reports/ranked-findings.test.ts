@@ -93,6 +93,16 @@ describe('executive findings, ranked by the money they move', () => {
     expect(rankFindings(even, 20).some((f) => f.kind === 'concentration')).toBe(false);
   });
 
+  it("a branch report's findings leave out the other branches' losses and the concentration, and keep its sub-categories and products", () => {
+    const d = lossMonth();
+    const skewed = { ...d, branches: [{ ...d.branches[0]!, revenue: 120000 }, ...d.branches.slice(1)] };
+    const west = { ...skewed, branch: { id: 'BR-WEST', name: 'West · Los Angeles' }, standing: { rank: 1, of: 4, share: 0.7 }, movers: { ...skewed.movers, branches: [] } };
+    const found = ids(rankFindings(west, 20));
+    expect(found.filter((id) => /branch|concentration/.test(id))).toEqual([]);
+    expect(found).toEqual(expect.arrayContaining(['loss-sub-category-Machines']));
+    expect(ids(rankFindings(skewed, 20))).toEqual(expect.arrayContaining(['loss-branch-East · New York', 'concentration-branch-West · Los Angeles']));
+  });
+
   it('a period without sales has no findings, and the notebook says so', () => {
     expect(rankFindings(emptyReport())).toEqual([]);
     expect(executiveFindings(emptyReport())).toBe('No sales in June 2013: every figure is zero.');
