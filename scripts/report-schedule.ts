@@ -21,6 +21,7 @@ runMain(async () => {
     options: {
       schedule: { type: 'string', arg: 'FILE', description: 'A schedule file of jobs (docs/notebook-reports.md#schedules); default SCHEDULE_FILE' },
       once: { type: 'boolean', description: 'Run the due jobs now and exit' },
+      resend: { type: 'boolean', description: 'Deliver again what was already delivered (the same content to the same readers)' },
       next: { type: 'string', arg: 'N', description: "Print each job's next N run times (ISO 8601 with the offset) and its zone, and exit" },
       now: { type: 'string', arg: 'ISO', description: 'The clock for --next and --once (dry runs, tests)' },
       history: { type: 'boolean', description: 'Print the recorded runs, newest first, and exit' },
@@ -57,7 +58,7 @@ runMain(async () => {
     const lease = await acquireLease(mongo.db, `report:schedule${v.once ? ' --once' : ''}${file ? ` --schedule ${file}` : ''}`);
     try {
       if (v.once) {
-        const runs = await runDueJobs(ctx, mongo.db, schedule, { file, now, signal: stop.signal });
+        const runs = await runDueJobs(ctx, mongo.db, schedule, { file, now, signal: stop.signal, resend: Boolean(v.resend) });
         for (const r of runs) console.log(runLine(r));
         const bad = runs.filter((r) => r.status !== 'succeeded');
         if (bad.length) console.log(`${bad.length} of ${runs.length} runs did not succeed: ${bad.map((r) => `${r.job} (${r.status})`).join(', ')}`);

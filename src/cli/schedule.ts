@@ -16,7 +16,13 @@ import { runRecorded, type RenderFn, type RenderOutcome, type RunPlan, type RunS
 import { acquireLease, LeaseHeldError, type Lease } from '../reports/runs/lease';
 import { ensureRunIndexes, keepAlive, lastRun, markInterrupted, saveRun, startRun, warehouseFacts } from '../reports/runs/store';
 import { dueJobs, isNotebookJob, readScheduleFile, type JobSpec, type Schedule } from '../reports/schedule';
+import type { Browser } from 'puppeteer';
+import { launchBrowser } from '../reports/browser';
+import { listBranches, type BranchRef } from '../reports/branch-scope';
+import { createSmtpMailer } from '../reports/delivery/email';
+import { notebookName } from '../notebooks/render';
 import type { PipelineContext } from './context';
+import { executiveDraft, notebookDraft, publishRun, type ContentDraft } from './publish';
 import { asPairs, renderConfiguredNotebook } from './notebook-report';
 import { chooseDefaultPeriod, parseScheduledPeriod, renderConfiguredReport, resolveScheduledPeriod } from './report';
 
@@ -44,22 +50,34 @@ async function changesOf(db: Db, scope: ChangeScope, period: Period, figures: He
   return { digest, what_changed: (await loadChanges(db, scope, { period, figures, digest })).lines };
 }
 
-/** Renders one job (for one branch of a burst) with the configured services and folders; what its record keeps. */
-export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, signal?: AbortSignal): Promise<RenderOutcome> {
+/** What the runs of one job share: one Chromium and one SMTP connection for a whole burst; the readers' content. */
+export interface RenderShare {
+  browser?: Browser;
+  /** Receives what the run's readers get (key figures, findings, what changed, charts) once it is rendered. */
+  draft?: (d: ContentDraft) => void;
+}
+
+/** Renders one job, for one branch of its burst or for all, with the configured services and folders. */
+export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, branch: BranchRef | null, signal?: AbortSignal, share: RenderShare = {}): Promise<RenderOutcome> {
   const steps: Record<string, number> = {};
   const onStep = (step: string, s: number) => void (steps[step] = s);
   if (isNotebookJob(job)) {
+    const parameters = branch ? { ...job.parameters, branch: branch.id } : job.parameters;
     // The kernel learns its job, so a notebook's "what changed" (show.changes) reads the same history as its record.
-    const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(job.parameters), formats: job.formats, code: job.code, timeoutSec: job.timeout, onStep, signal, env: { ERP_REPORT_JOB: job.name } });
-    return { ...(await notebookOutcome(db, r, job.name)), steps };
+    const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(parameters), formats: job.formats, code: job.code, timeoutSec: job.timeout, onStep, signal, env: { ERP_REPORT_JOB: job.name } });
+    const out = await notebookOutcome(db, r, job.name);
+    const period = out.period ? safePeriod(out.period) : null;
+    if (period && out.figures) share.draft?.(notebookDraft(job.name, notebookName(job.notebook), period, branch, out.figures, out.record?.what_changed ?? []));
+    return { ...out, steps };
   }
   const choice = await resolveScheduledPeriod(parseScheduledPeriod(job.period), db);
   if (!choice.period) throw new Error(`nothing to render: ${choice.reason}`);
   const period = choice.period;
   let record: RenderOutcome['record'];
-  const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: null }, period, figuresOfKpis(data.kpis))).what_changed ?? [];
-  const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged });
+  const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: branch?.id ?? null }, period, figuresOfKpis(data.kpis))).what_changed ?? [];
+  const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged, branch: branch?.id ?? null, browser: share.browser });
   if (r.data.empty) ctx.log.warn(`${noSalesNote(period)} The report was written and says so.`, { job: job.name });
+  if (share.draft) share.draft(await executiveDraft(job.name, r.data, r.charts, share.browser));
   return { files: r.files as Record<string, string>, period: period.id, figures: figuresOfKpis(r.data.kpis), steps, record };
 }
 
@@ -81,13 +99,15 @@ function safePeriod(text: string): Period | null {
 }
 
 /** How a job runs: its trigger, period, freshness rule, timeout and retries. */
-export async function planJob(db: Db, job: JobSpec, trigger: RunTrigger, file: string | null): Promise<RunPlan> {
+export async function planJob(db: Db, job: JobSpec, trigger: RunTrigger, file: string | null, branch: BranchRef | null = null): Promise<RunPlan> {
   const period = await periodOf(db, job).catch(() => null);
+  const notebookBranch = isNotebookJob(job) && typeof job.parameters.branch === 'string' ? job.parameters.branch : null;
   return {
     job: job.name,
+    branch: branch?.id ?? notebookBranch,
     kind: isNotebookJob(job) ? 'notebook' : 'executive',
     schedule: file,
-    parameters: isNotebookJob(job) ? { notebook: job.notebook, ...job.parameters } : { period: job.period, formats: job.formats },
+    parameters: isNotebookJob(job) ? { notebook: job.notebook, ...job.parameters, ...(branch ? { branch: branch.id } : {}) } : { period: job.period, formats: job.formats, ...(branch ? { branch: branch.id } : {}) },
     trigger,
     period: period ? { id: period.id, to: period.to } : null,
     freshness: job.freshness,
@@ -121,6 +141,8 @@ export async function findDueJobs(db: Db, schedule: Schedule, now: Date, only?: 
 
 export interface ScheduleRunOptions {
   file: string | null;
+  /** Deliver again what was delivered before (`--resend`). */
+  resend?: boolean;
   now?: Date;
   only?: 'data';
   signal?: AbortSignal;
@@ -137,16 +159,41 @@ export async function runDueJobs(ctx: PipelineContext, db: Db, schedule: Schedul
   if (interrupted) ctx.log.warn(`${interrupted} run(s) left running by a process that died are now marked interrupted`);
   const due = await findDueJobs(db, schedule, o.now ?? new Date(), o.only);
   ctx.log.info(`${due.length} of ${schedule.jobs.length} jobs due`, { due: due.map((d) => `${d.job.name} (${d.trigger})`).join(', ') || 'none' });
-  const store = mongoRunStore(db);
   const runs: ReportRun[] = [];
   for (const { job, trigger } of due) {
     if (o.signal?.aborted) break;
-    ctx.log.info(`job ${job.name}: starting`, { trigger, zone: job.tz });
-    const render: RenderFn = (signal) => renderJob(ctx, db, job, signal);
-    const run = await runRecorded(await planJob(db, job, trigger, o.file), render, { store, reportsDir: ctx.cfg.paths.reports, log: ctx.log, signal: o.signal });
-    const why = (run.reason ?? run.error ?? '').split('\n')[0];
-    ctx.log[run.status === 'succeeded' ? 'info' : 'error'](`job ${job.name}: ${run.status}`, { attempts: run.attempt, ...(why ? { error: why } : {}) });
-    runs.push(run);
+    ctx.log.info(`job ${job.name}: starting`, { trigger, zone: job.tz, ...(job.burst ? { burst: job.burst } : {}) });
+    runs.push(...(await runJobItems(ctx, db, job, trigger, o)));
+  }
+  return runs;
+}
+
+/**
+ * One due job: one run, or with `"burst": "branch"` one run per branch (each recorded, delivered and alerted on its
+ * own; one branch failing does not stop the others), sharing one Chromium and one SMTP connection.
+ */
+async function runJobItems(ctx: PipelineContext, db: Db, job: JobSpec, trigger: RunTrigger, o: ScheduleRunOptions): Promise<ReportRun[]> {
+  const store = mongoRunStore(db);
+  const branches: (BranchRef | null)[] = job.burst ? await listBranches(db) : [null];
+  const needsBrowser = !isNotebookJob(job) && (job.formats.some((f) => f !== 'html') || job.deliver.length > 0);
+  const browser = needsBrowser ? await launchBrowser(ctx.cfg.chromePath) : undefined;
+  const mailer = job.deliver.some((c) => 'email' in c) ? createSmtpMailer(ctx.cfg.mail) : undefined;
+  const runs: ReportRun[] = [];
+  try {
+    for (const branch of branches) {
+      if (o.signal?.aborted) break;
+      let draft: ContentDraft | null = null;
+      const render: RenderFn = (signal) => renderJob(ctx, db, job, branch, signal, { browser, draft: (d) => void (draft = d) });
+      const run = await runRecorded(await planJob(db, job, trigger, o.file, branch), render, { store, reportsDir: ctx.cfg.paths.reports, log: ctx.log, signal: o.signal });
+      await publishRun({ ctx, db, job, resend: o.resend, mailer }, run, draft);
+      const why = (run.reason ?? run.error ?? '').split('\n')[0];
+      const failedDeliveries = (run.deliveries ?? []).filter((d) => d.status === 'failed').length;
+      ctx.log[run.status === 'succeeded' && !failedDeliveries ? 'info' : 'error'](`job ${job.name}${branch ? ` (${branch.id})` : ''}: ${run.status}`, { attempts: run.attempt, ...(why ? { error: why } : {}), ...(run.deliveries?.length ? { deliveries: run.deliveries.map((d) => `${d.channel} ${d.status}`).join(', ') } : {}) });
+      runs.push(run);
+    }
+  } finally {
+    await browser?.close();
+    mailer?.close();
   }
   return runs;
 }
@@ -156,7 +203,7 @@ export const exitCodeOf = (runs: readonly ReportRun[]) => (runs.some((r) => r.st
 
 /** One line per run, as `--once` and the builds print them. */
 export const runLine = (r: ReportRun) =>
-  `${r.status === 'succeeded' ? '✓' : '✖'} ${r.job} ${r.status} (${r.attempt} ${r.attempt === 1 ? 'attempt' : 'attempts'}): ${r.status === 'succeeded' ? r.outputs.map((o) => o.path).join(' ') : (r.reason ?? r.error ?? '').split('\n')[0]}`;
+  `${r.status === 'succeeded' ? '✓' : '✖'} ${r.job}${r.branch ? ` ${r.branch}` : ''} ${r.status} (${r.attempt} ${r.attempt === 1 ? 'attempt' : 'attempts'}): ${r.status === 'succeeded' ? r.outputs.map((o) => o.path).join(' ') : (r.reason ?? r.error ?? '').split('\n')[0]}${r.deliveries?.length ? ` · ${r.deliveries.map((d) => `${d.channel} ${d.status === 'sent' ? `sent to ${d.target}` : d.status}`).join(', ')}` : ''}`;
 
 /**
  * After a build (`npm run pipeline`, `npm run warehouse`): the schedule's data-triggered jobs that the new data made

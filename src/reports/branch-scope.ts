@@ -25,6 +25,12 @@ export interface BranchStanding {
   share: number | null;
 }
 
+/** Every branch the warehouse knows, by ID (a burst renders one report each). */
+export async function listBranches(db: Db): Promise<BranchRef[]> {
+  const ids = ((await db.collection<DailyDoc>(marts.daily).distinct('by_branch.branch_id')) as string[]).sort();
+  return Promise.all(ids.map((id) => resolveBranch(db, id, [])));
+}
+
 /**
  * The branch `id` names, from the days already read, or else from the whole daily mart (the branch may have sold only
  * outside those days). An ID the warehouse does not know is a BranchError listing the IDs it knows.
