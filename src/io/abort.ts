@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * Cancelling a render: an AbortSignal stops it, and a timeout is an abort whose reason says so, so that the caller
  * (the scheduler) can tell a job that ran out of time from one stopped from outside and from one that failed.
@@ -114,6 +116,9 @@ export interface Deadline {
 export function withTimeout(seconds: number, parent?: AbortSignal): Deadline {
   if (!(seconds > 0)) throw new RangeError(`a timeout is a positive number of seconds, not ${seconds}`);
   const ctrl = new AbortController();
+  // Every step of a render listens to its job's signal (each chart image, the PDF, the lock): more than Node's
+  // default warning threshold of 10 in a report with a workbook.
+  setMaxListeners(64, ctrl.signal);
   // A timer alone must not keep a process alive that has nothing else to do.
   const timer = setTimeout(() => ctrl.abort(new RenderTimeoutError(seconds)), seconds * 1000).unref();
   const forget = onAbort(parent, () => ctrl.abort(parent!.reason));

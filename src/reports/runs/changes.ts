@@ -80,6 +80,8 @@ export function restatementLine(r: Restatement): string {
 export function whatChangedLines(current: ReportedFigures, previous: ReportedFigures | null, restatements: readonly Restatement[]): string[] {
   const lines = restatements.map(restatementLine);
   if (!previous) return [...lines, 'First report of this job: nothing to compare with yet.'];
+  // A rerun of the same period that was restated: the restatement already names both figures.
+  if (previous.period.id === current.period.id && restatements.some((r) => r.period.id === current.period.id)) return lines;
   const moved = movedFigures(previous.figures, current.figures);
   const against = previous.period.id === current.period.id ? `the previous report of ${previous.period.label}` : `the previous report (${previous.period.label})`;
   if (!moved.length) return [...lines, `The same figures as ${against}.`];

@@ -33,3 +33,10 @@ describe('what changed since the last report', () => {
     expect(movedFigures(figs(1), figs(1))).toEqual([]);
   });
 });
+
+describe('a restated rerun of the same period', () => {
+  it('says it once, as the restatement', () => {
+    const r = restatementOf({ period: dec, figures: figs(100) }, figs(150), null)!;
+    expect(whatChangedLines({ period: dec, figures: figs(150) }, { period: dec, figures: figs(100) }, [r])).toEqual([restatementLine(r)]);
+  });
+});
