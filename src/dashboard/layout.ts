@@ -53,7 +53,7 @@ ol.strip li,.strip-key{display:inline-block;width:12px;height:20px;border-radius
 ol.strip{gap:1px}table[data-table="jobs"] th[scope="row"]{background:none}.sub{font-weight:normal}
 table[data-table="jobs"] td:nth-child(-n+3),table[data-table] time,table[data-table="runs"] td:nth-child(3),table[data-table="runs"] td:nth-child(8){white-space:nowrap}
 table[data-table="runs"] th.num{text-align:right}
-td.problem{color:#7a2412;min-width:200px;max-width:340px;overflow-wrap:anywhere}td.num .sub{white-space:normal}span.job{white-space:nowrap}td.problem pre,pre.error{white-space:pre-wrap;font-size:11.5px;margin:4px 0 0}
+td.problem{color:#7a2412}td.problem,td.notes{min-width:200px;max-width:340px;overflow-wrap:anywhere}td .restated{color:#5a3d00}td .alert{color:#7a2412;font-weight:600}td.num .sub{white-space:normal}span.job{white-space:nowrap}td.problem pre,pre.error{white-space:pre-wrap;font-size:11.5px;margin:4px 0 0}
 td.outputs{white-space:nowrap}summary{cursor:pointer}summary:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
 tr:target td{background:#fff6cc}
 @media (max-width:640px){main{padding:12px 8px}}

@@ -114,12 +114,30 @@ function attemptsCell(r: ReportRun): string {
 }
 
 /** The error of a failed, timed-out or interrupted run, the reason of a skipped one: the first line, the rest folded. */
-function problemCell(r: ReportRun): string {
+function problemOf(r: ReportRun): string {
   const text = r.status === 'skipped' ? r.reason : r.status === 'failed' || r.status === 'timed_out' || r.status === 'interrupted' ? (r.error ?? r.reason) : null;
-  if (!text) return '<td></td>';
+  if (!text) return '';
   const [first, ...rest] = text.trim().split('\n');
   const body = rest.length ? `<details><summary>${esc(first)}</summary><pre>${esc(rest.join('\n'))}</pre></details>` : esc(first);
-  return `<td class="problem" data-problem>${body}</td>`;
+  return body;
+}
+
+/**
+ * What else the run's readers were told or sent: restatements (a period reported before whose figures changed),
+ * the alerts it raised, and where its outputs were delivered.
+ */
+function readersOf(r: ReportRun): string {
+  const restated = (r.what_changed ?? []).filter((l) => / restated/.test(l)).map((l) => `<div class="restated" data-restated>${esc(l)}</div>`);
+  const alerts = (r.alerts ?? []).map((a) => `<div class="alert" data-alert>⚠ ${esc(a.text)}</div>`);
+  const sent = (r.deliveries ?? []).map((d) => `<div class="sub" data-delivery="${esc(d.status)}">${esc(d.channel)} ${d.status === 'sent' ? `sent to ${esc(d.target)}` : esc(d.status)}${d.error ? `: ${esc(d.error.split('\n')[0])}` : ''}</div>`);
+  return [...restated, ...alerts, ...sent].join('');
+}
+
+function problemCell(r: ReportRun): string {
+  const problem = problemOf(r);
+  const readers = readersOf(r);
+  if (problem) return `<td class="problem" data-problem>${problem}${readers}</td>`;
+  return readers ? `<td class="notes">${readers}</td>` : '<td></td>';
 }
 
 function outputsCell(r: ReportRun): string {
@@ -146,7 +164,7 @@ function runsSection(d: ReportsPageData): string {
   if (!d.runs.length) return `${head}<p class="note" data-no-runs>${filtered ? 'No run matches these filters.' : 'No report has run yet: runs of <code>npm run report:schedule</code>, <code>npm run report</code> and <code>npm run render</code> are listed here.'}</p>`;
   const more = d.runs.length >= RUNS_SHOWN ? ` The ${RUNS_SHOWN} most recent are shown.` : '';
   return `${head}<p class="note">Newest first; times in ${esc(zoneLabel(d.zone))}.${more} An output link serves the file now at that path: a later run of the same period replaces it.</p>
-<table data-table="runs"><thead><tr><th>Job</th><th>Trigger</th><th>Period</th><th>Status</th><th class="num">Attempt</th><th>Started</th><th class="num">Duration</th><th>Data as of</th><th>Outputs</th><th>Error or reason</th></tr></thead>
+<table data-table="runs"><thead><tr><th>Job</th><th>Trigger</th><th>Period</th><th>Status</th><th class="num">Attempt</th><th>Started</th><th class="num">Duration</th><th>Data as of</th><th>Outputs</th><th>Error, restatements, alerts, deliveries</th></tr></thead>
 <tbody>${d.runs.map((r) => runRow(r, d.zone)).join('')}</tbody></table>`;
 }
 

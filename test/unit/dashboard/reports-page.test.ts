@@ -135,3 +135,25 @@ describe('the Reports page\'s filters', () => {
     expect(() => parseReports(new URLSearchParams(query), known)).toThrow(message);
   });
 });
+
+describe('what a run told its readers, on the Reports page', () => {
+  it('shows a restatement, the alerts raised and where the outputs were delivered', () => {
+    const html = reportsBody(
+      data({
+        runs: [
+          run({
+            _id: 'd',
+            status: 'succeeded',
+            what_changed: ['December 2017 revenue restated: $83,829.32 → $83,929.32 (+0.12 %); 1 order changed.', 'Against the previous report (November 2017): revenue $1.00 → $2.00 (+100.0 %).'],
+            alerts: [{ key: 'k', text: 'Executive sales report · December 2017: margin 5.1 %, below 10.0 %.', at: t('2024-05-01T07:00:00Z') }],
+            deliveries: [{ channel: 'email', target: 'oeste@example.com', recipients: ['oeste@example.com'], status: 'sent', message_id: 'm', content_hash: 'h', at: t('2024-05-01T07:00:00Z'), error: null, attempts: 1 }],
+          }),
+        ],
+      }),
+    );
+    expect(html).toContain('<div class="restated" data-restated>December 2017 revenue restated: $83,829.32 → $83,929.32 (+0.12 %); 1 order changed.</div>');
+    expect(html).not.toContain('Against the previous report');
+    expect(html).toContain('data-alert>⚠ Executive sales report · December 2017: margin 5.1 %, below 10.0 %.');
+    expect(html).toContain('data-delivery="sent">email sent to oeste@example.com');
+  });
+});
