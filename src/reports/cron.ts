@@ -35,11 +35,17 @@ const valueOf = (text: string, f: Field): number => {
 
 /**
  * Checks one field against the syntax this project has always accepted: numbers (and JAN-DEC, SUN-SAT), `*`, lists,
- * ranges and steps. croner would also take L, W, # and ?, which a schedule file should not depend on; and its own
- * range messages are off by one (`0 0 32 * *` says "day: 31"), so the messages come from here.
+ * ranges and steps; and in the day of week, `MON#1` (the first Monday of the month: reports go out on "the first
+ * working Monday"). croner would also take L, W and ?, which a schedule file should not depend on; and its own range
+ * messages are off by one (`0 0 32 * *` says "day: 31"), so the messages come from here.
  */
 function checkField(text: string, f: Field, expr: string): void {
   for (const part of text.split(',')) {
+    const nth = f.name === 'day of week' ? /^([A-Za-z]{3}|[0-7])#([1-5])$/.exec(part) : null;
+    if (nth) {
+      if (Number.isNaN(valueOf(nth[1]!, f))) throw new CronError(`cron "${expr}": ${f.name} "${part}" is not a day of the week`);
+      continue;
+    }
     const m = part.match(/^(\*|([A-Za-z]{3}|\d+)(?:-([A-Za-z]{3}|\d+))?)(?:\/(\d+))?$/);
     const lo = m?.[2] !== undefined ? valueOf(m[2], f) : f.min;
     const hi = m?.[3] !== undefined ? valueOf(m[3], f) : lo;

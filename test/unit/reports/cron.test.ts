@@ -43,8 +43,8 @@ describe('cron expressions that are wrong', () => {
     expect(() => parseCron('0 0 * FOO *')).toThrow('month "FOO" is not a number, range, list or step');
   });
 
-  it("refuses croner's extensions (L, W, #, ?) so schedules stay plain cron", () => {
-    for (const e of ['0 0 L * *', '0 0 15W * *', '0 0 * * MON#2', '0 0 ? * *']) expect(() => parseCron(e)).toThrow(/is not a number, range, list or step/);
+  it("refuses croner's extensions (L, W, ?) so schedules stay plain cron, but for the nth weekday (MON#1)", () => {
+    for (const e of ['0 0 L * *', '0 0 15W * *', '0 0 ? * *', '0 0 1#1 * *']) expect(() => parseCron(e)).toThrow(/is not a number, range, list or step/);
   });
 
   it('refuses an expression that never matches a date', () => {
@@ -126,5 +126,16 @@ describe('zones', () => {
     expect(isTimeZone('UTC')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     expect(isTimeZone('')).toBe(false);
+  });
+});
+
+describe('the nth weekday of the month', () => {
+  it('MON#1 runs on the first Monday of each month, at 07:00 in Madrid on both sides of a DST change', async () => {
+    const { nextRuns, formatInZone, parseCron } = await import('../../../src/reports/cron');
+    expect(parseCron('0 7 * * MON#1')).toBe('0 7 * * MON#1');
+    const runs = nextRuns({ cron: '0 7 * * MON#1', tz: 'Europe/Madrid' }, new Date('2027-02-15T00:00:00Z'), 3).map((d) => formatInZone(d, 'Europe/Madrid'));
+    expect(runs).toEqual(['2027-03-01T07:00:00+01:00', '2027-04-05T07:00:00+02:00', '2027-05-03T07:00:00+02:00']);
+    expect(() => parseCron('0 7 * * XYZ#1')).toThrow(/day of week "XYZ#1"/);
+    expect(() => parseCron('0 7 * * MON#6')).toThrow();
   });
 });
