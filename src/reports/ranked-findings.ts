@@ -108,8 +108,13 @@ function moverFindings(d: ReportData): Finding[] {
       .sort((a, b) => Math.abs(b.c.delta) - Math.abs(a.c.delta))[0];
     if (!top) continue;
     const { m, c } = top;
-    const rel = c.from >= smallBase ? ` (${signedPct(c.delta / c.from)})` : '';
-    out.push({ id: `mover-${noun}-${m.name}`, kind: 'mover', weight: Math.abs(c.delta), text: `**${m.name}**: profit ${c.delta > 0 ? 'rose' : 'fell'} by **${money(Math.abs(c.delta))}**${rel} against ${baseWords(d.period, c.base)}, to ${money(m.profit)}.` });
+    const verb = c.delta > 0 ? 'rose' : 'fell';
+    // From (almost) nothing, "rose by $1,442.97 to $1,442.97" says it twice: say where it came from instead.
+    const text =
+      c.from >= smallBase
+        ? `**${m.name}**: profit ${verb} by **${money(Math.abs(c.delta))}** (${signedPct(c.delta / c.from)}) against ${baseWords(d.period, c.base)}, to ${money(m.profit)}.`
+        : `**${m.name}**: profit ${verb} to **${money(m.profit)}**, from ${money(c.from)} ${baseWords(d.period, c.base)}.`;
+    out.push({ id: `mover-${noun}-${m.name}`, kind: 'mover', weight: Math.abs(c.delta), text });
   }
   return out;
 }
