@@ -197,3 +197,17 @@ describe('delivery fields of a job', () => {
     expect(() => job({ alerts: [{ kpi: 'margin' }] })).toThrow(/alerts\[0\]: needs "below", "above" or "changePct"/);
   });
 });
+
+describe('the example schedules of the docs', () => {
+  it('docs/examples/delivery.json and the "Delivering reports" example of the docs are valid schedules', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { projectRoot } = await import('../../../src/config');
+    const file = path.join(projectRoot, 'docs', 'examples', 'delivery.json');
+    const job = parseSchedule(fs.readFileSync(file, 'utf8'), file).jobs[0]!;
+    expect([job.burst, job.cron, job.tz, job.deliver.length, job.alerts.length]).toEqual(['branch', '0 7 * * MON#1', 'Europe/Madrid', 1, 1]);
+    const doc = fs.readFileSync(path.join(projectRoot, 'docs', 'notebook-reports.md'), 'utf8');
+    const block = /### Delivering reports[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)![1]!;
+    expect(parseSchedule(block, 'docs').jobs[0]!.recipients['*']).toEqual(['direccion@example.com']);
+  });
+});
