@@ -12,6 +12,7 @@ import { createSmtpMailer, sendWithRetries, type Mailer } from '../reports/deliv
 import { routeRecipients } from '../reports/delivery/routing';
 import { mongoDeliveryStore, recordDeliveries } from '../reports/delivery/store';
 import { postWebhook, retryDelaysMs } from '../reports/delivery/webhook';
+import { esc } from '../reports/format';
 import { rankFindings } from '../reports/ranked-findings';
 import { evaluateAlerts, failureAlert, type FiredAlert } from '../reports/runs/alerts';
 import { runsCollection, type HeadlineFigures, type ReportRun } from '../reports/runs/record';
@@ -79,7 +80,7 @@ async function sendAlert(o: PublishOptions, run: ReportRun, alert: FiredAlert, m
       const to = routeRecipients(ch.email.to, o.job.recipients, o.job.burst ? (run.branch ?? null) : null);
       if (!to.length) continue;
       const text = `${alert.text}\n\n${link}\n`;
-      const sent = await sendWithRetries(mailer, { to, subject: `Alert: ${alert.text.split(':')[0]}`, text, html: `<p style="font-family:Helvetica,Arial,sans-serif">${escapeHtml(alert.text)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`, attachments: [] }, { delaysMs: retryDelaysMs, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+      const sent = await sendWithRetries(mailer, { to, subject: `Alert: ${alert.text.split(':')[0]}`, text, html: `<p style="font-family:Helvetica,Arial,sans-serif">${esc(alert.text)}</p><p><a href="${esc(link)}">${esc(link)}</a></p>`, attachments: [] }, { delaysMs: retryDelaysMs, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
       if (!sent.ok) problems.push(`mail: ${sent.error}`);
     } else {
       const r = await postWebhook(ch.webhook.url, JSON.stringify({ type: 'alert', job: run.job, run: run._id, period: run.period, branch: run.branch ?? null, status: run.status, alert: alert.text, link }), { secret: cfg.delivery.webhookSecret });
@@ -89,7 +90,6 @@ async function sendAlert(o: PublishOptions, run: ReportRun, alert: FiredAlert, m
   return problems;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Delivers a run's outputs and sends its new alerts; records both on the run. Never throws for a channel's failure. */
 export async function publishRun(o: PublishOptions, run: ReportRun, draft: ContentDraft | null): Promise<void> {
