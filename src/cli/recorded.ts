@@ -7,6 +7,7 @@ import type { Db } from 'mongodb';
 import type { RenderOutcome, RunPlan } from '../reports/runs/runner';
 import { runRecorded } from '../reports/runs/runner';
 import { ensureRunIndexes } from '../reports/runs/store';
+import { silentLogger } from '../log';
 import type { PipelineContext } from './context';
 import { mongoRunStore } from './schedule';
 
@@ -37,7 +38,8 @@ export async function recordedRun<T>(ctx: PipelineContext, db: Db, what: ManualR
         throw error;
       }
     },
-    { store: mongoRunStore(db), reportsDir: ctx.cfg.paths.reports, log: ctx.log },
+    // The command prints its own error (once): the runner's log of the failed attempt would say it twice.
+    { store: mongoRunStore(db), reportsDir: ctx.cfg.paths.reports, log: silentLogger },
   );
   if (run.status !== 'succeeded' || !result) throw failure ? failure.error : new Error(run.error ?? `the run ended ${run.status}`);
   return result.value;

@@ -21,6 +21,7 @@ import { launchBrowser } from '../reports/browser';
 import { listBranches, type BranchRef } from '../reports/branch-scope';
 import { createSmtpMailer } from '../reports/delivery/email';
 import { notebookName } from '../notebooks/render';
+import { UsageError } from './args';
 import type { PipelineContext } from './context';
 import { executiveDraft, notebookDraft, publishRun, type ContentDraft } from './publish';
 import { asPairs, renderConfiguredNotebook } from './notebook-report';
@@ -114,6 +115,8 @@ export async function planJob(db: Db, job: JobSpec, trigger: RunTrigger, file: s
     timeoutSec: job.timeout,
     retries: job.retries,
     retryDelaySec: job.retryDelay,
+    // A refused parameter or branch is the schedule's mistake: the next attempt would be refused alike.
+    retriable: (err) => !(err instanceof UsageError),
   };
 }
 

@@ -39,6 +39,8 @@ export interface RunPlan {
   timeoutSec: number;
   retries: number;
   retryDelaySec: number;
+  /** False for an error no retry can mend (a value the notebook does not accept): the run fails at once. */
+  retriable?: (err: unknown) => boolean;
 }
 
 export interface RunStore {
@@ -119,7 +121,7 @@ export async function runRecorded(plan: RunPlan, render: RenderFn, o: RunOptions
         const status = statusOf(err, o.signal);
         const error = (err as Error).message ?? String(err);
         Object.assign(current, { status, ended_at: now(), error });
-        const again = status !== 'interrupted' && attempt <= plan.retries;
+        const again = status !== 'interrupted' && attempt <= plan.retries && (plan.retriable?.(err) ?? true);
         // Between attempts the run is still running: a process killed while it waits leaves it to be found interrupted.
         Object.assign(run, { status: again ? 'running' : status, error });
         o.log[again ? 'warn' : 'error'](`job ${plan.job}: attempt ${attempt} ${status}${again ? '; retrying' : ''}`, { error: error.split('\n')[0] });

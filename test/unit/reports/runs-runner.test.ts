@@ -86,3 +86,11 @@ describe('a recorded report run', () => {
     expect(run.status).toBe('interrupted');
   });
 });
+
+describe('an error no retry can mend', () => {
+  it('fails the run at its first attempt', async () => {
+    let calls = 0;
+    const run = await runRecorded(plan({ retriable: (e) => !(e instanceof RangeError) }), async () => { calls++; throw new RangeError('branch BR-NORTH is not in the warehouse'); }, options(fakeStore().store));
+    expect([calls, run.status, run.attempt]).toEqual([1, 'failed', 1]);
+  });
+});
