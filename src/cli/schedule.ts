@@ -77,7 +77,7 @@ export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, bran
   const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: branch?.id ?? null }, period, figuresOfKpis(data.kpis))).what_changed ?? [];
   const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged, branch: branch?.id ?? null, browser: share.browser });
   if (r.data.empty) ctx.log.warn(`${noSalesNote(period)} The report was written and says so.`, { job: job.name });
-  if (share.draft) share.draft(await executiveDraft(job.name, r.data, r.charts, share.browser));
+  if (share.draft) share.draft(await executiveDraft(job.name, r.data, r.charts, share.browser, r.images));
   return { files: r.files as Record<string, string>, period: period.id, figures: figuresOfKpis(r.data.kpis), steps, record };
 }
 
