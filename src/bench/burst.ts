@@ -22,7 +22,7 @@ import { latestCompleteMonth } from '../reports/period';
 import { runsCollection } from '../reports/runs/record';
 import { parseSchedule, type JobSpec } from '../reports/schedule';
 import { clearMailpit, waitForMailpit } from './mailpit';
-import { sampleProcessTree, type TreeMemory } from './process-tree';
+import { chromiumElsewhere, sampleProcessTree, type TreeMemory } from './process-tree';
 
 export interface BurstBranchResult {
   branch: string;
@@ -45,6 +45,8 @@ export interface BurstResult {
   delivered: number;
   /** The machine's 1-minute load average when the burst started (other work on it slows the burst). */
   loadAverage: number;
+  /** Chromium processes of other programs when the burst started (they lower our PSS: see process-tree.ts). */
+  otherChromium: number;
 }
 
 /** The one-job schedule of the benchmark: the executive report of `period` for each branch, mailed to its readers. */
@@ -70,7 +72,7 @@ function timedMailer(inner: Mailer, account: { seconds: number; mails: number })
   };
 }
 
-async function runBurst(cfg: Config, db: Db, job: JobSpec, log: Logger): Promise<Pick<BurstResult, 'totalSeconds' | 'branches' | 'memory' | 'loadAverage'>> {
+async function runBurst(cfg: Config, db: Db, job: JobSpec, log: Logger): Promise<Pick<BurstResult, 'totalSeconds' | 'branches' | 'memory' | 'loadAverage' | 'otherChromium'>> {
   const ctx = { ...createContext('bench', cfg), log };
   // As the scheduler's CLI and the pipeline run their jobs: the heap kept near its live data.
   boundHeapGrowth();
@@ -84,6 +86,7 @@ async function runBurst(cfg: Config, db: Db, job: JobSpec, log: Logger): Promise
     Object.assign(smtp, { seconds: 0, mails: 0 });
   };
   const loadAverage = os.loadavg()[0]!;
+  const otherChromium = chromiumElsewhere();
   const memory = sampleProcessTree();
   const start = performance.now();
   try {
@@ -93,7 +96,7 @@ async function runBurst(cfg: Config, db: Db, job: JobSpec, log: Logger): Promise
     throw err;
   }
   const totalSeconds = (performance.now() - start) / 1000;
-  return { totalSeconds, branches, memory: memory.stop(), loadAverage };
+  return { totalSeconds, branches, memory: memory.stop(), loadAverage, otherChromium };
 }
 
 export async function benchBurst(cfg: Config, log: Logger): Promise<string> {
@@ -144,11 +147,11 @@ export function formatBurstTable(r: BurstResult): string {
     `| the runs beside their steps (plan, "what changed", the mail's chart images, the record) | ${s(runs - render)} s | — |`,
     `| delivery (compose, send, record) | ${s(delivery)} s, of which SMTP ${s(smtp)} s | — |`,
     `| set-up (branches, Chromium start and close, SMTP close) | ${s(r.totalSeconds - runs - delivery)} s | — |`,
-    `| peak memory: this process + Chromium, PSS summed from /proc every 100 ms (shared pages divided among the processes) | ${Math.round(m.pss.totalMb)} MB (Chromium ${Math.round(m.pss.childrenMb)} MB of it) | < 600 MB |`,
-    `| the same, RSS summed (each Chromium process counts the pages it shares again) | ${Math.round(m.rss.totalMb)} MB (Chromium ${Math.round(m.rss.childrenMb)} MB of it, up to ${m.maxChromium} processes; this process's own peak ${Math.round(m.peakSelfMb)} MB; ${m.samples} samples, longest gap ${Math.round(m.maxGapMs)} ms) | — |`,
+    `| peak memory: this process + Chromium, PSS summed from /proc (shared pages divided among the processes; every 500 ms and at each RSS peak) | ${Math.round(m.pss.totalMb)} MB (Chromium ${Math.round(m.pss.childrenMb)} MB of it) | < 600 MB |`,
+    `| the same, RSS summed every 100 ms (each Chromium process counts the pages it shares again) | ${Math.round(m.rss.totalMb)} MB (Chromium ${Math.round(m.rss.childrenMb)} MB of it, up to ${m.maxChromium} processes; this process's own peak ${Math.round(m.peakSelfMb)} MB; ${m.samples} samples, longest gap ${Math.round(m.maxGapMs)} ms) | — |`,
     `| Chromium browsers launched | ${browsers} | 1 |`,
     `| mails read back from Mailpit | ${r.delivered} of ${r.branches.length} | ${r.branches.length} |`,
   ];
-  const note = `Machine load (1-minute average) at the start: ${s(r.loadAverage)}; the memory sampling took ${s(m.samplingMs / 1000)} s of this process's time.`;
+  const note = `Machine load (1-minute average) at the start: ${s(r.loadAverage)}; Chromium processes of other programs: ${r.otherChromium}; the memory sampling took ${s(m.samplingMs / 1000)} s (wall time) in this process.`;
   return `${rows.join('\n')}\n\n${summary.join('\n')}\n\n${note}`;
 }

@@ -56,13 +56,13 @@ export function descendantsOf(root: number, procs: readonly ProcEntry[]): ProcEn
 
 /**
  * Whether a process is a Chromium browser rather than one of its helpers (zygote, renderer, GPU), which carry
- * `--type=`, or the shell of Debian's `/usr/bin/chromium` launcher (named `chromium` too, its subshells as well).
- * `cmdline` is `/proc/<pid>/cmdline`: NUL-separated, but a helper forked by the zygote rewrites it as one string
- * separated by spaces.
+ * `--type=`, the shell of Debian's `/usr/bin/chromium` launcher (named `chromium` too, its subshells as well), or a
+ * browser's own fork caught before it exec'd a helper (its parent is Chromium). `cmdline` is `/proc/<pid>/cmdline`:
+ * NUL-separated, but a helper forked by the zygote rewrites it as one string separated by spaces.
  */
-export function isChromiumBrowser(comm: string, cmdline: string): boolean {
-  if (!/chrom/i.test(comm)) return false;
-  const args = cmdline.split(/[\0 ]/);
+export function isChromiumBrowser(p: { comm: string; cmdline: string; parentComm: string }): boolean {
+  if (!/chrom/i.test(p.comm) || /chrom/i.test(p.parentComm)) return false;
+  const args = p.cmdline.split(/[\0 ]/);
   return /chrom[^/]*$/i.test(args[0] ?? '') && !args.some((arg) => arg.startsWith('--type='));
 }
 
@@ -85,15 +85,8 @@ function listProcesses(): ProcEntry[] {
   return out;
 }
 
-/** One process's memory, kB. */
-interface Held {
-  rss: number;
-  pss: number;
-}
-
-function memoryOf(pid: number): Held {
-  return { rss: parseRssKb(readOr(`/proc/${pid}/status`) ?? '') ?? 0, pss: parsePssKb(readOr(`/proc/${pid}/smaps_rollup`) ?? '') ?? 0 };
-}
+const rssOf = (pid: number) => parseRssKb(readOr(`/proc/${pid}/status`) ?? '') ?? 0;
+const pssOf = (pid: number) => parsePssKb(readOr(`/proc/${pid}/smaps_rollup`) ?? '') ?? 0;
 
 /** A peak of a tree's memory, MB: the whole, and the processes below the root at that moment. */
 export interface TreePeak {
@@ -101,10 +94,23 @@ export interface TreePeak {
   childrenMb: number;
 }
 
+/**
+ * Chromium processes running outside `root`'s tree (another program's browser): they share Chromium's code pages
+ * with ours, so while they run our PSS is smaller than it would be alone.
+ */
+export function chromiumElsewhere(root = process.pid): number {
+  const procs = listProcesses();
+  const ours = new Set(descendantsOf(root, procs).map((p) => p.pid));
+  return procs.filter((p) => /chrom/i.test(p.comm) && !ours.has(p.pid)).length;
+}
+
 export interface TreeMemory {
   /** Peak of (this process + everything below it), RSS summed (shared pages counted once per process). */
   rss: TreePeak;
-  /** Peak of the same, PSS summed (shared pages divided among their processes): the memory the tree holds. */
+  /**
+   * Peak of the same, PSS summed (shared pages divided among their processes): the memory the tree holds. Read every
+   * `pssEvery`-th sample and whenever the RSS sum peaks (smaps_rollup costs 1-2 ms a process, status 0.01 ms).
+   */
   pss: TreePeak;
   /** This process's peak RSS as the kernel kept it (getrusage), MB: exact, whatever the sampling missed. */
   peakSelfMb: number;
@@ -116,12 +122,12 @@ export interface TreeMemory {
   samples: number;
   /** The longest time between two samples (a busy event loop delays them), ms. */
   maxGapMs: number;
-  /** Time spent reading /proc, ms (taken from the process under measure). */
+  /** Wall time spent sampling (reading /proc) in the process under measure, ms. */
   samplingMs: number;
 }
 
 /** Starts sampling `root` (this process by default) every `intervalMs`; `stop()` ends it with one last sample. */
-export function sampleProcessTree(root = process.pid, intervalMs = 100): { stop(): TreeMemory } {
+export function sampleProcessTree(root = process.pid, intervalMs = 100, pssEvery = 5): { stop(): TreeMemory } {
   const peak = { rss: { total: 0, children: 0 }, pss: { total: 0, children: 0 } };
   let [maxChildren, maxChromium, samples, maxGapMs, samplingMs] = [0, 0, 0, 0, 0];
   let last = performance.now();
@@ -130,19 +136,25 @@ export function sampleProcessTree(root = process.pid, intervalMs = 100): { stop(
     const now = performance.now();
     maxGapMs = Math.max(maxGapMs, now - last);
     last = now;
-    const below = descendantsOf(root, listProcesses());
-    const children: Held = { rss: 0, pss: 0 };
+    const procs = listProcesses();
+    const below = descendantsOf(root, procs);
+    const comm = new Map(procs.map((p) => [p.pid, p.comm]));
+    const pids = [root, ...below.map((p) => p.pid)];
+    const rss = pids.map(rssOf);
+    const total = (xs: number[]) => ({ total: xs.reduce((a, b) => a + b, 0), children: xs.slice(1).reduce((a, b) => a + b, 0) });
+    const byRss = total(rss);
+    const rssPeaked = byRss.total > peak.rss.total;
+    if (rssPeaked) peak.rss = byRss;
+    if (rssPeaked || samples % pssEvery === 0) {
+      const byPss = total(pids.map(pssOf));
+      if (byPss.total > peak.pss.total) peak.pss = byPss;
+    }
     let chromium = 0;
     for (const p of below) {
-      const m = memoryOf(p.pid);
-      children.rss += m.rss;
-      children.pss += m.pss;
       if (!/chrom/i.test(p.comm)) continue;
       chromium++;
-      if (isChromiumBrowser(p.comm, readOr(`/proc/${p.pid}/cmdline`) ?? '')) browsers.add(p.pid);
+      if (isChromiumBrowser({ comm: p.comm, cmdline: readOr(`/proc/${p.pid}/cmdline`) ?? '', parentComm: comm.get(p.ppid) ?? '' })) browsers.add(p.pid);
     }
-    const self = memoryOf(root);
-    for (const k of ['rss', 'pss'] as const) if (self[k] + children[k] > peak[k].total) peak[k] = { total: self[k] + children[k], children: children[k] };
     maxChildren = Math.max(maxChildren, below.length);
     maxChromium = Math.max(maxChromium, chromium);
     samples++;

@@ -16,6 +16,7 @@ describe('formatBurstTable', () => {
     period: '2017-12',
     totalSeconds: 9.44,
     loadAverage: 1.5,
+    otherChromium: 0,
     delivered: 2,
     branches: [
       { branch: 'BR-EAST', steps: { data: 0.2, charts: 0.3, pdf: 0.5, xlsx: 1 }, runSeconds: 2.5, publishSeconds: 0.2, smtpSeconds: 0.1, mails: 1, attachedBytes: 600 * 1024 },
@@ -43,6 +44,6 @@ describe('formatBurstTable', () => {
     expect(text).toMatch(/RSS summed[^|]*\| 1400 MB \(Chromium 1100 MB of it, up to 10 processes/);
     expect(text).toContain('| Chromium browsers launched | 1 | 1 |');
     expect(text).toContain('| mails read back from Mailpit | 2 of 2 | 2 |');
-    expect(text).toContain('Machine load (1-minute average) at the start: 1.50');
+    expect(text).toContain('Machine load (1-minute average) at the start: 1.50; Chromium processes of other programs: 0');
   });
 });

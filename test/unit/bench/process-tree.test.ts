@@ -45,20 +45,26 @@ describe('descendantsOf', () => {
 });
 
 describe('isChromiumBrowser', () => {
+  const launched = { comm: 'chromium', parentComm: 'node' };
+
   it('is the browser process, whose command line has no --type', () => {
-    expect(isChromiumBrowser('chromium', '/usr/lib/chromium/chromium\0--headless=new\0--no-first-run\0')).toBe(true);
+    expect(isChromiumBrowser({ ...launched, cmdline: '/usr/lib/chromium/chromium\0--headless=new\0--no-first-run\0' })).toBe(true);
   });
 
   it('is not a helper, whether its command line is NUL-separated or rewritten with spaces by the zygote', () => {
-    expect(isChromiumBrowser('chromium', '/usr/lib/chromium/chromium\0--type=zygote\0--no-sandbox\0')).toBe(false);
-    expect(isChromiumBrowser('chromium', '/usr/lib/chromium/chromium --type=renderer --crashpad-handler-pid=0')).toBe(false);
+    expect(isChromiumBrowser({ comm: 'chromium', parentComm: 'chromium', cmdline: '/usr/lib/chromium/chromium\0--type=zygote\0--no-sandbox\0' })).toBe(false);
+    expect(isChromiumBrowser({ ...launched, cmdline: '/usr/lib/chromium/chromium --type=renderer --crashpad-handler-pid=0' })).toBe(false);
+  });
+
+  it("is not the browser's own fork caught before it became a helper (same command line, a Chromium parent)", () => {
+    expect(isChromiumBrowser({ comm: 'chromium', parentComm: 'chromium', cmdline: '/usr/lib/chromium/chromium\0--headless=new\0' })).toBe(false);
   });
 
   it("is not Debian's launcher shell nor its subshells, named chromium too", () => {
-    expect(isChromiumBrowser('chromium', '/bin/sh\0/usr/bin/chromium\0--headless=new\0')).toBe(false);
+    expect(isChromiumBrowser({ ...launched, cmdline: '/bin/sh\0/usr/bin/chromium\0--headless=new\0' })).toBe(false);
   });
 
   it('is not another program', () => {
-    expect(isChromiumBrowser('node', '/usr/bin/node\0script.js\0')).toBe(false);
+    expect(isChromiumBrowser({ comm: 'node', parentComm: 'bash', cmdline: '/usr/bin/node\0script.js\0' })).toBe(false);
   });
 });
