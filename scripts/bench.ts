@@ -13,9 +13,10 @@ import { benchLatency, benchScoring, benchTraining } from '../src/bench/reco';
 import { benchReport } from '../src/bench/report';
 import { benchDashboard } from '../src/bench/dashboard';
 import { benchRender } from '../src/bench/render';
+import { benchBurst } from '../src/bench/burst';
 import { onClusters, parseBrokerCounts } from '../src/bench/clusters';
 
-const suites = ['ingest', 'warehouse', 'reco', 'report', 'dashboard', 'render'] as const;
+const suites = ['ingest', 'warehouse', 'reco', 'report', 'dashboard', 'render', 'burst'] as const;
 
 runMain(async () => {
   const cli = parseCli({
@@ -30,7 +31,7 @@ runMain(async () => {
       brokers: { type: 'string', arg: 'N[,N]', description: 'ingest, reco: run on Kafka clusters of these sizes, e.g. 1,3 (the configured cluster when its size matches, else a scratch cluster on free loopback ports, started and removed by the run; topics get RF min(3, N), acks=all); default: the configured cluster' },
       write: { type: 'boolean', description: 'Record the results in BENCHMARKS.md' },
     },
-    examples: ['npm run bench -- ingest --write', 'npm run bench -- ingest --brokers 1,3 --lines 1000000', 'npm run bench -- reco --brokers 3', 'npm run bench -- ingest --lines 100000', 'npm run bench -- warehouse --lines 100000 --write', 'npm run bench -- reco --write', 'npm run bench -- dashboard --duration 10', 'npm run bench -- render'],
+    examples: ['npm run bench -- ingest --write', 'npm run bench -- ingest --brokers 1,3 --lines 1000000', 'npm run bench -- reco --brokers 3', 'npm run bench -- ingest --lines 100000', 'npm run bench -- warehouse --lines 100000 --write', 'npm run bench -- reco --write', 'npm run bench -- dashboard --duration 10', 'npm run bench -- render', 'npm run bench -- burst --write'],
   });
   if (!cli) return 0;
   const suite = cli.positionals[0] ?? 'ingest';
@@ -48,7 +49,7 @@ runMain(async () => {
   const lines = intOption(cli.values.lines, 'lines', 0)!;
   const notes: string[] = [];
 
-  const runs = await benchDatasets(cfg, suite === 'report' || suite === 'dashboard' || suite === 'render' ? 0 : lines, log);
+  const runs = await benchDatasets(cfg, suite === 'report' || suite === 'dashboard' || suite === 'render' || suite === 'burst' ? 0 : lines, log);
   let table: string;
   if (suite === 'ingest') {
     const rows = await benchIngestOnClusters(cfg, runs, brokerCounts, log);
@@ -62,6 +63,8 @@ runMain(async () => {
     table = await benchReport(cfg, log);
   } else if (suite === 'render') {
     table = await benchRender(cfg, log);
+  } else if (suite === 'burst') {
+    table = await benchBurst(cfg, log);
   } else if (suite === 'dashboard') {
     table = await benchDashboard(cfg, log, { durationSeconds: intOption(cli.values.duration, 'duration', 1)!, connections: [10, 50] });
   } else {

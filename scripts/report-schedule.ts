@@ -11,6 +11,7 @@ import { formatHistory } from '../src/reports/runs/history';
 import { acquireLease } from '../src/reports/runs/lease';
 import { runStatuses, type RunStatus } from '../src/reports/runs/record';
 import { listRuns, markInterrupted } from '../src/reports/runs/store';
+import { boundHeapGrowth } from '../src/cli/memory';
 import { describeZone, formatNextRuns, nextWake, parseNow, parseSchedule, readScheduleFile, type Schedule } from '../src/reports/schedule';
 
 runMain(async () => {
@@ -52,6 +53,9 @@ runMain(async () => {
     return 0;
   }
   ctx.log.info(`${schedule.jobs.length} job(s) from ${file ?? '--cron'}; ${[...new Set(schedule.jobs.map(describeZone))].join(', ')}`);
+  // A burst keeps little from one branch to the next, beside a Chromium of about 400 MB: keep the heap near its live
+  // data (src/cli/memory.ts), as the pipeline does for the same runs after a build (issue 30: under 600 MB in all).
+  boundHeapGrowth();
   const mongo = await openMongo(ctx);
   const stop = stopSignal(ctx.log);
   try {

@@ -22,8 +22,11 @@ import type { PipelineContext } from './context';
 /** What a run's readers get, but its files (known once it is recorded). */
 export type ContentDraft = Omit<DeliveryContent, 'outputs' | 'runId'>;
 
-/** An executive report as its readers get it: key figures, findings, what changed, two charts inline. */
-export async function executiveDraft(job: string, data: ReportData, charts: Record<string, string>, browser: Browser | undefined): Promise<ContentDraft> {
+/**
+ * An executive report as its readers get it: key figures, findings, what changed, two charts inline (`images`: those
+ * the report already drew to PNG, reused).
+ */
+export async function executiveDraft(job: string, data: ReportData, charts: Record<string, string>, browser: Browser | undefined, images: Record<string, Buffer> = {}): Promise<ContentDraft> {
   const p = data.period;
   return {
     job,
@@ -33,7 +36,7 @@ export async function executiveDraft(job: string, data: ReportData, charts: Reco
     figures: data.kpis,
     findings: rankFindings(data),
     whatChanged: data.whatChanged ?? [],
-    charts: browser ? await renderChartImages(browser, charts) : [],
+    charts: browser ? await renderChartImages(browser, charts, undefined, {}, images) : [],
   };
 }
 

@@ -19,7 +19,7 @@ import { dueJobs, isNotebookJob, readScheduleFile, type JobSpec, type Schedule }
 import type { Browser } from 'puppeteer';
 import { launchBrowser } from '../reports/browser';
 import { listBranches, type BranchRef } from '../reports/branch-scope';
-import { createSmtpMailer } from '../reports/delivery/email';
+import { createSmtpMailer, type MailSettings, type Mailer } from '../reports/delivery/email';
 import { notebookName } from '../notebooks/render';
 import { UsageError } from './args';
 import type { PipelineContext } from './context';
@@ -78,7 +78,7 @@ export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, bran
   const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: branch?.id ?? null }, period, figuresOfKpis(data.kpis))).what_changed ?? [];
   const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged, branch: branch?.id ?? null, browser: share.browser });
   if (r.data.empty) ctx.log.warn(`${noSalesNote(period)} The report was written and says so.`, { job: job.name });
-  if (share.draft) share.draft(await executiveDraft(job.name, r.data, r.charts, share.browser));
+  if (share.draft) share.draft(await executiveDraft(job.name, r.data, r.charts, share.browser, r.images));
   return { files: r.files as Record<string, string>, period: period.id, figures: figuresOfKpis(r.data.kpis), steps, record };
 }
 
@@ -150,6 +150,19 @@ export interface ScheduleRunOptions {
   only?: 'data';
   signal?: AbortSignal;
   log?: Logger;
+  /** Opens the SMTP connection a job's runs share (default: createSmtpMailer); the burst benchmark times its sends. */
+  openMailer?: (s: MailSettings) => Mailer;
+  /** Told after each run of a job is recorded and published, with how long each took (the burst benchmark). */
+  onItem?: (item: JobItemTiming) => void;
+}
+
+/** One run of a job, as `onItem` is told of it: the recorded run, then the seconds of its render and its publishing. */
+export interface JobItemTiming {
+  run: ReportRun;
+  /** The recorded run, from its plan to its closed record (the render, and the mail's chart images). */
+  runSeconds: number;
+  /** Its deliveries and alerts (composing, sending, recording). */
+  publishSeconds: number;
 }
 
 /**
@@ -175,20 +188,23 @@ export async function runDueJobs(ctx: PipelineContext, db: Db, schedule: Schedul
  * One due job: one run, or with `"burst": "branch"` one run per branch (each recorded, delivered and alerted on its
  * own; one branch failing does not stop the others), sharing one Chromium and one SMTP connection.
  */
-async function runJobItems(ctx: PipelineContext, db: Db, job: JobSpec, trigger: RunTrigger, o: ScheduleRunOptions): Promise<ReportRun[]> {
+export async function runJobItems(ctx: PipelineContext, db: Db, job: JobSpec, trigger: RunTrigger, o: ScheduleRunOptions): Promise<ReportRun[]> {
   const store = mongoRunStore(db);
   const branches: (BranchRef | null)[] = job.burst ? await listBranches(db) : [null];
   const needsBrowser = !isNotebookJob(job) && (job.formats.some((f) => f !== 'html') || job.deliver.length > 0);
   const browser = needsBrowser ? await launchBrowser(ctx.cfg.chromePath) : undefined;
-  const mailer = job.deliver.some((c) => 'email' in c) ? createSmtpMailer(ctx.cfg.mail) : undefined;
+  const mailer = job.deliver.some((c) => 'email' in c) ? (o.openMailer ?? createSmtpMailer)(ctx.cfg.mail) : undefined;
   const runs: ReportRun[] = [];
   try {
     for (const branch of branches) {
       if (o.signal?.aborted) break;
       let draft: ContentDraft | null = null;
       const render: RenderFn = (signal) => renderJob(ctx, db, job, branch, signal, { browser, draft: (d) => void (draft = d) });
+      const started = performance.now();
       const run = await runRecorded(await planJob(db, job, trigger, o.file, branch), render, { store, reportsDir: ctx.cfg.paths.reports, log: ctx.log, signal: o.signal });
+      const recorded = performance.now();
       await publishRun({ ctx, db, job, resend: o.resend, mailer }, run, draft);
+      o.onItem?.({ run, runSeconds: (recorded - started) / 1000, publishSeconds: (performance.now() - recorded) / 1000 });
       const why = (run.reason ?? run.error ?? '').split('\n')[0];
       const failedDeliveries = (run.deliveries ?? []).filter((d) => d.status === 'failed').length;
       ctx.log[run.status === 'succeeded' && !failedDeliveries ? 'info' : 'error'](`job ${job.name}${branch ? ` (${branch.id})` : ''}: ${run.status}`, { attempts: run.attempt, ...(why ? { error: why } : {}), ...(run.deliveries?.length ? { deliveries: run.deliveries.map((d) => `${d.channel} ${d.status}`).join(', ') } : {}) });

@@ -11,7 +11,7 @@ import { loadReportData, type ReportData } from './data';
 import { reportCharts } from './charts';
 import { renderAll } from './render';
 import { renderHtml } from './html';
-import { renderPdf, svgToPng } from './pdf';
+import { renderPdf, svgsToPngs } from './pdf';
 import { renderExcel } from './excel';
 import { launchBrowser } from './browser';
 import { writeReportIndex } from './index-page';
@@ -68,6 +68,8 @@ export interface ReportResult {
   data: ReportData;
   /** The charts as drawn (SVG by name): what a mail shows inline. */
   charts: Record<string, string>;
+  /** The charts drawn to PNG for the workbook (by name; none without xlsx): a mail reuses them. */
+  images: Record<string, Buffer>;
   seconds: Record<string, number>;
 }
 
@@ -94,12 +96,13 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
     const dir = reportDir(o.reportsDir, o.period, data.branch?.id ?? null);
     const what = `the report for ${o.period.id}${data.branch ? ` of ${data.branch.id}` : ''}`;
     const browser = needBrowser ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
+    const images: Record<string, Buffer> = {};
     // One writer per period (the scheduler and a person may meet here); the formats appear together, whole.
     const files = await withLock(path.join(dir, '.lock'), what, async () => {
       removeLeftovers(dir);
       const group = createGroupWriter(dir);
       try {
-        await writeFormats(group, { ...o, timed, html, title, svgs, data, browser });
+        await writeFormats(group, { ...o, timed, html, title, svgs, data, browser, images });
         // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.
         throwIfAborted(o.signal);
         group.commit({ report: 'executive', period: o.period.id, ...(data.branch ? { branch: data.branch.id, branch_name: data.branch.name } : {}), from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
@@ -110,7 +113,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
       writeReportIndex(o.reportsDir);
       return Object.fromEntries(o.formats.map((f) => [f, path.join(dir, `executive.${f}`)])) as ReportResult['files'];
     }, { log: o.log, signal: o.signal });
-    return { dir, files, data, charts: svgs, seconds };
+    return { dir, files, data, charts: svgs, images, seconds };
   } catch (err) {
     // A cancelled step fails in its own words ("Target closed"); the caller is told it was cancelled, and why.
     throw o.signal?.aborted && !(err instanceof RenderAbortedError) ? abortError(o.signal) : err;
@@ -136,6 +139,8 @@ interface FormatWork {
   svgs: Record<string, string>;
   data: ReportData;
   browser: Browser | undefined;
+  /** Receives the chart images drawn for the workbook. */
+  images: Record<string, Buffer>;
 }
 
 /** Stages each requested format in the group (committed by the caller). */
@@ -147,13 +152,10 @@ async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
   }
   if (w.formats.includes('xlsx')) {
     await w.timed('xlsx', async () => {
-      // The chart images are taken in parallel pages, and kept in the report's order. Each one is waited for, so that
-      // no page is still open when a failure or a cancel is reported.
+      // The chart images are drawn in one page, in the report's order, and kept for the mail (`ReportResult.images`).
       const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => w.svgs[name]);
-      const taken = await Promise.allSettled(names.map((name) => svgToPng(w.browser!, w.svgs[name]!, name, { signal })));
-      const failed = taken.find((t) => t.status === 'rejected');
-      if (failed) throw failed.reason;
-      const pngs: Record<string, Buffer> = Object.fromEntries(names.map((name, i) => [name, (taken[i] as PromiseFulfilledResult<Buffer>).value]));
+      const pngs = await svgsToPngs(w.browser!, Object.fromEntries(names.map((name) => [name, w.svgs[name]!])), { signal });
+      Object.assign(w.images, pngs);
       group.add('executive.xlsx', (await renderExcel(w.data, pngs, { appendix: w.appendix })).buffer);
     });
   }
