@@ -39,6 +39,9 @@ export async function renderPdf(browser: Browser, html: string, header: { title:
       headerTemplate: `<div style="${style}"><span>${esc(header.title)}</span><span>${esc(header.period)}</span></div>`,
       footerTemplate: `<div style="${style}"><span>${esc(header.period)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
       margin: { top: '16mm', bottom: '16mm', left: '12mm', right: '12mm' },
+      // A tagged PDF (structure for screen readers) with an outline of its headings, for the readers it is mailed to.
+      tagged: true,
+      outline: true,
     });
     return Buffer.from(pdf);
   });
