@@ -1,7 +1,8 @@
 /**
  * CLI: one command for teaching. Starts the services if needed, loads the Superstore the first time, then runs the
  * producer in follow mode at a watchable rate, the lake consumer, the recommender, a warehouse refresh every minute
- * and the dashboards, and prints the URLs. Ctrl-C stops everything it started.
+ * and the dashboards, and prints the URLs; with --lab, JupyterLab on the notebooks too. Ctrl-C stops everything it
+ * started.
  */
 import os from 'node:os';
 import fs from 'node:fs';
@@ -21,6 +22,8 @@ import { modelFile, saveModel } from '../src/pipeline/reco/model';
 import { startRecommender } from '../src/pipeline/reco/service';
 import { startDashboard } from '../src/dashboard/server';
 import { pages } from '../src/dashboard/layout';
+import { ensureKernel, ensureSelfLink } from '../src/tooling/jupyter';
+import { notebooksDir, startJupyterLab } from '../src/tooling/jupyterlab';
 
 runMain(async () => {
   const cli = parseCli({
@@ -29,8 +32,10 @@ runMain(async () => {
     options: {
       rate: { type: 'string', arg: 'N', description: 'New sales per second', default: '1' },
       port: { type: 'string', arg: 'N', description: 'Dashboard port (default: DASHBOARD_PORT or 3000)' },
+      lab: { type: 'boolean', description: 'Also open JupyterLab on the notebooks (loopback, with a token) once the pipeline has run' },
+      'lab-port': { type: 'string', arg: 'N', description: 'Port for JupyterLab with --lab', default: '8888' },
     },
-    examples: ['npm run demo', 'npm run demo -- --rate 5 --port 8080'],
+    examples: ['npm run demo', 'npm run demo -- --rate 5 --port 8080', 'npm run demo -- --lab   # and JupyterLab on notebooks/'],
   });
   if (!cli) return 0;
   const ctx = createContext('demo');
@@ -64,8 +69,11 @@ runMain(async () => {
     cleanups.push(() => dash.close());
     const refresh = setInterval(() => void buildWarehouse(mongo.db, { log }).catch((e) => log.warn('warehouse refresh failed', { error: (e as Error).message })), 60_000);
     cleanups.push(async () => clearInterval(refresh));
+    const lab = cli.values.lab ? await openLab(cfg.paths.root, intOption(cli.values['lab-port'], 'lab-port', 1)!) : null;
+    if (lab) cleanups.push(() => lab.close());
     console.log(`\nDemo running: ${rate} new sale(s) per second.`);
     for (const p of pages) console.log(`  ${p.title.padEnd(16)} ${dash.url}${p.path}`);
+    if (lab) console.log(`  ${'JupyterLab'.padEnd(16)} ${lab.url('01-explore-superstore.ipynb')}`);
     console.log('Ctrl-C to stop everything.\n');
     const sent = await followLiveSales(ctx, salesWithItems(data), { perSecond: rate, signal: stop.signal, runId: os.hostname().slice(0, 8) + process.pid });
     console.log(`Stopping: ${sent} live sales sent`);
@@ -76,3 +84,10 @@ runMain(async () => {
     if (startedServices) await servicesDown(cfg, log);
   }
 });
+
+/** JupyterLab on notebooks/ with this checkout's kernel, its log kept out of the demo's output. */
+async function openLab(root: string, port: number) {
+  ensureSelfLink(root);
+  await ensureKernel(root);
+  return startJupyterLab({ root: notebooksDir(root), port, browser: true, log: () => undefined });
+}

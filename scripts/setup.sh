@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) set-up of everything the project needs on a fresh machine: system packages, npm
 # packages, the Kafka jars, the local MongoDB engine (DocumentDB on PostgreSQL 15, built from vendor/ once per
-# machine into ~/.cache/erp-insights) and the local mail server (Mailpit, built with Go into the same cache). A second
-# run takes seconds.
+# machine into ~/.cache/erp-insights), the local mail server (Mailpit, built with Go into the same cache) and the
+# Jupyter environment (JupyterLab 4, nbconvert 7: a Python venv per requirements/jupyter.txt, in the same cache). A
+# second run takes seconds.
 #
 # ERP_SKIP_ENGINE=1 bash scripts/setup.sh   skips the engine (its Debian packages and build) for users with a MongoDB
 # of their own; so does a MONGODB_URI (environment or .env) whose host is not loopback.
@@ -46,10 +47,11 @@ if [ $mailpit = 1 ] && ! have go; then
   die "go (1.26+) not found (builds Mailpit, the local mail server): see https://go.dev/dl; or set ERP_SKIP_MAILPIT=1 (or an SMTP_URL that is not loopback) to use an SMTP server of your own"
 fi
 
-# 2. System packages: Chromium for PDFs and browser tests, poppler for PDF checks, Jupyter for notebooks, and what
-#    the engine builds and runs with. Not Debian's postgresql-15-cron: it is pg_cron 1.4.2, without the seconds-level
+# 2. System packages: Chromium for PDFs and browser tests, poppler for PDF checks, python3-venv for the Jupyter
+#    environment, Debian's Jupyter (Notebook 6, nbconvert 6: the fallback without a venv, and the test that a
+#    colleague's Jupyter Notebook still shows the outputs), and what the engine builds and runs with. Not Debian's postgresql-15-cron: it is pg_cron 1.4.2, without the seconds-level
 #    schedules DocumentDB's index builds use; pg_cron 1.6.7 is built from vendor/ instead.
-debs=(chromium poppler-utils python3-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook fonts-dejavu-core)
+debs=(chromium poppler-utils python3-venv python3-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook fonts-dejavu-core)
 if [ $engine = 1 ]; then
   debs+=(postgresql-15 postgresql-server-dev-15 postgresql-15-rum postgresql-15-postgis-3 libbson-dev libintelrdfpmath-dev
     libpcre2-dev libkrb5-dev libssl-dev pkg-config build-essential openssl)
@@ -77,7 +79,32 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# 4. Kafka jars (cached under .cache/), the engine (built once per machine: 5-10 min the first time, then seconds)
+# 4. The Jupyter environment: JupyterLab 4, nbconvert 7 and nbclient, every package pinned with its hashes in
+#    requirements/jupyter.txt, in a venv of the per-user cache keyed by that file's sha256 (see jupyterVenvDir in
+#    src/config.ts): made once (about 30 s), then shared by every clone with the same pins.
+venv="$(npx tsx -e "process.stdout.write(require('./src/config').loadConfig().jupyterVenv)")"
+venv_python="$(command -v python3 || true)"
+if [ -f "$venv/.erp-ready" ] && "$venv/bin/python" -c 'import jupyterlab, nbclient, nbconvert' 2>/dev/null; then
+  :
+elif [ -z "$venv_python" ] || ! "$venv_python" -c 'import venv, ensurepip' 2>/dev/null; then
+  say "No Python venv module (python3 -m venv): apt-get install python3-venv, then run set-up again. Until then notebooks run on Debian's Jupyter (Notebook 6, nbconvert 6), without JupyterLab"
+else
+  say "Creating the Jupyter environment (JupyterLab 4.6.6, nbconvert 7.17.2) in $venv"
+  mkdir -p "$(dirname "$venv")"
+  # One set-up at a time builds it (flock); .erp-ready, written last, is what the project looks for.
+  (
+    flock 9
+    if [ ! -f "$venv/.erp-ready" ] || ! "$venv/bin/python" -c 'import jupyterlab' 2>/dev/null; then
+      rm -rf "$venv"
+      "$venv_python" -m venv "$venv"
+      "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/jupyter.txt \
+        || { rm -rf "$venv"; die "pip could not install requirements/jupyter.txt into $venv (is PyPI reachable?)"; }
+      touch "$venv/.erp-ready"
+    fi
+  ) 9>"$venv.lock"
+fi
+
+# 5. Kafka jars (cached under .cache/), the engine (built once per machine: 5-10 min the first time, then seconds)
 #    and Mailpit (built once per machine: about 3 min), all three at once.
 parts="Kafka jars"
 if [ $engine = 1 ]; then
@@ -95,7 +122,8 @@ fi
 say "Preparing local services: $parts"
 npx tsx scripts/services.ts install
 
-# 5. The library build the notebooks import (as `erp-insights`), and the TypeScript kernel for Jupyter.
+# 6. The library build the notebooks import (as `erp-insights`), and the TypeScript kernel, registered where both
+#    the Jupyter environment and Debian's Jupyter see it.
 say "Building the library and registering the tslab kernel"
 npm run --silent build
 npx tsx -e "const j = require('./src/tooling/jupyter'); j.ensureSelfLink(process.cwd()); j.ensureKernel(process.cwd()).catch((e) => { console.error(e.message); process.exit(1); });"

@@ -2,6 +2,7 @@
  * The only reader of process.env and .env. Everything else receives a Config.
  * Validation fails fast with a message naming the variable and what it expects.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,7 +79,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'expected debug, info, warn or error' }).default('info'),
   /** Chrome or Chromium for PDFs, chart images and browser tests; default: Debian's chromium, else puppeteer's own. */
   CHROME_PATH: z.string().min(1).optional(),
-  /** The Python whose Jupyter runs the notebooks (Debian's has nbconvert; the first on PATH may not). */
+  /**
+   * The Python whose Jupyter runs the notebooks; default: the project's Jupyter environment (JupyterLab 4,
+   * nbconvert 7) once scripts/setup.sh has made it, else Debian's Python.
+   */
   JUPYTER_PYTHON: z.string().min(1).optional(),
   DASHBOARD_HOST: z.string().min(1).default('127.0.0.1'),
   DASHBOARD_PORT: z.coerce.number({ message: 'expected a port number' }).int().min(1).max(65535).default(3000),
@@ -145,7 +149,10 @@ export interface Config {
   skipEngine: boolean;
   logLevel: LogLevel;
   chromePath?: string;
+  /** JUPYTER_PYTHON, else the Jupyter environment's Python when it is ready (undefined: Debian's, see findPython). */
   jupyterPython?: string;
+  /** The project's Jupyter environment: one per requirements/jupyter.txt (by its sha256), in the per-user cache. */
+  jupyterVenv: string;
   /**
    * cacheMb: memory for rendered historical views and exports (see docs/dashboards.md); recoMinCustomers: below
    * this many customers behind it, a co-purchase relevance is flagged on the recommendations page.
@@ -172,6 +179,22 @@ export class ConfigError extends Error {
 
 /** Project root: the folder holding package.json, found from this file (src/ or dist/). */
 export const projectRoot = path.resolve(__dirname, '..');
+
+/** The pinned requirements (with hashes) of the project's Jupyter environment. */
+export const jupyterRequirements = (root = projectRoot) => path.join(root, 'requirements', 'jupyter.txt');
+
+/**
+ * Where scripts/setup.sh makes the Jupyter environment: `<cache>/jupyter-venv-<first 16 hex of the requirements'
+ * sha256>`, so a changed pin makes a new one and every clone with the same pins shares it.
+ */
+export function jupyterVenvDir(cacheDir: string, root = projectRoot): string {
+  const file = jupyterRequirements(root);
+  const text = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0);
+  return path.join(cacheDir, `jupyter-venv-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`);
+}
+
+/** The environment's Python once set-up finished it (it writes `.erp-ready` last), else undefined. */
+export const readyVenvPython = (venv: string): string | undefined => (fs.existsSync(path.join(venv, '.erp-ready')) ? path.join(venv, 'bin', 'python') : undefined);
 
 /** Reads `.env` from the root; real environment variables win over it. */
 export function readDotenv(root = projectRoot): Record<string, string> {
@@ -255,6 +278,8 @@ export function loadConfig(
   } catch (err) {
     throw new ConfigError(`Invalid configuration: ${(err as Error).message}`);
   }
+  const engineCache = path.resolve(e.ENGINE_CACHE_DIR ?? path.join(e.XDG_CACHE_HOME ?? path.join(e.HOME ?? os.homedir(), '.cache'), 'erp-insights'));
+  const venv = jupyterVenvDir(engineCache);
   return {
     kafka: {
       brokers: e.KAFKA_BROKERS,
@@ -274,14 +299,15 @@ export function loadConfig(
       reports: abs(e.REPORTS_DIR),
       services: abs(e.SERVICES_DIR),
       cache: abs('.cache'),
-      engineCache: path.resolve(e.ENGINE_CACHE_DIR ?? path.join(e.XDG_CACHE_HOME ?? path.join(e.HOME ?? os.homedir(), '.cache'), 'erp-insights')),
+      engineCache,
       schedule: e.SCHEDULE_FILE ? abs(e.SCHEDULE_FILE) : null,
     },
     servicesMode: e.SERVICES_MODE,
     skipEngine: e.ERP_SKIP_ENGINE,
     logLevel: e.LOG_LEVEL,
     chromePath: e.CHROME_PATH,
-    jupyterPython: e.JUPYTER_PYTHON,
+    jupyterPython: e.JUPYTER_PYTHON ?? readyVenvPython(venv),
+    jupyterVenv: venv,
     dashboard: { host: e.DASHBOARD_HOST, port: e.DASHBOARD_PORT, cacheMb: e.DASHBOARD_CACHE_MB, recoMinCustomers: e.RECO_MIN_CUSTOMERS },
     reportJob: e.ERP_REPORT_JOB ?? null,
     mail: {

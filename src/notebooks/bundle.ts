@@ -1,14 +1,15 @@
 /**
  * MIME bundles of the display helpers. A chart is one bundle: its Vega-Lite spec (JupyterLab draws it, interactive,
  * and `npm run render` turns it into inline SVG), a PNG (shown even by an untrusted Jupyter Notebook, which strips
- * SVG from HTML outputs) and a text line.
+ * SVG from HTML outputs) and a text line. Key figures and tables carry their look twice: a stylesheet, and the same
+ * rules inline, which JupyterLab keeps in an untrusted notebook (its sanitiser drops `<style>`, not style attributes).
  */
 import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../reports/render';
 import type { MimeBundle } from './ipynb';
 import { renderMarkdown } from './markdown';
-import { kpisHtml, tableHtml, tableText, type Column, type Figure } from './widgets';
+import { inlineWidgetStyles, kpisHtml, tableHtml, tableText, type Column, type Figure } from './widgets';
 import { formatValue } from '../reports/format';
 
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
@@ -30,15 +31,18 @@ export async function chartBundle(spec: TopLevelSpec): Promise<MimeBundle> {
 }
 
 export function tableBundle(rows: readonly object[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }): MimeBundle {
-  return { 'text/html': tableHtml(rows, columns, opts), 'text/plain': tableText(rows) };
+  return { 'text/html': inlineWidgetStyles(tableHtml(rows, columns, opts)), 'text/plain': tableText(rows) };
 }
 
 export function kpisBundle(figures: readonly Figure[]): MimeBundle {
-  return { 'text/html': kpisHtml(figures), 'text/plain': figures.map((f) => `${f.label}: ${formatValue(f.value, f.format ?? 'count')}`).join('\n') };
+  return { 'text/html': inlineWidgetStyles(kpisHtml(figures)), 'text/plain': figures.map((f) => `${f.label}: ${formatValue(f.value, f.format ?? 'count')}`).join('\n') };
 }
 
+/** Money in text ("$2,504 to $22,638") is not math: MathJax (JupyterLab's, Jupyter Notebook's) leaves these alone. */
+const NO_MATH = 'mathjax_ignore tex2jax_ignore';
+
 export function markdownBundle(text: string): MimeBundle {
-  return { 'text/markdown': text, 'text/html': renderMarkdown(text), 'text/plain': text };
+  return { 'text/markdown': text, 'text/html': `<div class="${NO_MATH}">${renderMarkdown(text)}</div>`, 'text/plain': text };
 }
 
 /**

@@ -12,7 +12,7 @@ import { cellSource, joinText, type Cell, type MimeBundle, type Notebook, type O
 import { firstHeading, renderMarkdown } from './markdown';
 import type { ParamValue } from './params';
 import { cellView, type CodeMode } from './tags';
-import { WIDGET_STYLE_ATTR, widgetCss } from './widgets';
+import { WIDGET_INLINE_ATTR, WIDGET_STYLE_ATTR, widgetCss } from './widgets';
 
 export interface ShownParameter {
   name: string;
@@ -73,7 +73,8 @@ header.report p.lineage-line{font-size:12px;color:var(--muted);margin:2px 0 0}
 const text = (v: ParamValue) => (v === '' ? "''" : typeof v === 'string' ? v : JSON.stringify(v));
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const stripAnsi = (s: string) => s.replace(ANSI, '');
-const dropWidgetStyles = (html: string) => html.replace(new RegExp(`<style ${WIDGET_STYLE_ATTR}>[\\s\\S]*?</style>`, 'g'), '');
+// The page carries the widgets' stylesheet once (with its print rules), so their own copies, inline ones too, go.
+const dropWidgetStyles = (html: string) => html.replace(new RegExp(`<style ${WIDGET_STYLE_ATTR}>[\\s\\S]*?</style>`, 'g'), '').replace(new RegExp(` ${WIDGET_INLINE_ATTR} style="[^"]*"`, 'g'), '');
 
 function renderBundle(data: MimeBundle, svg: string | undefined): string {
   if (svg) return `<figure class="chart">${svg}</figure>`;

@@ -23,6 +23,40 @@ export const widgetCss = `.erp-out{--ink:#1d2433;--muted:#5b6578;--line:#e3e7ee;
 /** Marks the per-output stylesheet, which the report renderer drops (its page carries the same rules once). */
 export const WIDGET_STYLE_ATTR = 'data-erp-style';
 
+/** Marks the inline styles `inlineWidgetStyles` adds, which the report renderer drops (its page has the stylesheet). */
+export const WIDGET_INLINE_ATTR = 'data-erp-inline';
+
+const cssVars = new Map(Array.from(widgetCss.matchAll(/--([\w-]+):([^;}]+)/g), (m) => [m[1]!, m[2]!]));
+
+/**
+ * The rules of widgetCss as (last compound selector, declarations), variables resolved and double quotes made single
+ * (they go into a style attribute). Every rule is scoped to `.erp-out`, so matching on the element alone is enough.
+ */
+const inlineRules = Array.from(widgetCss.matchAll(/([^{}]+)\{([^}]*)\}/g)).flatMap(([, selectors, body]) => {
+  const decls = body!
+    .split(';')
+    .filter((d) => d.trim() && !d.trim().startsWith('--'))
+    .map((d) => d.replace(/var\(--([\w-]+)\)/g, (_, v: string) => cssVars.get(v) ?? '').replace(/"/g, "'"))
+    .join(';');
+  return selectors!.split(',').map((sel) => {
+    const last = sel.trim().split(/\s+/).pop()!;
+    const [, tag = '', classes = ''] = /^([a-z]*)((?:\.[\w-]+)*)$/.exec(last) ?? [];
+    return { tag, classes: classes.split('.').filter(Boolean), decls };
+  });
+});
+
+/**
+ * The same look as inline styles, for a viewer that drops `<style>` but keeps style attributes: JupyterLab's
+ * sanitiser, on the HTML outputs of an untrusted notebook. Pure string work on the helpers' own markup.
+ */
+export function inlineWidgetStyles(html: string): string {
+  return html.replace(/<([a-z][a-z0-9]*)((?:\s[^>]*)?)>/g, (whole, tag: string, attrs: string) => {
+    const classes = /\sclass="([^"]*)"/.exec(attrs)?.[1]?.split(/\s+/) ?? [];
+    const decls = inlineRules.filter((r) => (!r.tag || r.tag === tag) && r.classes.every((c) => classes.includes(c)) && (r.tag || r.classes.length)).map((r) => r.decls);
+    return decls.length && tag !== 'style' ? `<${tag}${attrs} ${WIDGET_INLINE_ATTR} style="${decls.join(';')}">` : whole;
+  });
+}
+
 export const wrapWidget = (kind: string, inner: string) => `<div class="erp-out" data-erp="${esc(kind)}"><style ${WIDGET_STYLE_ATTR}>${widgetCss}</style>${inner}</div>`;
 
 /** A key figure: a value with, when known, the previous period's and last year's for comparison. */

@@ -16,7 +16,10 @@ export class JupyterError extends Error {
   override name = 'JupyterError';
 }
 
-/** JUPYTER_PYTHON, else Debian's Python (it has Jupyter; the one first on PATH may not). */
+/**
+ * JUPYTER_PYTHON, else the project's Jupyter environment (JupyterLab 4, nbconvert 7; see loadConfig), else Debian's
+ * Python (Jupyter Notebook 6, nbconvert 6: the fallback on a machine where set-up could not make a venv).
+ */
 export function findPython(configured: string | undefined = loadConfig().jupyterPython): string {
   if (configured) return configured;
   return fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -47,7 +50,7 @@ export async function kernelInstalled(python = findPython(), root?: string): Pro
     const binary = spec.spec?.argv?.[0];
     return root === undefined || (binary !== undefined && path.resolve(binary) === path.join(root, 'node_modules', '.bin', 'tslab'));
   } catch (err) {
-    throw new JupyterError(`Jupyter is not available through ${python} (${(err as Error).message.split('\n')[0]}): run \`bash scripts/setup.sh\` (it installs python3-nbconvert and jupyter-client)`);
+    throw new JupyterError(`Jupyter is not available through ${python} (${(err as Error).message.split('\n')[0]}): run \`bash scripts/setup.sh\` (it makes the Jupyter environment)`);
   }
 }
 

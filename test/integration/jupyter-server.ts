@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/config';
 import { freePort } from '../../src/io/free-port';
-import { findPython, writeLocalKernelSpec } from '../../src/tooling/jupyter';
+import { writeLocalKernelSpec } from '../../src/tooling/jupyter';
 import { waitUntil } from './helpers';
 
 export interface JupyterServer {
@@ -31,7 +31,8 @@ export async function startJupyterNotebook(dir: string, opts: { trustedByThisUse
   };
   const args = ['-m', 'notebook', '--no-browser', `--port=${port}`, '--port-retries=0', '--ip=127.0.0.1', `--NotebookApp.token=${token}`, `--notebook-dir=${dir}`];
   if (process.getuid?.() === 0) args.push('--allow-root');
-  const child = spawn(findPython(), args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Debian's Python: Notebook 6 is Debian's `jupyter-notebook`; the project's environment has JupyterLab instead.
+  const child = spawn('/usr/bin/python3', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (b: Buffer) => (log += b.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
