@@ -23,7 +23,7 @@ export async function launchBrowser(chromePath?: string): Promise<Browser> {
   const executablePath = findChrome(chromePath);
   const args = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--font-render-hinting=none'];
   // Our pages are local documents of our own (no site to isolate from another): one renderer process for them all, no
-  // GPU process, no extensions. A burst of four branch reports then peaks at about 300 MB of Chromium, not 430.
+  // GPU process, no extensions (fewer processes for a burst; see BENCHMARKS.md for what it saves).
   args.push('--disable-gpu', '--disable-software-rasterizer', '--renderer-process-limit=1', '--disable-features=site-per-process,IsolateOrigins,Translate,MediaRouter,OptimizationHints', '--disable-extensions');
   // Chromium refuses to run as root with its sandbox.
   if (process.getuid?.() === 0) args.push('--no-sandbox');
