@@ -10,12 +10,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import { silentLogger, type Logger } from '../log';
-import { ensureLakeIndexes } from '../pipeline/lake';
 import { createKafka, topicNames } from '../pipeline/kafka';
-import { connectMongo, type MongoHandle } from '../pipeline/mongo';
 import { isRetriableMongoError } from '../pipeline/retry';
 import { esc } from '../reports/format';
 import type { SaleRecommendations } from '../pipeline/reco/event';
@@ -28,6 +25,7 @@ import { createFigureCache } from './interactive';
 import { page, pages, type PageOptions } from './layout';
 import { contentDisposition, fileHeaders, filesPrefix } from './files';
 import { createReports } from './reports';
+import { createLakeConnection } from './lake-connection';
 import { localDate } from '../pipeline/live';
 import { BadRequest, parseHistorical, parseNone, parseRealtime } from './params';
 import { createHealthProbe, realtimeFragment } from './realtime';
@@ -87,30 +85,14 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const kafka = createKafka(cfg.kafka, silentLogger, { retry: { retries: 2, initialRetryTime: 300 } });
   // The day live sales are dated with (local, like their times), so today's sales are on today's page in any time zone.
   const today = o.today ?? (() => localDate(new Date()));
-  let mongo: MongoHandle | null = null;
-  let mongoTried = 0;
-  let mongoProblem: string | null = null;
-  const db = async (): Promise<Db | null> => {
-    if (mongo) return mongo.db;
-    if (Date.now() - mongoTried < 5000) return null;
-    mongoTried = Date.now();
-    try {
-      mongo = await connectMongo(cfg.mongo, { timeoutMs: 2500 });
-      mongoProblem = null;
-      // A reader of the lake: its indexes are ours to ensure (the real-time page reads a day's sales by order_date).
-      await ensureLakeIndexes(mongo.db).catch((e) => log.warn('could not ensure the lake indexes', { error: (e as Error).message }));
-      return mongo.db;
-    } catch (err) {
-      mongoProblem = `MongoDB is not reachable at ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')} (${(err as Error).message.split('\n')[0]}). Start it with \`npm run services -- up\`.`;
-      return null;
-    }
-  };
+  const lake = createLakeConnection(cfg, log);
+  const db = () => lake.db();
   await db();
   const group = `${topics.recommenderGroup}.dashboard`;
   const salesFeed: Feed<LiveSale> = await startSalesFeed(kafka, topics.sales, group, log);
   const recoFeed: Feed<SaleRecommendations> = await startRecommendationsFeed(kafka, topics.recommendations, group, log);
   const health = createHealthProbe(kafka, topics);
-  const problemsOf = (extra: string[] = []) => [...(mongoProblem ? [mongoProblem] : []), ...extra];
+  const problemsOf = (extra: string[] = []) => [...(lake.problem() ? [lake.problem()!] : []), ...extra];
 
   const assets = loadAssets();
   const staticBodies = new Map<string, Promise<PreparedBody>>();
@@ -121,7 +103,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const liveFigures = createFigureCache((o.chartCacheMb ?? 16) * 256 * 1024);
   const build = createBuildWatcher(async () => {
     const d = await db();
-    if (!d) throw new Error(mongoProblem ?? 'MongoDB is not reachable');
+    if (!d) throw new Error(lake.problem() ?? 'MongoDB is not reachable');
     return readBuildStamp(d);
   }, o.buildCheckMs ?? 0);
   // Years, branches and categories change only with a build: read once per build.
@@ -238,10 +220,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       }
       log.error('dashboard request failed', { path: p, error: (err as Error).message });
       // Only a lost connection is worth a new client (the old one is closed, not leaked); any other error keeps it.
-      if (isRetriableMongoError(err)) {
-        void mongo?.close().catch(() => undefined);
-        mongo = null;
-      }
+      if (isRetriableMongoError(err)) lake.drop();
       const msg = `Something failed while building this page: ${(err as Error).message}`;
       return wantsJson ? json(500, { error: msg, problems: problemsOf([msg]) }) : html(500, shell({ title: 'Error', path: p, body: '<h1>Error</h1>', problems: problemsOf([msg]) }));
     }
@@ -268,7 +247,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       server.closeAllConnections();
       await salesFeed.stop();
       await recoFeed.stop();
-      await mongo?.close();
+      await lake.close();
     },
   };
 }
