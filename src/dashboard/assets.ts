@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { css } from './layout';
+import { packageFile } from '../reports/page-runtime';
 
 /** The page script: makes the charts interactive, and refreshes a page's live section from its JSON endpoint. */
 export const appJs = `(() => {
@@ -82,21 +82,6 @@ export interface StaticAsset {
   url: string;
   type: string;
   body: Buffer;
-}
-
-/**
- * A file of an installed package, found from its entry point: vega-embed's `exports` hide its package.json, and
- * vega-lite ships a second package.json in build/.
- */
-function packageFile(pkg: string, file: string): string {
-  const entry = require.resolve(pkg);
-  let dir = path.dirname(entry);
-  while (!(path.basename(dir) === pkg && path.basename(path.dirname(dir)) === 'node_modules')) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`cannot find the folder of package ${pkg} above ${entry}: run npm install`);
-    dir = up;
-  }
-  return path.join(dir, file);
 }
 
 /** In load order: vega-interpreter adds `vega.expressionInterpreter` to the global vega; vega-embed needs both. */

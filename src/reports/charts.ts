@@ -179,18 +179,29 @@ export function segmentChart(segments: ReportData['segments'], width = 300): Top
   } as TopLevelSpec;
 }
 
+/** The margin written at the end of the bars that pass `test`, above a bar that rises and below one that falls. */
+const marginLabels = (test: string, baseline: 'top' | 'bottom', dy: number) => ({
+  transform: [{ filter: test }],
+  mark: { type: 'text', baseline, dy, fontSize: 10.5, color: '#1d2433' },
+  encoding: { text: { field: 'margin', type: 'quantitative', format: '.0%' } },
+});
+
 export function discountChart(bands: ReportData['discountBands'], width = 300): TopLevelSpec {
   if (!bands.length) return noDataChart('Margin by discount band', width, 170);
   return {
     ...base('Margin by discount band', width, 170),
     data: { values: bands },
-    mark: { type: 'bar' },
     encoding: {
       x: { field: 'band', type: 'ordinal', title: 'discount', sort: null, axis: { labelAngle: 0 } },
       y: { field: 'margin', type: 'quantitative', title: null, axis: { format: '.0%' } },
-      color: { condition: { test: 'datum.margin < 0', value: palette.loss }, value: palette.profit },
       tooltip: [{ field: 'band' }, { field: 'lines' }, { field: 'revenue', format: ',.2f' }, { field: 'profit', format: ',.2f' }, { field: 'margin', format: '.1%' }],
     },
+    // Each bar labelled with its margin, beyond its end: a loss reads "−20%" in text, not only in red.
+    layer: [
+      { mark: { type: 'bar' }, encoding: { color: { condition: { test: 'datum.margin < 0', value: palette.loss }, value: palette.profit } } },
+      marginLabels('datum.margin >= 0', 'bottom', -3),
+      marginLabels('datum.margin < 0', 'top', 3),
+    ],
   } as TopLevelSpec;
 }
 
@@ -199,7 +210,11 @@ export function shippingChart(shipping: ReportData['shipping'], width = 300): To
   return {
     ...base('Orders and average lead time by ship mode', width, 150),
     data: { values: shipping.map((s) => ({ ...s, lead: s.avg_lead_days === null ? '' : `${s.avg_lead_days} d` })) },
-    encoding: { y: { field: 'ship_mode', type: 'nominal', title: null, sort: null }, x: { field: 'orders', type: 'quantitative', title: 'orders', axis: countAxis('x') } },
+    encoding: {
+      y: { field: 'ship_mode', type: 'nominal', title: null, sort: null },
+      x: { field: 'orders', type: 'quantitative', title: 'orders', axis: countAxis('x') },
+      tooltip: [{ field: 'ship_mode' }, { field: 'orders' }, { field: 'revenue', format: ',.2f' }, { field: 'avg_lead_days', title: 'lead time (days)', format: '.1f' }],
+    },
     layer: [
       { mark: { type: 'bar', color: palette.revenue } },
       { mark: { type: 'text', align: 'left', dx: 4, color: '#1d2433' }, encoding: { text: { field: 'lead' } } },

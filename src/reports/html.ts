@@ -1,15 +1,21 @@
 /**
- * The executive report as one self-contained HTML file: inline CSS and SVG charts, no script, no network. Every
- * value from the data is escaped. Readable on a laptop and a phone; printable (the PDF is this page printed).
+ * The executive report as one self-contained HTML file: inline CSS and SVG charts, no network. Interactive, its charts
+ * are drawn again in the page by Vega's runtime, inlined (tooltips, a legend that highlights); static, it holds no
+ * script. Every value from the data is escaped. Readable on a laptop and a phone; printable (the PDF is the static
+ * page printed, and the interactive one prints the same).
  */
 import type { ReportData, Kpi } from './data';
 import { change, esc, formatValue, noSalesNote, reportTitle, standingText, utcMinute, type NumberFormat } from './format';
 import { rankFindings } from './ranked-findings';
 import { rfmDefinition } from './rfm';
+import { chartDataAppendix, figureCss, figureHtml, type DrawnChart } from './figures';
+import { pageRuntime, staticCsp } from './page-runtime';
 
 export interface HtmlOptions {
-  /** Chart name → SVG text (from render.ts). */
-  charts: Record<string, string>;
+  /** Chart name → the chart drawn (render.ts `drawCharts`). */
+  charts: Record<string, DrawnChart>;
+  /** Draw the charts in the page (their compiled specs and Vega's runtime inlined); otherwise the page has no script. */
+  interactive?: boolean;
   title?: string;
   /** Add the analyst appendix (model diagnostics). */
   appendix?: boolean;
@@ -91,7 +97,8 @@ function table<T>(rows: readonly T[], cols: Col<T>[], opts: { caption?: string; 
     .join('')}</tbody></table>`;
 }
 
-const figure = (charts: Record<string, string>, name: string, empty: string) => (charts[name] ? `<figure data-chart="${esc(name)}">${charts[name]}</figure>` : emptyNote(empty));
+/** A chart of the report by name, or the note that stands in its place. */
+type Figure = (name: string, empty: string) => string;
 
 /** Markdown's `**bold**` of a finding, in HTML (the text escaped first). */
 export const strongText = (markdown: string) => esc(markdown).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
@@ -119,19 +126,19 @@ const productCols: ProductCols = [
 ];
 
 /** The sections of a period with sales; a period without keeps each heading, with the note in place of its content. */
-function bodySections(d: ReportData, c: Record<string, string>): string {
+function bodySections(d: ReportData, figure: Figure): string {
   const none = noSalesNote(d.period);
   const orNone = (html: () => string) => (d.empty ? emptyNote(none) : html());
-  return `<section><h2>Trend</h2>${figure(c, 'trend', none)}</section>
-<section><h2>Branches and customers</h2>${orNone(() => `${standingLine(d)}<div class="grid2">${figure(c, 'branches', none)}${figure(c, 'segments', none)}</div>
+  return `<section><h2>Trend</h2>${figure('trend', none)}</section>
+<section><h2>Branches and customers</h2>${orNone(() => `${standingLine(d)}<div class="grid2">${figure('branches', none)}${figure('segments', none)}</div>
 ${table(d.branches, [{ head: 'Branch', cell: (r) => r.branch }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none, mark: (r) => r.branch === d.branch?.name })}`)}</section>
-<section><h2>Categories</h2>${orNone(() => `${figure(c, 'categories', none)}
+<section><h2>Categories</h2>${orNone(() => `${figure('categories', none)}
 ${table(d.categories, [{ head: 'Category', cell: (r) => r.category }, { head: 'Sub-category', cell: (r) => r.sub_category }, { head: 'Units', cell: (r) => r.units, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Profit', cell: (r) => r.profit, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }, { head: 'Avg discount', cell: (r) => r.avg_discount, num: true, fmt: 'percent' }], { empty: none })}`)}</section>
-<section><h2>Products</h2>${orNone(() => `${figure(c, 'top_products', none)}${table(d.topProducts, productCols, { empty: none })}${figure(c, 'bottom_products', none)}${table(d.bottomProducts, productCols, { empty: none })}`)}</section>
-<section><h2>Discounts and shipping</h2>${orNone(() => `<div class="grid2">${figure(c, 'discount', none)}${figure(c, 'shipping', none)}</div>
+<section><h2>Products</h2>${orNone(() => `${figure('top_products', none)}${table(d.topProducts, productCols, { empty: none })}${figure('bottom_products', none)}${table(d.bottomProducts, productCols, { empty: none })}`)}</section>
+<section><h2>Discounts and shipping</h2>${orNone(() => `<div class="grid2">${figure('discount', none)}${figure('shipping', none)}</div>
 <div class="grid2">${table(d.discountBands, [{ head: 'Discount', cell: (r) => r.band }, { head: 'Lines', cell: (r) => r.lines, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Margin', cell: (r) => r.margin, num: true, fmt: 'percent' }], { empty: none })}
 ${table(d.shipping, [{ head: 'Ship mode', cell: (r) => r.ship_mode }, { head: 'Orders', cell: (r) => r.orders, num: true, fmt: 'count' }, { head: 'Revenue', cell: (r) => r.revenue, num: true, fmt: 'money' }, { head: 'Lead time (days)', cell: (r) => r.avg_lead_days, num: true, fmt: 'days' }], { empty: none })}</div>`)}</section>
-${rfmSection(d, c)}`;
+${rfmSection(d, figure)}`;
 }
 
 /** A branch report's rank among all branches, in one line above their chart and table; nothing for the company's. */
@@ -139,9 +146,9 @@ function standingLine(d: ReportData): string {
   return d.branch && d.standing ? `<p class="standing" data-standing="${esc(d.branch.id)}">${esc(standingText(d.branch, d.standing))}</p>` : '';
 }
 
-function rfmSection(d: ReportData, c: Record<string, string>): string {
+function rfmSection(d: ReportData, figure: Figure): string {
   const noCustomers = `No customer had ordered by ${d.period.to}.`;
-  return `<section><h2>Customer segments (RFM, as of ${esc(d.period.to)})</h2><div class="grid2">${figure(c, 'rfm', noCustomers)}
+  return `<section><h2>Customer segments (RFM, as of ${esc(d.period.to)})</h2><div class="grid2">${figure('rfm', noCustomers)}
 ${table(d.rfm, [{ head: 'Segment', cell: (r) => r.segment }, { head: 'Customers', cell: (r) => r.customers, num: true, fmt: 'count' }, { head: 'Share', cell: (r) => r.share, num: true, fmt: 'percent' }, { head: 'Revenue to date', cell: (r) => r.revenue, num: true, fmt: 'money' }], { empty: noCustomers })}</div>
 <p class="note">${esc(rfmDefinition)}${d.branch ? esc(` In this branch report: the customers who had ordered at ${d.branch.name}, scored on their orders there.`) : ''}</p></section>`;
 }
@@ -176,9 +183,13 @@ function lineageFooter(d: ReportData): string {
 export function renderHtml(d: ReportData, opts: HtmlOptions): string {
   const title = opts.title ?? reportTitle('Executive sales report', d.branch);
   const p = d.period;
+  const interactive = Boolean(opts.interactive);
+  const runtime = interactive ? pageRuntime() : null;
+  const figure: Figure = (name, empty) => (opts.charts[name] ? figureHtml(name, opts.charts[name], { interactive }) : emptyNote(empty));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)} · ${esc(p.label)}</title><style>${reportCss}</style></head>
+<meta http-equiv="Content-Security-Policy" content="${runtime?.csp ?? staticCsp}">
+<title>${esc(title)} · ${esc(p.label)}</title><style>${reportCss}${figureCss}</style></head>
 <body><main>
 <header class="report"><h1>${esc(title)}</h1><p>${esc(p.label)} · ${esc(p.from)} to ${esc(p.to)} · generated ${esc(utcMinute(d.generatedAt))}</p></header>
 ${d.empty ? `<div class="empty" data-empty="period">${esc(noSalesNote(p))} The key figures are zero; the comparisons below show the periods that have data.</div>` : ''}
@@ -186,9 +197,10 @@ ${findingsSection(d)}
 ${whatChangedSection(d)}
 <section class="section"><h2>Key figures</h2><div class="kpis">${d.kpis.map(kpiCard).join('')}</div>
 <p class="note">Compared with the previous period (${esc(p.previous.from)} to ${esc(p.previous.to)}) and the same period a year before (${esc(p.lastYear.from)} to ${esc(p.lastYear.to)}).</p></section>
-${bodySections(d, opts.charts)}
+${bodySections(d, figure)}
 ${opts.appendix ? appendixSection(d) : ''}
 ${lineageFooter(d)}
-</main></body></html>
+${chartDataAppendix(Object.values(opts.charts))}
+</main>${runtime ? `\n${runtime.scripts}` : ''}</body></html>
 `;
 }

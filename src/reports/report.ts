@@ -9,7 +9,8 @@ import type { Db } from 'mongodb';
 import type { Browser } from 'puppeteer';
 import { loadReportData, type ReportData } from './data';
 import { reportCharts } from './charts';
-import { renderAll } from './render';
+import { drawCharts } from './render';
+import { describeReportCharts } from './chart-descriptions';
 import { renderHtml } from './html';
 import { renderPdf, svgsToPngs } from './pdf';
 import { renderExcel } from './excel';
@@ -52,6 +53,12 @@ export interface ReportOptions {
   whatChanged?: (data: ReportData) => Promise<string[]>;
   /** Add the analyst appendix (the recommendation model's pairs and evaluation) to the HTML, the PDF and the workbook. */
   appendix?: boolean;
+  /**
+   * Write the HTML without script (`--static`: for mail clients and archives): its charts are the SVG drawn here. By
+   * default the HTML draws them again in the page, with tooltips and a legend that highlights. The PDF is the static
+   * page printed either way.
+   */
+  static?: boolean;
   /** Where a wait for another writer of the same period is said. */
   log?: Logger;
   /**
@@ -90,9 +97,11 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   try {
     const loaded = await step('data', () => loadReportData({ db: o.db, period: o.period, branch: o.branch, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
     const data: ReportData = o.whatChanged ? { ...loaded, whatChanged: await step('changes', () => o.whatChanged!(loaded)) } : loaded;
-    const svgs = await step('charts', () => renderAll(reportCharts(data)));
+    const charts = await step('charts', () => drawCharts(describeReportCharts(data, reportCharts(data)), { interactive: !o.static }));
+    const svgs = Object.fromEntries(Object.entries(charts).map(([name, c]) => [name, c.svg]));
     const title = reportTitle(o.title ?? 'Executive sales report', data.branch);
-    const html = renderHtml(data, { charts: svgs, title, appendix: o.appendix });
+    const printed = renderHtml(data, { charts, title, appendix: o.appendix });
+    const html = o.static ? printed : renderHtml(data, { charts, title, appendix: o.appendix, interactive: true });
     const dir = reportDir(o.reportsDir, o.period, data.branch?.id ?? null);
     const what = `the report for ${o.period.id}${data.branch ? ` of ${data.branch.id}` : ''}`;
     const browser = needBrowser ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
@@ -102,7 +111,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
       removeLeftovers(dir);
       const group = createGroupWriter(dir);
       try {
-        await writeFormats(group, { ...o, timed, html, title, svgs, data, browser, images });
+        await writeFormats(group, { ...o, timed, html, printed, title, svgs, data, browser, images });
         // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.
         throwIfAborted(o.signal);
         group.commit({ report: 'executive', period: o.period.id, ...(data.branch ? { branch: data.branch.id, branch_name: data.branch.name } : {}), from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
@@ -135,6 +144,8 @@ interface FormatWork {
   signal?: AbortSignal;
   timed: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   html: string;
+  /** The static page, which Chromium prints to the PDF. */
+  printed: string;
   title: string;
   svgs: Record<string, string>;
   data: ReportData;
@@ -148,7 +159,7 @@ async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
   const signal = w.signal;
   if (w.formats.includes('html')) await w.timed('html', async () => group.add('executive.html', w.html));
   if (w.formats.includes('pdf')) {
-    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.html, { title: w.title, period: `${w.period.label} · ${w.period.from} to ${w.period.to}` }, { signal })));
+    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.printed, { title: w.title, period: `${w.period.label} · ${w.period.from} to ${w.period.to}` }, { signal })));
   }
   if (w.formats.includes('xlsx')) {
     await w.timed('xlsx', async () => {

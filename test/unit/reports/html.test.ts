@@ -1,8 +1,9 @@
 import { renderHtml } from '../../../src/reports/html';
+import { trendChart } from '../../../src/reports/charts';
 import { emptyReport, fixtureReport, formulaName } from './fixture';
 
 describe('report HTML', () => {
-  const html = renderHtml(fixtureReport(), { charts: { trend: '<svg></svg>' } });
+  const html = renderHtml(fixtureReport(), { charts: { trend: { spec: trendChart(fixtureReport().trend, 'day'), svg: '<svg></svg>' } } });
 
   it('is self-contained: no script, no external resource', () => {
     expect(html).not.toMatch(/<script/i);
