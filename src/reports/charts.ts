@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Evaluation } from '../pipeline/reco/evaluate';
 import type { ReportData } from './data';
 import { monthNames } from './period';
+import { vegaLocale, type Locale } from '../i18n';
 
 export const palette = { revenue: '#1f5fa8', profit: '#2e9d5b', loss: '#c8412f', average: '#e08a12', muted: '#8a94a6' };
 
@@ -443,4 +444,10 @@ export function hitRateChart(e: Pick<Evaluation, 'cases' | 'model' | 'popularity
       ],
     },
   } as TopLevelSpec;
+}
+
+/** The spec with Vega's number and time formats of `locale` ("dic", "83.829 US$"); an English spec is left as it is. */
+export function withLocale<S extends TopLevelSpec>(spec: S, locale: Locale): S {
+  const vega = vegaLocale(locale);
+  return vega ? ({ ...spec, config: { ...(spec.config ?? {}), locale: vega } } as S) : spec;
 }
