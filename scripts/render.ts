@@ -18,11 +18,13 @@ runMain(async () => {
       to: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, ipynb', default: 'html,pdf,ipynb' },
       code: { type: 'string', arg: 'hide|show', description: 'Show the code cells in the HTML and PDF', default: 'hide' },
       timeout: { type: 'string', arg: 'SEC', description: 'A cell running longer than this fails the run', default: '600' },
+      static: { type: 'boolean', description: 'Write the HTML without script, its charts as drawn here (for mail clients and archives). By default they are drawn again in the page: tooltips, a legend that highlights' },
     },
     examples: [
       'npm run render -- notebooks/06-branch-review.ipynb -p branch=BR-WEST -p period=2017-12 --to html,pdf',
       'npm run render -- notebooks/05-executive-report.ipynb -p period=latest',
       'npm run render -- notebooks/03-warehouse-analysis.ipynb -p year=2016 --code show',
+      'npm run render -- notebooks/05-executive-report.ipynb -p period=2017-12 --to html --static',
     ],
   });
   if (!cli) return 0;
@@ -40,7 +42,7 @@ runMain(async () => {
     ctx,
     mongo.db,
     { job, kind: 'notebook', branch: cli.lists.param!.find((p) => p.startsWith('branch='))?.slice('branch='.length) ?? null, parameters: { notebook: file, ...Object.fromEntries(cli.lists.param!.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])) } },
-    (signal) => renderConfiguredNotebook(ctx, { file, pairs: cli.lists.param!, formats, code, timeoutSec, signal, onEvent: cellProgress(), env: { ERP_REPORT_JOB: job } }),
+    (signal) => renderConfiguredNotebook(ctx, { file, pairs: cli.lists.param!, formats, code, timeoutSec, static: Boolean(cli.values.static), signal, onEvent: cellProgress(), env: { ERP_REPORT_JOB: job } }),
     async (res) => notebookOutcome(mongo.db, res, job),
   ).finally(() => mongo.close());
   console.log(`  kernel ${r.seconds.kernel?.toFixed(1)} s · cells ${r.seconds.execute?.toFixed(1)} s · html ${r.seconds.html?.toFixed(2)} s${r.seconds.pdf !== undefined ? ` · pdf ${r.seconds.pdf.toFixed(2)} s` : ''}`);

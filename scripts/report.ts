@@ -18,8 +18,9 @@ runMain(async () => {
       format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
       appendix: { type: 'boolean', description: "Add the analyst appendix: the recommendation model's co-purchased pairs and offline evaluation" },
       branch: { type: 'string', arg: 'ID', description: 'One branch\'s report (e.g. BR-WEST): every figure is that branch\'s, written to reports/<period>/<ID>/' },
+      static: { type: 'boolean', description: 'Write the HTML without script, its charts as drawn here (for mail clients and archives). By default they are drawn again in the page: tooltips, a legend that highlights' },
     },
-    examples: ['npm run report', 'npm run report -- --period 2017-12 --format html,pdf,xlsx', 'npm run report -- --period 2017-Q4', 'npm run report -- --from 2017-11-15 --to 2017-12-15 --format html', 'npm run report -- --period 2017-12 --appendix', 'npm run report -- --period 2017-12 --branch BR-WEST'],
+    examples: ['npm run report', 'npm run report -- --period 2017-12 --format html,pdf,xlsx', 'npm run report -- --period 2017-Q4', 'npm run report -- --from 2017-11-15 --to 2017-12-15 --format html', 'npm run report -- --period 2017-12 --appendix', 'npm run report -- --period 2017-12 --branch BR-WEST', 'npm run report -- --period 2017-12 --format html --static'],
   });
   if (!cli) return 0;
   const v = cli.values;
@@ -42,8 +43,8 @@ runMain(async () => {
     const r = await recordedRun(
       ctx,
       mongo.db,
-      { job: 'report', kind: 'executive', parameters: { period: chosen.id, formats, appendix: Boolean(v.appendix), ...(branch ? { branch: branch.id } : {}) }, period: chosen },
-      (signal) => renderConfiguredReport(ctx, mongo.db, chosen, formats, { appendix: Boolean(v.appendix), branch: branch?.id, signal, onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) }),
+      { job: 'report', kind: 'executive', parameters: { period: chosen.id, formats, appendix: Boolean(v.appendix), ...(v.static ? { static: true } : {}), ...(branch ? { branch: branch.id } : {}) }, period: chosen },
+      (signal) => renderConfiguredReport(ctx, mongo.db, chosen, formats, { appendix: Boolean(v.appendix), static: Boolean(v.static), branch: branch?.id, signal, onStep: (step, s) => console.log(`  ${step.padEnd(8)} ${s.toFixed(2)} s`) }),
       (res) => ({ files: res.files as Record<string, string>, period: chosen.id, figures: figuresOfKpis(res.data.kpis), steps: res.seconds }),
     );
     if (r.data.empty) console.log(`  note: ${noSalesNote(period)} The report is written with zero key figures and says so.`);

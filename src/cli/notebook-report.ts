@@ -92,6 +92,8 @@ export interface NotebookJob {
   formats: readonly NotebookFormat[];
   code: CodeMode;
   timeoutSec: number;
+  /** The HTML without script (see NotebookRenderOptions.static). */
+  static?: boolean;
   onEvent?: (e: CellEvent, nb: Notebook) => void;
   onStep?: (step: string, seconds: number) => void;
   /** Extra environment of the kernel. */
@@ -122,7 +124,7 @@ export async function renderConfiguredNotebook(ctx: PipelineContext, job: Notebo
         return null;
       }
     };
-    const r = await renderNotebookReport({ file: job.file, values, formats: job.formats, code: job.code, reportsDir: ctx.cfg.paths.reports, timeoutSec: job.timeoutSec, env: job.env, lineage, chromePath: ctx.cfg.chromePath, onEvent: job.onEvent, onStep: job.onStep, log: ctx.log, signal: job.signal });
+    const r = await renderNotebookReport({ file: job.file, values, formats: job.formats, code: job.code, static: job.static, reportsDir: ctx.cfg.paths.reports, timeoutSec: job.timeoutSec, env: job.env, lineage, chromePath: ctx.cfg.chromePath, onEvent: job.onEvent, onStep: job.onStep, log: ctx.log, signal: job.signal });
     return { ...r, values };
   } finally {
     await mongo?.close();

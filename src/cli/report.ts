@@ -26,7 +26,7 @@ export async function renderConfiguredReport(
   db: Db,
   period: Period,
   formats: readonly ReportFormat[],
-  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser' | 'branch'> & { source?: string } = {},
+  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser' | 'branch' | 'static'> & { source?: string } = {},
 ): Promise<ReportResult> {
   return generateReport({
     db,
@@ -41,6 +41,7 @@ export async function renderConfiguredReport(
     chromePath: ctx.cfg.chromePath,
     onStep: opts.onStep,
     appendix: opts.appendix,
+    static: opts.static,
     log: ctx.log,
     signal: opts.signal,
     whatChanged: opts.whatChanged,

@@ -65,7 +65,7 @@ export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, bran
   if (isNotebookJob(job)) {
     const parameters = branch ? { ...job.parameters, branch: branch.id } : job.parameters;
     // The kernel learns its job, so a notebook's "what changed" (show.changes) reads the same history as its record.
-    const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(parameters), formats: job.formats, code: job.code, timeoutSec: job.timeout, onStep, signal, env: { ERP_REPORT_JOB: job.name } });
+    const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(parameters), formats: job.formats, code: job.code, static: job.static, timeoutSec: job.timeout, onStep, signal, env: { ERP_REPORT_JOB: job.name } });
     const out = await notebookOutcome(db, r, job.name);
     const period = out.period ? safePeriod(out.period) : null;
     if (period && out.figures) share.draft?.(notebookDraft(job.name, notebookName(job.notebook), period, branch, out.figures, out.record?.what_changed ?? []));
@@ -76,7 +76,7 @@ export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, bran
   const period = choice.period;
   let record: RenderOutcome['record'];
   const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: branch?.id ?? null }, period, figuresOfKpis(data.kpis))).what_changed ?? [];
-  const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged, branch: branch?.id ?? null, browser: share.browser });
+  const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged, static: job.static, branch: branch?.id ?? null, browser: share.browser });
   if (r.data.empty) ctx.log.warn(`${noSalesNote(period)} The report was written and says so.`, { job: job.name });
   if (share.draft) share.draft(await executiveDraft(job.name, r.data, r.charts, share.browser, r.images));
   return { files: r.files as Record<string, string>, period: period.id, figures: figuresOfKpis(r.data.kpis), steps, record };

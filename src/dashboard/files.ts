@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pageRuntime, scriptCsp, staticCsp } from '../reports/page-runtime';
 
 export const filesPrefix = '/reports/files/';
 
@@ -97,10 +98,16 @@ export function contentDisposition(f: Pick<ReportFile, 'name' | 'inline'>): stri
   return `${f.inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.name)}`;
 }
 
-/** Report files are documents, not pages of the dashboard: whatever an HTML or SVG report holds runs nothing here. */
-const documentCsp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox";
+/**
+ * Report files are documents, not pages of the dashboard: sandboxed (an origin of their own), they fetch nothing, and
+ * an SVG runs nothing. An HTML report may run the report pages' own runtime, allowed by its scripts' hashes (the
+ * same as the page's own policy): its charts are drawn in the page; any other script it holds does not run.
+ */
+const documentCsp = `${staticCsp}; sandbox`;
+const htmlCsp = () => `${scriptCsp(pageRuntime().hashes)}; sandbox allow-scripts`;
 
 /** The headers every answer with a file carries: no sniffing, and the documents' own policy for HTML and SVG. */
 export function fileHeaders(f: Pick<ReportFile, 'type'>): Record<string, string> {
-  return { 'x-content-type-options': 'nosniff', ...(/^(text\/html|image\/svg)/.test(f.type) ? { 'content-security-policy': documentCsp } : {}) };
+  const csp = f.type.startsWith('text/html') ? htmlCsp() : f.type.startsWith('image/svg') ? documentCsp : null;
+  return { 'x-content-type-options': 'nosniff', ...(csp ? { 'content-security-policy': csp } : {}) };
 }

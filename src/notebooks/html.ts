@@ -1,11 +1,15 @@
 /**
  * An executed notebook as one self-contained HTML page (pure): the executive report's look, a header with the title,
  * the parameters, the data's as-of date and lineage, then the cells as the tags say (tags.ts). Vega-Lite outputs are
- * drawn as the SVG given in `svgs` (rendered beforehand, see vegaLiteOutputs). A Content-Security-Policy forbids
- * every request and script, so whatever an output holds, opening the page fetches nothing.
+ * the charts given (drawn beforehand, see vegaLiteOutputs): their SVG, and on an interactive page their compiled
+ * specs, drawn again in the page by Vega's inlined runtime. A Content-Security-Policy forbids every request and every
+ * script but that runtime's, so whatever an output holds, opening the page fetches and runs nothing of it.
  */
 import type { Lineage } from '../reports/data';
+import type { Locale } from '../i18n';
+import { chartDataAppendix, figureCss, figureHtml, type DrawnChart } from '../reports/figures';
 import { reportCss } from '../reports/html';
+import { pageRuntime, staticCsp } from '../reports/page-runtime';
 import { esc, utcMinute } from '../reports/format';
 import { VEGA_LITE_MIME } from './bundle';
 import { cellSource, joinText, type Cell, type MimeBundle, type Notebook, type Output } from './ipynb';
@@ -27,6 +31,10 @@ export interface PageInfo {
   lineage: Lineage | null;
   generatedAt: string;
   code: CodeMode;
+  /** Draw the charts in the page (Vega's runtime inlined); otherwise the page has no script. */
+  interactive?: boolean;
+  /** The reader's language: of the words the figures add, and the page's `lang` ('en' by default). */
+  locale?: Locale;
 }
 
 /** `cellIndex:outputIndex` of an output, the key of its SVG. */
@@ -39,7 +47,7 @@ export function vegaLiteOutputs(nb: Notebook): { key: string; spec: object }[] {
   );
 }
 
-const pageCss = `${reportCss}
+const pageCss = `${reportCss}${figureCss}
 ${widgetCss}
 .cell-md{break-inside:auto}
 .cell-md h1{font-size:21px;margin:22px 0 8px}
@@ -76,8 +84,20 @@ const stripAnsi = (s: string) => s.replace(ANSI, '');
 // The page carries the widgets' stylesheet once (with its print rules), so their own copies, inline ones too, go.
 const dropWidgetStyles = (html: string) => html.replace(new RegExp(`<style ${WIDGET_STYLE_ATTR}>[\\s\\S]*?</style>`, 'g'), '').replace(new RegExp(` ${WIDGET_INLINE_ATTR} style="[^"]*"`, 'g'), '');
 
-function renderBundle(data: MimeBundle, svg: string | undefined): string {
-  if (svg) return `<figure class="chart">${svg}</figure>`;
+/** The page's charts by output key, and those shown so far (for the appendix of their data). */
+interface Figures {
+  charts: ReadonlyMap<string, DrawnChart>;
+  interactive: boolean;
+  locale: Locale;
+  shown: DrawnChart[];
+}
+
+function renderBundle(data: MimeBundle, key: string, figures: Figures): string {
+  const chart = figures.charts.get(key);
+  if (chart) {
+    figures.shown.push(chart);
+    return figureHtml(key, chart, { interactive: figures.interactive, locale: figures.locale, attrs: ' class="chart"' });
+  }
   if (data['text/html'] !== undefined) return `<div class="html">${dropWidgetStyles(joinText(data['text/html'] as string | string[]))}</div>`;
   if (data['image/svg+xml'] !== undefined) return `<figure>${joinText(data['image/svg+xml'] as string | string[])}</figure>`;
   for (const mime of ['image/png', 'image/jpeg', 'image/gif']) {
@@ -88,7 +108,7 @@ function renderBundle(data: MimeBundle, svg: string | undefined): string {
   return '';
 }
 
-function renderOutput(o: Output, svg: string | undefined, code: CodeMode): string {
+function renderOutput(o: Output, key: string, code: CodeMode, figures: Figures): string {
   switch (o.output_type) {
     case 'stream':
       // Warnings and logs on stderr are for the analyst running it, not the reader: shown only with the code.
@@ -96,11 +116,11 @@ function renderOutput(o: Output, svg: string | undefined, code: CodeMode): strin
     case 'error':
       return `<pre class="error">${esc(stripAnsi([`${o.ename}: ${o.evalue}`, ...(o.traceback ?? [])].join('\n')))}</pre>`;
     default:
-      return renderBundle(o.data, svg);
+      return renderBundle(o.data, key, figures);
   }
 }
 
-function renderCell(c: Cell, i: number, page: PageInfo, svgs: ReadonlyMap<string, string>, titleCell: number): string {
+function renderCell(c: Cell, i: number, page: PageInfo, figures: Figures, titleCell: number): string {
   const view = cellView(c, page.code);
   if (c.cell_type === 'markdown') {
     if (!view.input) return '';
@@ -110,7 +130,7 @@ function renderCell(c: Cell, i: number, page: PageInfo, svgs: ReadonlyMap<string
   }
   if (c.cell_type !== 'code') return '';
   const input = view.input && cellSource(c).trim() ? `<pre class="code"><code>${esc(cellSource(c))}</code></pre>` : '';
-  const outputs = view.outputs ? (c.outputs ?? []).map((o, j) => renderOutput(o, svgs.get(outputKey(i, j)), page.code)).join('') : '';
+  const outputs = view.outputs ? (c.outputs ?? []).map((o, j) => renderOutput(o, outputKey(i, j), page.code, figures)).join('') : '';
   return input || outputs ? `<div class="cell-out">${input}${outputs}</div>` : '';
 }
 
@@ -136,14 +156,18 @@ export function lineageLine(l: Lineage, notebook: string): string {
 /** The one line under the title, also the PDF's running header: the run's parameters. */
 export const parametersLine = (params: readonly ShownParameter[]) => params.map((p) => `${p.name} = ${text(p.value)}`).join(' · ');
 
-export function renderNotebookHtml(nb: Notebook, page: PageInfo, svgs: ReadonlyMap<string, string> = new Map()): string {
+/** `charts`: the Vega-Lite outputs drawn, by output key (render.ts `drawCharts` of `vegaLiteOutputs`). */
+export function renderNotebookHtml(nb: Notebook, page: PageInfo, charts: ReadonlyMap<string, DrawnChart> = new Map()): string {
   const { title, cell: titleCell } = notebookTitle(nb, page.notebook);
   const l = page.lineage;
   const params = page.parameters.length
     ? `<dl class="params">${page.parameters.map((p) => `<div><dt>${esc(p.name)}</dt><dd>${esc(text(p.value))}${p.given ? '' : ' <span class="default">(default)</span>'}</dd></div>`).join('')}</dl>`
     : '';
   const asOf = l ? `data as of ${l.newestSale ?? 'no sales'}${l.warehouseBuiltAt ? ` (warehouse built ${utcMinute(l.warehouseBuiltAt)})` : ''} · ` : '';
-  const body = nb.cells.map((c, i) => renderCell(c, i, page, svgs, titleCell)).join('\n');
+  const locale = page.locale ?? 'en';
+  const figures: Figures = { charts, interactive: Boolean(page.interactive), locale, shown: [] };
+  const runtime = figures.interactive ? pageRuntime() : null;
+  const body = nb.cells.map((c, i) => renderCell(c, i, page, figures, titleCell)).join('\n');
   const lineage = l
     ? `<footer class="lineage"><dl>
 <dt>Notebook</dt><dd>${esc(page.notebook)}</dd>
@@ -157,13 +181,14 @@ export function renderNotebookHtml(nb: Notebook, page: PageInfo, svgs: ReadonlyM
 </dl></footer>`
     : `<footer class="lineage"><dl><dt>Notebook</dt><dd>${esc(page.notebook)}</dd></dl></footer>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:">
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${runtime?.csp ?? staticCsp}">
 <title>${esc(title)}${page.parameters.some((p) => p.given) ? ` · ${esc(parametersLine(page.parameters.filter((p) => p.given)))}` : ''}</title><style>${pageCss}</style></head>
 <body><main>
 <header class="report"><h1>${esc(title)}</h1><p>${esc(asOf)}generated ${esc(utcMinute(page.generatedAt))}</p>${l ? `<p class="lineage-line">${esc(lineageLine(l, page.notebook))}</p>` : ''}${params}</header>
 ${body}
 ${lineage}
-</main></body></html>
+${chartDataAppendix(figures.shown, locale)}
+</main>${runtime ? `\n${runtime.scripts}` : ''}</body></html>
 `;
 }

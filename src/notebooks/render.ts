@@ -17,7 +17,7 @@ import { launchBrowser } from '../reports/browser';
 import type { Lineage } from '../reports/data';
 import { writeReportIndex } from '../reports/index-page';
 import { renderPdf } from '../reports/pdf';
-import { renderSvg } from '../reports/render';
+import { drawCharts } from '../reports/render';
 import { describeFailure, executeCells, ExecutionError, type CellEvent } from './execute';
 import { parametersLine, renderNotebookHtml, vegaLiteOutputs, notebookTitle, type ShownParameter } from './html';
 import { injectParameters, parametersSlug } from './inject';
@@ -37,6 +37,11 @@ export interface NotebookRenderOptions {
   code: CodeMode;
   reportsDir: string;
   timeoutSec: number;
+  /**
+   * Write the HTML without script (`--static`: for mail clients and archives). By default its charts are drawn again
+   * in the page, with tooltips and a legend that highlights. The PDF is the static page printed either way.
+   */
+  static?: boolean;
   /** Extra environment of the kernel (a test's database and topics). */
   env?: Record<string, string>;
   /** The data's as-of date and lineage for the header; null when the warehouse cannot be read. */
@@ -98,17 +103,19 @@ export async function renderNotebookReport(o: NotebookRenderOptions): Promise<No
       throw new ExecutionError(`${path.basename(o.file)}: ${describeFailure(run.failure)}\nThe executed notebook, up to the failing cell: ${failed}`, run.failure);
     }
     const t0 = Date.now();
-    const svgs = new Map<string, string>();
-    for (const { key, spec } of vegaLiteOutputs(run.notebook)) svgs.set(key, await renderSvg(spec as TopLevelSpec));
+    const specs = Object.fromEntries(vegaLiteOutputs(run.notebook).map(({ key, spec }) => [key, spec as TopLevelSpec]));
+    const charts = new Map(Object.entries(await drawCharts(specs, { interactive: !o.static, prefix: 'nb' })));
     const lineage = await untilAborted(o.lineage(), o.signal);
     const params = shownParameters(decls, o.values);
     const generatedAt = (o.now?.() ?? new Date()).toISOString();
-    const html = renderNotebookHtml(run.notebook, { notebook: path.basename(o.file), parameters: params, lineage, generatedAt, code: o.code }, svgs);
+    const page = { notebook: path.basename(o.file), parameters: params, lineage, generatedAt, code: o.code };
+    const printed = renderNotebookHtml(run.notebook, page, charts);
+    const html = o.static ? printed : renderNotebookHtml(run.notebook, { ...page, interactive: true }, charts);
     seconds.html = (Date.now() - t0) / 1000;
     o.onStep?.('html', seconds.html);
     const browser = o.formats.includes('pdf') ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
     const pdf = browser ? { browser, title: notebookTitle(run.notebook, name).title, period: parametersLine(params.filter((p) => p.given)) || 'default parameters' } : undefined;
-    const files = await withLock(path.join(dir, '.lock'), `the notebook report ${name}/${slug}`, () => publish({ ...o, dir, name, slug, text: run.text, html, pdf, generatedAt, timed }), { log: o.log, signal: o.signal });
+    const files = await withLock(path.join(dir, '.lock'), `the notebook report ${name}/${slug}`, () => publish({ ...o, dir, name, slug, text: run.text, html, printed, pdf, generatedAt, timed }), { log: o.log, signal: o.signal });
     return { dir, slug, files, seconds };
   } catch (err) {
     // A cancelled step fails in its own words ("Target closed"); the caller is told it was cancelled, and why.
@@ -126,6 +133,8 @@ interface Publication extends NotebookRenderOptions {
   /** The executed notebook as the runner wrote it. */
   text: string;
   html: string;
+  /** The static page, which Chromium prints to the PDF. */
+  printed: string;
   pdf: { browser: Browser; title: string; period: string } | undefined;
   generatedAt: string;
   timed: <T>(step: string, work: () => Promise<T>) => Promise<T>;
@@ -140,7 +149,7 @@ async function publish(p: Publication): Promise<NotebookRenderResult['files']> {
     if (p.formats.includes('html')) group.add(`${p.name}.html`, p.html);
     if (p.pdf) {
       const { browser, title, period } = p.pdf;
-      const pdf = await p.timed('pdf', () => renderPdf(browser, p.html, { title, period }, { signal: p.signal }));
+      const pdf = await p.timed('pdf', () => renderPdf(browser, p.printed, { title, period }, { signal: p.signal }));
       group.add(`${p.name}.pdf`, pdf);
     }
     // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.

@@ -4,13 +4,9 @@
  * values, and the losses in words, so that colour is never the only sign of one.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { formatsOf, t, type Locale } from '../i18n';
 import type { ReportData } from './data';
 import { formatValue } from './format';
-
-const money = (v: number) => formatValue(v, 'money');
-const pct = (v: number | null) => formatValue(v, 'percent');
-const count = (v: number) => formatValue(v, 'count');
-const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
 /** The row with the largest and the smallest `by` (the first of equals). */
 function extremes<T extends object>(rows: readonly T[], by: (r: T) => number): { top: T; bottom: T } {
@@ -23,70 +19,68 @@ function extremes<T extends object>(rows: readonly T[], by: (r: T) => number): {
   return { top, bottom };
 }
 
-/** "2 of them made a loss." / "None made a loss." */
-const losses = (n: number, of: number) => (n === 0 ? 'None made a loss.' : `${n === of ? (of === 1 ? 'It' : `All ${count(of)}`) : `${count(n)} of them`} made a loss.`);
-
-/** The sentences, by chart name; a chart of the report without rows has its "no data" message instead. */
-export const chartDescriptions = {
-  trend(d: ReportData): string {
-    const { top, bottom } = extremes(d.trend, (r) => r.revenue);
-    const lossDays = d.trend.filter((r) => r.profit < 0).length;
-    const unit = d.trendGrain === 'day' ? ['day', 'days'] : ['month', 'months'];
-    return `Line chart of revenue and profit by ${unit[0]}, with the ${d.trendGrain === 'day' ? '7-day' : '3-month'} moving average of revenue, from ${d.period.from} to ${d.period.to}. Revenue was highest on ${top.date} (${money(top.revenue)}) and lowest on ${bottom.date} (${money(bottom.revenue)}). Profit was negative on ${plural(lossDays, unit[0]!, unit[1]!)}.`;
-  },
-  branches(d: ReportData): string {
-    const rev = extremes(d.branches, (r) => r.revenue);
-    const prof = extremes(d.branches, (r) => r.profit);
-    return `Bar chart of revenue and profit for ${plural(d.branches.length, 'branch', 'branches')}. ${rev.top.branch} had the most revenue (${money(rev.top.revenue)}); ${prof.bottom.branch} the least profit (${money(prof.bottom.profit)}). ${losses(d.branches.filter((b) => b.profit < 0).length, d.branches.length)}`;
-  },
-  segments(d: ReportData): string {
-    return `Bar chart of revenue by customer segment: ${[...d.segments].sort((a, b) => b.revenue - a.revenue).map((s) => `${s.segment} ${money(s.revenue)}`).join(', ')}.`;
-  },
-  categories(d: ReportData): string {
-    const { top, bottom } = extremes(d.categories, (r) => r.revenue);
-    return `Bar chart of revenue for ${plural(d.categories.length, 'sub-category', 'sub-categories')}, coloured by category. Highest: ${top.sub_category} (${money(top.revenue)}); lowest: ${bottom.sub_category} (${money(bottom.revenue)}).`;
-  },
-  products(rows: ReportData['topProducts']): string {
+/** The sentences of each chart, from rows that are not empty. */
+function sentences(d: ReportData, locale: Locale) {
+  const f = formatsOf(locale);
+  const money = (v: number) => formatValue(v, 'money', locale);
+  const pct = (v: number | null) => formatValue(v, 'percent', locale);
+  const products = (rows: ReportData['topProducts']) => () => {
     const { top, bottom } = extremes(rows, (r) => r.profit);
-    return `Bar chart of profit for ${plural(rows.length, 'product', 'products')}, from ${top.name} (${money(top.profit)}) to ${bottom.name} (${money(bottom.profit)}). ${losses(rows.filter((r) => r.profit < 0).length, rows.length)} Bars of a loss are red and left of zero.`;
-  },
-  discount(d: ReportData): string {
-    const bands = d.discountBands.map((b) => `${b.band} ${pct(b.margin)}${b.margin !== null && b.margin < 0 ? ' (a loss)' : ''}`);
-    return `Bar chart of margin by discount band, each bar labelled with its margin: ${bands.join(', ')}.`;
-  },
-  shipping(d: ReportData): string {
-    return `Bar chart of orders by ship mode, each bar labelled with the average lead time: ${d.shipping.map((s) => `${s.ship_mode} ${plural(s.orders, 'order', 'orders')}${s.avg_lead_days === null ? '' : `, ${formatValue(s.avg_lead_days, 'days')} days`}`).join('; ')}.`;
-  },
-  rfm(d: ReportData): string {
-    const { top } = extremes(d.rfm, (r) => r.customers);
-    return `Bar chart of customers by RFM segment as of ${d.period.to}, ${plural(d.rfm.length, 'segment', 'segments')}. The largest is ${top.segment}, with ${plural(top.customers, 'customer', 'customers')} (${pct(top.share)}).`;
-  },
-};
-
-/** Which rows each chart draws: a chart without rows keeps the description its spec has (its "no data" message). */
-function described(d: ReportData, name: string): string | null {
-  const c = chartDescriptions;
-  const byName: Record<string, [readonly unknown[], () => string]> = {
-    trend: [d.trend, () => c.trend(d)],
-    branches: [d.branches, () => c.branches(d)],
-    segments: [d.segments, () => c.segments(d)],
-    categories: [d.categories, () => c.categories(d)],
-    top_products: [d.topProducts, () => c.products(d.topProducts)],
-    bottom_products: [d.bottomProducts, () => c.products(d.bottomProducts)],
-    discount: [d.discountBands, () => c.discount(d)],
-    shipping: [d.shipping, () => c.shipping(d)],
-    rfm: [d.rfm, () => c.rfm(d)],
+    return t(locale, 'chart.describe.products', { count: rows.length, top: top.name, topProfit: money(top.profit), bottom: bottom.name, bottomProfit: money(bottom.profit), losses: rows.filter((r) => r.profit < 0).length });
   };
-  const entry = byName[name];
-  return entry && entry[0].length ? entry[1]() : null;
+  return {
+    trend: () => {
+      const { top, bottom } = extremes(d.trend, (r) => r.revenue);
+      const when = d.trendGrain === 'day' ? f.day : (date: string) => f.monthOfYear(date.slice(0, 7));
+      const values = { from: f.day(d.period.from), to: f.day(d.period.to), top: when(top.date), topRevenue: money(top.revenue), bottom: when(bottom.date), bottomRevenue: money(bottom.revenue), losses: d.trend.filter((r) => r.profit < 0).length };
+      return d.trendGrain === 'day' ? t(locale, 'chart.describe.trendDay', values) : t(locale, 'chart.describe.trendMonth', values);
+    },
+    branches: () => {
+      const rev = extremes(d.branches, (r) => r.revenue);
+      const prof = extremes(d.branches, (r) => r.profit);
+      return t(locale, 'chart.describe.branches', { count: d.branches.length, top: rev.top.branch, topRevenue: money(rev.top.revenue), bottom: prof.bottom.branch, bottomProfit: money(prof.bottom.profit), losses: d.branches.filter((b) => b.profit < 0).length });
+    },
+    segments: () => t(locale, 'chart.describe.segments', { list: [...d.segments].sort((a, b) => b.revenue - a.revenue).map((s) => `${s.segment} ${money(s.revenue)}`).join(', ') }),
+    categories: () => {
+      const { top, bottom } = extremes(d.categories, (r) => r.revenue);
+      return t(locale, 'chart.describe.categories', { count: d.categories.length, top: top.sub_category, topRevenue: money(top.revenue), bottom: bottom.sub_category, bottomRevenue: money(bottom.revenue) });
+    },
+    top_products: products(d.topProducts),
+    bottom_products: products(d.bottomProducts),
+    discount: () => {
+      const bands = d.discountBands.map((b) => `${b.band} ${b.margin !== null && b.margin < 0 ? t(locale, 'chart.describe.loss', { value: pct(b.margin) }) : pct(b.margin)}`);
+      return t(locale, 'chart.describe.discount', { list: bands.join(', ') });
+    },
+    shipping: () => {
+      const modes = d.shipping.map((s) => t(locale, 'chart.describe.shipMode', { mode: s.ship_mode, orders: s.orders, ordersText: f.count(s.orders), days: s.avg_lead_days === null ? 'none' : f.oneDecimal(s.avg_lead_days) }));
+      return t(locale, 'chart.describe.shipping', { list: modes.join('; ') });
+    },
+    rfm: () => {
+      const { top } = extremes(d.rfm, (r) => r.customers);
+      return t(locale, 'chart.describe.rfm', { date: f.day(d.period.to), count: d.rfm.length, top: top.segment, customers: top.customers, customersText: f.count(top.customers), share: pct(top.share) });
+    },
+  };
 }
 
-/** The report's charts with their descriptions (a new object; the specs given are not changed). */
-export function describeReportCharts(d: ReportData, specs: Record<string, TopLevelSpec>): Record<string, TopLevelSpec> {
-  return Object.fromEntries(
-    Object.entries(specs).map(([name, spec]) => {
-      const text = described(d, name);
-      return [name, text ? ({ ...spec, description: text } as TopLevelSpec) : spec];
-    }),
-  );
+/** The rows each chart of the report draws. */
+const rowsOf = (d: ReportData): Record<string, readonly unknown[]> => ({
+  trend: d.trend,
+  branches: d.branches,
+  segments: d.segments,
+  categories: d.categories,
+  top_products: d.topProducts,
+  bottom_products: d.bottomProducts,
+  discount: d.discountBands,
+  shipping: d.shipping,
+  rfm: d.rfm,
+});
+
+/**
+ * The report's charts with their descriptions (new objects; the specs given are not changed). A chart without rows
+ * keeps its spec as it is: its "no data" message is all it shows (figures.ts names it by its title).
+ */
+export function describeReportCharts(d: ReportData, specs: Record<string, TopLevelSpec>, locale: Locale = 'en'): Record<string, TopLevelSpec> {
+  const say = sentences(d, locale) as Record<string, () => string>;
+  const rows = rowsOf(d);
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, say[name] && rows[name]?.length ? ({ ...spec, description: say[name]() } as TopLevelSpec) : spec]));
 }

@@ -4,6 +4,7 @@
  * data as a table, collapsed under the chart on screen and gathered in an appendix at the end of a printed page.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { formatsOf, intlTag, t, type Locale } from '../i18n';
 import { chartTables, specTitle, type DataTable } from './chart-data';
 import { esc, formatValue } from './format';
 import { scriptJson } from './interactive-spec';
@@ -18,58 +19,60 @@ export interface DrawnChart {
   vega?: object;
 }
 
-/** The words the figures add to a page. */
-export const figureLabels = {
-  showData: 'Show the data',
-  chartData: 'Chart data',
-  chartDataNote: 'The data of each chart of this report, in the order the charts appear.',
-  moreRows: (shown: number, all: number) => `The first ${shown} of ${all} rows.`,
-  noTitle: 'Chart',
-};
-
 /** A chart's data table lists at most this many rows: a long series stays readable, and its appendix a few pages. */
 export const maxTableRows = 100;
 
-const plain = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-
-function cellText(v: unknown, format: DataTable['columns'][number]['format']): string {
+function cellText(v: unknown, format: DataTable['columns'][number]['format'], locale: Locale): string {
   if (format === 'text' || (typeof v !== 'number' && v !== null)) return String(v ?? '');
-  if (format === 'number') return v === null ? '–' : plain.format(v);
-  return formatValue(v, format);
+  if (format === 'number') return v === null ? '–' : new Intl.NumberFormat(intlTag[locale], { maximumFractionDigits: 2 }).format(v);
+  return formatValue(v, format, locale);
 }
 
-function tableHtml(t: DataTable, caption: string | null): string {
+function tableHtml(table: DataTable, locale: Locale): string {
   const num = (c: DataTable['columns'][number]) => (c.format === 'text' ? '' : ' class="num"');
-  const head = t.columns.map((c) => `<th scope="col"${num(c)}>${esc(c.title.charAt(0).toUpperCase() + c.title.slice(1))}</th>`).join('');
-  const rows = t.rows.slice(0, maxTableRows).map((r) => `<tr>${t.columns.map((c) => `<td${num(c)}>${esc(cellText(r[c.field], c.format))}</td>`).join('')}</tr>`);
-  const more = t.rows.length > maxTableRows ? `<p class="note">${esc(figureLabels.moreRows(maxTableRows, t.rows.length))}</p>` : '';
-  return `<table class="data-table">${caption ? `<caption>${esc(caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+  const head = table.columns.map((c) => `<th scope="col"${num(c)}>${esc(c.title.charAt(0).toUpperCase() + c.title.slice(1))}</th>`).join('');
+  const rows = table.rows.slice(0, maxTableRows).map((r) => `<tr>${table.columns.map((c) => `<td${num(c)}>${esc(cellText(r[c.field], c.format, locale))}</td>`).join('')}</tr>`);
+  const f = formatsOf(locale);
+  const more = table.rows.length > maxTableRows ? `<p class="note">${esc(t(locale, 'figure.moreRows', { shown: f.count(maxTableRows), count: f.count(table.rows.length) }))}</p>` : '';
+  return `<table class="data-table">${table.title ? `<caption>${esc(table.title)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
 }
 
-const tablesHtml = (spec: TopLevelSpec) => chartTables(spec).map((t) => tableHtml(t, t.title)).join('');
+const tablesHtml = (spec: TopLevelSpec, locale: Locale) => chartTables(spec).map((table) => tableHtml(table, locale)).join('');
+
+/**
+ * The spec with a description, for a chart that has none (a notebook's, a dashboard's): its title, and where its
+ * data is. Vega names the interactive chart by it, as `accessibleSvg` names the static one.
+ */
+export function withDescription(spec: TopLevelSpec, locale: Locale = 'en'): TopLevelSpec {
+  if (spec.description) return spec;
+  const rows = chartTables(spec).reduce((n, table) => n + table.rows.length, 0);
+  const title = specTitle(spec) || t(locale, 'figure.untitled');
+  return { ...spec, description: rows ? t(locale, 'figure.generic', { title, rows, rowsText: formatsOf(locale).count(rows) }) : title } as TopLevelSpec;
+}
 
 /** The SVG named for assistive technology: an image whose name is the chart's description (or its title). */
-export function accessibleSvg(svg: string, spec: TopLevelSpec): string {
-  const label = spec.description || specTitle(spec) || figureLabels.noTitle;
+export function accessibleSvg(svg: string, spec: TopLevelSpec, locale: Locale = 'en'): string {
+  const label = spec.description || specTitle(spec) || t(locale, 'figure.untitled');
   return svg.replace(/^<svg\b/, `<svg role="img" aria-label="${esc(label)}"`);
 }
 
 /** `attrs`: more attributes of the figure (` class="chart"`). */
-export function figureHtml(name: string, chart: DrawnChart, o: { interactive: boolean; attrs?: string }): string {
+export function figureHtml(name: string, chart: DrawnChart, o: { interactive: boolean; locale?: Locale; attrs?: string }): string {
+  const locale = o.locale ?? 'en';
   const spec = o.interactive && chart.vega ? `<script type="application/json" class="vega-spec">${scriptJson(chart.vega)}</script>` : '';
-  const tables = tablesHtml(chart.spec);
-  const data = tables ? `<details class="chart-data"><summary>${esc(figureLabels.showData)}</summary>${tables}</details>` : '';
-  return `<figure data-chart="${esc(name)}"${o.attrs ?? ''}>${accessibleSvg(chart.svg, chart.spec)}${spec}${data}</figure>`;
+  const tables = tablesHtml(chart.spec, locale);
+  const data = tables ? `<details class="chart-data"><summary>${esc(t(locale, 'figure.showData'))}</summary>${tables}</details>` : '';
+  return `<figure data-chart="${esc(name)}"${o.attrs ?? ''}>${accessibleSvg(chart.svg, chart.spec, locale)}${spec}${data}</figure>`;
 }
 
 /** Every chart's data, for the end of a printed page (hidden on screen, where each chart has its own). */
-export function chartDataAppendix(charts: readonly DrawnChart[]): string {
+export function chartDataAppendix(charts: readonly DrawnChart[], locale: Locale = 'en'): string {
   const parts = charts.flatMap((c) => {
-    const tables = tablesHtml(c.spec);
-    return tables ? [`<section class="chart-table"><h3>${esc(specTitle(c.spec) || figureLabels.noTitle)}</h3>${tables}</section>`] : [];
+    const tables = tablesHtml(c.spec, locale);
+    return tables ? [`<section class="chart-table"><h3>${esc(specTitle(c.spec) || t(locale, 'figure.untitled'))}</h3>${tables}</section>`] : [];
   });
   if (!parts.length) return '';
-  return `<section class="chart-data-appendix appendix" id="chart-data"><h2>${esc(figureLabels.chartData)}</h2><p class="note">${esc(figureLabels.chartDataNote)}</p>${parts.join('\n')}</section>`;
+  return `<section class="chart-data-appendix appendix" id="chart-data"><h2>${esc(t(locale, 'figure.chartData'))}</h2><p class="note">${esc(t(locale, 'figure.chartDataNote'))}</p>${parts.join('\n')}</section>`;
 }
 
 /**

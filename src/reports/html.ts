@@ -10,12 +10,15 @@ import { rankFindings } from './ranked-findings';
 import { rfmDefinition } from './rfm';
 import { chartDataAppendix, figureCss, figureHtml, type DrawnChart } from './figures';
 import { pageRuntime, staticCsp } from './page-runtime';
+import type { Locale } from '../i18n';
 
 export interface HtmlOptions {
   /** Chart name → the chart drawn (render.ts `drawCharts`). */
   charts: Record<string, DrawnChart>;
   /** Draw the charts in the page (their compiled specs and Vega's runtime inlined); otherwise the page has no script. */
   interactive?: boolean;
+  /** The reader's language: of the words the figures add, and the page's `lang` ('en' by default). */
+  locale?: Locale;
   title?: string;
   /** Add the analyst appendix (model diagnostics). */
   appendix?: boolean;
@@ -184,10 +187,11 @@ export function renderHtml(d: ReportData, opts: HtmlOptions): string {
   const title = opts.title ?? reportTitle('Executive sales report', d.branch);
   const p = d.period;
   const interactive = Boolean(opts.interactive);
+  const locale = opts.locale ?? 'en';
   const runtime = interactive ? pageRuntime() : null;
-  const figure: Figure = (name, empty) => (opts.charts[name] ? figureHtml(name, opts.charts[name], { interactive }) : emptyNote(empty));
+  const figure: Figure = (name, empty) => (opts.charts[name] ? figureHtml(name, opts.charts[name], { interactive, locale }) : emptyNote(empty));
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${runtime?.csp ?? staticCsp}">
 <title>${esc(title)} · ${esc(p.label)}</title><style>${reportCss}${figureCss}</style></head>
 <body><main>
@@ -200,7 +204,7 @@ ${whatChangedSection(d)}
 ${bodySections(d, figure)}
 ${opts.appendix ? appendixSection(d) : ''}
 ${lineageFooter(d)}
-${chartDataAppendix(Object.values(opts.charts))}
+${chartDataAppendix(Object.values(opts.charts), locale)}
 </main>${runtime ? `\n${runtime.scripts}` : ''}</body></html>
 `;
 }

@@ -1,7 +1,8 @@
 /** Vega-Lite spec → SVG text, server-side with vega 5 (no browser, no network); and → Vega, for a page's runtime. */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { DrawnChart } from './figures';
+import type { Locale } from '../i18n';
+import { withDescription, type DrawnChart } from './figures';
 import { interactiveSpec, stableIds } from './interactive-spec';
 
 /** Compiler warnings are collected, not printed: a spec test asserts there are none. */
@@ -23,11 +24,13 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 /**
  * Each chart drawn for a page: its SVG, with ids named after the chart (so that they never meet the ids Vega gives
  * in the browser, or another chart's), and with `interactive` its interactive spec compiled to Vega, so that the page
- * needs Vega's runtime only, not Vega-Lite's compiler. `prefix` makes the ids unique on the page.
+ * needs Vega's runtime only, not Vega-Lite's compiler. `prefix` makes the ids unique on the page. A chart without a
+ * description is given one (`withDescription`).
  */
-export async function drawCharts(specs: Record<string, TopLevelSpec>, o: { interactive: boolean; prefix?: string }): Promise<Record<string, DrawnChart>> {
+export async function drawCharts(specs: Record<string, TopLevelSpec>, o: { interactive: boolean; prefix?: string; locale?: Locale }): Promise<Record<string, DrawnChart>> {
   const out: Record<string, DrawnChart> = {};
-  for (const [name, spec] of Object.entries(specs)) {
+  for (const [name, given] of Object.entries(specs)) {
+    const spec = withDescription(given, o.locale);
     const svg = stableIds(await renderSvg(spec), `${o.prefix ?? 'chart'}-${name.replace(/[^\w-]/g, '-')}`);
     out[name] = o.interactive ? { spec, svg, vega: compileSpec(interactiveSpec(spec)) } : { spec, svg };
   }

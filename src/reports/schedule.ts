@@ -100,6 +100,8 @@ const common = {
   timeout: z.number().int('expected a whole number of seconds').positive('expected seconds, more than 0').default(600),
   retries: z.number().int('expected a whole number of retries').nonnegative('expected 0 or more retries').default(2),
   retryDelay: z.number().nonnegative('expected seconds, 0 or more').finite().default(30),
+  /** The HTML without script (`--static`): for a job whose HTML is mailed or archived rather than opened in a browser. */
+  static: z.boolean({ invalid_type_error: 'expected true or false' }).default(false),
 };
 
 /** `cron` goes with the cron trigger: required by it, and refused without it rather than silently ignored. */

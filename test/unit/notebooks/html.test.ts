@@ -1,5 +1,6 @@
 import { renderNotebookHtml, vegaLiteOutputs, type PageInfo } from '../../../src/notebooks/html';
 import { kpisHtml, tableHtml } from '../../../src/notebooks/widgets';
+import type { TopLevelSpec } from 'vega-lite';
 import { code, md, notebook } from './fixture';
 
 const page: PageInfo = { notebook: 'x.ipynb', parameters: [{ name: 'period', value: '2017-11', given: true }, { name: 'k', value: 20, given: false }], lineage: null, generatedAt: '2026-01-02T03:04:05.000Z', code: 'hide' };
@@ -16,7 +17,7 @@ const nb = notebook(
 );
 
 describe('notebook as an HTML report', () => {
-  const svgs = new Map([[vegaLiteOutputs(nb)[0]!.key, '<svg id="drawn"></svg>']]);
+  const svgs = new Map([[vegaLiteOutputs(nb)[0]!.key, { spec: vl as TopLevelSpec, svg: '<svg id="drawn"></svg>' }]]);
   const html = renderNotebookHtml(nb, page, svgs);
 
   it('finds the Vega-Lite outputs by cell and output', () => {
@@ -41,7 +42,7 @@ describe('notebook as an HTML report', () => {
   });
 
   it('draws a Vega-Lite output as its SVG rather than the PNG', () => {
-    expect(html).toContain('<figure class="chart"><svg id="drawn"></svg></figure>');
+    expect(html).toContain('<figure data-chart="3:0" class="chart"><svg role="img" aria-label="Chart" id="drawn"></svg></figure>');
     expect(html).not.toContain('data:image/png;base64,AAAA');
   });
 
@@ -64,7 +65,8 @@ describe('notebook as an HTML report', () => {
   });
 
   it('forbids every request and script with a Content-Security-Policy, and keeps the widgets styled once', () => {
-    expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"`);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"`);
+    expect(html).not.toMatch(/<script/i);
     expect(html).toContain('<div class="kpis"><div class="kpi" data-kpi="kpi-0"><div class="kpi-label">Revenue</div><div class="value">$12.50</div>');
     expect(html).not.toContain('data-erp-style');
   });

@@ -15,9 +15,15 @@ const valid = JSON.stringify({
 describe('schedule files', () => {
   it('reads notebook and executive report jobs with their defaults', () => {
     const s = parseSchedule(valid, 'schedule.json');
-    const scheduling = { trigger: ['cron'], freshness: null, timeout: 600, retries: 2, retryDelay: 30, tz: 'UTC', tzSource: 'file', deliver: [], recipients: {}, alerts: [] };
+    const scheduling = { trigger: ['cron'], freshness: null, timeout: 600, retries: 2, retryDelay: 30, static: false, tz: 'UTC', tzSource: 'file', deliver: [], recipients: {}, alerts: [] };
     expect(s.jobs[0]).toEqual({ name: 'west', notebook: 'notebooks/06-branch-review.ipynb', parameters: { branch: 'BR-WEST', period: 'latest' }, formats: ['html', 'pdf'], code: 'hide', cron: '0 7 1 * *', ...scheduling });
     expect(s.jobs[1]).toEqual({ name: 'exec', report: 'executive', period: 'latest', formats: ['html', 'pdf', 'xlsx'], cron: '0 6 * * 1', ...scheduling });
+  });
+
+  it('a job with "static": true writes its HTML without script; a static that is not true or false is refused', () => {
+    const s = parseSchedule(JSON.stringify({ jobs: [{ name: 'mail', report: 'executive', cron: '0 6 * * 1', static: true }] }), 'f');
+    expect(s.jobs[0]!.static).toBe(true);
+    expect(() => parseSchedule(JSON.stringify({ jobs: [{ name: 'mail', report: 'executive', cron: '0 6 * * 1', static: 'yes' }] }), 'f')).toThrow(/jobs\[0\] \(job "mail"\)\.static: expected true or false/);
   });
 
   it('names the file, the job and the field that is wrong', () => {
