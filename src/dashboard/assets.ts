@@ -63,7 +63,8 @@ export const appJs = `(() => {
       banner.innerHTML = (body.problems || []).map((p) => p.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c])).join('<br>');
       banner.className = 'banner' + ((body.problems || []).length ? '' : ' ok');
     } catch (e) {
-      banner.textContent = 'The dashboard server did not answer (' + e.message + '); retrying.';
+      // The words are the server's, in the page's language (data-offline); only the error is filled in here.
+      banner.textContent = (live.dataset.offline || '{error}').replace('{error}', e.message);
       banner.className = 'banner';
     } finally {
       busy = false;

@@ -3,7 +3,9 @@
  * labels with it): sizes and labels that stay readable at 1024 px, without changing the reports' own output.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { palette, productProfitChart, saleRecommendationsChart } from '../reports/charts';
+import { palette, productProfitChart, recommendationKinds, saleRecommendationsChart } from '../reports/charts';
+import { fieldTitle } from '../reports/interactive-spec';
+import { t, type Locale } from '../i18n';
 import type { ReportData } from '../reports/data';
 
 type Def = Record<string, unknown>;
@@ -27,13 +29,13 @@ const productLabelChars = 34;
  * the tooltip. Plot width plus labels is about 800 px, under the 990 px a 1024 px window gives, so it is never
  * scaled down.
  */
-export function topProductsChart(rows: ReportData['topProducts'], title: string, width = 540): TopLevelSpec {
+export function topProductsChart(rows: ReportData['topProducts'], title: string, width = 540, locale: Locale = 'en'): TopLevelSpec {
   const spec = productProfitChart(rows, title, width) as unknown as Def;
   if (!rows.length) return spec as unknown as TopLevelSpec;
   const ranked = [...rows].sort((a, b) => b.profit - a.profit);
   const enc = spec.encoding as Def;
   const y = enc.y as Def;
-  const tooltip = (enc.tooltip as Def[]).map((d) => (d.field === 'name' ? { ...d, title: 'product' } : d));
+  const tooltip = (enc.tooltip as Def[]).map((d) => (d.field === 'name' ? { ...d, title: fieldTitle('label', locale) } : d));
   return {
     ...spec,
     height: { step: productBarStep },
@@ -47,11 +49,12 @@ export function topProductsChart(rows: ReportData['topProducts'], title: string,
  * names cut to 28 characters (the full name in the tooltip), the legend below, and the co-purchase suggestions that
  * rest on fewer customers than the page trusts in a paler colour of their own.
  */
-export function saleChart(recs: readonly { name: string; relevance: number; rank: number; fallback: boolean; thin: boolean }[], width = 200): TopLevelSpec {
-  const spec = saleRecommendationsChart(recs, width) as unknown as Def;
+export function saleChart(recs: readonly { name: string; relevance: number; rank: number; fallback: boolean; thin: boolean }[], width = 200, locale: Locale = 'en'): TopLevelSpec {
+  const spec = saleRecommendationsChart(recs, width, locale) as unknown as Def;
   const data = spec.data as { values?: Def[] } | undefined;
   if (!recs.length || !data?.values) return spec as unknown as TopLevelSpec;
-  const thin = 'co-purchase, too few customers';
+  const thin = t(locale, 'chart.sale.thin');
+  const kinds = recommendationKinds(locale);
   const enc = spec.encoding as Def;
   const values = data.values.map((v, i) => {
     const r = recs[i]!;
@@ -65,10 +68,10 @@ export function saleChart(recs: readonly { name: string; relevance: number; rank
       y: { ...(enc.y as Def), axis: { labelLimit: 200, labelFontSize: 11 } },
       color: {
         ...(enc.color as Def),
-        scale: { domain: ['co-purchase', thin, 'best seller fill'], range: [palette.revenue, '#a9c2e2', palette.muted] },
+        scale: { domain: [kinds.coPurchase, thin, kinds.bestSeller], range: [palette.revenue, '#a9c2e2', palette.muted] },
         legend: { orient: 'bottom', direction: 'vertical', labelLimit: 220 },
       },
-      tooltip: [{ field: 'name', title: 'product' }, { field: 'relevance' }, { field: 'kind' }],
+      tooltip: [{ field: 'name', title: fieldTitle('label', locale) }, { field: 'relevance' }, { field: 'kind' }],
     },
   } as unknown as TopLevelSpec;
 }

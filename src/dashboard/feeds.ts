@@ -10,6 +10,7 @@ import type { Logger } from '../log';
 import { decodeEvent } from '../pipeline/events';
 import type { SaleWithItems } from '../pipeline/entities';
 import { decodeRecommendation, type SaleRecommendations } from '../pipeline/reco/event';
+import type { Problem } from './problems';
 
 export interface LiveSale {
   sale: SaleWithItems;
@@ -19,7 +20,8 @@ export interface LiveSale {
 
 export interface Feed<T> {
   items(): T[];
-  error(): string | null;
+  /** Why live data is paused, or null. */
+  error(): Problem | null;
   stop(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ function ring<T>(size: number) {
 
 async function startFeed<T>(kafka: Kafka, topic: string, group: string, log: Logger, size: number, decode: (value: Buffer | null) => T | null): Promise<Feed<T>> {
   const buf = ring<T>(size);
-  let problem: string | null = 'connecting to Kafka…';
+  let problem: Problem | null = { key: 'dashboard.problem.kafkaConnecting' };
   let consumer: Consumer | null = null;
   let stopped = false;
   const connect = async () => {
@@ -46,7 +48,7 @@ async function startFeed<T>(kafka: Kafka, topic: string, group: string, log: Log
         await consumer.connect();
         await consumer.subscribe({ topics: [topic], fromBeginning: false });
         consumer.on(consumer.events.CRASH, (e) => {
-          problem = `Kafka: ${(e.payload as { error: Error }).error.message}`;
+          problem = { key: 'dashboard.problem.kafka', values: { error: (e.payload as { error: Error }).error.message } };
         });
         await consumer.run({
           eachMessage: async ({ message }) => {
@@ -58,7 +60,7 @@ async function startFeed<T>(kafka: Kafka, topic: string, group: string, log: Log
         problem = null;
         return;
       } catch (err) {
-        problem = `Kafka is not reachable (${(err as Error).message}): live data paused. Start it with \`npm run services -- up\`.`;
+        problem = { key: 'dashboard.problem.kafkaDown', values: { error: (err as Error).message } };
         log.debug('feed connect failed', { topic, error: (err as Error).message });
         await consumer?.disconnect().catch(() => undefined);
         await new Promise((r) => setTimeout(r, 3000));

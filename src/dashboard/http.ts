@@ -122,7 +122,7 @@ export async function sendBody(req: http.IncomingMessage, res: http.ServerRespon
   const etag = 'etag' in body ? body.etag : etagOf(raw);
   const headers: Record<string, string> = { ...common, 'cache-control': cache, ...(body.headers ?? {}) };
   const varies = isCompressible(body.type) && raw.length >= MIN_COMPRESS_BYTES;
-  if (varies) headers.vary = 'Accept-Encoding';
+  if (varies) headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';
   // Only successful answers are worth revalidating; an error page must not be kept under a tag.
   if (status === 200 && cache !== cacheControl.none && etagMatches(req.headers['if-none-match'], etag)) {
     res.writeHead(304, { ...headers, etag: encodedEtag(etag, varies ? negotiateEncoding(req.headers['accept-encoding']) : 'identity') });

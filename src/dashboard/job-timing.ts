@@ -3,6 +3,7 @@
  * data") and its next run, in its zone with the offset. `nextRunOf` is the one place that calls the cron module.
  */
 import { formatInZone, nextRun } from '../reports/cron';
+import { t, type Locale } from '../i18n';
 
 export type JobTrigger = 'cron' | 'data';
 
@@ -35,10 +36,11 @@ export function nextRunOf(job: JobTiming, from: Date): NextRun | null {
   }
 }
 
-/** Pure: "0 7 1 * * · Europe/Madrid", "on new data", or both ("0 7 1 * * · UTC, and on new data"). */
-export function describeTiming(job: JobTiming): string {
+/** Pure: "0 7 1 * * · Europe/Madrid", "on new data", or both ("0 7 1 * * · UTC, and on new data"), in `locale`. */
+export function describeTiming(job: JobTiming, locale: Locale = 'en'): string {
   const triggers = triggersOf(job);
   const clock = triggers.includes('cron') && job.cron ? `${job.cron} · ${zoneOf(job)}` : null;
-  const data = triggers.includes('data') ? 'on new data' : null;
-  return clock && data ? `${clock}, and ${data}` : (clock ?? data ?? 'never (no cron, no data trigger)');
+  const data = triggers.includes('data') ? t(locale, 'dashboard.timing.onNewData') : null;
+  if (clock && data) return t(locale, 'dashboard.timing.both', { clock, data });
+  return clock ?? data ?? t(locale, 'dashboard.timing.never');
 }

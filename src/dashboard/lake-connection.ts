@@ -8,11 +8,12 @@ import type { Logger } from '../log';
 import { ensureLakeIndexes } from '../pipeline/lake';
 import { connectMongo, type MongoHandle } from '../pipeline/mongo';
 import { maskUri } from '../services/credentials';
+import type { Problem } from './problems';
 
 export interface LakeConnection {
   /** The database, or null while MongoDB cannot be reached (`problem` says why). */
   db(): Promise<Db | null>;
-  problem(): string | null;
+  problem(): Problem | null;
   /** Forgets a client whose connection was lost (closing it): the next `db()` opens a new one. */
   drop(): void;
   close(): Promise<void>;
@@ -21,7 +22,7 @@ export interface LakeConnection {
 export function createLakeConnection(cfg: Pick<Config, 'mongo'>, log: Logger): LakeConnection {
   let mongo: MongoHandle | null = null;
   let tried = 0;
-  let problem: string | null = null;
+  let problem: Problem | null = null;
   return {
     async db() {
       if (mongo) return mongo.db;
@@ -34,7 +35,7 @@ export function createLakeConnection(cfg: Pick<Config, 'mongo'>, log: Logger): L
         await ensureLakeIndexes(mongo.db).catch((e) => log.warn('could not ensure the lake indexes', { error: (e as Error).message }));
         return mongo.db;
       } catch (err) {
-        problem = `MongoDB is not reachable at ${maskUri(cfg.mongo.uri)} (${(err as Error).message.split('\n')[0]}). Start it with \`npm run services -- up\`.`;
+        problem = { key: 'dashboard.problem.mongo', values: { uri: maskUri(cfg.mongo.uri), error: (err as Error).message.split('\n')[0]! } };
         return null;
       }
     },

@@ -1,14 +1,16 @@
 /** The dashboards' page shell: shared navigation, styles, the service banner. Everything served locally. */
+import { locales, t, type MessageKey } from '../i18n';
 import { esc } from '../reports/format';
+import { endonyms, englishPage, withLang, type PageLang } from './lang';
 
 export const pages = [
-  { path: '/historical', title: 'Historical', blurb: 'Sales by year, month, branch and category, with exports' },
-  { path: '/realtime', title: 'Real-time', blurb: 'Sales as they arrive, per hour, with ingest health' },
-  { path: '/recommendations', title: 'Recommendations', blurb: 'What the recommender suggests for each new sale' },
-] as const;
+  { path: '/historical', title: 'dashboard.nav.historical', blurb: 'dashboard.home.historical' },
+  { path: '/realtime', title: 'dashboard.nav.realtime', blurb: 'dashboard.home.realtime' },
+  { path: '/recommendations', title: 'dashboard.nav.recommendations', blurb: 'dashboard.home.recommendations' },
+] as const satisfies readonly { path: string; title: MessageKey; blurb: MessageKey }[];
 
 /** Beside the dashboards: the report jobs and the history of every report run, with their files. */
-export const reportsPage = { path: '/reports', title: 'Reports', blurb: 'Report jobs, their next runs, and every run with its status and files' } as const;
+export const reportsPage = { path: '/reports', title: 'dashboard.nav.reports' } as const satisfies { path: string; title: MessageKey };
 
 /** Every page of the navigation bar. */
 export const navPages = [...pages, reportsPage] as const;
@@ -18,7 +20,7 @@ export const css = `
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}
 nav{background:#14213d;color:#fff;padding:0 16px;display:flex;gap:4px;align-items:center;flex-wrap:wrap}
 nav a{color:#dfe6f3;text-decoration:none;padding:12px 10px;display:inline-block}nav a.active,nav a:hover{color:#fff;background:#22335a}
-nav .brand{font-weight:bold;margin-right:12px;color:#fff}
+nav .brand{font-weight:bold;margin-right:12px;color:#fff}nav .langs{margin-left:auto}
 main{max-width:1160px;margin:0 auto;padding:18px 16px 40px}
 h1{font-size:22px;margin:4px 0 12px}h2{font-size:16px;margin:22px 0 8px}
 .banner{background:#fff1e6;border:1px solid #f0c8a8;color:#7a3a12;padding:10px 14px;border-radius:6px;margin:0 0 14px}
@@ -72,12 +74,26 @@ export interface PageOptions {
   scripts?: readonly string[];
   /** The style sheet's URL (hashed, so it can be cached for good). */
   style?: string;
+  /** The reader's language (English when absent). */
+  lang?: PageLang;
+  /** The page's own query, without `lang` (`?year=2017`): the language links keep it. */
+  query?: string;
+}
+
+/** Links to the page in the other languages, each named in its own (`Español`), its filters kept. */
+function languageLinks(path: string, query: string, lang: PageLang): string {
+  const links = locales
+    .filter((l) => l !== lang.locale)
+    .map((l) => `<a href="${esc(`${path}${query ? `${query}&` : '?'}lang=${l}`)}" hreflang="${l}" lang="${l}">${esc(endonyms[l])}</a>`);
+  return `<span class="langs" aria-label="${esc(t(lang.locale, 'dashboard.nav.language'))}">${links.join('')}</span>`;
 }
 
 export function page(opts: PageOptions): string {
-  const nav = [`<span class="brand">ERP Insights</span>`, `<a href="/"${opts.path === '/' ? ' class="active"' : ''}>Home</a>`, ...navPages.map((p) => `<a href="${p.path}"${p.path === opts.path ? ' class="active"' : ''}>${esc(p.title)}</a>`)].join('');
+  const lang = opts.lang ?? englishPage;
+  const link = (path: string, title: string) => `<a href="${esc(withLang(path, lang))}"${path === opts.path ? ' aria-current="page" class="active"' : ''}>${esc(title)}</a>`;
+  const nav = [`<span class="brand">ERP Insights</span>`, link('/', t(lang.locale, 'dashboard.nav.home')), ...navPages.map((p) => link(p.path, t(lang.locale, p.title))), languageLinks(opts.path, opts.query ?? '', lang)].join('');
   const scripts = (opts.scripts ?? []).map((s) => `<script defer src="${esc(s)}"></script>`).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  return `<!doctype html><html lang="${lang.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)} · ERP Insights</title><link rel="stylesheet" href="${esc(opts.style ?? '/assets/style.css')}">${scripts}</head>
 <body><nav>${nav}</nav><main>${banner(opts.problems ?? [])}${opts.body}</main></body></html>`;
 }

@@ -8,9 +8,12 @@ import { daySales } from '../pipeline/slices';
 import { countMessages, fetchLag, type TopicNames } from '../pipeline/kafka';
 import { salesPerHourChart } from '../reports/charts';
 import { esc, formatValue } from '../reports/format';
+import { formatsOf, t, type Locale, type MessageKey } from '../i18n';
+import { tHtml } from './lang';
+import { queryFailed, type Problem } from './problems';
 import type { Feed, LiveSale } from './feeds';
 import { kpi } from './layout';
-import type { DrawChart } from './interactive';
+import { drawIn, type DrawChart } from './interactive';
 import { clockTime } from './clock';
 import { marts } from '../pipeline/warehouse/build';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
@@ -89,13 +92,13 @@ export async function latestSalesDay(db: Db, before: string): Promise<string | n
 }
 
 /** A day's sales: from the lake (an indexed slice), plus live ones not ingested yet. */
-async function readDay(db: Db | null, live: readonly LiveSale[], date: string, problems: string[]): Promise<DaySale[]> {
+async function readDay(db: Db | null, live: readonly LiveSale[], date: string, problems: Problem[]): Promise<DaySale[]> {
   let stored: DaySale[] = [];
   if (db) {
     try {
       stored = await daySales(db, date).toArray();
     } catch (err) {
-      problems.push(`MongoDB query failed: ${(err as Error).message}`);
+      problems.push(queryFailed(err));
     }
   }
   const seen = new Set(stored.map((s) => s.sale_id));
@@ -104,9 +107,32 @@ async function readDay(db: Db | null, live: readonly LiveSale[], date: string, p
 
 export interface RealtimeFragment {
   html: string;
-  problems: string[];
+  problems: Problem[];
   /** The day shown: the one asked for, or with `latest`, the latest day with sales when that one has none. */
   date: string;
+}
+
+/** The key figures: the day's sales and the ingest's health. */
+function healthCards(day: number, shown: string, health: IngestHealth, locale: Locale): string {
+  const count = (v: number | null) => (v === null ? t(locale, 'dashboard.realtime.unknown') : formatValue(v, 'count', locale));
+  return [
+    kpi('sales-today', t(locale, 'dashboard.realtime.salesOn', { day: formatsOf(locale).day(shown) }), formatValue(day, 'count', locale)),
+    kpi('throughput', t(locale, 'dashboard.realtime.throughput'), health.consumedPerSecond === null ? '–' : formatValue(Math.round(health.consumedPerSecond), 'count', locale)),
+    kpi('lag', t(locale, 'dashboard.realtime.lag'), count(health.lag)),
+    kpi('dead-letters', t(locale, 'dashboard.realtime.deadLetters'), count(health.deadLetters)),
+  ].join('\n');
+}
+
+/** The latest sales read from Kafka, newest first (branch, customer and payment are data: as they are). */
+function arrivalsTable(arrivals: readonly LiveSale[], locale: Locale): string {
+  if (!arrivals.length) return `<p class="note">${tHtml(locale, 'dashboard.realtime.waiting', {}, { command: '<code>npm run produce -- --follow --skip-initial</code>', demo: '<code>npm run demo</code>' })}</p>`;
+  const th = (key: MessageKey, num = false) => `<th${num ? ' class="num"' : ''}>${esc(t(locale, key))}</th>`;
+  const head = [th('dashboard.realtime.when'), th('dashboard.realtime.sale'), th('dashboard.column.branch'), th('dashboard.realtime.customer'), th('dashboard.column.lines', true), th('dashboard.realtime.total', true), th('dashboard.realtime.payment')].join('');
+  const rows = arrivals.map(
+    ({ sale: s }) =>
+      `<tr data-sale="${esc(s.sale_id)}"><td>${esc(formatsOf(locale).day(s.order_date))} ${esc(s.order_time)}</td><td>${esc(s.sale_id)}</td><td>${esc(s.branch_name)}</td><td>${esc(s.customer_id)}</td><td class="num">${esc(formatValue(s.lines, 'count', locale))}</td><td class="num">${esc(formatValue(s.total, 'money', locale))}</td><td>${esc(s.payment_method)}</td></tr>`,
+  );
+  return `<table data-table="latest-sales"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /**
@@ -114,11 +140,13 @@ export interface RealtimeFragment {
  * way to the latest day with sales, and the page says so.
  */
 export async function realtimeFragment(
-  deps: { db: Db | null; feed: Feed<LiveSale> | null; health: () => Promise<IngestHealth>; draw: DrawChart; zone?: string },
+  deps: { db: Db | null; feed: Feed<LiveSale> | null; health: () => Promise<IngestHealth>; draw: DrawChart; zone?: string; locale?: Locale },
   date: string,
   opts: { latest?: boolean } = {},
 ): Promise<RealtimeFragment> {
-  const problems: string[] = [];
+  const locale = deps.locale ?? 'en';
+  const fmt = formatsOf(locale);
+  const problems: Problem[] = [];
   const live = deps.feed?.items() ?? [];
   if (deps.feed?.error()) problems.push(deps.feed.error()!);
   let shown = date;
@@ -127,27 +155,21 @@ export async function realtimeFragment(
   let notice = '';
   // Only when the lake answered: a failed read is a banner, not an empty day.
   if (!day.length && opts.latest && deps.db && problems.length === known) {
-    const latest = await latestSalesDay(deps.db, date).catch((err: Error) => (problems.push(`MongoDB query failed: ${err.message}`), null));
+    const latest = await latestSalesDay(deps.db, date).catch((err: Error) => (problems.push(queryFailed(err)), null));
     if (latest) {
       shown = latest;
       day = await readDay(deps.db, live, latest, problems);
-      notice = `<p class="note" data-showing="${esc(latest)}">No sales today yet; showing ${esc(latest)}, the latest day with sales.</p>`;
+      notice = `<p class="note" data-showing="${esc(latest)}">${esc(t(locale, 'dashboard.realtime.showingLatest', { day: fmt.day(latest) }))}</p>`;
     }
   }
   const health = await deps.health();
-  const arrivals = live.slice(0, 15);
-  const rows = arrivals
-    .map((l) => `<tr data-sale="${esc(l.sale.sale_id)}"><td>${esc(l.sale.order_date)} ${esc(l.sale.order_time)}</td><td>${esc(l.sale.sale_id)}</td><td>${esc(l.sale.branch_name)}</td><td>${esc(l.sale.customer_id)}</td><td class="num">${esc(l.sale.lines)}</td><td class="num">${esc(formatValue(l.sale.total, 'money'))}</td><td>${esc(l.sale.payment_method)}</td></tr>`)
-    .join('');
-  const none = opts.latest ? 'No sales today yet' : `No sales on ${esc(shown)}`;
-  const chart = day.length ? await deps.draw('per-hour', salesPerHourChart(perHour(day), 700)) : `<p class="note">${none}.</p>`;
+  const none = opts.latest ? t(locale, 'dashboard.realtime.noSalesToday') : t(locale, 'dashboard.realtime.noSalesOn', { day: fmt.day(shown) });
+  const chart = day.length ? await drawIn(deps.draw, locale)('per-hour', salesPerHourChart(perHour(day), 700, locale)) : `<p class="note">${esc(none)}</p>`;
+  const updated = tHtml(locale, 'dashboard.realtime.updated', {}, { time: `<span data-clock>${esc(clockTime(new Date(), deps.zone))}</span>` });
   const html = `${notice}<div class="kpis">
-${kpi('sales-today', `Sales on ${shown}`, formatValue(day.length, 'count'))}
-${kpi('throughput', 'Ingest, messages/s', health.consumedPerSecond === null ? '–' : formatValue(Math.round(health.consumedPerSecond), 'count'))}
-${kpi('lag', 'Consumer lag', health.lag === null ? 'unknown' : formatValue(health.lag, 'count'))}
-${kpi('dead-letters', 'Dead letters', health.deadLetters === null ? 'unknown' : formatValue(health.deadLetters, 'count'))}
+${healthCards(day.length, shown, health, locale)}
 </div>${chart}
-<h2>Sales as they arrive on Kafka</h2>${arrivals.length ? `<table data-table="latest-sales"><thead><tr><th>When</th><th>Sale</th><th>Branch</th><th>Customer</th><th class="num">Lines</th><th class="num">Total</th><th>Payment</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="note">Waiting for sales: start a producer, e.g. <code>npm run produce -- --follow --skip-initial</code> (or <code>npm run demo</code>).</p>'}
-<p class="note">Updated <span data-clock>${esc(clockTime(new Date(), deps.zone))}</span>, the zone of the sales' times · refreshes every 5 s.</p>`;
+<h2>${esc(t(locale, 'dashboard.realtime.arrivals'))}</h2>${arrivalsTable(live.slice(0, 15), locale)}
+<p class="note">${updated}</p>`;
   return { html, problems, date: shown };
 }

@@ -25,6 +25,8 @@ import { createHealthProbe } from './realtime';
 import { createReports } from './reports';
 import { createHandler, type Served } from './routes';
 import { createViewCache } from './view-cache';
+import type { Locale } from '../i18n';
+import { problemText, type Problem } from './problems';
 
 export interface Dashboard {
   url: string;
@@ -64,7 +66,7 @@ async function openServed(o: DashboardOptions): Promise<{ served: Served; stop()
   const group = `${topics.recommenderGroup}.dashboard`;
   const salesFeed = await startSalesFeed(kafka, topics.sales, group, log);
   const recoFeed = await startRecommendationsFeed(kafka, topics.recommendations, group, log);
-  const problemsOf = (extra: string[] = []) => [...(lake.problem() ? [lake.problem()!] : []), ...extra];
+  const problemsOf = (locale: Locale, extra: readonly Problem[] = []) => [...(lake.problem() ? [lake.problem()!] : []), ...extra].map((p) => problemText(locale, p));
   const assets = loadAssets();
   const shell = (opts: Omit<PageOptions, 'style'>) => page({ ...opts, style: assets.style });
   const charted = (opts: Omit<PageOptions, 'style' | 'scripts'>) => shell({ ...opts, scripts: assets.chartScripts });
@@ -73,7 +75,7 @@ async function openServed(o: DashboardOptions): Promise<{ served: Served; stop()
   const liveFigures = createFigureCache((o.chartCacheMb ?? 16) * 256 * 1024);
   const build = createBuildWatcher(async () => {
     const d = await db();
-    if (!d) throw new Error(lake.problem() ?? 'MongoDB is not reachable');
+    if (!d) throw new Error(problemText('en', lake.problem() ?? { key: 'dashboard.problem.mongoDown' }));
     return readBuildStamp(d);
   }, o.buildCheckMs ?? 0);
   const live = createLiveAnswers({ db, salesFeed, recoFeed, health: createHealthProbe(kafka, topics), draw: liveFigures.draw, minCustomers: cfg.dashboard.recoMinCustomers, problemsOf, charted, everyMs: o.liveEveryMs ?? 1000 });

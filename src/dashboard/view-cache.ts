@@ -9,6 +9,9 @@ import type { HistoricalFilter } from './params';
 
 export type ViewKind = 'page' | 'csv' | 'xlsx';
 
+/** What a view is, with its variant when there are several (`page|es`: the page in Spanish; see lang.ts's `langKey`). */
+export type ViewKey = ViewKind | `${ViewKind}|${string}`;
+
 /** The filter as a canonical key (and query string): the same view whatever order or spelling the URL had. */
 export function filterQuery(f: HistoricalFilter): string {
   const q = new URLSearchParams();
@@ -26,7 +29,7 @@ export interface ViewCacheStats extends LruStats {
 }
 
 export interface ViewCache {
-  get(build: string, kind: ViewKind, f: HistoricalFilter, render: () => Promise<PreparedBody>): Promise<PreparedBody>;
+  get(build: string, kind: ViewKey, f: HistoricalFilter, render: () => Promise<PreparedBody>): Promise<PreparedBody>;
   stats(): ViewCacheStats;
 }
 

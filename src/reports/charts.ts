@@ -6,7 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Evaluation } from '../pipeline/reco/evaluate';
 import type { ReportData } from './data';
 import { monthNames } from './period';
-import { vegaLocale, type Locale } from '../i18n';
+import { t, vegaLocale, type Locale } from '../i18n';
 
 export const palette = { revenue: '#1f5fa8', profit: '#2e9d5b', loss: '#c8412f', average: '#e08a12', muted: '#8a94a6' };
 
@@ -272,7 +272,8 @@ export function reportCharts(d: ReportData): Record<string, TopLevelSpec> {
 }
 
 /** Pearson correlations as a heat map with the values written in (dashboards, notebooks); `title` names the lines. */
-export function correlationChart(fields: readonly string[], matrix: readonly { field: string; values: (number | null)[] }[], size = 240, title = 'Correlation matrix (all lines)'): TopLevelSpec {
+export function correlationChart(fields: readonly string[], matrix: readonly { field: string; values: (number | null)[] }[], size = 240, title?: string, locale: Locale = 'en'): TopLevelSpec {
+  title ??= t(locale, 'chart.correlation');
   const cells = matrix.flatMap((row) => row.values.map((r, j) => ({ a: row.field, b: fields[j], r })));
   if (!cells.length) return noDataChart(title, size, size);
   return {
@@ -287,44 +288,50 @@ export function correlationChart(fields: readonly string[], matrix: readonly { f
 }
 
 /** Sales per hour of the day, stacked by branch (real-time dashboard). */
-export function salesPerHourChart(rows: readonly { hour: number; branch: string; sales: number }[], width = 640): TopLevelSpec {
-  if (!rows.length) return noDataChart('Sales per hour, by branch', width, 200);
+export function salesPerHourChart(rows: readonly { hour: number; branch: string; sales: number }[], width = 640, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.perHour');
+  if (!rows.length) return noDataChart(title, width, 200);
   return {
-    ...base('Sales per hour, by branch', width, 200),
+    ...base(title, width, 200),
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'hour', type: 'ordinal', title: 'hour of the day', scale: { domain: Array.from({ length: 24 }, (_, h) => h) }, axis: { labelAngle: 0 } },
-      y: { field: 'sales', type: 'quantitative', title: 'sales', axis: countAxis('y') },
+      x: { field: 'hour', type: 'ordinal', title: t(locale, 'chart.perHour.hour'), scale: { domain: Array.from({ length: 24 }, (_, h) => h) }, axis: { labelAngle: 0 } },
+      y: { field: 'sales', type: 'quantitative', title: t(locale, 'chart.perHour.sales'), axis: countAxis('y') },
       color: { field: 'branch', type: 'nominal', title: null },
       tooltip: [{ field: 'hour' }, { field: 'branch' }, { field: 'sales' }],
     },
   } as TopLevelSpec;
 }
 
+/** What a recommendation rests on, as a sale's chart colours it: a co-purchase link, or a best seller filling the list. */
+export const recommendationKinds = (locale: Locale = 'en') => ({ coPurchase: t(locale, 'chart.sale.coPurchase'), bestSeller: t(locale, 'chart.sale.bestSeller') });
+
 /** Relevance of each recommended product of one sale (recommendations dashboard). */
-export function saleRecommendationsChart(recs: readonly { name: string; relevance: number; rank: number; fallback: boolean }[], width = 420): TopLevelSpec {
+export function saleRecommendationsChart(recs: readonly { name: string; relevance: number; rank: number; fallback: boolean }[], width = 420, locale: Locale = 'en'): TopLevelSpec {
   if (!recs.length) return noDataChart('', width, 40);
+  const kinds = recommendationKinds(locale);
   return {
     ...base('', width, Math.max(40, recs.length * 18)),
-    data: { values: recs.map((r) => ({ ...r, label: `${r.rank}. ${r.name.length > 48 ? `${r.name.slice(0, 45)}…` : r.name}`, kind: r.fallback ? 'best seller fill' : 'co-purchase' })) },
+    data: { values: recs.map((r) => ({ ...r, label: `${r.rank}. ${r.name.length > 48 ? `${r.name.slice(0, 45)}…` : r.name}`, kind: r.fallback ? kinds.bestSeller : kinds.coPurchase })) },
     mark: { type: 'bar' },
     encoding: {
       y: { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelLimit: 300 } },
-      x: { field: 'relevance', type: 'quantitative', title: 'relevance %', scale: { domain: [0, 100] } },
-      color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['co-purchase', 'best seller fill'], range: [palette.revenue, palette.muted] } },
+      x: { field: 'relevance', type: 'quantitative', title: t(locale, 'chart.relevance.axis'), scale: { domain: [0, 100] } },
+      color: { field: 'kind', type: 'nominal', title: null, scale: { domain: [kinds.coPurchase, kinds.bestSeller], range: [palette.revenue, palette.muted] } },
     },
   } as TopLevelSpec;
 }
 
 /** Distribution of relevance over all recent recommendations. */
-export function relevanceHistogram(values: readonly number[], width = 420): TopLevelSpec {
-  if (!values.length) return noDataChart('Relevance of recent recommendations', width, 160);
+export function relevanceHistogram(values: readonly number[], width = 420, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.relevance');
+  if (!values.length) return noDataChart(title, width, 160);
   return {
-    ...base('Relevance of recent recommendations', width, 160),
+    ...base(title, width, 160),
     data: { values: values.map((relevance) => ({ relevance })) },
     mark: { type: 'bar', color: palette.revenue },
-    encoding: { x: { field: 'relevance', bin: { extent: [0, 100], step: 10 }, title: 'relevance %' }, y: { aggregate: 'count', title: 'recommendations', axis: countAxis('y') } },
+    encoding: { x: { field: 'relevance', bin: { extent: [0, 100], step: 10 }, title: t(locale, 'chart.relevance.axis') }, y: { aggregate: 'count', title: t(locale, 'chart.relevance.count'), axis: countAxis('y') } },
   } as TopLevelSpec;
 }
 

@@ -37,7 +37,7 @@ function tableHtml(table: DataTable, locale: Locale): string {
   return `<table class="data-table">${table.title ? `<caption>${esc(table.title)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
 }
 
-const tablesHtml = (spec: TopLevelSpec, locale: Locale) => chartTables(spec).map((table) => tableHtml(table, locale)).join('');
+const tablesHtml = (spec: TopLevelSpec, locale: Locale) => chartTables(spec, locale).map((table) => tableHtml(table, locale)).join('');
 
 /**
  * The spec with a description, for a chart that has none (a notebook's, a dashboard's): its title, and where its

@@ -5,33 +5,67 @@
  * output (the PDF, `--static`) is drawn from the specs as they are.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { t, type Locale, type MessageKey } from '../i18n';
 
 type Def = Record<string, unknown>;
 
 export const money = new Set(['revenue', 'profit', 'value', 'total', 'unit_price', 'revenue_avg']);
 export const fraction = new Set(['margin', 'share']);
 export const counts = new Set(['units', 'lines', 'orders', 'customers', 'sales']);
-export const titles: Record<string, string> = {
-  sub_category: 'sub-category',
-  revenue_avg: 'revenue, moving average',
-  avg_lead_days: 'lead time (days)',
-  ship_mode: 'ship mode',
-  product_id: 'product id',
-  value: 'amount',
-  label: 'product',
-  kind: 'source',
-  a: 'field',
-  b: 'with',
-  band: 'discount',
-  relevance: 'relevance %',
-  hour: 'hour of the day',
-};
+/**
+ * The fields a tooltip (and a chart's data table) names otherwise than by the field's own name, in each language: a
+ * field not listed reads as its name, `_` as spaces. English keeps the short names the charts have always shown.
+ */
+const fieldKeys = {
+  sub_category: 'chart.field.subCategory',
+  revenue_avg: 'chart.field.revenueAverage',
+  avg_lead_days: 'chart.field.leadDays',
+  ship_mode: 'chart.field.shipMode',
+  product_id: 'chart.field.productId',
+  value: 'chart.field.value',
+  label: 'chart.field.label',
+  kind: 'chart.field.kind',
+  a: 'chart.field.a',
+  b: 'chart.field.b',
+  band: 'chart.field.band',
+  relevance: 'chart.field.relevance',
+  hour: 'chart.field.hour',
+  revenue: 'chart.field.revenue',
+  profit: 'chart.field.profit',
+  margin: 'chart.field.margin',
+  units: 'chart.field.units',
+  lines: 'chart.field.lines',
+  orders: 'chart.field.orders',
+  customers: 'chart.field.customers',
+  sales: 'chart.field.sales',
+  share: 'chart.field.share',
+  date: 'chart.field.date',
+  month: 'chart.field.month',
+  year: 'chart.field.year',
+  branch: 'chart.field.branch',
+  category: 'chart.field.category',
+  segment: 'chart.field.segment',
+  measure: 'chart.field.measure',
+  name: 'chart.field.name',
+  scorer: 'chart.field.scorer',
+  level: 'chart.field.level',
+  from: 'chart.field.from',
+  to: 'chart.field.to',
+  confidence: 'chart.field.confidence',
+  discount: 'chart.field.discount',
+} as const satisfies Record<string, MessageKey>;
+
+/** Pure: the name a field shows in a tooltip or a data table's header, in `locale`. */
+export function fieldTitle(field: string, locale: Locale = 'en'): string {
+  const key = (fieldKeys as Record<string, MessageKey>)[field];
+  return key ? t(locale, key) : field.replace(/_/g, ' ');
+}
 
 /** The name a field shows in a tooltip, and the number format that fits what it measures. */
-function tooltipDef(def: Def, temporalFormat: string | undefined): Def {
+function tooltipDef(def: Def, temporalFormat: string | undefined, locale: Locale): Def {
   const field = typeof def.field === 'string' ? def.field : undefined;
   const out: Def = { ...def };
-  if (field) out.title ??= titles[field] ?? field.replace(/_/g, ' ');
+  if (field) out.title ??= fieldTitle(field, locale);
   if (field && money.has(field)) Object.assign(out, { type: 'quantitative', format: '$,.2f' });
   else if (field && fraction.has(field)) Object.assign(out, { type: 'quantitative', format: '.1%' });
   else if (field && counts.has(field)) Object.assign(out, { type: 'quantitative', format: ',d' });
@@ -64,8 +98,8 @@ function derivedTooltip(encodings: Def[]): Def[] {
   return [...out.filter((d) => !d.aggregate), ...out.filter((d) => d.aggregate)];
 }
 
-/** Pure: the spec with tooltips and legend highlighting; the argument is not changed. */
-export function interactiveSpec(spec: TopLevelSpec): TopLevelSpec {
+/** Pure: the spec with tooltips (fields named in `locale`) and legend highlighting; the argument is not changed. */
+export function interactiveSpec(spec: TopLevelSpec, locale: Locale = 'en'): TopLevelSpec {
   const s = structuredClone(spec) as unknown as Def;
   const enc = (s.encoding ?? {}) as Def;
   const layers = Array.isArray(s.layer) ? (s.layer as Def[]) : [];
@@ -76,7 +110,7 @@ export function interactiveSpec(spec: TopLevelSpec): TopLevelSpec {
   const x = enc.x as Def | undefined;
   const temporalFormat = x?.type === 'temporal' ? ((x.axis as Def | undefined)?.format as string | undefined) : undefined;
   const given = Array.isArray(enc.tooltip) ? (enc.tooltip as Def[]) : null;
-  const tooltip = (given ?? derivedTooltip([enc, ...layers.map((l) => (l.encoding ?? {}) as Def)])).map((d) => tooltipDef(d, temporalFormat));
+  const tooltip = (given ?? derivedTooltip([enc, ...layers.map((l) => (l.encoding ?? {}) as Def)])).map((d) => tooltipDef(d, temporalFormat, locale));
   s.encoding = { ...enc, tooltip };
 
   const color = enc.color as Def | undefined;

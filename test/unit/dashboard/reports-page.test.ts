@@ -59,7 +59,7 @@ describe('a job\'s timing', () => {
 
 describe('the Reports page', () => {
   it('durations read as seconds, minutes or hours', () => {
-    expect([0.42, 12.3, 245, 3720].map(formatDuration)).toEqual(['0.4 s', '12 s', '4 min 05 s', '1 h 02 min']);
+    expect([0.42, 12.3, 245, 3720].map((s) => formatDuration(s))).toEqual(['0.4 s', '12 s', '4 min 05 s', '1 h 02 min']);
   });
 
   it('a run strip labels every run with its status in words, not only a colour', () => {
