@@ -7,6 +7,7 @@ import { stopSignal } from '../src/cli/context';
 import { startDashboard } from '../src/dashboard/server';
 import { boundHeapGrowth } from '../src/cli/memory';
 import { navPages } from '../src/dashboard/layout';
+import { t } from '../src/i18n';
 
 runMain(async () => {
   const cli = parseCli({
@@ -30,7 +31,8 @@ runMain(async () => {
   const stop = stopSignal(log);
   const d = await startDashboard({ cfg, log, host: cli.values.host as string | undefined, port: intOption(cli.values.port, 'port', 1), cacheMb: intOption(cli.values['cache-mb'], 'cache-mb', 1), schedule: schedule === undefined ? undefined : path.resolve(schedule) });
   console.log(`Dashboards on ${d.url}`);
-  for (const p of navPages) console.log(`  ${p.title.padEnd(16)} ${d.url}${p.path}`);
+  for (const p of navPages) console.log(`  ${t('en', p.title).padEnd(16)} ${d.url}${p.path}`);
+  console.log('  (add ?lang=es for Spanish; without it, the browser\'s language decides)');
   console.log('Ctrl-C to stop');
   await new Promise<void>((r) => stop.signal.addEventListener('abort', () => r()));
   await d.close();

@@ -202,7 +202,7 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
     : `<p class="note">${esc(t(locale, 'dashboard.historical.noSales'))}</p>`;
   const statsHtml =
     corr && bands
-      ? `<h2>${esc(t(locale, 'dashboard.historical.statistics'))}</h2><div class="grid2">${await draw('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[]))}${await draw('discount', discountChart(bands.bands as never, 380))}</div>`
+      ? `<h2>${esc(t(locale, 'dashboard.historical.statistics'))}</h2><div class="grid2">${await draw('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[], undefined, undefined, locale))}${await draw('discount', discountChart(bands.bands as never, 380))}</div>`
       : '';
   const note = t(locale, 'dashboard.historical.note', { month: f.month ? 'yes' : 'no' });
   const html = `<h1>${esc(t(locale, 'dashboard.historical.title'))}</h1>${filterForm(f, known, formQuery, lang)}<div class="kpis">${kpiCards(all, orders, locale)}</div>${charts}<h2>${esc(t(locale, 'dashboard.historical.subCategories'))}</h2>${subCategoryTable(subs, locale)}${statsHtml}

@@ -184,7 +184,7 @@ function runRow(r: ReportRun, zone: string, locale: Locale): string {
   const heartbeat = tHtml(locale, 'dashboard.reports.heartbeat', {}, { time: when(r.heartbeat_at, zone, locale) });
   const duration = secs === null ? `<span class="muted">${esc(statusText(locale, 'running'))}</span><div class="sub">${heartbeat}</div>` : esc(formatDuration(secs, locale));
   const built = r.warehouse_built_at ? ` title="${esc(t(locale, 'dashboard.reports.warehouseBuilt', { time: clockDateTime(r.warehouse_built_at, zone, locale) }))}"` : '';
-  const asOf = r.data_as_of ? `<span${built}>${esc(r.data_as_of)}</span>` : '<span class="muted">–</span>';
+  const asOf = r.data_as_of ? `<span${built}>${esc(/^\d{4}-\d{2}-\d{2}$/.test(r.data_as_of) ? formatsOf(locale).day(r.data_as_of) : r.data_as_of)}</span>` : '<span class="muted">–</span>';
   return `<tr id="run-${esc(r._id)}" data-run="${esc(r._id)}" data-status="${esc(r.status)}"><td><span class="job">${esc(r.job)}</span>${params.length ? `<div class="sub">${esc(params.join(' · '))}</div>` : ''}</td>
 <td>${esc(t(locale, triggerKeys[r.trigger]))}</td><td>${esc(r.period ?? '–')}</td><td>${statusPill(r.status, locale)}</td>${attemptsCell(r, locale)}<td>${when(r.started_at, zone, locale)}</td><td class="num">${duration}</td><td>${asOf}</td>${outputsCell(r, locale)}${problemCell(r, locale)}</tr>`;
 }
