@@ -3,7 +3,6 @@
  * fired, a run that did not publish, a delivery that failed), each incident once. Both are recorded on the run.
  */
 import type { Db } from 'mongodb';
-import type { Browser } from 'puppeteer';
 import type { Kpi, ReportData } from '../reports/data';
 import { renderChartImages } from '../reports/delivery/charts';
 import type { DeliveryContent } from '../reports/delivery/content';
@@ -26,7 +25,7 @@ export type ContentDraft = Omit<DeliveryContent, 'outputs' | 'runId'>;
  * An executive report as its readers get it: key figures, findings, what changed, two charts inline (`images`: those
  * the report already drew to PNG, reused).
  */
-export async function executiveDraft(job: string, data: ReportData, charts: Record<string, string>, browser: Browser | undefined, images: Record<string, Buffer> = {}): Promise<ContentDraft> {
+export function executiveDraft(job: string, data: ReportData, charts: Record<string, string>, images: Record<string, Buffer> = {}): ContentDraft {
   const p = data.period;
   return {
     job,
@@ -36,7 +35,7 @@ export async function executiveDraft(job: string, data: ReportData, charts: Reco
     figures: data.kpis,
     findings: rankFindings(data),
     whatChanged: data.whatChanged ?? [],
-    charts: browser ? await renderChartImages(browser, charts, undefined, {}, images) : [],
+    charts: renderChartImages(charts, undefined, images),
   };
 }
 

@@ -78,7 +78,7 @@ export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, bran
   const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: branch?.id ?? null }, period, figuresOfKpis(data.kpis))).what_changed ?? [];
   const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged, static: job.static, branch: branch?.id ?? null, browser: share.browser });
   if (r.data.empty) ctx.log.warn(`${noSalesNote(period)} The report was written and says so.`, { job: job.name });
-  if (share.draft) share.draft(await executiveDraft(job.name, r.data, r.charts, share.browser, r.images));
+  if (share.draft) share.draft(executiveDraft(job.name, r.data, r.charts, r.images));
   return { files: r.files as Record<string, string>, period: period.id, figures: figuresOfKpis(r.data.kpis), steps, record };
 }
 
@@ -191,7 +191,7 @@ export async function runDueJobs(ctx: PipelineContext, db: Db, schedule: Schedul
 export async function runJobItems(ctx: PipelineContext, db: Db, job: JobSpec, trigger: RunTrigger, o: ScheduleRunOptions): Promise<ReportRun[]> {
   const store = mongoRunStore(db);
   const branches: (BranchRef | null)[] = job.burst ? await listBranches(db) : [null];
-  const needsBrowser = !isNotebookJob(job) && (job.formats.some((f) => f !== 'html') || job.deliver.length > 0);
+  const needsBrowser = !isNotebookJob(job) && job.formats.includes('pdf');
   const browser = needsBrowser ? await launchBrowser(ctx.cfg.chromePath) : undefined;
   const mailer = job.deliver.some((c) => 'email' in c) ? (o.openMailer ?? createSmtpMailer)(ctx.cfg.mail) : undefined;
   const runs: ReportRun[] = [];

@@ -46,34 +46,3 @@ export async function renderPdf(browser: Browser, html: string, header: { title:
     return Buffer.from(pdf);
   });
 }
-
-/** SVG → PNG (for the Excel charts), at twice the resolution for sharp prints. `name` is for error messages. */
-export async function svgToPng(browser: Browser, svg: string, name = 'chart', o: PageOptions = {}): Promise<Buffer> {
-  return (await svgsToPngs(browser, { [name]: svg }, o))[name]!;
-}
-
-/**
- * Several charts' SVG → PNG, drawn one after the other in one page: the same images as `svgToPng`, without a page (a
- * renderer process, about 100 ms and 100 MB) per chart. Fails on the first chart that does not draw, naming it.
- */
-export async function svgsToPngs(browser: Browser, svgs: Record<string, string>, o: PageOptions = {}): Promise<Record<string, Buffer>> {
-  return inPage(browser, o.signal, async (page) => {
-    await page.setViewport({ width: 1200, height: 800, deviceScaleFactor: 2 });
-    const out: Record<string, Buffer> = {};
-    for (const [name, svg] of Object.entries(svgs)) {
-      throwIfAborted(o.signal);
-      out[name] = await drawSvg(page, svg, name);
-    }
-    return out;
-  });
-}
-
-async function drawSvg(page: Page, svg: string, name: string): Promise<Buffer> {
-  await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg}</body></html>`, { waitUntil: 'load' });
-  const el = await page.$('svg');
-  if (!el) throw new Error(`${name}: the chart's SVG did not render`);
-  // Chromium cannot screenshot an element without area; say which chart rather than "Unable to capture screenshot".
-  const box = await el.boundingBox();
-  if (!box || !(box.width >= 1 && box.height >= 1)) throw new Error(`${name}: the chart has no area to draw (${box?.width ?? 0}×${box?.height ?? 0} px)`);
-  return Buffer.from(await el.screenshot({ type: 'png', omitBackground: false }));
-}

@@ -12,7 +12,8 @@ import { reportCharts } from './charts';
 import { drawCharts } from './render';
 import { describeReportCharts } from './chart-descriptions';
 import { renderHtml } from './html';
-import { renderPdf, svgsToPngs } from './pdf';
+import { renderPdf } from './pdf';
+import { svgsToPngs } from './png';
 import { renderExcel } from './excel';
 import { launchBrowser } from './browser';
 import { writeReportIndex } from './index-page';
@@ -86,7 +87,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   // The steps that cannot be stopped give way to a cancel at once; the PDF and images stop themselves (their pages
   // closed) and are awaited, so that a browser passed in is left without pages of ours when the render rejects.
   const step = <T>(name: string, work: () => Promise<T>) => timed(name, () => untilAborted(work(), o.signal));
-  const needBrowser = o.formats.includes('pdf') || o.formats.includes('xlsx');
+  const needBrowser = o.formats.includes('pdf');
   // The browser starts while the data is read: each takes a fraction of a second, and they do not compete.
   const starting = needBrowser && !o.browser ? timed('browser', () => launchBrowser(o.chromePath)) : undefined;
   starting?.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
@@ -163,9 +164,9 @@ async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
   }
   if (w.formats.includes('xlsx')) {
     await w.timed('xlsx', async () => {
-      // The chart images are drawn in one page, in the report's order, and kept for the mail (`ReportResult.images`).
+      // The chart images are drawn in the report's order, and kept for the mail (`ReportResult.images`).
       const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => w.svgs[name]);
-      const pngs = await svgsToPngs(w.browser!, Object.fromEntries(names.map((name) => [name, w.svgs[name]!])), { signal });
+      const pngs = svgsToPngs(Object.fromEntries(names.map((name) => [name, w.svgs[name]!])), signal);
       Object.assign(w.images, pngs);
       group.add('executive.xlsx', (await renderExcel(w.data, pngs, { appendix: w.appendix })).buffer);
     });
