@@ -41,7 +41,7 @@ describe('figures', () => {
     expect(interactive).toContain('<script type="application/json" class="vega-spec">{"marks":["\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"]}</script>');
     const still = figureHtml('top', drawn, { interactive: false });
     expect(still).not.toContain('<script');
-    expect(still).toMatch(/^<figure data-chart="top"><svg role="img"[^]*<details class="chart-data"><summary>Show the data<\/summary><table class="data-table"><thead><tr><th scope="col">Name<\/th>/);
+    expect(still).toMatch(/^<figure data-chart="top"><svg role="img"[^]*<details class="chart-data"><summary>Show the data<\/summary><table class="data-table short"><thead><tr><th scope="col">Name<\/th>/);
     expect(still).toContain(`<td>${scriptName.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</td>`);
   });
 
