@@ -39,7 +39,7 @@ export * as findings from './reports/findings';
 export { discountBandsOf, lineValueBins, monthlyRevenueOf, type DiscountBandRow } from './reports/source-profile';
 export { lastCalendarMonth, latestCompleteMonth, parsePeriod, rangePeriod, type Period, type PeriodChoice } from './reports/period';
 export * as charts from './reports/charts';
-export { renderSvg } from './reports/render';
+export { drawCharts, renderSvg } from './reports/render';
 export { renderHtml } from './reports/html';
 export { esc, formatValue } from './reports/format';
 export { changesSinceLastReport } from './reports/runs/changes-store';

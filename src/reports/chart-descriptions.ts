@@ -40,7 +40,7 @@ function sentences(d: ReportData, locale: Locale) {
       const prof = extremes(d.branches, (r) => r.profit);
       return t(locale, 'chart.describe.branches', { count: d.branches.length, top: rev.top.branch, topRevenue: money(rev.top.revenue), bottom: prof.bottom.branch, bottomProfit: money(prof.bottom.profit), losses: d.branches.filter((b) => b.profit < 0).length });
     },
-    segments: () => t(locale, 'chart.describe.segments', { list: [...d.segments].sort((a, b) => b.revenue - a.revenue).map((s) => `${s.segment} ${money(s.revenue)}`).join(', ') }),
+    segments: () => t(locale, 'chart.describe.segments', { list: [...d.segments].sort((a, b) => b.revenue - a.revenue).map((s) => `${s.segment}: ${money(s.revenue)}`).join('; ') }),
     categories: () => {
       const { top, bottom } = extremes(d.categories, (r) => r.revenue);
       return t(locale, 'chart.describe.categories', { count: d.categories.length, top: top.sub_category, topRevenue: money(top.revenue), bottom: bottom.sub_category, bottomRevenue: money(bottom.revenue) });
@@ -48,8 +48,8 @@ function sentences(d: ReportData, locale: Locale) {
     top_products: products(d.topProducts),
     bottom_products: products(d.bottomProducts),
     discount: () => {
-      const bands = d.discountBands.map((b) => `${b.band} ${b.margin !== null && b.margin < 0 ? t(locale, 'chart.describe.loss', { value: pct(b.margin) }) : pct(b.margin)}`);
-      return t(locale, 'chart.describe.discount', { list: bands.join(', ') });
+      const bands = d.discountBands.map((b) => `${b.band}: ${b.margin !== null && b.margin < 0 ? t(locale, 'chart.describe.loss', { value: pct(b.margin) }) : pct(b.margin)}`);
+      return t(locale, 'chart.describe.discount', { list: bands.join('; ') });
     },
     shipping: () => {
       const modes = d.shipping.map((s) => t(locale, 'chart.describe.shipMode', { mode: s.ship_mode, orders: s.orders, ordersText: f.count(s.orders), days: s.avg_lead_days === null ? 'none' : f.oneDecimal(s.avg_lead_days) }));

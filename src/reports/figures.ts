@@ -34,7 +34,8 @@ function tableHtml(table: DataTable, locale: Locale): string {
   const rows = table.rows.slice(0, maxTableRows).map((r) => `<tr>${table.columns.map((c) => `<td${num(c)}>${esc(cellText(r[c.field], c.format, locale))}</td>`).join('')}</tr>`);
   const f = formatsOf(locale);
   const more = table.rows.length > maxTableRows ? `<p class="note">${esc(t(locale, 'figure.moreRows', { shown: f.count(maxTableRows), count: f.count(table.rows.length) }))}</p>` : '';
-  return `<table class="data-table">${table.title ? `<caption>${esc(table.title)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+  // A short table keeps together on a printed page (reportCss); a long one breaks between rows, its header repeated.
+  return `<table class="data-table${table.rows.length <= 12 ? ' short' : ''}">${table.title ? `<caption>${esc(table.title)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
 }
 
 const tablesHtml = (spec: TopLevelSpec, locale: Locale) => chartTables(spec, locale).map((table) => tableHtml(table, locale)).join('');
@@ -86,8 +87,10 @@ details.chart-data summary{cursor:pointer;color:var(--accent);width:max-content;
 details.chart-data table{margin-top:4px}
 table.data-table caption{text-align:left;font-weight:600;padding:4px 0}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-.chart-table{break-inside:avoid;page-break-inside:avoid}
 .chart-table h3{font-size:14px;margin:14px 0 4px}
+.chart-data-appendix table.data-table{font-size:11px;margin:2px 0 6px}
+.chart-data-appendix .data-table th,.chart-data-appendix .data-table td{padding:2px 7px}
+.data-table td{white-space:nowrap}.data-table td:first-child{white-space:normal}
 @media screen{figure.interactive>svg{display:none}.chart-data-appendix{display:none}}
 @media print{.vega-chart,details.chart-data,#vg-tooltip-element{display:none!important}.chart-table h3{break-after:avoid;page-break-after:avoid}}
 `;

@@ -4,7 +4,7 @@
  * 10 s and its recommendation on the recommendations page, exports, and injection attempts refused with a 400;
  * interactive charts (a tooltip on hover, the legend highlighting a series) under the CSP, with no external request;
  * the view cache and HTTP caching (same bytes as an uncached render, a new build seen, 304s, compression); and
- * readability (issue 28): key figures whole from 1024 to 1920 px, a legible top-products chart, the real-time page on
+ * accessibility (axe-core: no serious or critical violation on any page); readability (issue 28): key figures whole from 1024 to 1920 px, a legible top-products chart, the real-time page on
  * the latest day with sales, recommendations with their order dates and thin evidence flagged.
  * Screenshots go to test-artifacts/screenshots/.
  */
@@ -32,6 +32,7 @@ import { launchBrowser } from '../../src/reports/browser';
 import { formatValue } from '../../src/reports/format';
 import { fromUnits, roundCents } from '../../src/pipeline/money';
 import { createTestEnv, runCli, testConfig, waitUntil, type TestEnv } from './helpers';
+import { expectNoSeriousAxeViolation } from '../support/axe';
 
 const shots = path.join(projectRoot, 'test-artifacts', 'screenshots');
 
@@ -203,6 +204,17 @@ describe('dashboards in a browser', () => {
     for (const r of rows) expect(r[4]).toMatch(/^\d+(\.\d)? %$/);
     expect(await page.$('figure[data-chart="relevance"] svg')).not.toBeNull();
     await page.screenshot({ path: path.join(shots, 'recommendations.png'), fullPage: false });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  // Each page in each language it is served in (English for now: a locale joins this list when the pages follow ?lang=).
+  const axeLocales = ['en'];
+  const axePages = ['/', '/historical', '/realtime', '/recommendations'];
+  it.each(axeLocales.flatMap((locale) => axePages.map((page) => [page, locale])))('%s (%s) has no serious or critical accessibility violation (axe-core)', async (pagePath, locale) => {
+    const { page, errors } = await open(locale === 'en' ? pagePath : `${pagePath}?lang=${locale}`);
+    await page.waitForFunction(() => !document.querySelector('figure[data-chart]:not([data-interactive])'), { timeout: 15_000 });
+    await expectNoSeriousAxeViolation(page, `dashboard ${pagePath} (${locale})`);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -21,6 +21,7 @@ import { formatValue } from '../../src/reports/format';
 import { runsCollection, type ReportRun } from '../../src/reports/runs/record';
 import { createTestEnv, runCli, type TestEnv } from './helpers';
 import { startJupyterNotebook } from './jupyter-server';
+import { expectNoSeriousAxeViolation } from '../support/axe';
 
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'notebooks', 'monthly-revenue.ipynb');
 
@@ -82,7 +83,7 @@ describe('notebook reports', () => {
     expect(fs.readFileSync(path.join(reports, 'index.html'), 'utf8')).toContain(`notebooks/monthly-revenue/${encodeURIComponent(path.basename(out))}/monthly-revenue.pdf`);
   });
 
-  it('the HTML is one file that makes no request in Chromium, even with an output pointing outside', async () => {
+  it('the HTML is one file that makes no request in Chromium, even with an output pointing outside, and is accessible', async () => {
     const file = path.join(out, 'monthly-revenue.html');
     const html = fs.readFileSync(file, 'utf8');
     expect(html).toContain('<svg');
@@ -96,7 +97,10 @@ describe('notebook reports', () => {
       await page.goto(`file://${file}`, { waitUntil: 'networkidle0' });
       expect(loaded).toEqual([`file://${file}`]);
       expect(probeHits).toEqual([]);
-      expect(await page.$$eval('figure.chart svg', (els) => els.length)).toBe(1);
+      // The chart is drawn again in the page (its runtime inlined and allowed by the CSP), over the SVG drawn in Node.
+      await page.waitForSelector('figure.chart.interactive .vega-chart svg', { timeout: 20_000 });
+      expect(await page.$$eval('figure.chart > svg', (els) => els.length)).toBe(1);
+      await expectNoSeriousAxeViolation(page, 'the rendered notebook monthly-revenue (en)');
     } finally {
       await browser.close();
     }

@@ -29,6 +29,10 @@ import { renderSvg } from '../../src/reports/render';
 import { pngSize } from '../../src/reports/excel';
 import { edgeChartBuilders, edgeChartCases } from '../unit/reports/edge-charts';
 import { createTestEnv, type TestEnv } from './helpers';
+import { expectNoSeriousAxeViolation } from '../support/axe';
+import { projectRoot } from '../../src/config';
+
+const shots = path.join(projectRoot, 'test-artifacts', 'screenshots');
 
 const evilName = '=HYPERLINK("http://example.com/x","Click me") <img src=x onerror=alert(1)>';
 
@@ -169,6 +173,75 @@ describe('executive report for December 2017', () => {
     expect(await page.$('img')).toBeNull();
     await page.close();
     expect(problems).toEqual([]);
+  });
+
+  it('hovering a bar of the interactive HTML shows its tooltip, the amount in dollars with thousands separators', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.setViewport({ width: 1280, height: 900 });
+      await page.goto(`file://${result.files.html}`, { waitUntil: 'load' });
+      await page.waitForSelector('figure[data-chart="branches"].interactive .vega-chart svg', { timeout: 20_000 });
+      const bar = (await page.$('figure[data-chart="branches"] .vega-chart svg .mark-rect path'))!;
+      await bar.scrollIntoView();
+      const box = (await bar.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5_000 });
+      const tip = await page.$eval('#vg-tooltip-element', (e) => (e as HTMLElement).innerText);
+      const amounts = result.data.branches.flatMap((b) => [b.revenue, b.profit]).map((v) => formatValue(v, 'money'));
+      expect(tip).toMatch(/\$\d{1,3}(,\d{3})+\.\d{2}/);
+      expect(amounts.some((a) => tip.includes(a))).toBe(true);
+      expect(result.data.branches.some((b) => tip.includes(b.branch))).toBe(true);
+      fs.mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: path.join(shots, 'report-tooltip.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the interactive HTML requests nothing but itself, draws every chart in the page, and prints the static charts', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    try {
+      await page.setRequestInterception(true);
+      page.on('request', (r) => {
+        requests.push(r.url());
+        void (r.url() === `file://${result.files.html}` || /^(data|about):/.test(r.url()) ? r.continue() : r.abort());
+      });
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(String(e)));
+      await page.goto(`file://${result.files.html}`, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.querySelectorAll('figure.interactive').length === document.querySelectorAll('figure[data-chart]').length, { timeout: 20_000 });
+      expect(requests.filter((u) => u !== `file://${result.files.html}` && !/^(data|about):/.test(u))).toEqual([]);
+      expect(problems).toEqual([]);
+      const shown = () => page.$$eval('figure[data-chart]', (figs) => figs.map((f) => [f.querySelector(':scope > svg'), f.querySelector('.vega-chart'), f.querySelector('details')].map((e) => (e ? getComputedStyle(e).display : 'missing')).join(' ')));
+      expect(new Set(await shown())).toEqual(new Set(['none block block']));
+      await page.emulateMediaType('print');
+      expect(new Set(await shown())).toEqual(new Set(['block none none']));
+      expect(await page.$eval('#chart-data', (e) => getComputedStyle(e).display)).toBe('block');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the interactive HTML has no serious or critical accessibility violation (axe-core)', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`file://${result.files.html}`, { waitUntil: 'load' });
+      await page.waitForSelector('figure.interactive', { timeout: 20_000 });
+      await expectNoSeriousAxeViolation(page, 'the December 2017 report (en)');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('every chart of the PDF has its data table in the appendix at the end', () => {
+    const text = execFileSync('pdftotext', ['-layout', result.files.pdf!, '-'], { encoding: 'utf8' });
+    const appendix = text.slice(text.lastIndexOf('Chart data'));
+    expect(appendix).toContain('The data of each chart, in the order the charts appear.');
+    for (const title of ['Revenue and profit by day', 'Revenue and profit by branch', 'Top 10 products by profit', 'Margin by discount band', 'Customers by segment, 2017-12-31']) expect(appendix).toContain(title);
+    expect(appendix).toContain(formatValue(result.data.branches[0]!.revenue, 'money'));
+    expect(fs.readFileSync(result.files.html!, 'utf8')).toContain('<details class="chart-data"><summary>Show the data</summary>');
   });
 
   it('a month without sales is written in all three formats, with the note where its charts and tables would be', async () => {

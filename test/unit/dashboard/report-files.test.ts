@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { contentDisposition, readReportFile, reportFileSegments, reportFileUrl } from '../../../src/dashboard/files';
+import { contentDisposition, fileHeaders, readReportFile, reportFileSegments, reportFileUrl } from '../../../src/dashboard/files';
+import { pageRuntime } from '../../../src/reports/page-runtime';
 
 describe('report file paths', () => {
   it.each([
@@ -80,5 +81,15 @@ describe('reading a report file', () => {
     ['parent segments, if ever given', ['..', 'outside', 'secret.txt']],
   ])('%s is not found', async (_what, segments) => {
     expect(await readReportFile(root, segments)).toBeNull();
+  });
+});
+
+describe("a report file's headers", () => {
+  it("lets an HTML report run the report pages' chart runtime, by its hashes, in a sandbox of its own; an SVG nothing", () => {
+    const html = fileHeaders({ type: 'text/html; charset=utf-8' })['content-security-policy']!;
+    expect(html).toBe(`default-src 'none'; script-src ${pageRuntime().hashes.join(' ')}; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox allow-scripts`);
+    expect(html).not.toMatch(/unsafe-eval|allow-same-origin/);
+    expect(fileHeaders({ type: 'image/svg+xml' })['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox");
+    expect(fileHeaders({ type: 'application/pdf' })).toEqual({ 'x-content-type-options': 'nosniff' });
   });
 });

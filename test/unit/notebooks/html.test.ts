@@ -1,5 +1,6 @@
 import { renderNotebookHtml, vegaLiteOutputs, type PageInfo } from '../../../src/notebooks/html';
 import { kpisHtml, tableHtml } from '../../../src/notebooks/widgets';
+import { createHash } from 'node:crypto';
 import type { TopLevelSpec } from 'vega-lite';
 import { code, md, notebook } from './fixture';
 
@@ -57,6 +58,19 @@ describe('notebook as an HTML report', () => {
     expect(shown).toContain('secretCode()');
     expect(shown).toContain('noOutput()');
     expect(shown).not.toContain('hidden()');
+  });
+
+  it('interactive, runs only its charts\' runtime: the CSP names each inline script by hash, and a script an output holds is not one', () => {
+    const withScript = notebook(md('# T'), code('x()', [], [{ output_type: 'display_data', data: { 'text/html': '<script>alert(1)</script>' } }]), code('chart()', [], [{ output_type: 'display_data', data: { 'application/vnd.vegalite.v5+json': vl } }]));
+    const charts = new Map([['2:0', { spec: { ...vl, title: 'Sales', data: { values: [{ branch: 'West', revenue: 12.5 }] } } as TopLevelSpec, svg: '<svg></svg>', vega: { marks: [] } }]]);
+    const page2 = renderNotebookHtml(withScript, { ...page, interactive: true }, charts);
+    const csp = /content="(default-src 'none'; script-src [^"]+)"/.exec(page2)![1]!;
+    const runtime = [...page2.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`);
+    expect(runtime.filter((h) => csp.includes(h))).toHaveLength(4);
+    expect(runtime).toHaveLength(5);
+    expect(csp).not.toContain(runtime[0]);
+    expect(page2.includes('<figure data-chart="2:0" class="chart"><svg role="img" aria-label="Sales"></svg><script type="application/json" class="vega-spec">{"marks":[]}</script><details class="chart-data">')).toBe(true);
+    expect(page2.includes('<h2>Chart data</h2>')).toBe(true);
   });
 
   it('shows raw HTML in markdown as text and drops script links', () => {
