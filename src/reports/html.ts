@@ -2,7 +2,7 @@
  * The executive report as one self-contained HTML file: inline CSS and SVG charts, no script, no network. Every
  * value from the data is escaped. Readable on a laptop and a phone; printable (the PDF is this page printed).
  */
-import { capitalise, formatsOf, periodLabel, translator, type Locale, type Translate } from '../i18n';
+import { formatsOf, periodLabel, translator, type Locale, type Translate } from '../i18n';
 import type { ReportData, Kpi } from './data';
 import { change, esc, formatValue, noSalesNote, reportTitle, standingText, utcMinute, type NumberFormat } from './format';
 import { kpiLabel, namedRfmRows } from './labels';
@@ -227,7 +227,7 @@ export function renderHtml(d: ReportData, opts: HtmlOptions): string {
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · ${esc(label)}</title><style>${reportCss}</style></head>
 <body><main>
-<header class="report"><h1>${esc(title)}</h1><p>${esc(tr('report.subtitle', { period: capitalise(label), from: f.day(p.from), to: f.day(p.to), generated: utcMinute(d.generatedAt, locale) }))}</p></header>
+<header class="report"><h1>${esc(title)}</h1><p>${esc(tr('report.subtitle', { period: label, from: f.day(p.from), to: f.day(p.to), generated: utcMinute(d.generatedAt, locale) }))}</p></header>
 ${d.empty ? `<div class="empty" data-empty="period">${esc(tr('report.emptyBanner', { note: noSalesNote(p, locale) }))}</div>` : ''}
 ${findingsSection(d, locale)}
 ${whatChangedSection(d, tr)}
