@@ -30,7 +30,7 @@ const productLabelChars = 34;
  * scaled down.
  */
 export function topProductsChart(rows: ReportData['topProducts'], title: string, width = 540, locale: Locale = 'en'): TopLevelSpec {
-  const spec = productProfitChart(rows, title, width) as unknown as Def;
+  const spec = productProfitChart(rows, title, width, locale) as unknown as Def;
   if (!rows.length) return spec as unknown as TopLevelSpec;
   const ranked = [...rows].sort((a, b) => b.profit - a.profit);
   const enc = spec.encoding as Def;

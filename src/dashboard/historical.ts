@@ -194,15 +194,15 @@ export async function historicalView(db: Db, f: HistoricalFilter, known: Known &
 
   const charts = rows.length
     ? [
-        await draw('trend', trendChart(trend, 'month', 700)),
-        await draw('branches', branchChart(branches, 420)),
-        await draw('categories', categoryChart(subs, 700)),
+        await draw('trend', trendChart(trend, 'month', 700, undefined, locale)),
+        await draw('branches', branchChart(branches, 420, locale)),
+        await draw('categories', categoryChart(subs, 700, undefined, locale)),
         await draw('products', topProductsChart(products, topProductsTitle(f, branchName, locale), undefined, locale)),
       ].join('')
     : `<p class="note">${esc(t(locale, 'dashboard.historical.noSales'))}</p>`;
   const statsHtml =
     corr && bands
-      ? `<h2>${esc(t(locale, 'dashboard.historical.statistics'))}</h2><div class="grid2">${await draw('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[], undefined, undefined, locale))}${await draw('discount', discountChart(bands.bands as never, 380))}</div>`
+      ? `<h2>${esc(t(locale, 'dashboard.historical.statistics'))}</h2><div class="grid2">${await draw('correlation', correlationChart(corr.fields as string[], corr.matrix as { field: string; values: (number | null)[] }[], undefined, undefined, locale))}${await draw('discount', discountChart(bands.bands as never, 380, locale))}</div>`
       : '';
   const note = t(locale, 'dashboard.historical.note', { month: f.month ? 'yes' : 'no' });
   const html = `<h1>${esc(t(locale, 'dashboard.historical.title'))}</h1>${filterForm(f, known, formQuery, lang)}<div class="kpis">${kpiCards(all, orders, locale)}</div>${charts}<h2>${esc(t(locale, 'dashboard.historical.subCategories'))}</h2>${subCategoryTable(subs, locale)}${statsHtml}

@@ -300,7 +300,7 @@ export function reportCharts(d: ReportData, locale: Locale = 'en'): Record<strin
 export function correlationChart(fields: readonly string[], matrix: readonly { field: string; values: (number | null)[] }[], size = 240, title?: string, locale: Locale = 'en'): TopLevelSpec {
   title ??= t(locale, 'chart.correlation');
   const cells = matrix.flatMap((row) => row.values.map((r, j) => ({ a: row.field, b: fields[j], r })));
-  if (!cells.length) return noDataChart(title, size, size);
+  if (!cells.length) return noDataChart(title, size, size, t(locale, 'chart.noData'));
   return {
     ...base(title, size, size),
     data: { values: cells },
@@ -315,7 +315,7 @@ export function correlationChart(fields: readonly string[], matrix: readonly { f
 /** Sales per hour of the day, stacked by branch (real-time dashboard). */
 export function salesPerHourChart(rows: readonly { hour: number; branch: string; sales: number }[], width = 640, locale: Locale = 'en'): TopLevelSpec {
   const title = t(locale, 'chart.perHour');
-  if (!rows.length) return noDataChart(title, width, 200);
+  if (!rows.length) return noDataChart(title, width, 200, t(locale, 'chart.noData'));
   return {
     ...base(title, width, 200),
     data: { values: rows },
@@ -334,7 +334,7 @@ export const recommendationKinds = (locale: Locale = 'en') => ({ coPurchase: t(l
 
 /** Relevance of each recommended product of one sale (recommendations dashboard). */
 export function saleRecommendationsChart(recs: readonly { name: string; relevance: number; rank: number; fallback: boolean }[], width = 420, locale: Locale = 'en'): TopLevelSpec {
-  if (!recs.length) return noDataChart('', width, 40);
+  if (!recs.length) return noDataChart('', width, 40, t(locale, 'chart.noData'));
   const kinds = recommendationKinds(locale);
   return {
     ...base('', width, Math.max(40, recs.length * 18)),
@@ -351,7 +351,7 @@ export function saleRecommendationsChart(recs: readonly { name: string; relevanc
 /** Distribution of relevance over all recent recommendations. */
 export function relevanceHistogram(values: readonly number[], width = 420, locale: Locale = 'en'): TopLevelSpec {
   const title = t(locale, 'chart.relevance');
-  if (!values.length) return noDataChart(title, width, 160);
+  if (!values.length) return noDataChart(title, width, 160, t(locale, 'chart.noData'));
   return {
     ...base(title, width, 160),
     data: { values: values.map((relevance) => ({ relevance })) },
