@@ -43,4 +43,4 @@ export { drawCharts, renderSvg } from './reports/render';
 export { renderHtml } from './reports/html';
 export { esc, formatValue } from './reports/format';
 export { changesSinceLastReport } from './reports/runs/changes-store';
-export { show, type Column, type Figure } from './notebook';
+export { chartsIn, findingsIn, show, showIn, type Column, type Figure, type Messages, type Show } from './notebook';

@@ -3,3 +3,4 @@ export { defaultLocale, intlTag, locales, LocaleError, negotiateLocale, parseLoc
 export { catalogs, t, translator, type MessageKey, type MessageValues, type Translate } from './catalog';
 export { capitalise, formatsOf, periodLabel, utcMinuteIn, type Formats, type PeriodLike } from './formats';
 export { vegaLocale, type VegaLocale } from './vega';
+export { formatMessages, type Messages } from './message';

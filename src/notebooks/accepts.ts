@@ -7,6 +7,7 @@
  */
 import { parsePeriod, PeriodError, type DateRange } from '../reports/period';
 import { ParameterError, type ParamDecl, type ParamValue } from './params';
+import { locales } from '../i18n';
 
 /** What the checks may ask of the data; each is read only when a declared choice needs it. */
 export interface ParamFacts {
@@ -23,14 +24,14 @@ export interface ParamFacts {
 /** One choice of an `accepts:` list. */
 export type Choice =
   | { kind: 'literal'; value: string | number | boolean }
-  | { kind: 'branch' | 'category' | 'period' | 'year' | 'day' | 'file' | 'text' }
+  | { kind: 'branch' | 'category' | 'period' | 'year' | 'day' | 'file' | 'text' | 'locale' }
   | { kind: 'integer' | 'number'; min: number | null; max: number | null }
   | { kind: 'list'; items: string[] };
 
 /** The accepted formats of a period, as `render` and `report` spell them. */
 export const PERIOD_FORMATS = 'YYYY-MM, YYYY-Qn or YYYY';
 
-export const ACCEPTS_VOCABULARY = ["'text'", '"text"', 'a number', 'true', 'false', 'branch', 'category', 'period', 'year', 'day', 'file', 'text', 'integer', 'number', 'integer 1..200', 'integer >= 0', 'list of a, b, c'];
+export const ACCEPTS_VOCABULARY = ["'text'", '"text"', 'a number', 'true', 'false', 'branch', 'category', 'period', 'year', 'day', 'file', 'text', 'locale', 'integer', 'number', 'integer 1..200', 'integer >= 0', 'list of a, b, c'];
 
 const NUM = String.raw`-?\d+(?:\.\d+)?`;
 const RANGE = new RegExp(`^(integer|number)(?:\\s+(?:(${NUM})\\.\\.(${NUM})?|>=\\s*(${NUM})|<=\\s*(${NUM})))?$`);
@@ -41,7 +42,7 @@ function parseChoice(text: string): Choice | null {
   if (quoted) return { kind: 'literal', value: quoted[1]! };
   if (new RegExp(`^${NUM}$`).test(t)) return { kind: 'literal', value: Number(t) };
   if (t === 'true' || t === 'false') return { kind: 'literal', value: t === 'true' };
-  if (['branch', 'category', 'period', 'year', 'day', 'file', 'text'].includes(t)) return { kind: t as 'branch' };
+  if (['branch', 'category', 'period', 'year', 'day', 'file', 'text', 'locale'].includes(t)) return { kind: t as 'branch' };
   const range = RANGE.exec(t);
   if (range) {
     const n = (s: string | undefined) => (s === undefined ? null : Number(s));
@@ -103,6 +104,8 @@ export async function describeChoice(c: Choice, f: ParamFacts): Promise<string> 
       return "a path to an existing file (from the notebook's folder)";
     case 'text':
       return 'any text';
+    case 'locale':
+      return `a language of the outputs: ${orList([...locales])}`;
     case 'integer':
     case 'number':
       return rangeText(c);
@@ -120,6 +123,8 @@ function checkShape(c: Choice, v: ParamValue): Verdict {
       return v === c.value;
     case 'text':
       return typeof v === 'string';
+    case 'locale':
+      return typeof v === 'string' && (locales as readonly string[]).includes(v);
     case 'integer':
     case 'number':
       if (typeof v !== 'number' || (c.kind === 'integer' && !Number.isInteger(v))) return false;

@@ -11,6 +11,9 @@ import type { MimeBundle } from './ipynb';
 import { renderMarkdown } from './markdown';
 import { inlineWidgetStyles, kpisHtml, tableHtml, tableText, type Column, type Figure } from './widgets';
 import { formatValue } from '../reports/format';
+import type { Kpi } from '../reports/data';
+import { kpiLabel } from '../reports/labels';
+import { t, type Locale } from '../i18n';
 
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
 
@@ -24,12 +27,13 @@ export async function chartBundle(spec: TopLevelSpec): Promise<MimeBundle> {
   return { [VEGA_LITE_MIME]: spec as object, 'image/png': svgToPng(svg, titleOf(spec)).toString('base64'), 'text/plain': `<chart: ${titleOf(spec)}>` };
 }
 
-export function tableBundle(rows: readonly object[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }): MimeBundle {
-  return { 'text/html': inlineWidgetStyles(tableHtml(rows, columns, opts)), 'text/plain': tableText(rows) };
+export function tableBundle(rows: readonly object[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }, locale: Locale = 'en'): MimeBundle {
+  return { 'text/html': inlineWidgetStyles(tableHtml(rows, columns, opts, locale)), 'text/plain': tableText(rows) };
 }
 
-export function kpisBundle(figures: readonly Figure[]): MimeBundle {
-  return { 'text/html': inlineWidgetStyles(kpisHtml(figures)), 'text/plain': figures.map((f) => `${f.label}: ${formatValue(f.value, f.format ?? 'count')}`).join('\n') };
+export function kpisBundle(figures: readonly (Figure | Kpi)[], locale: Locale = 'en'): MimeBundle {
+  const label = (f: Figure | Kpi) => ('key' in f ? kpiLabel(f, locale) : f.label);
+  return { 'text/html': inlineWidgetStyles(kpisHtml(figures, locale)), 'text/plain': figures.map((f) => `${label(f)}: ${formatValue(f.value, f.format ?? 'count', locale)}`).join('\n') };
 }
 
 /** Money in text ("$2,504 to $22,638") is not math: MathJax (JupyterLab's, Jupyter Notebook's) leaves these alone. */
@@ -43,8 +47,9 @@ export function markdownBundle(text: string): MimeBundle {
  * "What changed since the last report" (run history): a section with the id `what-changed`, like the executive
  * report's, and the same lines as markdown for viewers that drop HTML.
  */
-export function changesBundle(lines: readonly string[]): MimeBundle {
+export function changesBundle(lines: readonly string[], locale: Locale = 'en'): MimeBundle {
+  const heading = t(locale, 'report.whatChanged.heading');
   // One line stays one paragraph (a branch review is one page); several are a list.
-  const md = lines.length === 1 ? `**What changed since the last report:** ${lines[0]}` : `**What changed since the last report**\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
+  const md = lines.length === 1 ? `**${heading}:** ${lines[0]}` : `**${heading}**\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
   return { 'text/markdown': md, 'text/html': `<section id="what-changed" class="changes">${renderMarkdown(md)}</section>`, 'text/plain': md };
 }

@@ -6,9 +6,9 @@
  * script but that runtime's, so whatever an output holds, opening the page fetches and runs nothing of it.
  */
 import type { Lineage } from '../reports/data';
-import type { Locale } from '../i18n';
+import { formatsOf, t, type Locale, type MessageKey } from '../i18n';
 import { chartDataAppendix, figureCss, figureHtml, type DrawnChart } from '../reports/figures';
-import { reportCss } from '../reports/html';
+import { reportCss, sourceText } from '../reports/html';
 import { pageRuntime, staticCsp } from '../reports/page-runtime';
 import { esc, utcMinute } from '../reports/format';
 import { VEGA_LITE_MIME } from './bundle';
@@ -141,16 +141,45 @@ export function notebookTitle(nb: Notebook, fallback: string): { title: string; 
 }
 
 /** The lineage in one line, under the title: all a printed page has of it (the HTML's footer repeats it in full). */
-export function lineageLine(l: Lineage, notebook: string): string {
-  const count = (n: number | null, what: string) => (n === null ? `${what} unknown` : `${n.toLocaleString('en-US')} ${what}`);
+export function lineageLine(l: Lineage, notebook: string, locale: Locale = 'en'): string {
+  const f = formatsOf(locale);
+  const count = (n: number | null, known: MessageKey, unknown: MessageKey) => (n === null ? t(locale, unknown) : t(locale, known, { count: f.count(n) }));
   return [
-    `notebook ${notebook}`,
-    `source ${l.sourceFile}`,
-    `${l.lakeLines.toLocaleString('en-US')} sales lines in the lake (database ${l.database})`,
-    count(l.rejects, 'rejected rows'),
-    count(l.deadLetters, 'dead letters'),
-    l.modelTrainedAt ? `model trained ${utcMinute(l.modelTrainedAt)}` : 'no model trained',
+    t(locale, 'notebook.lineage.notebook', { notebook }),
+    t(locale, 'notebook.lineage.source', { file: l.sourceFile }),
+    t(locale, 'notebook.lineage.lake', { lines: f.count(l.lakeLines), database: l.database }),
+    count(l.rejects, 'notebook.lineage.rejects', 'notebook.lineage.rejectsUnknown'),
+    count(l.deadLetters, 'notebook.lineage.deadLetters', 'notebook.lineage.deadLettersUnknown'),
+    l.modelTrainedAt ? t(locale, 'notebook.lineage.model', { time: utcMinute(l.modelTrainedAt, locale) }) : t(locale, 'notebook.lineage.noModel'),
   ].join(' · ');
+}
+
+/** The lineage in full, at the foot of the HTML page (the printed page has its line under the title). */
+function lineageFooter(l: Lineage | null, notebook: string, locale: Locale): string {
+  const row = (key: MessageKey, value: string) => `<dt>${esc(t(locale, key))}</dt><dd>${esc(value)}</dd>`;
+  if (!l) return `<footer class="lineage"><dl>${row('notebook.footer.notebook', notebook)}</dl></footer>`;
+  const f = formatsOf(locale);
+  const unknown = t(locale, 'report.lineage.unknown');
+  const never = t(locale, 'report.lineage.never');
+  return `<footer class="lineage"><dl>
+${row('notebook.footer.notebook', notebook)}
+${row('report.lineage.source', sourceText(l, locale))}
+${row('report.lineage.lake', t(locale, 'report.lineage.lakeLines', { lines: f.count(l.lakeLines), database: l.database }))}
+${row('report.lineage.rejects', l.rejects === null ? unknown : f.count(l.rejects))}
+${row('report.lineage.deadLetters', l.deadLetters === null ? unknown : f.count(l.deadLetters))}
+${row('notebook.footer.newestSale', l.newestSale ? f.day(l.newestSale) : t(locale, 'notebook.footer.none'))}
+${row('report.lineage.warehouseBuilt', l.warehouseBuiltAt ? utcMinute(l.warehouseBuiltAt, locale) : never)}
+${row('notebook.footer.modelTrained', l.modelTrainedAt ? utcMinute(l.modelTrainedAt, locale) : never)}
+</dl></footer>`;
+}
+
+/** The header's line: the data's as-of day (and build), and when the page was made. */
+function asOfLine(l: Lineage | null, generatedAt: string, locale: Locale): string {
+  const generated = t(locale, 'notebook.page.generated', { time: utcMinute(generatedAt, locale) });
+  if (!l) return generated;
+  const day = l.newestSale ? formatsOf(locale).day(l.newestSale) : t(locale, 'notebook.page.noSales');
+  const asOf = l.warehouseBuiltAt ? t(locale, 'notebook.page.asOfBuilt', { day, built: utcMinute(l.warehouseBuiltAt, locale) }) : t(locale, 'notebook.page.asOf', { day });
+  return `${asOf} · ${generated}`;
 }
 
 /** The one line under the title, also the PDF's running header: the run's parameters. */
@@ -160,32 +189,21 @@ export const parametersLine = (params: readonly ShownParameter[]) => params.map(
 export function renderNotebookHtml(nb: Notebook, page: PageInfo, charts: ReadonlyMap<string, DrawnChart> = new Map()): string {
   const { title, cell: titleCell } = notebookTitle(nb, page.notebook);
   const l = page.lineage;
-  const params = page.parameters.length
-    ? `<dl class="params">${page.parameters.map((p) => `<div><dt>${esc(p.name)}</dt><dd>${esc(text(p.value))}${p.given ? '' : ' <span class="default">(default)</span>'}</dd></div>`).join('')}</dl>`
-    : '';
-  const asOf = l ? `data as of ${l.newestSale ?? 'no sales'}${l.warehouseBuiltAt ? ` (warehouse built ${utcMinute(l.warehouseBuiltAt)})` : ''} · ` : '';
   const locale = page.locale ?? 'en';
+  const byDefault = ` <span class="default">${esc(t(locale, 'notebook.page.default'))}</span>`;
+  const params = page.parameters.length
+    ? `<dl class="params">${page.parameters.map((p) => `<div><dt>${esc(p.name)}</dt><dd>${esc(text(p.value))}${p.given ? '' : byDefault}</dd></div>`).join('')}</dl>`
+    : '';
   const figures: Figures = { charts, interactive: Boolean(page.interactive), locale, shown: [] };
   const runtime = figures.interactive ? pageRuntime() : null;
   const body = nb.cells.map((c, i) => renderCell(c, i, page, figures, titleCell)).join('\n');
-  const lineage = l
-    ? `<footer class="lineage"><dl>
-<dt>Notebook</dt><dd>${esc(page.notebook)}</dd>
-<dt>Source</dt><dd>${esc(l.source)}</dd>
-<dt>Lake</dt><dd>${esc(l.lakeLines.toLocaleString('en-US'))} sales lines in database ${esc(l.database)}</dd>
-<dt>Rejected rows</dt><dd>${esc(l.rejects ?? 'unknown')}</dd>
-<dt>Dead letters</dt><dd>${esc(l.deadLetters ?? 'unknown')}</dd>
-<dt>Newest sale</dt><dd>${esc(l.newestSale ?? 'none')}</dd>
-<dt>Warehouse built</dt><dd>${esc(l.warehouseBuiltAt ? utcMinute(l.warehouseBuiltAt) : 'never')}</dd>
-<dt>Model trained</dt><dd>${esc(l.modelTrainedAt ? utcMinute(l.modelTrainedAt) : 'never')}</dd>
-</dl></footer>`
-    : `<footer class="lineage"><dl><dt>Notebook</dt><dd>${esc(page.notebook)}</dd></dl></footer>`;
+  const lineage = lineageFooter(l, page.notebook, locale);
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${runtime?.csp ?? staticCsp}">
 <title>${esc(title)}${page.parameters.some((p) => p.given) ? ` · ${esc(parametersLine(page.parameters.filter((p) => p.given)))}` : ''}</title><style>${pageCss}</style></head>
 <body><main>
-<header class="report"><h1>${esc(title)}</h1><p>${esc(asOf)}generated ${esc(utcMinute(page.generatedAt))}</p>${l ? `<p class="lineage-line">${esc(lineageLine(l, page.notebook))}</p>` : ''}${params}</header>
+<header class="report"><h1>${esc(title)}</h1><p>${esc(asOfLine(l, page.generatedAt, locale))}</p>${l ? `<p class="lineage-line">${esc(lineageLine(l, page.notebook, locale))}</p>` : ''}${params}</header>
 ${body}
 ${lineage}
 ${chartDataAppendix(figures.shown, locale)}

@@ -25,6 +25,7 @@ import { readNotebook, type Notebook } from './ipynb';
 import { declaredParameters, type ParamDecl, type ParamValue } from './params';
 import type { CodeMode } from './tags';
 import { createStepTimer } from '../reports/step-timer';
+import { defaultLocale, locales, t, type Locale } from '../i18n';
 
 export type NotebookFormat = 'html' | 'pdf' | 'ipynb';
 export const notebookFormats: readonly NotebookFormat[] = ['html', 'pdf', 'ipynb'];
@@ -69,6 +70,15 @@ export interface NotebookRenderResult {
 
 export const notebookName = (file: string) => path.basename(file).replace(/\.ipynb$/i, '');
 
+/**
+ * The language of a run's page (its header, lineage and charts' words): the notebook's `locale` parameter, given or
+ * its default; English for a notebook without one (or with a value that is no locale: its own check says so).
+ */
+export function runLocale(decls: readonly ParamDecl[], values: Readonly<Record<string, ParamValue>>): Locale {
+  const v = 'locale' in values ? values.locale : decls.find((d) => d.name === 'locale')?.default;
+  return typeof v === 'string' && (locales as readonly string[]).includes(v) ? (v as Locale) : defaultLocale;
+}
+
 /** Every declared parameter with the value this run uses, for the header. */
 export function shownParameters(decls: readonly ParamDecl[], values: Readonly<Record<string, ParamValue>>): ShownParameter[] {
   return decls.map((d) => (d.name in values ? { name: d.name, value: values[d.name]!, given: true } : { name: d.name, value: d.default, given: false }));
@@ -104,17 +114,18 @@ export async function renderNotebookReport(o: NotebookRenderOptions): Promise<No
     }
     const t0 = Date.now();
     const specs = Object.fromEntries(vegaLiteOutputs(run.notebook).map(({ key, spec }) => [key, spec as TopLevelSpec]));
-    const charts = new Map(Object.entries(await drawCharts(specs, { interactive: !o.static, prefix: 'nb' })));
+    const locale = runLocale(decls, o.values);
+    const charts = new Map(Object.entries(await drawCharts(specs, { interactive: !o.static, prefix: 'nb', locale })));
     const lineage = await untilAborted(o.lineage(), o.signal);
     const params = shownParameters(decls, o.values);
     const generatedAt = (o.now?.() ?? new Date()).toISOString();
-    const page = { notebook: path.basename(o.file), parameters: params, lineage, generatedAt, code: o.code };
+    const page = { notebook: path.basename(o.file), parameters: params, lineage, generatedAt, code: o.code, locale };
     const printed = renderNotebookHtml(run.notebook, page, charts);
     const html = o.static ? printed : renderNotebookHtml(run.notebook, { ...page, interactive: true }, charts);
     seconds.html = (Date.now() - t0) / 1000;
     o.onStep?.('html', seconds.html);
     const browser = o.formats.includes('pdf') ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
-    const pdf = browser ? { browser, title: notebookTitle(run.notebook, name).title, period: parametersLine(params.filter((p) => p.given)) || 'default parameters' } : undefined;
+    const pdf = browser ? { browser, title: notebookTitle(run.notebook, name).title, period: parametersLine(params.filter((p) => p.given)) || t(locale, 'notebook.page.defaultParameters'), locale } : undefined;
     const files = await withLock(path.join(dir, '.lock'), `the notebook report ${name}/${slug}`, () => publish({ ...o, dir, name, slug, text: run.text, html, printed, pdf, generatedAt, timed }), { log: o.log, signal: o.signal });
     return { dir, slug, files, seconds };
   } catch (err) {
@@ -135,7 +146,7 @@ interface Publication extends NotebookRenderOptions {
   html: string;
   /** The static page, which Chromium prints to the PDF. */
   printed: string;
-  pdf: { browser: Browser; title: string; period: string } | undefined;
+  pdf: { browser: Browser; title: string; period: string; locale: Locale } | undefined;
   generatedAt: string;
   timed: <T>(step: string, work: () => Promise<T>) => Promise<T>;
 }
@@ -148,8 +159,8 @@ async function publish(p: Publication): Promise<NotebookRenderResult['files']> {
     if (p.formats.includes('ipynb')) group.add(`${p.name}.ipynb`, p.text);
     if (p.formats.includes('html')) group.add(`${p.name}.html`, p.html);
     if (p.pdf) {
-      const { browser, title, period } = p.pdf;
-      const pdf = await p.timed('pdf', () => renderPdf(browser, p.printed, { title, period }, { signal: p.signal }));
+      const { browser, title, period, locale } = p.pdf;
+      const pdf = await p.timed('pdf', () => renderPdf(browser, p.printed, { title, period, locale }, { signal: p.signal }));
       group.add(`${p.name}.pdf`, pdf);
     }
     // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.

@@ -6,6 +6,9 @@
 import type { Kpi, KpiFormat } from '../reports/data';
 import { kpiCard } from '../reports/html';
 import { esc, formatValue } from '../reports/format';
+import { kpiLabel } from '../reports/labels';
+import { fieldTitle, knownField } from '../reports/interactive-spec';
+import { capitalise, intlTag, t, type Locale } from '../i18n';
 
 export const widgetCss = `.erp-out{--ink:#1d2433;--muted:#5b6578;--line:#e3e7ee;--up:#1e7d45;--down:#b4361f;--card:#f6f8fb;font:13px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;color:var(--ink);margin:4px 0 10px}
 .erp-out .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:10px}
@@ -68,13 +71,17 @@ export interface Figure {
   lastYear?: number | null;
 }
 
-export function kpisHtml(figures: readonly (Figure | Kpi)[]): string {
+/**
+ * Key figures as cards, in `locale`: a report's figure (a `Kpi`, with its key) is named as the report names it
+ * ("Ventas"); a notebook's own figure keeps the label it was given (in the notebook's words).
+ */
+export function kpisHtml(figures: readonly (Figure | Kpi)[], locale: Locale = 'en'): string {
   const cards = figures.map((f, i) => {
-    const k: Kpi = { key: 'key' in f ? f.key : `kpi-${i}`, label: f.label, value: f.value, format: f.format ?? 'count', previous: f.previous ?? null, lastYear: f.lastYear ?? null };
+    const k: Kpi = { key: 'key' in f ? f.key : `kpi-${i}`, label: 'key' in f ? kpiLabel(f, locale) : f.label, value: f.value, format: f.format ?? 'count', previous: f.previous ?? null, lastYear: f.lastYear ?? null };
     if (k.previous === null && k.lastYear === null) {
-      return `<div class="kpi" data-kpi="${esc(k.key)}"><div class="kpi-label">${esc(k.label)}</div><div class="value">${esc(formatValue(k.value, k.format))}</div></div>`;
+      return `<div class="kpi" data-kpi="${esc(k.key)}"><div class="kpi-label">${esc(k.label)}</div><div class="value">${esc(formatValue(k.value, k.format, locale))}</div></div>`;
     }
-    return kpiCard(k);
+    return kpiCard(k, locale);
   });
   return wrapWidget('kpis', `<div class="kpis">${cards.join('')}</div>`);
 }
@@ -82,22 +89,35 @@ export function kpisHtml(figures: readonly (Figure | Kpi)[]): string {
 /** A column of `show.table`: a key, or a key with a header and a number format. */
 export type Column = string | { key: string; label?: string; format?: KpiFormat };
 
-const plain = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+/**
+ * The header of a column given without a label: a field the reports know is named as they name it, in `locale`
+ * (`revenue` → "Revenue", "Ventas"; `sub_category` → "Sub-category", "Subcategoría"); any other keeps its key.
+ */
+export const columnTitle = (key: string, locale: Locale = 'en') => (knownField(key) ? capitalise(fieldTitle(key, locale)) : key);
 
-export function tableHtml(records: readonly object[], columns?: readonly Column[], opts: { limit?: number; caption?: string } = {}): string {
+// Grouped whatever the size (Spanish leaves 1234 ungrouped by default), as the report's formats do.
+const plainFormats = new Map<Locale, Intl.NumberFormat>();
+const plain = (locale: Locale) => {
+  let f = plainFormats.get(locale);
+  if (!f) plainFormats.set(locale, (f = new Intl.NumberFormat(intlTag[locale], { maximumFractionDigits: 2, useGrouping: 'always' } as unknown as Intl.NumberFormatOptions)));
+  return f;
+};
+
+/** Records as a table, headed and formatted in `locale` (the values that are text, names of the data, as they are). */
+export function tableHtml(records: readonly object[], columns?: readonly Column[], opts: { limit?: number; caption?: string } = {}, locale: Locale = 'en'): string {
   const rows = records as readonly Record<string, unknown>[];
   const limit = opts.limit ?? 50;
-  if (!rows.length) return wrapWidget('table', '<p class="note">no rows</p>');
-  const cols = (columns ?? Object.keys(rows[0]!)).map((c) => (typeof c === 'string' ? { key: c, label: c } : { key: c.key, label: c.label ?? c.key, format: c.format }));
+  if (!rows.length) return wrapWidget('table', `<p class="note">${esc(t(locale, 'notebook.table.noRows'))}</p>`);
+  const cols = (columns ?? Object.keys(rows[0]!)).map((c) => (typeof c === 'string' ? { key: c, label: columnTitle(c, locale) } : { key: c.key, label: c.label ?? columnTitle(c.key, locale), format: c.format }));
   const isNum = cols.map((c) => rows.every((r) => r[c.key] === null || r[c.key] === undefined || typeof r[c.key] === 'number'));
   const cell = (v: unknown, i: number) => {
     const c = cols[i]!;
-    const text = typeof v === 'number' || (v === null && isNum[i]) ? (c.format ? formatValue(v as number | null, c.format) : v === null ? '–' : plain.format(v as number)) : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    const text = typeof v === 'number' || (v === null && isNum[i]) ? (c.format ? formatValue(v as number | null, c.format, locale) : v === null ? '–' : plain(locale).format(v as number)) : v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
     return `<td${isNum[i] ? ' class="num"' : ''}>${esc(text)}</td>`;
   };
   const head = cols.map((c, i) => `<th${isNum[i] ? ' class="num"' : ''}>${esc(c.label)}</th>`).join('');
   const body = rows.slice(0, limit).map((r) => `<tr>${cols.map((c, i) => cell(r[c.key], i)).join('')}</tr>`).join('');
-  const more = rows.length > limit ? `<p class="note">${rows.length - limit} more rows not shown</p>` : '';
+  const more = rows.length > limit ? `<p class="note">${esc(t(locale, 'notebook.table.more', { count: rows.length - limit }))}</p>` : '';
   return wrapWidget('table', `<table>${opts.caption ? `<caption class="note">${esc(opts.caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`);
 }
 

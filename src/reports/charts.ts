@@ -361,9 +361,9 @@ export function relevanceHistogram(values: readonly number[], width = 420, local
 }
 
 /** The sub-categories as horizontal bars, largest first: the names stay level and readable in a narrow panel. */
-function categoryBarsView(categories: ReportData['categories'], width: number, height: number, legend: Record<string, unknown>) {
+function categoryBarsView(categories: ReportData['categories'], width: number, height: number, legend: Record<string, unknown>, locale: Locale) {
   return {
-    title: 'Revenue by sub-category',
+    title: t(locale, 'chart.branchMonth.categories'),
     width,
     height,
     data: { values: categories },
@@ -382,7 +382,7 @@ function categoryBarsView(categories: ReportData['categories'], width: number, h
  * two panels keep together on a page and take the height of one; concatenated views share a colour scale unless
  * told otherwise, and these two colour different things.
  */
-export function branchMonthChart(trend: ReportData['trend'], categories: ReportData['categories'], width = 640): TopLevelSpec {
+export function branchMonthChart(trend: ReportData['trend'], categories: ReportData['categories'], width = 640, locale: Locale = 'en'): TopLevelSpec {
   const height = 150;
   // Beside the two plots: the money axis's labels (about 43 px with their currency), the gap (24), the
   // sub-categories' names (about 100) and the padding.
@@ -392,13 +392,14 @@ export function branchMonthChart(trend: ReportData['trend'], categories: ReportD
   // canvas here): a legend wider than its panel by that measure would widen the figure, hence the short label of the
   // average and the categories in two columns.
   const below = (x: number, columns: number) => ({ orient: 'none', direction: 'horizontal', columns, legendX: x, legendY: height + 24, gridAlign: 'none', columnPadding: 14 });
-  const averageLegend = { ...below(-30, 3), labelExpr: "datum.label === 'revenue_avg' ? '7-day average' : datum.label" };
+  const averageLegend = { ...below(-30, 3), labelExpr: legendLabels({ ...seriesNames(locale), revenue_avg: t(locale, 'chart.branchMonth.average') }) };
+  const [days, subs, none] = [t(locale, 'chart.branchMonth.days'), t(locale, 'chart.branchMonth.categories'), t(locale, 'chart.noData')];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     config,
     hconcat: [
-      trend.length ? trendView(trend, 'day', 'Revenue and profit by day', left, height, averageLegend) : noDataView('Revenue and profit by day', left, height),
-      categories.length ? categoryBarsView(categories, right, height, below(-85, 2)) : noDataView('Revenue by sub-category', right, height),
+      trend.length ? trendView(trend, 'day', days, left, height, averageLegend, locale) : noDataView(days, left, height, none),
+      categories.length ? categoryBarsView(categories, right, height, below(-85, 2), locale) : noDataView(subs, right, height, none),
     ],
     spacing: 24,
     resolve: { scale: { color: 'independent', strokeDash: 'independent' } },
@@ -406,34 +407,36 @@ export function branchMonthChart(trend: ReportData['trend'], categories: ReportD
 }
 
 /** Order lines by value on a log scale, from bins counted beforehand (a few dozen rows instead of every line). */
-export function lineValueChart(bins: readonly { from: number; to: number; lines: number }[], width = 590): TopLevelSpec {
-  const title = 'Order lines by value (log scale)';
-  if (!bins.length) return noDataChart(title, width, 200);
+export function lineValueChart(bins: readonly { from: number; to: number; lines: number }[], width = 590, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.lineValue');
+  if (!bins.length) return noDataChart(title, width, 200, t(locale, 'chart.noData'));
   return {
     ...base(title, width, 200),
     data: { values: bins },
     mark: { type: 'bar', color: palette.revenue, binSpacing: 1 },
     encoding: {
-      x: { field: 'from', type: 'quantitative', bin: 'binned', scale: { type: 'log' }, title: 'line value', axis: { format: '$~s' } },
+      x: { field: 'from', type: 'quantitative', bin: 'binned', scale: { type: 'log' }, title: t(locale, 'chart.lineValue.axis'), axis: { format: '$~s' } },
       x2: { field: 'to' },
-      y: { field: 'lines', type: 'quantitative', title: 'lines', axis: countAxis('y') },
-      tooltip: [{ field: 'from', title: 'from', format: '$,.2f' }, { field: 'to', title: 'to', format: '$,.2f' }, { field: 'lines', format: ',d' }],
+      y: { field: 'lines', type: 'quantitative', title: t(locale, 'chart.field.lines'), axis: countAxis('y') },
+      tooltip: [{ field: 'from', title: t(locale, 'chart.field.from'), format: '$,.2f' }, { field: 'to', title: t(locale, 'chart.field.to'), format: '$,.2f' }, { field: 'lines', format: ',d' }],
     },
   } as TopLevelSpec;
 }
 
-const monthAbbreviations = monthNames.map((m) => m.slice(0, 3));
+/** Jan … Dec, as an axis of the locale labels them (`ene` … `dic`). */
+const monthAbbreviations = (locale: Locale) => (locale === 'en' ? monthNames.map((m) => m.slice(0, 3)) : monthNames.map((_, i) => formatsOf(locale).monthShort(i + 1)));
 
 /** Revenue by month of the year, one line per year: the seasons, and how the years compare. */
-export function seasonalityChart(monthly: readonly { month: string; revenue: number }[], width = 600): TopLevelSpec {
-  const title = 'Revenue by month of the year';
-  if (!monthly.length) return noDataChart(title, width, 220);
+export function seasonalityChart(monthly: readonly { month: string; revenue: number }[], width = 600, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.seasonality');
+  if (!monthly.length) return noDataChart(title, width, 220, t(locale, 'chart.noData'));
+  const abbreviations = monthAbbreviations(locale);
   return {
     ...base(title, width, 220),
     data: { values: monthly.map((m) => ({ year: m.month.slice(0, 4), month: Number(m.month.slice(5, 7)), revenue: m.revenue })) },
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: null, scale: { domain: monthAbbreviations.map((_, i) => i + 1) }, axis: { labelAngle: 0, labelExpr: `${JSON.stringify(monthAbbreviations)}[datum.value - 1]` } },
+      x: { field: 'month', type: 'ordinal', title: null, scale: { domain: abbreviations.map((_, i) => i + 1) }, axis: { labelAngle: 0, labelExpr: `${JSON.stringify(abbreviations)}[datum.value - 1]` } },
       y: { field: 'revenue', type: 'quantitative', axis: moneyAxis },
       color: { field: 'year', type: 'nominal', title: null },
       tooltip: [{ field: 'year' }, { field: 'month' }, { field: 'revenue', type: 'quantitative', format: ',.2f' }],
@@ -442,16 +445,20 @@ export function seasonalityChart(monthly: readonly { month: string; revenue: num
 }
 
 /** The evaluation's hit rate at 5 of the model and the two baselines, with their 95 % intervals, per level. */
-export function hitRateChart(e: Pick<Evaluation, 'cases' | 'model' | 'popularity' | 'random'>, width = 250): TopLevelSpec {
-  const title = 'Hit rate at 5, with 95 % intervals';
-  if (!e.cases) return noDataChart(title, width * 2, 180, 'No test cases');
+export function hitRateChart(e: Pick<Evaluation, 'cases' | 'model' | 'popularity' | 'random'>, width = 250, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.hitRate');
+  if (!e.cases) return noDataChart(title, width * 2, 180, t(locale, 'chart.hitRate.noCases'));
   const scorers = ['model', 'popularity', 'random'] as const;
+  const levels = { product: t(locale, 'chart.hitRate.product'), subcategory: t(locale, 'chart.hitRate.subCategory') };
   const rows = scorers.flatMap((scorer) =>
     (['product', 'subcategory'] as const).map((level) => {
       const m = e[scorer][level].hr_at_5;
-      return { scorer, level: level === 'product' ? 'product level' : 'sub-category level', hr: m.value, lo: m.ci95[0], hi: m.ci95[1] };
+      return { scorer, level: levels[level], hr: m.value, lo: m.ci95[0], hi: m.ci95[1] };
     }),
   );
+  // The scorers are the data's keys; another language names them on the axis.
+  const scorerNames = { model: t(locale, 'chart.hitRate.model'), popularity: t(locale, 'chart.hitRate.popularity'), random: t(locale, 'chart.hitRate.random') };
+  const axis = locale === 'en' ? { labelAngle: 0 } : { labelAngle: 0, labelExpr: legendLabels(scorerNames) };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
@@ -462,7 +469,7 @@ export function hitRateChart(e: Pick<Evaluation, 'cases' | 'model' | 'popularity
     spec: {
       width,
       height: 180,
-      encoding: { x: { field: 'scorer', type: 'nominal', title: null, sort: null, axis: { labelAngle: 0 } } },
+      encoding: { x: { field: 'scorer', type: 'nominal', title: null, sort: null, axis } },
       layer: [
         {
           mark: { type: 'bar' },

@@ -53,7 +53,17 @@ const fieldKeys = {
   to: 'chart.field.to',
   confidence: 'chart.field.confidence',
   discount: 'chart.field.discount',
+  rank: 'chart.field.rank',
+  product: 'chart.field.product',
+  quantity: 'chart.field.quantity',
+  unit_price: 'chart.field.unitPrice',
+  line_total: 'chart.field.lineTotal',
+  similarity: 'chart.field.similarity',
+  reason: 'chart.field.reason',
 } as const satisfies Record<string, MessageKey>;
+
+/** Whether the reports name `field` otherwise than by its key (a notebook's table heads it so). */
+export const knownField = (field: string): boolean => field in fieldKeys;
 
 /** Pure: the name a field shows in a tooltip or a data table's header, in `locale`. */
 export function fieldTitle(field: string, locale: Locale = 'en'): string {

@@ -89,8 +89,22 @@ describe('notebook as an HTML report', () => {
 describe('display helper HTML', () => {
   it('a table right-aligns and formats numbers by column, and escapes text', () => {
     const t = tableHtml([{ branch: '<West>', revenue: 1234.5, orders: 3 }], ['branch', { key: 'revenue', label: 'Revenue', format: 'money' }, 'orders']);
-    expect(t).toContain('<th>branch</th><th class="num">Revenue</th><th class="num">orders</th>');
+    // A column given by its key alone is headed as the reports name that field; a key they do not know stays as it is.
+    expect(t).toContain('<th>Branch</th><th class="num">Revenue</th><th class="num">Orders</th>');
+    expect(tableHtml([{ stat: 'mean' }], ['stat'])).toContain('<th>stat</th>');
     expect(t).toContain('<td>&lt;West&gt;</td><td class="num">$1,234.50</td><td class="num">3</td>');
+  });
+
+  it('in Spanish (locale es): headers, key figures and numbers as a Spanish reader writes them; data names as they are', () => {
+    const t = tableHtml([{ branch: 'West', sub_category: 'Phones', revenue: 83829.32, margin: 0.3142, units: 1234 }], ['branch', 'sub_category', { key: 'revenue', format: 'money' }, { key: 'margin', format: 'percent' }, 'units'], {}, 'es');
+    expect(t).toContain('<th>Sucursal</th><th>Subcategoría</th><th class="num">Ventas</th><th class="num">Margen</th><th class="num">Unidades</th>');
+    expect(t).toContain('<td>West</td><td>Phones</td><td class="num">83.829,32\u00a0US$</td><td class="num">31,4 %</td><td class="num">1.234</td>');
+    expect(tableHtml([], undefined, {}, 'es')).toContain('sin filas');
+    // A report's figure is named by its key in the reader's language; a notebook's own keeps the label it was given.
+    const k = kpisHtml([{ key: 'revenue', label: 'Revenue', value: 110, previous: 100, lastYear: null, format: 'money' }, { label: 'Mensajes', value: 9994, format: 'count' }], 'es');
+    expect(k).toContain('<div class="kpi-label">Ventas</div>');
+    expect(k).toContain('110,00\u00a0US$');
+    expect(k).toContain('<div class="kpi-label">Mensajes</div><div class="value">9994</div>'.replace('9994', '9.994'));
   });
 
   it('a key figure with comparisons shows both, like the executive report', () => {

@@ -63,6 +63,32 @@ describe('branch review figures', () => {
     );
     expect(branchFindings({ ...review, empty: true })).toBe('West · Los Angeles has no sales in December 2017.');
   });
+
+  it('in Spanish: the same findings in Spanish words and es-ES numbers, names of the data as they are', () => {
+    const review: BranchReview = {
+      period: p,
+      branch: { id: 'BR-WEST', name: 'West · Los Angeles' },
+      kpis: branchKpis(days, 'BR-WEST', p),
+      ranking: [{ id: 'BR-WEST', name: 'West · Los Angeles', revenue: 400, profit: 40, margin: 0.1 }, { id: 'BR-EAST', name: 'East', revenue: 100, profit: -5, margin: -0.05 }],
+      company: { revenue: 500, margin: 0.07 },
+      trend: [],
+      categories: [{ category: 'Technology', sub_category: 'Phones', revenue: 2500, profit: 60, margin: 0.024, units: 2, avg_discount: 0 }],
+      topProducts: [],
+      empty: false,
+    };
+    expect(branchFindings(review, 'es')).toBe(
+      [
+        '- West · Los Angeles vendió **400,00\u00a0US$** en diciembre de 2017, un 300,0 % más que un año antes y un 100,0 % más que el mes anterior.',
+        '- Ocupa el puesto **1 de 2** entre las sucursales, con el 80,0 % de las ventas de la empresa.',
+        '- Su margen fue del **10,0 %**, por encima del 7,0 % de la empresa.',
+        '- Subcategoría más vendida: Phones (2500,00\u00a0US$).'.replace('2500', '2.500'),
+      ].join('\n'),
+    );
+    expect(yearFinding('la empresa', 2017, 1112.4, 1000, 'es')).toBe('En 2017, la empresa vendió **1.112,40\u00a0US$**, un 11,2 % más que en 2016.');
+    expect(sourceFinding({ lines: 9994, orders: 5009, customers: 793, products: 1862, from: '2014-01-03', to: '2017-12-30', rejected: 1 }, 'es')).toBe(
+      '**9.994** líneas de pedido en 5.009 pedidos, del 3 ene 2014 al 30 dic 2017, de 793 clientes y 1.862 productos; **1** fila rechazada.',
+    );
+  });
 });
 
 describe('findings of the source lines', () => {
