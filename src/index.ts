@@ -42,5 +42,6 @@ export * as charts from './reports/charts';
 export { drawCharts, renderSvg } from './reports/render';
 export { renderHtml } from './reports/html';
 export { esc, formatValue } from './reports/format';
+export { rfmSegmentName } from './reports/labels';
 export { changesSinceLastReport } from './reports/runs/changes-store';
 export { chartsIn, findingsIn, show, showIn, type Column, type Figure, type Messages, type Show } from './notebook';

@@ -12,7 +12,7 @@ import { notebookLocale } from './notebooks/in-locale';
 import { withLocale } from './reports/charts';
 import type { Kpi } from './reports/data';
 import { formatValue, type NumberFormat } from './reports/format';
-import { capitalise, formatMessages, periodLabel, t, type Locale, type MessageKey, type MessageValues, type Messages, type PeriodLike } from './i18n';
+import { capitalise, formatMessages, formatsOf, periodLabel, t, type Locale, type MessageKey, type MessageValues, type Messages, type PeriodLike } from './i18n';
 
 export type { Column, Figure } from './notebooks/widgets';
 export { chartsIn, findingsIn } from './notebooks/in-locale';
@@ -38,6 +38,8 @@ export interface Show {
   t(message: Messages | MessageKey, values?: MessageValues): string;
   /** A number as the reader writes it (`$83,829.32`, `83.829,32 US$`; `31.4 %`, `31,4 %`). */
   format(value: number | null, format: NumberFormat): string;
+  /** A day (`YYYY-MM-DD`) as the reader writes it: as it is in English, "30 dic 2017" in Spanish. */
+  day(iso: string): string;
   /** A period's name ("December 2017", "diciembre de 2017"; capitalised: "Diciembre de 2017"). */
   period(p: PeriodLike, opts?: { capitalised?: boolean }): string;
 }
@@ -64,6 +66,7 @@ export function showIn(locale: string | Locale): Show {
     },
     t: (message, values) => (typeof message === 'string' ? t(l, message, values) : formatMessages(l, message, values)),
     format: (value, format) => formatValue(value, format, l),
+    day: (iso) => formatsOf(l).day(iso),
     period: (p, opts) => (opts?.capitalised ? capitalise(periodLabel(l, p)) : periodLabel(l, p)),
   };
 }

@@ -71,9 +71,10 @@ header.report{margin-bottom:10px;padding-bottom:8px}header.report h1{font-size:2
 body{font-size:12.5px}.erp-out{font-size:12px}
 h2,.cell-md h2{font-size:16px;margin:14px 0 6px}
 .cell-out{margin:4px 0 6px}.cell-out ul,.cell-md ul{margin:4px 0}
-.erp-out .kpi{padding:6px 10px}.erp-out .kpi .value{font-size:17px;margin:1px 0 2px}
-.erp-out .kpi .kpi-label,.erp-out .kpi .cmp{font-size:10.5px}.kpi .cmp{flex-direction:row;flex-wrap:wrap;gap:0 6px}
-.erp-out table{font-size:11.5px}.erp-out th,.erp-out td{padding:3px 7px}}
+/* Line heights a little under the screen's: a branch review stays on one A4 page with Spanish's longer words. */
+.erp-out .kpi{padding:6px 10px}.erp-out .kpi .value{font-size:17px;margin:1px 0 2px;line-height:1.25}
+.erp-out .kpi .kpi-label,.erp-out .kpi .cmp{font-size:10.5px}.erp-out .kpi .cmp{line-height:1.3}.cell-out ul,.cell-out p{line-height:1.35}header.report p{line-height:1.3}.kpi .cmp{flex-direction:row;flex-wrap:wrap;gap:0 6px}
+.erp-out table{font-size:11.5px;margin:4px 0 2px}.erp-out th,.erp-out td{padding:2px 7px}}
 header.report .default{color:var(--muted)}
 header.report p.lineage-line{font-size:12px;color:var(--muted);margin:2px 0 0}
 @media print{.cell-md h2,.cell-md h3,.cell-out .html h2,.cell-out .html h3{break-after:avoid;page-break-after:avoid}section.cell-md{break-after:avoid;page-break-after:avoid}}`;
