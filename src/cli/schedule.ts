@@ -15,7 +15,7 @@ import type { ReportData } from '../reports/data';
 import { runRecorded, type RenderFn, type RenderOutcome, type RunPlan, type RunStore } from '../reports/runs/runner';
 import { acquireLease, LeaseHeldError, type Lease } from '../reports/runs/lease';
 import { ensureRunIndexes, keepAlive, lastRun, markInterrupted, saveRun, startRun, warehouseFacts } from '../reports/runs/store';
-import { dueJobs, isNotebookJob, jobLocale, readScheduleFile, type JobSpec, type Schedule } from '../reports/schedule';
+import { dueJobs, isNotebookJob, jobLocale, readScheduleFile, type JobSpec, type NotebookJobSpec, type Schedule } from '../reports/schedule';
 import type { Locale } from '../i18n';
 import type { Browser } from 'puppeteer';
 import { launchBrowser } from '../reports/browser';
@@ -59,12 +59,21 @@ export interface RenderShare {
   draft?: (d: ContentDraft) => void;
 }
 
+/**
+ * A notebook job's parameter values: its own, its branch's (in a burst), and the job's `locale` as the notebook's
+ * `locale` parameter, so the notebook's outputs are in its readers' language, as its mail is (every shipped notebook
+ * has one). A `locale` among the job's own parameters is the more specific, and wins.
+ */
+export function notebookJobParameters(job: Pick<NotebookJobSpec, 'parameters' | 'locale'>, branch: Pick<BranchRef, 'id'> | null): Record<string, unknown> {
+  return { ...(job.locale ? { locale: job.locale } : {}), ...job.parameters, ...(branch ? { branch: branch.id } : {}) };
+}
+
 /** Renders one job, for one branch of its burst or for all, with the configured services and folders. */
 export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, branch: BranchRef | null, signal?: AbortSignal, share: RenderShare = {}): Promise<RenderOutcome> {
   const steps: Record<string, number> = {};
   const onStep = (step: string, s: number) => void (steps[step] = s);
   if (isNotebookJob(job)) {
-    const parameters = branch ? { ...job.parameters, branch: branch.id } : job.parameters;
+    const parameters = notebookJobParameters(job, branch);
     // The kernel learns its job, so a notebook's "what changed" (show.changes) reads the same history as its record.
     const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(parameters), formats: job.formats, code: job.code, static: job.static, timeoutSec: job.timeout, onStep, signal, env: { ERP_REPORT_JOB: job.name } });
     const out = await notebookOutcome(db, r, job.name, jobLocale(job));

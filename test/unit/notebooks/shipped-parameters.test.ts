@@ -1,6 +1,7 @@
 /** The shipped notebooks and the docs' examples declare what their parameters accept, and their values pass the checks. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { notebookJobParameters } from '../../../src/cli/schedule';
 import { asPairs, checkNotebookParameters } from '../../../src/cli/notebook-report';
 import { projectRoot } from '../../../src/config';
 import { acceptsOf, checkAccepted, type ParamFacts } from '../../../src/notebooks/accepts';
@@ -40,7 +41,7 @@ describe('the example schedule (docs/examples/schedule.json)', () => {
   it("gives each notebook job values its notebook accepts on the Superstore, before any kernel would start", async () => {
     for (const job of jobs) {
       const nb = path.join(projectRoot, job.notebook);
-      const { values } = checkNotebookParameters(nb, asPairs(job.parameters));
+      const { values } = checkNotebookParameters(nb, asPairs(notebookJobParameters(job, null)));
       await expect(checkAccepted(declaredParameters(readNotebook(nb)), values, superstore(path.dirname(nb)))).resolves.toBeUndefined();
     }
   });

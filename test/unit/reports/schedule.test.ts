@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { notebookJobParameters } from '../../../src/cli/schedule';
 import { asPairs, checkNotebookParameters } from '../../../src/cli/notebook-report';
 import { projectRoot } from '../../../src/config';
 import { describeZone, dueJobs, isDue, isNotebookJob, nextWake, parseSchedule, ScheduleError } from '../../../src/reports/schedule';
@@ -183,7 +184,7 @@ describe('the example schedule (docs/examples/schedule.json)', () => {
 
   it('gives each notebook job parameters its notebook declares, of the declared types', () => {
     for (const job of schedule.jobs.filter(isNotebookJob)) {
-      expect(() => checkNotebookParameters(path.join(projectRoot, job.notebook), asPairs(job.parameters))).not.toThrow();
+      expect(() => checkNotebookParameters(path.join(projectRoot, job.notebook), asPairs(notebookJobParameters(job, null)))).not.toThrow();
     }
   });
 });
