@@ -5,7 +5,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { NumberFormat } from './format';
-import { counts, fraction, interactiveSpec, money, titles } from './interactive-spec';
+import type { Locale } from '../i18n';
+import { counts, fieldTitle, fraction, interactiveSpec, money } from './interactive-spec';
 
 type Def = Record<string, unknown>;
 type Row = Record<string, unknown>;
@@ -14,8 +15,8 @@ export interface DataColumn {
   field: string;
   /** The header, as the tooltip titles the field. */
   title: string;
-  /** How a number of the column reads; `number` is a plain number with up to two decimals. */
-  format: NumberFormat | 'number' | 'text';
+  /** How a value of the column reads: `number` is a plain number with up to two decimals, `day` an ISO date. */
+  format: NumberFormat | 'number' | 'day' | 'text';
 }
 
 export interface DataTable {
@@ -45,7 +46,10 @@ function dataViews(spec: Def): Def[] {
 
 const shown = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+
 function columnFormat(field: string, rows: readonly Row[]): DataColumn['format'] {
+  if (rows.every((r) => r[field] === null || (typeof r[field] === 'string' && isoDay.test(r[field] as string)))) return 'day';
   if (!rows.some((r) => typeof r[field] === 'number')) return 'text';
   if (money.has(field)) return 'money';
   if (fraction.has(field)) return 'percent';
@@ -55,12 +59,10 @@ function columnFormat(field: string, rows: readonly Row[]): DataColumn['format']
   return 'number';
 }
 
-const titleOf = (field: string) => titles[field] ?? field.replace(/_/g, ' ');
-
-function viewTable(view: Def, single: boolean): DataTable {
+function viewTable(view: Def, single: boolean, locale: Locale): DataTable {
   const rows = ((view.data as { values: unknown[] }).values as Row[]).filter((r) => r && typeof r === 'object');
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => rows.every((r) => shown(r[k])));
-  const tip = view.mark || view.layer ? ((interactiveSpec(view as unknown as TopLevelSpec) as unknown as Def).encoding as Def | undefined)?.tooltip : undefined;
+  const tip = view.mark || view.layer ? ((interactiveSpec(view as unknown as TopLevelSpec, locale) as unknown as Def).encoding as Def | undefined)?.tooltip : undefined;
   const tipDefs = (Array.isArray(tip) ? (tip as Def[]) : []).filter((d) => typeof d.field === 'string');
   const named = tipDefs.filter((d) => keys.includes(d.field as string));
   // A tooltip field the rows do not hold was computed by the chart (a fold's `value`, a count): the rows' own
@@ -69,13 +71,13 @@ function viewTable(view: Def, single: boolean): DataTable {
   const fields = [...named.map((d) => d.field as string), ...(computed ? keys.filter((k) => !named.some((d) => d.field === k)) : [])];
   const titleFor = (f: string) => {
     const t = named.find((d) => d.field === f)?.title;
-    return typeof t === 'string' ? t : titleOf(f);
+    return typeof t === 'string' ? t : fieldTitle(f, locale);
   };
   return { title: single ? null : specTitle(view) || null, columns: fields.map((field) => ({ field, title: titleFor(field), format: columnFormat(field, rows) })), rows };
 }
 
-/** The tables of a chart: one per view that holds rows (none for a chart without data). */
-export function chartTables(spec: TopLevelSpec): DataTable[] {
+/** The tables of a chart: one per view that holds rows (none for a chart without data), headed in `locale`. */
+export function chartTables(spec: TopLevelSpec, locale: Locale = 'en'): DataTable[] {
   const views = dataViews(spec as unknown as Def);
-  return views.map((v) => viewTable(v, views.length === 1));
+  return views.map((v) => viewTable(v, views.length === 1, locale));
 }

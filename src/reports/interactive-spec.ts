@@ -5,33 +5,54 @@
  * output (the PDF, `--static`) is drawn from the specs as they are.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { t, type Locale, type MessageKey } from '../i18n';
 
 type Def = Record<string, unknown>;
 
 export const money = new Set(['revenue', 'profit', 'value', 'total', 'unit_price', 'revenue_avg']);
 export const fraction = new Set(['margin', 'share']);
 export const counts = new Set(['units', 'lines', 'orders', 'customers', 'sales']);
-export const titles: Record<string, string> = {
-  sub_category: 'sub-category',
-  revenue_avg: 'revenue, moving average',
-  avg_lead_days: 'lead time (days)',
-  ship_mode: 'ship mode',
-  product_id: 'product id',
-  value: 'amount',
-  label: 'product',
-  kind: 'source',
-  a: 'field',
-  b: 'with',
-  band: 'discount',
-  relevance: 'relevance %',
-  hour: 'hour of the day',
+/** The name of each field the charts draw, in the catalogs: what a tooltip and a data table call it. */
+const fieldKeys: Record<string, MessageKey> = {
+  date: 'chart.field.date',
+  series: 'chart.field.series',
+  value: 'chart.field.value',
+  measure: 'chart.field.measure',
+  branch: 'chart.field.branch',
+  category: 'chart.field.category',
+  sub_category: 'chart.field.subCategory',
+  revenue: 'chart.field.revenue',
+  revenue_avg: 'chart.field.revenueAverage',
+  profit: 'chart.field.profit',
+  margin: 'chart.field.margin',
+  name: 'chart.field.name',
+  product_id: 'chart.field.productId',
+  units: 'chart.field.units',
+  segment: 'chart.field.segment',
+  customers: 'chart.field.customers',
+  orders: 'chart.field.orders',
+  band: 'chart.field.band',
+  lines: 'chart.field.lines',
+  share: 'chart.field.share',
+  ship_mode: 'chart.field.shipMode',
+  avg_lead_days: 'chart.field.leadDays',
+  label: 'chart.field.label',
+  kind: 'chart.field.kind',
+  a: 'chart.field.a',
+  b: 'chart.field.b',
+  relevance: 'chart.field.relevance',
+  hour: 'chart.field.hour',
+  sales: 'chart.field.sales',
 };
 
+/** A field's name for a reader: from the catalog, or the field itself with spaces for underscores. */
+export const fieldTitle = (field: string, locale: Locale = 'en') => (fieldKeys[field] ? t(locale, fieldKeys[field]) : field.replace(/_/g, ' '));
+
 /** The name a field shows in a tooltip, and the number format that fits what it measures. */
-function tooltipDef(def: Def, temporalFormat: string | undefined): Def {
+function tooltipDef(def: Def, temporalFormat: string | undefined, locale: Locale): Def {
   const field = typeof def.field === 'string' ? def.field : undefined;
   const out: Def = { ...def };
-  if (field) out.title ??= titles[field] ?? field.replace(/_/g, ' ');
+  if (field) out.title ??= fieldTitle(field, locale);
   if (field && money.has(field)) Object.assign(out, { type: 'quantitative', format: '$,.2f' });
   else if (field && fraction.has(field)) Object.assign(out, { type: 'quantitative', format: '.1%' });
   else if (field && counts.has(field)) Object.assign(out, { type: 'quantitative', format: ',d' });
@@ -64,8 +85,8 @@ function derivedTooltip(encodings: Def[]): Def[] {
   return [...out.filter((d) => !d.aggregate), ...out.filter((d) => d.aggregate)];
 }
 
-/** Pure: the spec with tooltips and legend highlighting; the argument is not changed. */
-export function interactiveSpec(spec: TopLevelSpec): TopLevelSpec {
+/** Pure: the spec with tooltips (titled in `locale`) and legend highlighting; the argument is not changed. */
+export function interactiveSpec(spec: TopLevelSpec, locale: Locale = 'en'): TopLevelSpec {
   const s = structuredClone(spec) as unknown as Def;
   const enc = (s.encoding ?? {}) as Def;
   const layers = Array.isArray(s.layer) ? (s.layer as Def[]) : [];
@@ -76,7 +97,7 @@ export function interactiveSpec(spec: TopLevelSpec): TopLevelSpec {
   const x = enc.x as Def | undefined;
   const temporalFormat = x?.type === 'temporal' ? ((x.axis as Def | undefined)?.format as string | undefined) : undefined;
   const given = Array.isArray(enc.tooltip) ? (enc.tooltip as Def[]) : null;
-  const tooltip = (given ?? derivedTooltip([enc, ...layers.map((l) => (l.encoding ?? {}) as Def)])).map((d) => tooltipDef(d, temporalFormat));
+  const tooltip = (given ?? derivedTooltip([enc, ...layers.map((l) => (l.encoding ?? {}) as Def)])).map((d) => tooltipDef(d, temporalFormat, locale));
   s.encoding = { ...enc, tooltip };
 
   const color = enc.color as Def | undefined;

@@ -32,7 +32,7 @@ export async function drawCharts(specs: Record<string, TopLevelSpec>, o: { inter
   for (const [name, given] of Object.entries(specs)) {
     const spec = withDescription(given, o.locale);
     const svg = stableIds(await renderSvg(spec), `${o.prefix ?? 'chart'}-${name.replace(/[^\w-]/g, '-')}`);
-    out[name] = o.interactive ? { spec, svg, vega: compileSpec(interactiveSpec(spec)) } : { spec, svg };
+    out[name] = o.interactive ? { spec, svg, vega: compileSpec(interactiveSpec(spec, o.locale)) } : { spec, svg };
   }
   return out;
 }
