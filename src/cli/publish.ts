@@ -14,7 +14,7 @@ import { postWebhook, retryDelaysMs } from '../reports/delivery/webhook';
 import { esc, reportTitle } from '../reports/format';
 import { periodLabel, t, type Locale } from '../i18n';
 import { rankFindings } from '../reports/ranked-findings';
-import { alertSubject, evaluateAlerts, failureAlert, type FiredAlert } from '../reports/runs/alerts';
+import { alertSubject, deliveryFailureAlert, evaluateAlerts, failureAlert, type FiredAlert } from '../reports/runs/alerts';
 import { runsCollection, type HeadlineFigures, type ReportRun } from '../reports/runs/record';
 import { jobLocale, type JobSpec } from '../reports/schedule';
 import type { PipelineContext } from './context';
@@ -70,7 +70,7 @@ async function newAlerts(db: Db, run: ReportRun, job: JobSpec, title: string): P
   const fired: FiredAlert[] = [];
   if (run.status === 'succeeded' && run.figures && job.alerts.length) fired.push(...evaluateAlerts(job.alerts, { ...subject, figures: run.figures, previous: await previousFigures(db, run) }));
   if (run.status !== 'succeeded') fired.push(failureAlert({ ...subject, status: run.status, why: (run.reason ?? run.error ?? '').split('\n')[0]! }));
-  for (const d of run.deliveries ?? []) if (d.status === 'failed') fired.push(failureAlert({ ...subject, status: `delivery to ${d.target} failed`, why: d.error ?? '' }));
+  for (const d of run.deliveries ?? []) if (d.status === 'failed') fired.push(deliveryFailureAlert({ ...subject, target: d.target, why: d.error ?? '' }));
   const seen = new Set((await db.collection<ReportRun>(runsCollection).find({ job: run.job, 'alerts.key': { $in: fired.map((f) => f.key) } }, { projection: { alerts: 1 } }).toArray()).flatMap((r) => (r.alerts ?? []).map((a) => a.key)));
   return fired.filter((f) => !seen.has(f.key));
 }
