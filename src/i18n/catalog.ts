@@ -31,3 +31,7 @@ export function t(locale: Locale, key: MessageKey, values?: MessageValues): stri
   }
   return String(message.format(values));
 }
+
+/** `t` bound to one locale, for a renderer that says many things: `const tr = translator('es'); tr('report.title')`. */
+export type Translate = (key: MessageKey, values?: MessageValues) => string;
+export const translator = (locale: Locale): Translate => (key, values) => t(locale, key, values);

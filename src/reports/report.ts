@@ -24,6 +24,8 @@ import { createGroupWriter, removeLeftovers, type GroupWriter } from '../io/atom
 import { withLock } from '../io/lock';
 import { createStepTimer } from './step-timer';
 import { reportTitle } from './format';
+import { capitalise, periodLabel, t, type Locale } from '../i18n';
+import { periodDays } from './html';
 
 export type ReportFormat = 'html' | 'pdf' | 'xlsx';
 export const reportFormats: readonly ReportFormat[] = ['html', 'pdf', 'xlsx'];
@@ -60,6 +62,8 @@ export interface ReportOptions {
    * page printed either way.
    */
   static?: boolean;
+  /** The readers' language: every word, number and date of the three formats (`en` by default). */
+  locale?: Locale;
   /** Where a wait for another writer of the same period is said. */
   log?: Logger;
   /**
@@ -98,11 +102,12 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   try {
     const loaded = await step('data', () => loadReportData({ db: o.db, period: o.period, branch: o.branch, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
     const data: ReportData = o.whatChanged ? { ...loaded, whatChanged: await step('changes', () => o.whatChanged!(loaded)) } : loaded;
-    const charts = await step('charts', () => drawCharts(describeReportCharts(data, reportCharts(data)), { interactive: !o.static }));
+    const locale = o.locale ?? 'en';
+    const charts = await step('charts', () => drawCharts(describeReportCharts(data, reportCharts(data, locale), locale), { interactive: !o.static, locale }));
     const svgs = Object.fromEntries(Object.entries(charts).map(([name, c]) => [name, c.svg]));
-    const title = reportTitle(o.title ?? 'Executive sales report', data.branch);
-    const printed = renderHtml(data, { charts, title, appendix: o.appendix });
-    const html = o.static ? printed : renderHtml(data, { charts, title, appendix: o.appendix, interactive: true });
+    const title = reportTitle(o.title ?? t(locale, 'report.title'), data.branch);
+    const printed = renderHtml(data, { charts, title, appendix: o.appendix, locale });
+    const html = o.static ? printed : renderHtml(data, { charts, title, appendix: o.appendix, locale, interactive: true });
     const dir = reportDir(o.reportsDir, o.period, data.branch?.id ?? null);
     const what = `the report for ${o.period.id}${data.branch ? ` of ${data.branch.id}` : ''}`;
     const browser = needBrowser ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
@@ -112,10 +117,10 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
       removeLeftovers(dir);
       const group = createGroupWriter(dir);
       try {
-        await writeFormats(group, { ...o, timed, html, printed, title, svgs, data, browser, images });
+        await writeFormats(group, { ...o, locale, timed, html, printed, title, svgs, data, browser, images });
         // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.
         throwIfAborted(o.signal);
-        group.commit({ report: 'executive', period: o.period.id, ...(data.branch ? { branch: data.branch.id, branch_name: data.branch.name } : {}), from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
+        group.commit({ report: 'executive', period: o.period.id, ...(locale === 'en' ? {} : { locale }), ...(data.branch ? { branch: data.branch.id, branch_name: data.branch.name } : {}), from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
       } catch (err) {
         group.abort();
         throw err;
@@ -142,6 +147,7 @@ interface FormatWork {
   formats: readonly ReportFormat[];
   period: Period;
   appendix?: boolean;
+  locale: Locale;
   signal?: AbortSignal;
   timed: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   html: string;
@@ -160,7 +166,8 @@ async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
   const signal = w.signal;
   if (w.formats.includes('html')) await w.timed('html', async () => group.add('executive.html', w.html));
   if (w.formats.includes('pdf')) {
-    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.printed, { title: w.title, period: `${w.period.label} · ${w.period.from} to ${w.period.to}` }, { signal })));
+    const period = `${capitalise(periodLabel(w.locale, w.period))} · ${periodDays(w.period, w.locale)}`;
+    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.printed, { title: w.title, period, locale: w.locale }, { signal })));
   }
   if (w.formats.includes('xlsx')) {
     await w.timed('xlsx', async () => {
@@ -168,7 +175,7 @@ async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
       const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => w.svgs[name]);
       const pngs = svgsToPngs(Object.fromEntries(names.map((name) => [name, w.svgs[name]!])), signal);
       Object.assign(w.images, pngs);
-      group.add('executive.xlsx', (await renderExcel(w.data, pngs, { appendix: w.appendix })).buffer);
+      group.add('executive.xlsx', (await renderExcel(w.data, pngs, { appendix: w.appendix, locale: w.locale })).buffer);
     });
   }
 }

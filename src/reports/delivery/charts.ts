@@ -3,10 +3,12 @@
  * inline SVG nor scripts; those the workbook already drew are reused.
  */
 import { svgsToPngs } from '../png';
+import { t, type Locale } from '../../i18n';
 import type { ChartImage } from './content';
 
-/** The executive report's charts a mail shows, with their alt text: the trend and the categories. */
-export const emailCharts: Record<string, string> = { trend: 'Revenue and profit over the period', categories: 'Revenue and profit by sub-category' };
+/** The executive report's charts a mail shows, with their alt text (in the readers' language): the trend and the categories. */
+export const emailChartsIn = (locale: Locale): Record<string, string> => ({ trend: t(locale, 'mail.chart.trend'), categories: t(locale, 'mail.chart.categories') });
+export const emailCharts: Record<string, string> = emailChartsIn('en');
 
 /**
  * The charts of `svgs` named in `pick` (those missing are left out), as PNG images in that order: taken from `drawn`

@@ -5,11 +5,15 @@ import { catalogs, locales, type Locale } from '../../../src/i18n';
 
 type Element = { type: number; value?: unknown; options?: Record<string, { value: Element[] }> };
 
-/** The placeholders of an ICU message (arguments, numbers, dates, selects and plurals), nested ones included. */
+/**
+ * The placeholders of an ICU message that put a value in the text (arguments, numbers, dates, plurals), nested ones
+ * included. A `select` only chooses words, and a language may need one another does not (Spanish agrees its verb
+ * with "las ventas" / "el beneficio"), so selects are left out here.
+ */
 function placeholders(elements: Element[], out = new Set<string>()): Set<string> {
   for (const el of elements) {
-    // 1-6: argument, number, date, time, select, plural (0 is literal text, 7 the plural's #, 8 a tag).
-    if (el.type >= 1 && el.type <= 6 && typeof el.value === 'string') out.add(el.value);
+    // 1-4 and 6: argument, number, date, time, plural (0 is literal text, 5 a select, 7 the plural's #, 8 a tag).
+    if (el.type >= 1 && el.type <= 6 && el.type !== 5 && typeof el.value === 'string') out.add(el.value);
     for (const option of Object.values(el.options ?? {})) placeholders(option.value, out);
   }
   return out;
