@@ -18,10 +18,10 @@ runMain(async () => {
       format: { type: 'string', arg: 'LIST', description: 'Comma-separated: html, pdf, xlsx', default: 'html,pdf,xlsx' },
       appendix: { type: 'boolean', description: "Add the analyst appendix: the recommendation model's co-purchased pairs and offline evaluation" },
       branch: { type: 'string', arg: 'ID', description: 'One branch\'s report (e.g. BR-WEST): every figure is that branch\'s, written to reports/<period>/<ID>/' },
-      static: { type: 'boolean', description: 'Write the HTML without script, its charts as drawn here (for mail clients and archives). By default they are drawn again in the page: tooltips, a legend that highlights' },
       locale: { type: 'string', arg: 'LANG', description: "The readers' language: en (English, US formats) or es (Spanish: 83.829,32 US$, diciembre de 2017); default en" },
+      static: { type: 'boolean', description: 'Write the HTML without script, its charts as drawn here (for mail clients and archives). By default they are drawn again in the page: tooltips, a legend that highlights' },
     },
-    examples: ['npm run report', 'npm run report -- --period 2017-12 --format html,pdf,xlsx', 'npm run report -- --period 2017-Q4', 'npm run report -- --from 2017-11-15 --to 2017-12-15 --format html', 'npm run report -- --period 2017-12 --appendix', 'npm run report -- --period 2017-12 --branch BR-WEST', 'npm run report -- --period 2017-12 --format html --static', 'npm run report -- --period 2017-12 --locale es'],
+    examples: ['npm run report', 'npm run report -- --period 2017-12 --format html,pdf,xlsx', 'npm run report -- --period 2017-Q4', 'npm run report -- --from 2017-11-15 --to 2017-12-15 --format html', 'npm run report -- --period 2017-12 --appendix', 'npm run report -- --period 2017-12 --branch BR-WEST', 'npm run report -- --period 2017-12 --locale es', 'npm run report -- --period 2017-12 --format html --static'],
   });
   if (!cli) return 0;
   const v = cli.values;

@@ -4,7 +4,7 @@
  */
 import type { Db } from 'mongodb';
 import type { Kpi, ReportData } from '../reports/data';
-import { renderChartImages } from '../reports/delivery/charts';
+import { emailChartsIn, renderChartImages } from '../reports/delivery/charts';
 import type { DeliveryContent } from '../reports/delivery/content';
 import { deliverRun } from '../reports/delivery/deliver';
 import { createSmtpMailer, sendWithRetries, type Mailer } from '../reports/delivery/email';
@@ -13,9 +13,8 @@ import { mongoDeliveryStore, recordDeliveries } from '../reports/delivery/store'
 import { postWebhook, retryDelaysMs } from '../reports/delivery/webhook';
 import { esc, reportTitle } from '../reports/format';
 import { periodLabel, t, type Locale } from '../i18n';
-import { emailChartsIn } from '../reports/delivery/charts';
 import { rankFindings } from '../reports/ranked-findings';
-import { alertSubject, evaluateAlerts, failureAlert, type FiredAlert } from '../reports/runs/alerts';
+import { alertSubject, deliveryFailureAlert, evaluateAlerts, failureAlert, type FiredAlert } from '../reports/runs/alerts';
 import { runsCollection, type HeadlineFigures, type ReportRun } from '../reports/runs/record';
 import { jobLocale, type JobSpec } from '../reports/schedule';
 import type { PipelineContext } from './context';
@@ -71,7 +70,7 @@ async function newAlerts(db: Db, run: ReportRun, job: JobSpec, title: string): P
   const fired: FiredAlert[] = [];
   if (run.status === 'succeeded' && run.figures && job.alerts.length) fired.push(...evaluateAlerts(job.alerts, { ...subject, figures: run.figures, previous: await previousFigures(db, run) }));
   if (run.status !== 'succeeded') fired.push(failureAlert({ ...subject, status: run.status, why: (run.reason ?? run.error ?? '').split('\n')[0]! }));
-  for (const d of run.deliveries ?? []) if (d.status === 'failed') fired.push(failureAlert({ ...subject, status: `delivery to ${d.target} failed`, why: d.error ?? '' }));
+  for (const d of run.deliveries ?? []) if (d.status === 'failed') fired.push(deliveryFailureAlert({ ...subject, target: d.target, why: d.error ?? '' }));
   const seen = new Set((await db.collection<ReportRun>(runsCollection).find({ job: run.job, 'alerts.key': { $in: fired.map((f) => f.key) } }, { projection: { alerts: 1 } }).toArray()).flatMap((r) => (r.alerts ?? []).map((a) => a.key)));
   return fired.filter((f) => !seen.has(f.key));
 }

@@ -38,7 +38,7 @@ export async function renderConfiguredReport(
   db: Db,
   period: Period,
   formats: readonly ReportFormat[],
-  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser' | 'branch' | 'static' | 'locale'> & { source?: string } = {},
+  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser' | 'branch' | 'locale' | 'static'> & { source?: string } = {},
 ): Promise<ReportResult> {
   return generateReport({
     db,

@@ -15,8 +15,8 @@ export interface DataColumn {
   field: string;
   /** The header, as the tooltip titles the field. */
   title: string;
-  /** How a number of the column reads; `number` is a plain number with up to two decimals. */
-  format: NumberFormat | 'number' | 'text';
+  /** How a value of the column reads: `number` is a plain number with up to two decimals, `day` an ISO date. */
+  format: NumberFormat | 'number' | 'day' | 'text';
 }
 
 export interface DataTable {
@@ -46,7 +46,10 @@ function dataViews(spec: Def): Def[] {
 
 const shown = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+
 function columnFormat(field: string, rows: readonly Row[]): DataColumn['format'] {
+  if (rows.every((r) => r[field] === null || (typeof r[field] === 'string' && isoDay.test(r[field] as string)))) return 'day';
   if (!rows.some((r) => typeof r[field] === 'number')) return 'text';
   if (money.has(field)) return 'money';
   if (fraction.has(field)) return 'percent';

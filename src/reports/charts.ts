@@ -237,7 +237,7 @@ export function shippingChart(shipping: ReportData['shipping'], width = 300, loc
     encoding: {
       y: { field: 'ship_mode', type: 'nominal', title: null, sort: null },
       x: { field: 'orders', type: 'quantitative', title: t(locale, 'chart.shipping.axis'), axis: countAxis('x') },
-      tooltip: [{ field: 'ship_mode' }, { field: 'orders' }, { field: 'revenue', format: ',.2f' }, { field: 'avg_lead_days', title: t(locale, 'chart.field.leadDays'), format: '.1f' }],
+      tooltip: [{ field: 'ship_mode' }, { field: 'orders' }, { field: 'revenue', format: ',.2f' }, { field: 'avg_lead_days', format: '.1f' }],
     },
     layer: [
       { mark: { type: 'bar', color: palette.revenue } },

@@ -23,13 +23,14 @@ export interface DrawnChart {
 export const maxTableRows = 100;
 
 function cellText(v: unknown, format: DataTable['columns'][number]['format'], locale: Locale): string {
-  if (format === 'text' || (typeof v !== 'number' && v !== null)) return String(v ?? '');
+  if (format === 'day' && typeof v === 'string') return formatsOf(locale).day(v);
+  if (format === 'text' || format === 'day' || (typeof v !== 'number' && v !== null)) return String(v ?? '');
   if (format === 'number') return v === null ? '–' : new Intl.NumberFormat(intlTag[locale], { maximumFractionDigits: 2 }).format(v);
   return formatValue(v, format, locale);
 }
 
 function tableHtml(table: DataTable, locale: Locale): string {
-  const num = (c: DataTable['columns'][number]) => (c.format === 'text' ? '' : ' class="num"');
+  const num = (c: DataTable['columns'][number]) => (c.format === 'text' || c.format === 'day' ? '' : ' class="num"');
   const head = table.columns.map((c) => `<th scope="col"${num(c)}>${esc(c.title.charAt(0).toUpperCase() + c.title.slice(1))}</th>`).join('');
   const rows = table.rows.slice(0, maxTableRows).map((r) => `<tr>${table.columns.map((c) => `<td${num(c)}>${esc(cellText(r[c.field], c.format, locale))}</td>`).join('')}</tr>`);
   const f = formatsOf(locale);
@@ -46,7 +47,7 @@ const tablesHtml = (spec: TopLevelSpec, locale: Locale) => chartTables(spec, loc
  */
 export function withDescription(spec: TopLevelSpec, locale: Locale = 'en'): TopLevelSpec {
   if (spec.description) return spec;
-  const rows = chartTables(spec).reduce((n, table) => n + table.rows.length, 0);
+  const rows = chartTables(spec, locale).reduce((n, table) => n + table.rows.length, 0);
   const title = specTitle(spec) || t(locale, 'figure.untitled');
   return { ...spec, description: rows ? t(locale, 'figure.generic', { title, rows, rowsText: formatsOf(locale).count(rows) }) : title } as TopLevelSpec;
 }

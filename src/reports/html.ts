@@ -230,9 +230,8 @@ export function renderHtml(d: ReportData, opts: HtmlOptions): string {
   const p = d.period;
   const label = periodLabel(locale, p);
   const compared = tr('report.kpis.compared', { previousFrom: f.day(p.previous.from), previousTo: f.day(p.previous.to), lastYearFrom: f.day(p.lastYear.from), lastYearTo: f.day(p.lastYear.to) });
-  const interactive = Boolean(opts.interactive);
-  const runtime = interactive ? pageRuntime() : null;
-  const figure: Figure = (name, empty) => (opts.charts[name] ? figureHtml(name, opts.charts[name], { interactive, locale }) : emptyNote(empty));
+  const runtime = opts.interactive ? pageRuntime() : null;
+  const figure: Figure = (name, empty) => (opts.charts[name] ? figureHtml(name, opts.charts[name], { interactive: Boolean(runtime), locale }) : emptyNote(empty));
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${runtime?.csp ?? staticCsp}">

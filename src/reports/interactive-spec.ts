@@ -12,41 +12,40 @@ type Def = Record<string, unknown>;
 export const money = new Set(['revenue', 'profit', 'value', 'total', 'unit_price', 'revenue_avg']);
 export const fraction = new Set(['margin', 'share']);
 export const counts = new Set(['units', 'lines', 'orders', 'customers', 'sales']);
-/**
- * The fields a tooltip (and a chart's data table) names otherwise than by the field's own name, in each language: a
- * field not listed reads as its name, `_` as spaces. English keeps the short names the charts have always shown.
- */
-const fieldKeys = {
-  sub_category: 'chart.field.subCategory',
-  revenue_avg: 'chart.field.revenueAverage',
-  avg_lead_days: 'chart.field.leadDays',
-  ship_mode: 'chart.field.shipMode',
-  product_id: 'chart.field.productId',
+/** The name of each field the charts draw, in the catalogs: what a tooltip and a data table call it. */
+const fieldKeys: Record<string, MessageKey> = {
+  date: 'chart.field.date',
+  series: 'chart.field.series',
   value: 'chart.field.value',
+  measure: 'chart.field.measure',
+  branch: 'chart.field.branch',
+  category: 'chart.field.category',
+  sub_category: 'chart.field.subCategory',
+  revenue: 'chart.field.revenue',
+  revenue_avg: 'chart.field.revenueAverage',
+  profit: 'chart.field.profit',
+  margin: 'chart.field.margin',
+  name: 'chart.field.name',
+  product_id: 'chart.field.productId',
+  units: 'chart.field.units',
+  segment: 'chart.field.segment',
+  customers: 'chart.field.customers',
+  orders: 'chart.field.orders',
+  band: 'chart.field.band',
+  lines: 'chart.field.lines',
+  share: 'chart.field.share',
+  ship_mode: 'chart.field.shipMode',
+  avg_lead_days: 'chart.field.leadDays',
   label: 'chart.field.label',
   kind: 'chart.field.kind',
   a: 'chart.field.a',
   b: 'chart.field.b',
-  band: 'chart.field.band',
   relevance: 'chart.field.relevance',
   hour: 'chart.field.hour',
-  revenue: 'chart.field.revenue',
-  profit: 'chart.field.profit',
-  margin: 'chart.field.margin',
-  units: 'chart.field.units',
-  lines: 'chart.field.lines',
-  orders: 'chart.field.orders',
-  customers: 'chart.field.customers',
   sales: 'chart.field.sales',
-  share: 'chart.field.share',
-  date: 'chart.field.date',
+  // The notebooks' tables and charts name these too.
   month: 'chart.field.month',
   year: 'chart.field.year',
-  branch: 'chart.field.branch',
-  category: 'chart.field.category',
-  segment: 'chart.field.segment',
-  measure: 'chart.field.measure',
-  name: 'chart.field.name',
   scorer: 'chart.field.scorer',
   level: 'chart.field.level',
   from: 'chart.field.from',
@@ -60,16 +59,13 @@ const fieldKeys = {
   line_total: 'chart.field.lineTotal',
   similarity: 'chart.field.similarity',
   reason: 'chart.field.reason',
-} as const satisfies Record<string, MessageKey>;
+};
 
 /** Whether the reports name `field` otherwise than by its key (a notebook's table heads it so). */
 export const knownField = (field: string): boolean => field in fieldKeys;
 
-/** Pure: the name a field shows in a tooltip or a data table's header, in `locale`. */
-export function fieldTitle(field: string, locale: Locale = 'en'): string {
-  const key = (fieldKeys as Record<string, MessageKey>)[field];
-  return key ? t(locale, key) : field.replace(/_/g, ' ');
-}
+/** A field's name for a reader: from the catalog, or the field itself with spaces for underscores. */
+export const fieldTitle = (field: string, locale: Locale = 'en') => (fieldKeys[field] ? t(locale, fieldKeys[field]) : field.replace(/_/g, ' '));
 
 /** The name a field shows in a tooltip, and the number format that fits what it measures. */
 function tooltipDef(def: Def, temporalFormat: string | undefined, locale: Locale): Def {
@@ -108,7 +104,7 @@ function derivedTooltip(encodings: Def[]): Def[] {
   return [...out.filter((d) => !d.aggregate), ...out.filter((d) => d.aggregate)];
 }
 
-/** Pure: the spec with tooltips (fields named in `locale`) and legend highlighting; the argument is not changed. */
+/** Pure: the spec with tooltips (titled in `locale`) and legend highlighting; the argument is not changed. */
 export function interactiveSpec(spec: TopLevelSpec, locale: Locale = 'en'): TopLevelSpec {
   const s = structuredClone(spec) as unknown as Def;
   const enc = (s.encoding ?? {}) as Def;

@@ -31,8 +31,12 @@ export async function drawCharts(specs: Record<string, TopLevelSpec>, o: { inter
   const out: Record<string, DrawnChart> = {};
   for (const [name, given] of Object.entries(specs)) {
     const spec = withDescription(given, o.locale);
-    const svg = stableIds(await renderSvg(spec), `${o.prefix ?? 'chart'}-${name.replace(/[^\w-]/g, '-')}`);
-    out[name] = o.interactive ? { spec, svg, vega: compileSpec(interactiveSpec(spec, o.locale)) } : { spec, svg };
+    out[name] = { spec, svg: stableIds(await renderSvg(spec), `${o.prefix ?? 'chart'}-${name.replace(/[^\w-]/g, '-')}`) };
   }
-  return out;
+  return o.interactive ? withInteractiveSpecs(out, o.locale) : out;
+}
+
+/** The charts drawn, each with its interactive spec compiled to Vega (tooltips titled in `locale`): for an interactive page. */
+export function withInteractiveSpecs(charts: Record<string, DrawnChart>, locale?: Locale): Record<string, DrawnChart> {
+  return Object.fromEntries(Object.entries(charts).map(([name, c]) => [name, { ...c, vega: compileSpec(interactiveSpec(c.spec, locale)) }]));
 }

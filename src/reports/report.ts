@@ -9,7 +9,7 @@ import type { Db } from 'mongodb';
 import type { Browser } from 'puppeteer';
 import { loadReportData, type ReportData } from './data';
 import { reportCharts } from './charts';
-import { drawCharts } from './render';
+import { drawCharts, withInteractiveSpecs } from './render';
 import { describeReportCharts } from './chart-descriptions';
 import { renderHtml } from './html';
 import { renderPdf } from './pdf';
@@ -103,11 +103,12 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
     const loaded = await step('data', () => loadReportData({ db: o.db, period: o.period, branch: o.branch, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
     const data: ReportData = o.whatChanged ? { ...loaded, whatChanged: await step('changes', () => o.whatChanged!(loaded)) } : loaded;
     const locale = o.locale ?? 'en';
-    const charts = await step('charts', () => drawCharts(describeReportCharts(data, reportCharts(data, locale), locale), { interactive: !o.static, locale }));
+    const charts = await step('charts', () => drawCharts(describeReportCharts(data, reportCharts(data, locale), locale), { interactive: false, locale }));
     const svgs = Object.fromEntries(Object.entries(charts).map(([name, c]) => [name, c.svg]));
     const title = reportTitle(o.title ?? t(locale, 'report.title'), data.branch);
     const printed = renderHtml(data, { charts, title, appendix: o.appendix, locale });
-    const html = o.static ? printed : renderHtml(data, { charts, title, appendix: o.appendix, locale, interactive: true });
+    // The interactive page is made in the html step, while Chromium prints the static one (see writeFormats).
+    const html = async () => (o.static ? printed : renderHtml(data, { charts: withInteractiveSpecs(charts, locale), title, appendix: o.appendix, locale, interactive: true }));
     const dir = reportDir(o.reportsDir, o.period, data.branch?.id ?? null);
     const what = `the report for ${o.period.id}${data.branch ? ` of ${data.branch.id}` : ''}`;
     const browser = needBrowser ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
@@ -150,7 +151,8 @@ interface FormatWork {
   locale: Locale;
   signal?: AbortSignal;
   timed: <T>(name: string, work: () => Promise<T>) => Promise<T>;
-  html: string;
+  /** Makes the HTML file's page. */
+  html: () => Promise<string>;
   /** The static page, which Chromium prints to the PDF. */
   printed: string;
   title: string;
@@ -164,11 +166,13 @@ interface FormatWork {
 /** Stages each requested format in the group (committed by the caller). */
 async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
   const signal = w.signal;
-  if (w.formats.includes('html')) await w.timed('html', async () => group.add('executive.html', w.html));
-  if (w.formats.includes('pdf')) {
-    const period = `${capitalise(periodLabel(w.locale, w.period))} · ${periodDays(w.period, w.locale)}`;
-    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.printed, { title: w.title, period, locale: w.locale }, { signal })));
-  }
+  // Chromium prints the PDF while this process makes the HTML (the interactive page compiles its charts' specs): the
+  // two steps overlap, and the time of each is its own.
+  const period = `${capitalise(periodLabel(w.locale, w.period))} · ${periodDays(w.period, w.locale)}`;
+  const pdf = w.formats.includes('pdf') ? w.timed('pdf', () => renderPdf(w.browser!, w.printed, { title: w.title, period, locale: w.locale }, { signal })) : null;
+  pdf?.catch(() => undefined); // awaited below; a failure of the html step first must not leave it unhandled
+  if (w.formats.includes('html')) await w.timed('html', async () => group.add('executive.html', await w.html()));
+  if (pdf) group.add('executive.pdf', await pdf);
   if (w.formats.includes('xlsx')) {
     await w.timed('xlsx', async () => {
       // The chart images are drawn in the report's order, and kept for the mail (`ReportResult.images`).

@@ -1,7 +1,7 @@
 /**
  * The December 2017 executive report in Spanish, on the real engine and the Superstore: the PDF as pdftotext reads
  * it (Spanish numbers, month names, headings, page footer), the HTML's language, and the workbook's sheets, texts
- * and number formats, its cells still typed numbers.
+ * and number formats, its cells still typed numbers; the interactive page in Spanish (tooltips, chart data) and axe-core on it.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ import { parsePeriod } from '../../src/reports/period';
 import { launchBrowser } from '../../src/reports/browser';
 import { defaultSuperstorePath } from '../../src/pipeline/source/superstore';
 import { createTestEnv, type TestEnv } from './helpers';
+import { expectNoSeriousAxeViolation } from '../support/axe';
 import { writeSuperstoreLake } from './superstore-lake';
 
 describe('the December 2017 report in Spanish', () => {
@@ -66,5 +67,29 @@ describe('the December 2017 report in Spanish', () => {
     expect(revenue!.getCell(2).numFmt).toBe('#,##0.00" US$";[Red]-#,##0.00" US$"');
     expect(wb.getWorksheet('Diario')!.getRow(1).values).toEqual([undefined, 'Fecha', 'Ventas', 'Beneficio', 'Media móvil de ventas']);
     expect(wb.getWorksheet('Diario')!.getRow(2).getCell(1).numFmt).toBe('dd/mm/yyyy');
+  });
+
+  it('the interactive HTML in Spanish: a tooltip in Spanish words and formats, its chart data in Spanish, and no serious or critical axe violation', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.setViewport({ width: 1280, height: 900 });
+      await page.goto(`file://${es.files.html}`, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.querySelectorAll('figure.interactive').length === document.querySelectorAll('figure[data-chart]').length, { timeout: 20_000 });
+      const bar = (await page.$('figure[data-chart="segments"] .vega-chart svg .mark-rect path'))!;
+      await bar.scrollIntoView();
+      const box = (await bar.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5_000 });
+      const tip = (await page.$eval('#vg-tooltip-element', (e) => (e as HTMLElement).innerText)).replace(/\u00a0/g, ' ');
+      expect(tip).toMatch(/segmento\s+Consumer/);
+      expect(tip).toMatch(/ventas\s+\d{1,3}(\.\d{3})*,\d{2} US\$/);
+      expect(await page.$eval('figure[data-chart="segments"] summary', (e) => e.textContent)).toBe('Mostrar los datos');
+      expect(await page.$eval('figure[data-chart="segments"] > svg', (e) => e.getAttribute('aria-label'))).toMatch(/^Gráfico de barras de ventas por segmento de cliente: Consumer: /);
+      await expectNoSeriousAxeViolation(page, 'the December 2017 report (es)');
+    } finally {
+      await page.close();
+    }
+    const text = execFileSync('pdftotext', ['-layout', es.files.pdf!, '-'], { encoding: 'utf8' });
+    expect(text.slice(text.lastIndexOf('Datos de los gráficos'))).toContain('Los datos de cada gráfico, en el orden en que aparecen.');
   });
 });

@@ -224,12 +224,19 @@ describe('executive report for December 2017', () => {
     }
   });
 
-  it('the interactive HTML has no serious or critical accessibility violation (axe-core)', async () => {
+  it('the interactive HTML has no serious or critical accessibility violation (axe-core), its charts named and its focus visible', async () => {
     const page = await browser.newPage();
     try {
       await page.goto(`file://${result.files.html}`, { waitUntil: 'load' });
-      await page.waitForSelector('figure.interactive', { timeout: 20_000 });
+      await page.waitForFunction(() => document.querySelectorAll('figure.interactive').length === document.querySelectorAll('figure[data-chart]').length, { timeout: 20_000 });
       await expectNoSeriousAxeViolation(page, 'the December 2017 report (en)');
+      // Each chart is named by its description, drawn in the page or not; the keyboard reaches its data, visibly.
+      const named = await page.$$eval('figure[data-chart]', (figs) => figs.map((f) => [f.querySelector('.vega-chart')!.getAttribute('role'), f.querySelector('.vega-chart')!.getAttribute('aria-label') === f.querySelector(':scope > svg')!.getAttribute('aria-label'), f.querySelector(':scope > svg')!.getAttribute('role')].join(' ')));
+      expect(new Set(named)).toEqual(new Set(['graphics-document true img']));
+      expect(await page.$eval('figure[data-chart="trend"] > svg', (e) => e.getAttribute('aria-label'))).toMatch(/^Line chart of revenue and profit by day, .* Revenue was highest on 2017-12-\d\d \(\$[\d,]+\.\d\d\)/);
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => [document.activeElement?.tagName, getComputedStyle(document.activeElement!).outlineStyle, getComputedStyle(document.activeElement!).outlineWidth]);
+      expect(focused).toEqual(['SUMMARY', 'solid', '3px']);
     } finally {
       await page.close();
     }

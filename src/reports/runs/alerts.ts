@@ -70,5 +70,11 @@ export function failureAlert(s: { job: string; title: string; period: string | n
   return { key: [s.job, s.branch ?? '', s.period ?? '', s.status].join('|'), text };
 }
 
+/** A delivery that failed (after its retries), as one alert per channel and run. */
+export function deliveryFailureAlert(s: { job: string; title: string; period: string | null; branch: string | null; target: string; why: string; locale?: Locale }): FiredAlert {
+  const text = t(s.locale ?? 'en', 'alert.deliveryFailed', { title: s.title, target: s.target, why: s.why });
+  return { key: [s.job, s.branch ?? '', s.period ?? '', `delivery to ${s.target} failed`].join('|'), text };
+}
+
 /** An alert mail's subject: "Alert: " and what the alert is about (its text before the first colon). */
 export const alertSubject = (alert: FiredAlert, locale: Locale = 'en') => t(locale, 'alert.subject', { title: alert.text.split(':')[0]! });

@@ -1,5 +1,6 @@
 import * as charts from '../../../src/reports/charts';
 import { chartTables, specTitle } from '../../../src/reports/chart-data';
+import { interactiveSpec } from '../../../src/reports/interactive-spec';
 import { accessibleSvg, chartDataAppendix, figureHtml, withDescription } from '../../../src/reports/figures';
 import { fixtureReport, scriptName } from './fixture';
 
@@ -8,13 +9,19 @@ const columns = (spec: Parameters<typeof chartTables>[0]) => chartTables(spec).m
 
 describe("a chart's data as a table", () => {
   it('lists the rows a folded chart draws with their own fields, one column each', () => {
-    expect(columns(charts.trendChart(d.trend, 'day'))).toEqual([['date:text', 'revenue:money', 'profit:money', 'revenue, moving average:money']]);
+    expect(columns(charts.trendChart(d.trend, 'day'))).toEqual([['date:day', 'revenue:money', 'profit:money', 'revenue, moving average:money']]);
     expect(columns(charts.branchChart(d.branches))).toEqual([['branch:text', 'revenue:money', 'profit:money', 'margin:percent', 'orders:count']]);
   });
 
   it("takes the columns of the chart's tooltip, leaving out the labels it computed for its axis", () => {
     expect(columns(charts.productProfitChart(d.topProducts, 'Top'))).toEqual([['name:text', 'product id:text', 'profit:money', 'revenue:money', 'units:count']]);
     expect(columns(charts.shippingChart(d.shipping))).toEqual([['ship mode:text', 'orders:count', 'revenue:money', 'lead time (days):days']]);
+  });
+
+  it("names its columns and the tooltip's fields in the reader's language", () => {
+    expect(chartTables(charts.branchChart(d.branches), 'es')[0]!.columns.map((c) => c.title)).toEqual(['sucursal', 'ventas', 'beneficio', 'margen', 'pedidos']);
+    const tooltip = (interactiveSpec(charts.branchChart(d.branches), 'es') as unknown as { encoding: { tooltip: { title: string }[] } }).encoding.tooltip;
+    expect(tooltip.map((def) => def.title)).toEqual(['sucursal', 'medida', 'importe']);
   });
 
   it('gives a table per view of a concatenated chart, titled, and none for a chart without rows', () => {
