@@ -31,7 +31,7 @@ describe('notebooks run headless', () => {
     for (const f of notebooks) {
       const nb = JSON.parse(fs.readFileSync(f, 'utf8')) as { cells: { cell_type: string; outputs?: unknown[]; metadata: { tags?: string[] } }[]; metadata: { kernelspec: { name: string } } };
       expect(nb.metadata.kernelspec.name).toBe('tslab');
-      if (!path.basename(f).startsWith('01')) expect(nb.cells.filter((c) => c.metadata.tags?.includes('parameters'))).toHaveLength(1);
+      expect(nb.cells.filter((c) => c.metadata.tags?.includes('parameters'))).toHaveLength(1);
       expect(nb.cells.filter((c) => c.cell_type === 'code' && c.outputs?.length)).toEqual([]);
     }
   });
