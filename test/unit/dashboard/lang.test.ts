@@ -102,7 +102,7 @@ describe('a dashboard page in Spanish', () => {
     const { html } = await realtimeFragment({ db: null, feed: null, health, draw: async () => '', zone: 'UTC', locale: 'es' }, '2017-12-30');
     expect(html).toContain('<div class="label">Ventas del 30 dic 2017</div><div class="value">0</div>');
     expect(html).toContain('<div class="label">Retraso del consumidor</div><div class="value">1.234</div>');
-    expect(html).toContain('<div class="label">Mensajes con error</div><div class="value">desconocido</div>');
+    expect(html).toContain('<div class="label">Cola de errores</div><div class="value">desconocido</div>');
     expect(html).toContain('No hay ventas el 30 dic 2017.');
     expect(html).toContain('Esperando ventas: arranca un productor');
   });
