@@ -214,7 +214,8 @@ export function discountChart(bands: ReportData['discountBands'], width = 300, l
     data: { values: bands },
     encoding: {
       x: { field: 'band', type: 'ordinal', title: t(locale, 'chart.discount.axis'), sort: null, axis: { labelAngle: 0 } },
-      y: { field: 'margin', type: 'quantitative', title: null, axis: { format: '.0%' } },
+      // Room beyond the bars' ends for their labels: the deepest loss's label stays clear of the band names below it.
+      y: { field: 'margin', type: 'quantitative', title: null, axis: { format: '.0%' }, scale: { padding: 16 } },
       tooltip: [{ field: 'band' }, { field: 'lines' }, { field: 'revenue', format: ',.2f' }, { field: 'profit', format: ',.2f' }, { field: 'margin', format: '.1%' }],
     },
     // Each bar labelled with its margin, beyond its end: a loss reads "−20%" in text, not only in red.
