@@ -5,7 +5,7 @@ import { intOption, parseCli, runMain, UsageError } from '../src/cli/args';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/log';
 import { ensureServices } from '../src/services';
-import { loadErpData } from '../src/pipeline/load';
+import { loadErpData } from '../src/pipeline/source/load';
 import { benchIngestOnClusters, describeReplicationCost, formatIngestRows, machineLine } from '../src/bench/ingest';
 import { benchDatasets } from '../src/bench/datasets';
 import { benchWarehouse, formatWarehouseRows } from '../src/bench/warehouse';

@@ -14,7 +14,7 @@ import type { Logger } from '../log';
 import { createContext } from '../cli/context';
 import { boundHeapGrowth } from '../cli/memory';
 import { runJobItems, type JobItemTiming } from '../cli/schedule';
-import { connectMongo } from '../pipeline/mongo';
+import { connectMongo } from '../pipeline/adapters/mongo';
 import { listBranches, type BranchRef } from '../reports/branch-scope';
 import { saleDays } from '../reports/data';
 import { createSmtpMailer, type Mailer } from '../reports/delivery/email';

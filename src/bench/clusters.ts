@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { createKafka } from '../pipeline/kafka';
-import { durabilityFor, PRODUCER_DURABILITY, type Durability } from '../pipeline/topic-settings';
+import { createKafka } from '../pipeline/adapters/kafka';
+import { durabilityFor, PRODUCER_DURABILITY, type Durability } from '../pipeline/adapters/topic-settings';
 import { MAX_LOCAL_BROKERS } from '../services/kafka-cluster';
 import { scratchConfig, startScratchKafka } from '../services/scratch-kafka';
 

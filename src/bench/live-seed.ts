@@ -13,14 +13,14 @@ import path from 'node:path';
 import type { Db } from 'mongodb';
 import type { Kafka } from 'kafkajs';
 import { silentLogger } from '../log';
-import type { ErpData, SaleWithItems } from '../pipeline/entities';
-import type { TopicNames } from '../pipeline/kafka';
-import { makeLiveSale } from '../pipeline/live';
-import { createErpProducer, sendAll } from '../pipeline/produce';
+import type { ErpData, SaleWithItems } from '../pipeline/core/entities';
+import type { TopicNames } from '../pipeline/adapters/kafka';
+import { makeLiveSale } from '../pipeline/source/live';
+import { createErpProducer, sendAll } from '../pipeline/stream/produce';
 import { modelFile, saveModel } from '../pipeline/reco/model';
 import { startRecommender } from '../pipeline/reco/service';
 import { trainModel } from '../pipeline/reco/train';
-import { recommendationsCollection } from '../pipeline/slices';
+import { recommendationsCollection } from '../pipeline/lake/slices';
 
 /** Sales a busy shop has taken by the time the benchmark runs: enough to fill each hour of the chart. */
 export const LIVE_SALES = 300;

@@ -4,7 +4,7 @@
  */
 import type { Evaluation } from '../pipeline/reco/evaluate';
 import { quantiles } from '../pipeline/warehouse/stats';
-import { toUnits } from '../pipeline/money';
+import { toUnits } from '../pipeline/core/money';
 import type { BranchReview } from './branch';
 import type { Kpi, ReportData } from './data';
 import { formatValue, oneDecimal } from './format';

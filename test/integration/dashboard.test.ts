@@ -16,12 +16,12 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'puppeteer';
 import { projectRoot } from '../../src/config';
-import { loadErpData } from '../../src/pipeline/load';
-import { makeLiveSale, salesWithItems } from '../../src/pipeline/live';
-import { writeLake } from '../../src/pipeline/lake';
-import { encodeEvent } from '../../src/pipeline/events';
-import { createErpProducer } from '../../src/pipeline/produce';
-import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { makeLiveSale, salesWithItems } from '../../src/pipeline/source/live';
+import { writeLake } from '../../src/pipeline/lake/write';
+import { encodeEvent } from '../../src/pipeline/stream/events';
+import { createErpProducer } from '../../src/pipeline/stream/produce';
+import type { ErpData, SaleWithItems } from '../../src/pipeline/core/entities';
 import { buildWarehouse, marts } from '../../src/pipeline/warehouse/build';
 import type { DailyDoc } from '../../src/pipeline/warehouse/daily';
 import { trainModel } from '../../src/pipeline/reco/train';
@@ -30,7 +30,7 @@ import { startRecommender, type RecommenderHandle } from '../../src/pipeline/rec
 import { startDashboard, type Dashboard } from '../../src/dashboard/server';
 import { launchBrowser } from '../../src/reports/browser';
 import { formatValue } from '../../src/reports/format';
-import { fromUnits, roundCents } from '../../src/pipeline/money';
+import { fromUnits, roundCents } from '../../src/pipeline/core/money';
 import { createTestEnv, runCli, testConfig, waitUntil, type TestEnv } from './helpers';
 
 const shots = path.join(projectRoot, 'test-artifacts', 'screenshots');

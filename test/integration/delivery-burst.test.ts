@@ -10,7 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { fromUnits, roundCents } from '../../src/pipeline/money';
+import { fromUnits, roundCents } from '../../src/pipeline/core/money';
 import { marts } from '../../src/pipeline/warehouse/build';
 import type { DailyDoc } from '../../src/pipeline/warehouse/daily';
 import { formatValue } from '../../src/reports/format';

@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/config';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { followLiveSales } from '../../src/pipeline/follow';
-import { startIngest } from '../../src/pipeline/ingest';
-import { collections } from '../../src/pipeline/mongo';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { followLiveSales } from '../../src/pipeline/stream/follow';
+import { startIngest } from '../../src/pipeline/lake/ingest';
+import { collections } from '../../src/pipeline/adapters/mongo';
 import { createTestEnv, waitUntil, type TestEnv } from './helpers';
 
 describe('after a demo, the main job', () => {

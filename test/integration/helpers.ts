@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, projectRoot, readDotenv, type Config } from '../../src/config';
-import { createKafka, fetchLag, topicNames } from '../../src/pipeline/kafka';
-import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/mongo';
+import { createKafka, fetchLag, topicNames } from '../../src/pipeline/adapters/kafka';
+import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/adapters/mongo';
 import { prepareTopics, type PipelineContext } from '../../src/cli/context';
 import { createLogger, silentLogger } from '../../src/log';
 

@@ -4,10 +4,10 @@
  * is written with the ingester's own writer (the Kafka path is covered by the ingest tests).
  */
 import type { Db } from 'mongodb';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { writeLake } from '../../src/pipeline/lake';
-import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { writeLake } from '../../src/pipeline/lake/write';
+import type { ErpData, SaleWithItems } from '../../src/pipeline/core/entities';
 import { buildWarehouse, marts, readMarts, type BuildReport } from '../../src/pipeline/warehouse/build';
 import { productRank, topProducts } from '../../src/pipeline/warehouse/products';
 import { readStatistics } from '../../src/pipeline/warehouse/read-statistics';

@@ -23,18 +23,18 @@ import fs from 'node:fs';
 import { CompressionTypes, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import { MongoBulkWriteError, type Db, type Document } from 'mongodb';
 import type { Logger } from '../../log';
-import { decodeEvent } from '../events';
-import { deadLetter, sendDeadLetters, type DeadLetter } from '../dlq';
-import type { TopicNames } from '../kafka';
-import { collections } from '../mongo';
-import { recommendationsCollection } from '../slices';
-import { ensureIndexes } from '../lake';
-import { retrying } from '../retry';
-import { createErpProducer } from '../produce';
+import { decodeEvent } from '../stream/events';
+import { deadLetter, sendDeadLetters, type DeadLetter } from '../stream/dlq';
+import type { TopicNames } from '../adapters/kafka';
+import { collections } from '../adapters/mongo';
+import { recommendationsCollection } from '../lake/slices';
+import { ensureIndexes } from '../lake/write';
+import { retrying } from '../adapters/retry';
+import { createErpProducer } from '../stream/produce';
 import { loadModel, type ItemSimModel } from './model';
 import { recommend } from './score';
 import { buildSaleRecommendations, encodeRecommendation, type SaleRecommendations } from './event';
-import { PRODUCER_DURABILITY } from '../topic-settings';
+import { PRODUCER_DURABILITY } from '../adapters/topic-settings';
 
 export { recommendationsCollection };
 

@@ -13,18 +13,19 @@
  */
 import type { Db, Document } from 'mongodb';
 import type { Logger } from '../../log';
-import { collections } from '../mongo';
-import { ensureIndexes, ensureLakeIndexes } from '../lake';
+import { collections } from '../adapters/mongo';
+import { ensureIndexes, ensureLakeIndexes } from '../lake/write';
 import { queryDaily, type DailyDoc } from './daily';
 import { buildCategoryDocs, categoryRowsFromCube } from './categories';
 import { buildCubeDocs, queryCubeRows, type CubeRow } from './cube';
 import { branchProductsCollection, productsCollection, syncProducts } from './products';
-import { rfmAsOf, syncCustomers, type CustomerSummary } from './customers';
+import { rfmAsOf, syncCustomers } from './customers';
+import type { CustomerSummary } from './customer-state';
 import { buildStoreDocs } from './stores';
 import { syncStatistics } from './statistics';
 import { fullScope, isEmptyScope, touchedSince, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';
-import { createLakeAccess } from './access';
+import { createLakeAccess } from '../lake/access';
 import { forEachChunk } from '../../io/chunks';
 
 export const marts = {

@@ -11,7 +11,19 @@
  */
 import { Binary, type Db } from 'mongodb';
 import { scoreOfCode, type ScoreCode } from './rfm';
-import type { CustomerSummary, RfmInputs } from './customers';
+
+/** What a customer's RFM score is computed from (fields of `customer_analysis`). */
+export interface RfmInputs {
+  last_order: string;
+  orders: number;
+  revenue_e4: number;
+}
+
+/** What the branch mart and the build's state need of every customer. */
+export interface CustomerSummary {
+  branches: string[];
+  last_order: string;
+}
 
 /** A customer as the state keeps it. */
 export interface CustomerFacts extends RfmInputs, CustomerSummary {

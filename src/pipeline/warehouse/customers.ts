@@ -8,13 +8,13 @@
  */
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { forEachChunk } from '../../io/chunks';
-import { collections } from '../mongo';
-import type { LakeAccess } from './access';
+import { collections } from '../adapters/mongo';
+import type { LakeAccess } from '../lake/access';
 import { averageOrderValue, keyOf, moneyFields } from './measures';
 import { codeOfScore, scoreCodes, scoreOfCode, type RfmScore, type RfmSegment } from './rfm';
 import { matchIn, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';
-import { dropCustomerState, readCustomerState, writeCustomerState, type CustomerFacts } from './customer-state';
+import { dropCustomerState, readCustomerState, writeCustomerState, type CustomerFacts, type CustomerSummary, type RfmInputs } from './customer-state';
 
 /** A customer's sales at one branch: first and last order day, orders and money. */
 export interface CustomerBranchRow {
@@ -102,9 +102,6 @@ export function rfmAsOf(bases: readonly Pick<CustomerBase, 'last_order'>[]): str
   return bases.reduce<string | null>((m, b) => (m === null || b.last_order > m ? b.last_order : m), null);
 }
 
-/** What RFM scores a customer on. */
-export type RfmInputs = Pick<CustomerBase, 'last_order' | 'orders' | 'revenue_e4'>;
-
 /** Pure: every customer's RFM score code (`scoreCodes`) against all of them, recency counted in days to `rfmAsOf`. */
 export function rfmScoreCodes(customers: readonly RfmInputs[]): Uint8Array {
   const asOf = rfmAsOf(customers);
@@ -167,9 +164,6 @@ export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope)
     info,
   );
 }
-
-/** What the branch mart and the build's state need of every customer. */
-export type CustomerSummary = Pick<CustomerBase, 'branches' | 'last_order'>;
 
 // Read from the mart when there is no state to trust: RFM inputs and branches, packed by the server.
 const storedFields = ['customer_id', 'last_order', 'orders', 'revenue_e4', 'branches'] as const;

@@ -9,8 +9,8 @@
  * at read time, through the mart's indexes on `period` and the measure.
  */
 import type { Db, Document } from 'mongodb';
-import { collections } from '../mongo';
-import type { LakeAccess } from './access';
+import { collections } from '../adapters/mongo';
+import type { LakeAccess } from '../lake/access';
 import { keyOf, moneyFields } from './measures';
 import { matchDays, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';

@@ -9,10 +9,10 @@
  * parts, reads the others once, adds up the sums and finds the quantiles across all the months' sorted histograms.
  */
 import { Binary, type Db } from 'mongodb';
-import { collections } from '../mongo';
-import type { LakeAccess } from './access';
+import { collections } from '../adapters/mongo';
+import type { LakeAccess } from '../lake/access';
 import { addSync, syncDocs, type SyncResult } from './sync';
-import { fromUnits } from '../money';
+import { fromUnits } from '../core/money';
 import {
   addObservation,
   correlation,
