@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { intOption, parseCli, runMain, UsageError } from '../src/cli/args';
 import { loadConfig } from '../src/config';
+import { maskUri } from '../src/config/credentials';
 import { createLogger } from '../src/log';
 import { ensureServices } from '../src/services';
 import { loadErpData } from '../src/pipeline/source/load';
@@ -94,7 +95,7 @@ runMain(async () => {
   if (cli.values.write) {
     const file = path.join(cfg.paths.root, 'BENCHMARKS.md');
     const kafkaLine = brokerCounts ? `Kafka clusters of ${brokerCounts.join(' and ')} broker(s) (${cfg.kafka.partitions} partitions; see the table)` : `Kafka ${cfg.kafka.brokers.join(',')} (${cfg.kafka.partitions} partitions)`;
-    const section = `\n### ${suite} · ${new Date().toISOString().slice(0, 10)} · ${machineLine()}\n${kafkaLine}, MongoDB-wire ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')}\n\n${table}\n`;
+    const section = `\n### ${suite} · ${new Date().toISOString().slice(0, 10)} · ${machineLine()}\n${kafkaLine}, MongoDB-wire ${maskUri(cfg.mongo.uri)}\n\n${table}\n`;
     fs.appendFileSync(file, section);
     console.log(`recorded in ${file}`);
   }

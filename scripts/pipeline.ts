@@ -4,6 +4,7 @@ import { choiceOption, parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, prepareTopics, stopSignal } from '../src/cli/context';
 import { createProgress } from '../src/cli/progress';
 import { sourceOptions } from '../src/cli/source-options';
+import { maskUri } from '../src/config/credentials';
 import { scanSource, streamSales, type SourceScan } from '../src/pipeline/source/stream-load';
 import { writeCsvOutStream } from '../src/pipeline/source/csv-out';
 import { produceErpStream } from '../src/pipeline/stream/produce';
@@ -54,7 +55,7 @@ runMain(async () => {
   try {
     await steps.run(1, 'Services', 'npm run services -- up', async () => {
       if (!v['no-services']) await ensureServices(cfg, log);
-      console.log(`  Kafka ${cfg.kafka.brokers.join(',')} · MongoDB ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')} (db ${cfg.mongo.db})`);
+      console.log(`  Kafka ${cfg.kafka.brokers.join(',')} · MongoDB ${maskUri(cfg.mongo.uri)} (db ${cfg.mongo.db})`);
     });
 
     // The source is read in passes (stream-load): the catalogue and counts first, then the sales batch by batch, once

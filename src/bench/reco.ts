@@ -19,10 +19,10 @@ import { detach } from '../pipeline/source/csv';
 import { recommend } from '../pipeline/reco/score';
 import { modelFile, saveModel } from '../pipeline/reco/model';
 import { decodeRecommendation } from '../pipeline/reco/event';
-import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/adapters/kafka';
+import { createErpProducer, createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/adapters/kafka';
 import { connectMongo } from '../pipeline/adapters/mongo';
 import { writeLake } from '../pipeline/lake/write';
-import { createErpProducer, sendAll } from '../pipeline/stream/produce';
+import { sendAll } from '../pipeline/stream/produce';
 
 export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const ms = (t0: number) => performance.now() - t0;

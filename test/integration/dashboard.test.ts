@@ -20,7 +20,7 @@ import { loadErpData } from '../../src/pipeline/source/load';
 import { makeLiveSale, salesWithItems } from '../../src/pipeline/source/live';
 import { writeLake } from '../../src/pipeline/lake/write';
 import { encodeEvent } from '../../src/pipeline/stream/events';
-import { createErpProducer } from '../../src/pipeline/stream/produce';
+import { createErpProducer } from '../../src/pipeline/adapters/kafka';
 import type { ErpData, SaleWithItems } from '../../src/pipeline/core/entities';
 import { buildWarehouse, marts } from '../../src/pipeline/warehouse/build';
 import type { DailyDoc } from '../../src/pipeline/warehouse/daily';

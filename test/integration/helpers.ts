@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig, projectRoot, readDotenv, type Config } from '../../src/config';
-import { createKafka, fetchLag, topicNames } from '../../src/pipeline/adapters/kafka';
+import { createKafka, fetchLag, topicNames, withAdmin } from '../../src/pipeline/adapters/kafka';
 import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/adapters/mongo';
 import { prepareTopics, type PipelineContext } from '../../src/cli/context';
 import { createLogger, silentLogger } from '../../src/log';
@@ -45,14 +45,10 @@ export async function createTestEnv(name: string, overrides: Record<string, stri
     cleanup: async () => {
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
+      await withAdmin(kafka, async (admin) => {
         const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${cfg.kafka.topicPrefix}.`));
         if (mine.length) await admin.deleteTopics({ topics: mine, timeout: 20000 }).catch(() => undefined);
-      } finally {
-        await admin.disconnect();
-      }
+      });
     },
   };
 }

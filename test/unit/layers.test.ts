@@ -32,6 +32,10 @@ export const LAYERS = [
   'index.ts',
 ] as const;
 
+/** The only modules that may import a driver's values (types may travel as parameters anywhere). */
+const DRIVERS = new Set(['kafkajs', 'mongodb']);
+const DRIVER_ADAPTERS = 'pipeline/adapters/';
+
 const srcRoot = path.resolve(__dirname, '../../src');
 
 interface Import {
@@ -148,6 +152,11 @@ describe('the import graph of src/', () => {
   it('has no import from a lower layer to a higher one', () => {
     const upward = internal.filter((i) => layerOf(i.to) > layerOf(i.from)).map((i) => `${i.from} (${LAYERS[layerOf(i.from)]}) → ${i.to} (${LAYERS[layerOf(i.to)]})`);
     expect(upward).toEqual([]);
+  });
+
+  it('imports the drivers for their values only in the adapters', () => {
+    const outside = imports.filter((i) => DRIVERS.has(i.to) && !i.typeOnly && !i.from.startsWith(DRIVER_ADAPTERS)).map((i) => `${i.from} → ${i.to}`);
+    expect(outside).toEqual([]);
   });
 
   it('keeps src/pipeline/ to its stage folders (at most an index.ts beside them)', () => {

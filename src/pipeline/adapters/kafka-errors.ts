@@ -1,7 +1,7 @@
 /**
- * Connection failures that no retry can cure, told apart from the ones a retry rides out (a broker restarting):
- * a refused login, an untrusted certificate, TLS spoken to a plaintext port or the other way round. Each becomes one
- * sentence naming the setting to fix. Pure: it reads kafkajs's errors, never a socket.
+ * Kafka failures a retry rides out (the protocol's retriable errors) told apart from the ones no retry can cure (a
+ * refused login, an untrusted certificate, TLS against a plaintext port), each of those as one sentence naming the
+ * setting to fix. Pure: it reads kafkajs's errors, never a socket.
  */
 import type { KafkaConfig } from '../../config';
 
@@ -10,6 +10,44 @@ export class KafkaSetupError extends Error {
   /** A configuration problem: retrying with the same settings gives the same answer. */
   readonly retriable = false;
 }
+
+/**
+ * The Kafka protocol's retriable errors, by type, with the message kafkajs gives each (what its logs carry). kafkajs
+ * keeps its table in a file it does not export; a thrown KafkaJSProtocolError says `retriable` itself, and
+ * test/integration/kafka-errors.test.ts checks this table against the errors the broker gives.
+ */
+export const RETRIABLE_PROTOCOL_ERRORS: Readonly<Record<string, { code: number; message: string }>> = {
+  CORRUPT_MESSAGE: { code: 2, message: 'This message has failed its CRC checksum, exceeds the valid size, or is otherwise corrupt' },
+  UNKNOWN_TOPIC_OR_PARTITION: { code: 3, message: 'This server does not host this topic-partition' },
+  LEADER_NOT_AVAILABLE: { code: 5, message: 'There is no leader for this topic-partition as we are in the middle of a leadership election' },
+  NOT_LEADER_FOR_PARTITION: { code: 6, message: 'This server is not the leader for that topic-partition' },
+  REQUEST_TIMED_OUT: { code: 7, message: 'The request timed out' },
+  REPLICA_NOT_AVAILABLE: { code: 9, message: 'The replica is not available for the requested topic-partition' },
+  NETWORK_EXCEPTION: { code: 13, message: 'The server disconnected before a response was received' },
+  GROUP_LOAD_IN_PROGRESS: { code: 14, message: "The coordinator is loading and hence can't process requests for this group" },
+  GROUP_COORDINATOR_NOT_AVAILABLE: { code: 15, message: 'The group coordinator is not available' },
+  NOT_COORDINATOR_FOR_GROUP: { code: 16, message: 'This is not the correct coordinator for this group' },
+  NOT_ENOUGH_REPLICAS: { code: 19, message: 'Messages are rejected since there are fewer in-sync replicas than required' },
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: { code: 20, message: 'Messages are written to the log, but to fewer in-sync replicas than required' },
+  NOT_CONTROLLER: { code: 41, message: 'This is not the correct controller for this cluster' },
+  CONCURRENT_TRANSACTIONS: { code: 51, message: 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing' },
+  KAFKA_STORAGE_ERROR: { code: 56, message: 'Disk error when trying to access log file on the disk' },
+  FETCH_SESSION_ID_NOT_FOUND: { code: 70, message: 'The fetch session ID was not found' },
+  INVALID_FETCH_SESSION_EPOCH: { code: 71, message: 'The fetch session epoch is invalid' },
+  LISTENER_NOT_FOUND: { code: 72, message: 'There is no listener on the leader broker that matches the listener on which metadata request was processed' },
+  FENCED_LEADER_EPOCH: { code: 74, message: 'The leader epoch in the request is older than the epoch on the broker' },
+  UNKNOWN_LEADER_EPOCH: { code: 75, message: 'The leader epoch in the request is newer than the epoch on the broker' },
+  OFFSET_NOT_AVAILABLE: { code: 78, message: 'The leader high watermark has not caught up from a recent leader election so the offsets cannot be guaranteed to be monotonically increasing' },
+  PREFERRED_LEADER_NOT_AVAILABLE: { code: 80, message: 'The preferred leader was not available' },
+  ELIGIBLE_LEADERS_NOT_AVAILABLE: { code: 83, message: 'Eligible topic partition leaders are not available' },
+  ELECTION_NOT_NEEDED: { code: 84, message: 'Leader election not needed for topic partition' },
+  UNSTABLE_OFFSET_COMMIT: { code: 88, message: 'There are unstable offsets that need to be cleared' },
+};
+
+const retriableMessages = new Set(Object.values(RETRIABLE_PROTOCOL_ERRORS).map((e) => e.message));
+
+/** Whether a protocol error's message (as kafkajs logs it) is one a retry can cure. */
+export const isRetriableProtocolMessage = (message: string): boolean => retriableMessages.has(message);
 
 interface ErrorLike {
   name?: unknown;

@@ -1,10 +1,11 @@
 /** Kafka adapter: the only module that builds kafkajs clients. Works with one local broker or a SASL/SSL cluster. */
 import fs from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Kafka, logLevel as KafkaLogLevel, type Admin, type KafkaConfig as KafkaJsConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel as KafkaLogLevel, Partitioners, type Admin, type KafkaConfig as KafkaJsConfig, type LogEntry, type Producer, type SASLOptions } from 'kafkajs';
 import type { KafkaConfig } from '../../config';
 import type { Logger } from '../../log';
-import { describeTopicsToCreate, durabilityFor, isAuthorizationError, topicConfigEntries, TopicCreationRefusedError, type TopicSettings, type TopicSpec } from './topic-settings';
+import { isRetriableProtocolMessage } from './kafka-errors';
+import { describeTopicsToCreate, durabilityFor, isAuthorizationError, PRODUCER_DURABILITY, topicConfigEntries, TopicCreationRefusedError, type TopicSettings, type TopicSpec } from './topic-settings';
 
 /** TLS options: off, the system's CAs, or only the configured CA file (a private cluster's). */
 function tlsOptions(cfg: KafkaConfig): boolean | ConnectionOptions {
@@ -40,12 +41,6 @@ export function createKafka(cfg: KafkaConfig, log?: Logger, overrides: Partial<K
   });
 }
 
-// kafkajs's own table of protocol errors, with whether a retry can help (it has no typed export of it).
-const retriableMessages = new Set(
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('kafkajs/src/protocol/error') as { errorCodes: { message: string; retriable: boolean }[] }).errorCodes.filter((e) => e.retriable).map((e) => e.message),
-);
-
 /**
  * kafkajs logs at ERROR what it is about to retry: a coordinator still loading after a broker start, a leader
  * moving, a broker restarting (connection refused). Those are warnings; a failure that survives the retries reaches
@@ -53,24 +48,46 @@ const retriableMessages = new Set(
  */
 export function isRetriableKafkaLog(message: string, fields: Record<string, unknown>): boolean {
   const error = typeof fields.error === 'string' ? fields.error : '';
-  if (retriableMessages.has(error)) return true;
+  if (isRetriableProtocolMessage(error)) return true;
   // "Failed to send messages: <reason>" carries the reason in the message itself.
   const reason = message.slice(message.indexOf(': ') + 2);
-  if (message.includes(': ') && retriableMessages.has(reason)) return true;
+  if (message.includes(': ') && isRetriableProtocolMessage(reason)) return true;
   return /^Connection error|^Connection timeout/.test(message) || /ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(error);
+}
+
+/** The pipeline's producers. `idempotent` (the default) for the ERP simulator; the consumers' own producers (dead
+ * letters, recommendations) are not: their sends are keyed and a redelivery is absorbed downstream. */
+export function createErpProducer(kafka: Pick<Kafka, 'producer'>, idempotent = true): Producer {
+  // The default (murmur2) partitioner, as the Java client uses: a key lands on the same partition from any client.
+  const base = { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner };
+  if (!idempotent) return kafka.producer(base);
+  // kafkajs marks idempotence experimental; it needs one request in flight and unbounded retries (a broker that is
+  // down, or a leader moving, makes the producer wait, not fail), so that a retried batch is never written twice.
+  const { idempotent: on, maxInFlightRequests } = PRODUCER_DURABILITY;
+  return kafka.producer({ ...base, idempotent: on, maxInFlightRequests, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10000 } });
+}
+
+/** kafkajs's codec for a send. */
+export const compressionCodec = (name: 'gzip' | 'none'): CompressionTypes => (name === 'none' ? CompressionTypes.None : CompressionTypes.GZIP);
+
+/** Runs `work` with a connected admin client, and disconnects it whatever happens. */
+export async function withAdmin<T>(kafka: Pick<Kafka, 'admin'>, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Deletes the topics of `prefix` that exist (benchmarks and throw-away runs clean up after themselves). */
 export async function deleteTopicsOf(kafka: Kafka, prefix: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin(kafka, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const mine = topicPlan(topicNames(prefix)).map((p) => p.topic).filter((t) => existing.has(t));
     if (mine.length) await admin.deleteTopics({ topics: mine }).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** The topic names, in one place. A prefix lets several environments share a cluster. */
@@ -130,9 +147,7 @@ export async function topicSettingsFor(admin: Pick<Admin, 'describeCluster'>, pa
  * TopicCreationRefusedError naming each topic and its settings, for an administrator to create them.
  */
 export async function ensureTopics(kafka: Pick<Kafka, 'admin'>, plan: TopicPlan[], partitions: number, replicationFactor?: number): Promise<{ created: string[]; settings: TopicSettings }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withAdmin(kafka, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const missing = plan.filter((t) => !existing.has(t.topic));
     const settings = await topicSettingsFor(admin, partitions, replicationFactor);
@@ -157,16 +172,12 @@ export async function ensureTopics(kafka: Pick<Kafka, 'admin'>, plan: TopicPlan[
       await waitForLeaders(admin, missing.map((t) => t.topic));
     }
     return { created: missing.map((t) => t.topic), settings };
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** Messages a consumer group has yet to commit, per topic (a new group counts everything retained). */
 export async function fetchLag(kafka: Kafka, groupId: string, topics: string[]): Promise<{ total: number; byTopic: Record<string, number> }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withAdmin(kafka, async (admin) => {
     const committed = await admin.fetchOffsets({ groupId, topics });
     const byTopic: Record<string, number> = {};
     let total = 0;
@@ -182,33 +193,19 @@ export async function fetchLag(kafka: Kafka, groupId: string, topics: string[]):
       total += lag;
     }
     return { total, byTopic };
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** How many partitions each topic has. */
 export async function fetchPartitionCounts(kafka: Pick<Kafka, 'admin'>, topics: string[]): Promise<Map<string, number>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const meta = await admin.fetchTopicMetadata({ topics });
-    return new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
-  } finally {
-    await admin.disconnect();
-  }
+  const meta = await withAdmin(kafka, (admin) => admin.fetchTopicMetadata({ topics }));
+  return new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
 }
 
 /** Messages retained in a topic (high - low watermark over its partitions). */
 export async function countMessages(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
+  const offsets = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
+  return offsets.reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
 }
 
 /**
@@ -216,16 +213,9 @@ export async function countMessages(kafka: Kafka, topic: string): Promise<number
  * For small topics (dead letters, test checks), not for the sales stream.
  */
 export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 30000): Promise<{ key: string | null; value: string | null; partition: number; offset: string }[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  let ends: Map<number, bigint>;
-  try {
-    // Partitions with nothing retained (low = high) are already read to their end.
-    const offsets = await admin.fetchTopicOffsets(topic);
-    ends = new Map(offsets.filter((p) => BigInt(p.low) < BigInt(p.high)).map((p) => [p.partition, BigInt(p.high)]));
-  } finally {
-    await admin.disconnect();
-  }
+  // Partitions with nothing retained (low = high) are already read to their end.
+  const offsets = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
+  const ends = new Map(offsets.filter((p) => BigInt(p.low) < BigInt(p.high)).map((p) => [p.partition, BigInt(p.high)]));
   const out: { key: string | null; value: string | null; partition: number; offset: string }[] = [];
   if (!ends.size) return out;
   const consumer = kafka.consumer({ groupId: `reader-${topic}-${process.pid}-${Date.now()}` });

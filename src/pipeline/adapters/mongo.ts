@@ -1,7 +1,11 @@
 /** MongoDB adapter: the only module that builds MongoClients. Works with MongoDB 7, Atlas (mongodb+srv://) and the local DocumentDB engine. */
 import path from 'node:path';
-import { MongoClient, type Db, type Document } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, type Db, type Document } from 'mongodb';
+import { maskUri } from '../../config/credentials';
 import { explainMongoFailure } from './mongo-uri';
+
+/** BSON's binary type: the marts that pack arrays into bytes store them as this. */
+export { Binary } from 'mongodb';
 
 export interface MongoHandle {
   client: MongoClient;
@@ -32,10 +36,10 @@ export async function connectMongo(cfg: { uri: string; db: string; credentialsFi
     // "Invalid key" is what DocumentDB's gateway answers to a wrong SCRAM password.
     if (/auth|Invalid key|SCRAM/i.test(msg)) {
       const local = cfg.credentialsFile ? `; for the local engine leave the user out of a loopback MONGODB_URI, and the one in ${cfg.credentialsFile} is used` : '';
-      throw new MongoAuthError(`MongoDB at ${cfg.uri.replace(/\/\/[^@/]*@/, '//***@')} refused the login (${msg.split('\n')[0]}): fix the user and password in MONGODB_URI${local}`);
+      throw new MongoAuthError(`MongoDB at ${maskUri(cfg.uri)} refused the login (${msg.split('\n')[0]}): fix the user and password in MONGODB_URI${local}`);
     }
     const localCa = cfg.credentialsFile ? path.join(path.dirname(cfg.credentialsFile), 'mongo-tls', 'ca.crt') : undefined;
-    const why = explainMongoFailure(msg, cfg.uri, { masked: cfg.uri.replace(/\/\/[^@/]*@/, '//***@'), localCa });
+    const why = explainMongoFailure(msg, cfg.uri, { masked: maskUri(cfg.uri), localCa });
     if (why) throw new MongoSetupError(why);
     throw err;
   }
@@ -49,6 +53,29 @@ export const collections = {
   sales: 'sales',
   salesItems: 'sales_items',
 } as const;
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * The insert-first write by business key: `docs` (each with its `_id`) inserted unordered; a duplicate key means the
+ * document is already there. Returns how many were inserted and the positions in `docs` of those already stored.
+ * Only a complete answer in which every failure is a duplicate key is a success: a network error also comes as a
+ * MongoBulkWriteError, with no write errors and nothing known about what was written, and is rethrown so the caller
+ * retries (the retry then finds what did get written as duplicates).
+ */
+export async function insertFirst(db: Db, collection: string, docs: Document[]): Promise<{ inserted: number; existing: number[] }> {
+  if (!docs.length) return { inserted: 0, existing: [] };
+  try {
+    const r = await db.collection(collection).insertMany(docs, { ordered: false });
+    return { inserted: r.insertedCount, existing: [] };
+  } catch (err) {
+    if (!(err instanceof MongoBulkWriteError)) throw err;
+    const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    const inserted = err.result?.insertedCount ?? 0;
+    if (!errors.length || errors.some((e) => e.code !== DUPLICATE_KEY) || inserted + errors.length !== docs.length) throw err;
+    return { inserted, existing: errors.map((e) => e.index) };
+  }
+}
 
 export type GroupKey = string | number | boolean | null | Record<string, unknown>;
 

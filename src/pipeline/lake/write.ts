@@ -16,9 +16,9 @@
  * and year of the order are stored next to its date, so the warehouse groups and filters on plain indexed fields
  * (see docs/warehouse.md).
  */
-import { MongoBulkWriteError, type Db, type Document } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import type { Customer, Product, SaleItem, SaleWithItems } from '../core/entities';
-import { collections } from '../adapters/mongo';
+import { collections, insertFirst } from '../adapters/mongo';
 import { toUnits } from '../core/money';
 
 export interface LakeWrite {
@@ -34,8 +34,6 @@ export interface WriteResult {
   updated: number;
   unchanged: number;
 }
-
-const DUPLICATE_KEY = 11000;
 
 // Derived from an ISO order date and stored, so the warehouse can group by month and year in the database.
 const orderMonth = (isoDate: string) => isoDate.slice(0, 7);
@@ -93,32 +91,15 @@ export function sameContent(stored: Document, next: Document): boolean {
   return true;
 }
 
-/** Inserts what is new (documents carrying their ingested_at); returns the `_id`s that already existed. */
-async function insertNew(db: Db, name: string, docs: Document[]): Promise<{ inserted: number; duplicates: unknown[] }> {
-  if (!docs.length) return { inserted: 0, duplicates: [] };
-  try {
-    const r = await db.collection(name).insertMany(docs, { ordered: false });
-    return { inserted: r.insertedCount, duplicates: [] };
-  } catch (err) {
-    if (!(err instanceof MongoBulkWriteError)) throw err;
-    const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-    // Only a complete answer in which every failure is a duplicate key is a success. A network error also comes
-    // as a MongoBulkWriteError, with no write errors and nothing known about what was written: rethrow it, so
-    // the batch is retried (and the retry finds what did get written as duplicates).
-    const inserted = err.result?.insertedCount ?? 0;
-    if (!errors.length || errors.some((e) => e.code !== DUPLICATE_KEY) || inserted + errors.length !== docs.length) throw err;
-    return { inserted, duplicates: errors.map((e) => docs[e.index]!._id) };
-  }
-}
-
 async function writeImmutable(db: Db, name: string, docs: Document[]): Promise<WriteResult> {
-  const { inserted, duplicates } = await insertNew(db, name, docs);
-  return { inserted, updated: 0, unchanged: duplicates.length };
+  const { inserted, existing } = await insertFirst(db, name, docs);
+  return { inserted, updated: 0, unchanged: existing.length };
 }
 
 async function writeLatest(db: Db, name: string, docs: Document[]): Promise<WriteResult> {
-  const { inserted, duplicates } = await insertNew(db, name, docs);
-  if (!duplicates.length) return { inserted, updated: 0, unchanged: 0 };
+  const { inserted, existing } = await insertFirst(db, name, docs);
+  if (!existing.length) return { inserted, updated: 0, unchanged: 0 };
+  const duplicates = existing.map((i) => docs[i]!._id);
   const byId = new Map(docs.map((d) => [d._id, d]));
   const stored = await db.collection(name).find({ _id: { $in: duplicates } } as Document).toArray();
   const changed = stored.filter((s) => !sameContent(s, byId.get(s._id)!)).map((s) => byId.get(s._id)!);

@@ -1,6 +1,7 @@
 /** --follow: keeps emitting new sales, shaped like the data set's, stamped with the current time, until stopped. */
 import type { SaleWithItems } from '../core/entities';
-import { createErpProducer, sendAll, type ProducerDeps } from './produce';
+import { sendAll, type ProducerDeps } from './produce';
+import { createErpProducer } from '../adapters/kafka';
 import { makeLiveSale } from '../source/live';
 import { createRandom } from '../source/generate';
 

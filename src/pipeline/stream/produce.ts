@@ -3,12 +3,12 @@
  * to is already on its way downstream. Full speed by default (batched, compressed, idempotent), or `rate` messages
  * a second to imitate a live ERP. Stopping (signal) lets the batch in flight finish and flushes.
  */
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../../log';
 import type { Customer, ErpData, Product, SaleWithItems } from '../core/entities';
 import { envelopeTime, type EntityKind } from './events';
 import { encodeBatch, encodeSaleBatches, toMessages, type EncodedBatch, type EncodeTarget } from './encoded-batch';
-import { fetchPartitionCounts, type TopicNames } from '../adapters/kafka';
+import { compressionCodec, createErpProducer, fetchPartitionCounts, type TopicNames } from '../adapters/kafka';
 import { salesWithItems } from '../source/live';
 import { splitByPartition } from './partition';
 import { readAhead } from '../../io/read-ahead';
@@ -39,16 +39,6 @@ export interface ProducerDeps {
   log: Logger;
 }
 
-export function createErpProducer(kafka: Kafka, idempotent = true): Producer {
-  // The default (murmur2) partitioner, as the Java client uses: a key lands on the same partition from any client.
-  const base = { allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner };
-  if (!idempotent) return kafka.producer(base);
-  // kafkajs marks idempotence experimental; it needs one request in flight and unbounded retries (a broker that is
-  // down, or a leader moving, makes the producer wait, not fail), so that a retried batch is never written twice.
-  const { idempotent: on, maxInFlightRequests } = PRODUCER_DURABILITY;
-  return kafka.producer({ ...base, idempotent: on, maxInFlightRequests, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10000 } });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Entity = Product | Customer | SaleWithItems;
@@ -58,7 +48,7 @@ type Entity = Product | Customer | SaleWithItems;
  * call, so a stream of sale batches is paced like one array.
  */
 export function createSender(producer: Producer, opts: ProduceOptions & { total?: number; partitions?: ReadonlyMap<string, number> } = {}) {
-  const compression = opts.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
+  const compression = compressionCodec(opts.compression ?? 'gzip');
   const batchSize = opts.rate ? Math.max(1, Math.min(opts.batchSize ?? 500, Math.ceil(opts.rate / 10))) : (opts.batchSize ?? 500);
   const started = Date.now();
   let sent = 0;

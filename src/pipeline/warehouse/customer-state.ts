@@ -9,7 +9,8 @@
  * customers are written. A build stopped in between leaves no header; the next build then reads the mart itself, as
  * before the state existed, and writes the state again.
  */
-import { Binary, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { Binary } from '../adapters/mongo';
 import { scoreOfCode, type ScoreCode } from './rfm';
 
 /** What a customer's RFM score is computed from (fields of `customer_analysis`). */

@@ -8,8 +8,8 @@
  * value → count histograms, stored as compact bytes (`encodeHistogram`). A build recomputes the touched months'
  * parts, reads the others once, adds up the sums and finds the quantiles across all the months' sorted histograms.
  */
-import { Binary, type Db } from 'mongodb';
-import { collections } from '../adapters/mongo';
+import type { Db } from 'mongodb';
+import { Binary, collections } from '../adapters/mongo';
 import type { LakeAccess } from '../lake/access';
 import { addSync, syncDocs, type SyncResult } from './sync';
 import { fromUnits } from '../core/money';

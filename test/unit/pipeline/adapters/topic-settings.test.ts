@@ -1,6 +1,6 @@
 import { KafkaJSAggregateError, KafkaJSProtocolError, type Kafka } from 'kafkajs';
-import { ensureTopics, topicNames, topicPlan } from '../../../../src/pipeline/adapters/kafka';
-import { createErpProducer, createSender } from '../../../../src/pipeline/stream/produce';
+import { createErpProducer, ensureTopics, topicNames, topicPlan } from '../../../../src/pipeline/adapters/kafka';
+import { createSender } from '../../../../src/pipeline/stream/produce';
 import {
   describeTopicsToCreate,
   durabilityFor,
