@@ -12,7 +12,7 @@ import { retrying } from '../adapters/retry';
 import { PRODUCER_DURABILITY } from '../adapters/topic-settings';
 import { recommendationsCollection } from '../lake/slices';
 import { ensureIndexes } from '../lake/write';
-import { connectConsumer, emptyMetrics, type BatchContext, type ConsumerMetrics, type Received } from '../stream/consumer';
+import { connectConsumer, emptyMetrics, type BatchContext, type BatchHandler, type ConsumerMetrics, type Received } from '../stream/consumer';
 import { decodeEvent } from '../stream/events';
 import type { SaleWithItems } from '../core/entities';
 import { buildSaleRecommendations, encodeRecommendation, type SaleRecommendations } from './event';
@@ -152,7 +152,25 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
     stats.published += recs.length;
     for (const r of recs) opts.onPublished?.(r);
   };
+  await runner.start(createSaleHandler({ db, log, stats, model: model.current, nameOf, recent, behind, publish, joinedAt: runner.joinedAt }));
+  return { stats, stop: runner.stop, done: runner.done, model: model.current };
+}
 
+interface Recommending {
+  db: Db;
+  log: Logger;
+  stats: RecommenderStats;
+  model: () => ItemSimModel;
+  nameOf: (customerId: string) => Promise<string | null>;
+  recent: ReturnType<typeof createRecentSet>;
+  behind: ReturnType<typeof createStoreBehind>;
+  publish: (recs: SaleRecommendations[], now: Date) => Promise<void>;
+  joinedAt: () => number;
+}
+
+/** Reads sale events; scores each new sale, publishes it and has it stored (see handleSales for the two paths). */
+function createSaleHandler(deps: Recommending): BatchHandler<SaleEvent> {
+  const { db, log, stats, recent, behind, publish, nameOf } = deps;
   /**
    * Scores the batch's new sales. Sales produced before this member got its partitions may have been handled by the
    * previous owner, and sales below a rewind were dropped unstored: those go on the checked path (stored first,
@@ -161,8 +179,8 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
   async function scoreBatch(received: Received<SaleEvent>[], ctx: BatchContext) {
     const checked: SaleRecommendations[] = [];
     const fast: SaleRecommendations[] = [];
-    const current = model.current();
-    const cutoff = runner.joinedAt() + CLOCK_SKEW_MS;
+    const current = deps.model();
+    const cutoff = deps.joinedAt() + CLOCK_SKEW_MS;
     const rewoundBelow = behind.checkedBelow(partitionKey(ctx.batch.topic, ctx.batch.partition));
     const inBatch = new Set<string>();
     for (const { value: { sale, producedAt }, message: m } of received) {
@@ -207,13 +225,12 @@ export async function startRecommender(deps: RecommenderDeps, opts: RecommenderO
     return 'handled';
   }
 
-  await runner.start({
+  return {
     decode: (m) => {
       const d = decodeEvent(m.value, 'sale', m.key?.toString() ?? null);
       if (!d.ok) return d;
       return d.kind === 'sale' ? { ok: true, value: { sale: d.data, producedAt: d.producedAt } } : { ok: false, reason: 'not a sale' };
     },
     handle: handleSales,
-  });
-  return { stats, stop: runner.stop, done: runner.done, model: model.current };
+  };
 }

@@ -121,7 +121,7 @@ export async function connectConsumer<T, S extends ConsumerMetrics>(opts: Consum
     // or the group rebalances under us and the commit fails.
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 3000);
     try {
-      const { received, letters } = decodeBatch(handler, batch);
+      const { received, letters } = decodeBatch(handler, batch, groupId);
       if (letters.length) {
         await sendDeadLetters(producer, opts.dlqTopic, letters);
         for (const l of letters) log.warn('dead-lettered', { reason: l.reason, ...l.origin });
@@ -145,17 +145,6 @@ export async function connectConsumer<T, S extends ConsumerMetrics>(opts: Consum
       active--;
     }
   };
-
-  function decodeBatch(handler: BatchHandler<T>, batch: Batch): { received: Received<T>[]; letters: DeadLetter[] } {
-    const received: Received<T>[] = [];
-    const letters: DeadLetter[] = [];
-    for (const message of batch.messages) {
-      const d = handler.decode(message, batch.topic);
-      if (d.ok) received.push({ value: d.value, message });
-      else letters.push(deadLetter(d.reason, { topic: batch.topic, partition: batch.partition, offset: message.offset }, message.key, message.value, groupId));
-    }
-    return { received, letters };
-  }
 
   let resolveDone!: (s: S) => void;
   const done = new Promise<S>((res) => (resolveDone = res));
@@ -193,6 +182,18 @@ export async function connectConsumer<T, S extends ConsumerMetrics>(opts: Consum
     done,
     stop,
   };
+}
+
+/** A batch's messages decoded, and dead letters (with their origin) for those that did not decode. */
+function decodeBatch<T>(handler: BatchHandler<T>, batch: Batch, groupId: string): { received: Received<T>[]; letters: DeadLetter[] } {
+  const received: Received<T>[] = [];
+  const letters: DeadLetter[] = [];
+  for (const message of batch.messages) {
+    const d = handler.decode(message, batch.topic);
+    if (d.ok) received.push({ value: d.value, message });
+    else letters.push(deadLetter(d.reason, { topic: batch.topic, partition: batch.partition, offset: message.offset }, message.key, message.value, groupId));
+  }
+  return { received, letters };
 }
 
 /** Every `statsEveryMs`: the group's lag to onStats, and a stop once caught up when `untilIdle`. */
