@@ -18,7 +18,7 @@ export { verifyLake, formatReconciliation } from './pipeline/lake/verify';
 export { countMessages, fetchLag } from './pipeline/adapters/kafka';
 export { collections, connectMongo, groupSums } from './pipeline/adapters/mongo';
 
-export { buildWarehouse, marts, readMarts } from './pipeline/warehouse/build';
+export { buildWarehouse, marts } from './pipeline/warehouse/build';
 export { readStatistics } from './pipeline/warehouse/read-statistics';
 export type { DailyDoc } from './pipeline/warehouse/daily';
 export { formatBuild, formatStep } from './pipeline/warehouse/format';

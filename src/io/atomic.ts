@@ -207,12 +207,6 @@ export function createGroupWriter(dir: string): GroupWriter {
   };
 }
 
-/** A group of whole files written at once (see GroupWriter.commit). */
-export function writeGroupAtomic(dir: string, files: Record<string, string | Uint8Array>, about?: Record<string, unknown>, now = new Date()): Manifest {
-  const group = createGroupWriter(dir);
-  for (const [name, data] of Object.entries(files)) group.add(name, data);
-  return group.commit(about, now);
-}
 
 /** The group's manifest if it is there and every file it lists has its recorded size; otherwise undefined. */
 export function readManifest(dir: string): Manifest | undefined {

@@ -31,7 +31,8 @@ import { startDashboard, type Dashboard } from '../../src/dashboard/server';
 import { launchBrowser } from '../../src/reports/browser';
 import { formatValue } from '../../src/reports/format';
 import { fromUnits, roundCents } from '../../src/pipeline/core/money';
-import { createTestEnv, runCli, testConfig, waitUntil, type TestEnv } from './helpers';
+import { createTestEnv, testConfig, waitUntil, type TestEnv } from './helpers';
+import { runCli } from '../support/cli';
 
 const shots = path.join(projectRoot, 'test-artifacts', 'screenshots');
 

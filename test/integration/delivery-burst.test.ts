@@ -17,7 +17,8 @@ import { formatValue } from '../../src/reports/format';
 import { runsCollection, type ReportRun } from '../../src/reports/runs/record';
 import { freePort } from '../../src/io/free-port';
 import { mailpitClient, type MailpitClient } from '../support/mailpit';
-import { createTestEnv, runCli, type TestEnv } from './helpers';
+import { createTestEnv, type TestEnv } from './helpers';
+import { runCli } from '../support/cli';
 import { writeSuperstoreLake } from './superstore-lake';
 
 describe('delivering reports to their readers', () => {

@@ -19,7 +19,8 @@ import { launchBrowser } from '../../src/reports/browser';
 import { parametersSlug } from '../../src/notebooks/inject';
 import { formatValue } from '../../src/reports/format';
 import { runsCollection, type ReportRun } from '../../src/reports/runs/record';
-import { createTestEnv, runCli, type TestEnv } from './helpers';
+import { createTestEnv, type TestEnv } from './helpers';
+import { runCli } from '../support/cli';
 import { startJupyterNotebook } from './jupyter-server';
 
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'notebooks', 'monthly-revenue.ipynb');

@@ -9,7 +9,7 @@ import { createGroupWriter, removeLeftovers } from '../../io/atomic';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Reject } from './columns';
-import type { Customer, ErpData, Product, SaleWithItems } from '../core/entities';
+import type { Customer, Product, SaleWithItems } from '../core/entities';
 
 export const csvOutColumns = {
   products: ['product_id', 'name', 'category', 'sub_category', 'unit_price', 'alt_names'],
@@ -100,22 +100,6 @@ export function createCsvOutWriter(dir: string): CsvOutWriter {
   };
 }
 
-/** The in-memory form: every entity at once (tests, notebooks, small files). */
-export function writeCsvOut(dir: string, data: ErpData, rejects: readonly Reject[]): Record<CsvOutFile, string> {
-  const out = createCsvOutWriter(dir);
-  try {
-    out.write('products', data.products);
-    out.write('customers', data.customers);
-    out.write('sales', data.sales);
-    out.write('sales_items', data.salesItems);
-    out.write('rejects', rejects);
-    out.commit();
-  } catch (err) {
-    out.abort();
-    throw err;
-  }
-  return out.paths;
-}
 
 /** What the streamed form writes: master data and rejects as arrays (from `scanSource`), the sales in batches. */
 export interface CsvOutStream {

@@ -269,12 +269,3 @@ async function ensureMartIndexes(db: Db): Promise<void> {
   ]);
 }
 
-/** Reads the marts back, for tests and comparisons: every collection's documents sorted by `_id`. */
-export async function readMarts(db: Db): Promise<Record<string, Document[]>> {
-  const out: Record<string, Document[]> = {};
-  for (const name of Object.values(marts)) {
-    if (name === marts.state || name === marts.customerState) continue;
-    out[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
-  }
-  return out;
-}
