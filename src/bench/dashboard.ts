@@ -1,11 +1,6 @@
 /**
- * Dashboard load benchmark: the server runs as its own process (so its RSS and CPU are its own, read from its
- * /stats.json) on a fresh database and topics holding the Superstore lake, a few hundred sales of today (in the lake,
- * on the sales topic and through the real recommender, so the real-time and recommendations pages draw their charts)
- * and the warehouse; autocannon drives each page, a mix of 20 historical filters (cache warmed first) and the exports,
- * each at 10 and 50 connections. Then cold historical views (the first request after a build, and the first request
- * to a freshly started server) and the CPU cost of 100 real-time clients polling every 5 s. The database and topics
- * are removed afterwards.
+ * Dashboard load benchmark: the server in its own process on a scratch lake, warehouse and live data; autocannon on
+ * each page at 10 and 50 connections, cold views after a build, and the CPU of 100 real-time clients.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';

@@ -1,11 +1,6 @@
 /**
- * Live data for the dashboard benchmark, so that its real-time and recommendations pages are the ones a team sees
- * during a working day, not their empty states: a few hundred sales dated today, spread over the hours gone by,
- * left where the real flow leaves them.
- * - In the lake (what the lake consumer writes): the real-time page's sales per hour.
- * - On the sales topic, oldest first, once the dashboard's feed listens: its latest sales as they arrive.
- * - Through the real recommender (`startRecommender`): scored, published on the recommendations topic the
- *   recommendations page reads, and stored in the collection it falls back to.
+ * Live data for the dashboard benchmark: a few hundred sales dated today, in the lake, on the sales topic and through
+ * the real recommender, so the real-time and recommendations pages show what a team sees during a working day.
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,9 +1,6 @@
 /**
- * How the warehouse and the reports read the lake: every grouping is one aggregation run by the server (`$match` on
- * indexed fields, then one `$group` with all its sums), and values that must be seen one by one (exact quantiles)
- * come packed by the server into one document per chunk, not one per line. The same code runs on the local
- * DocumentDB, on MongoDB 7 and on Atlas. The marts receive a LakeAccess rather than a Db, so what they read is
- * explicit in one place.
+ * How the warehouse and the reports read the lake: groupings run by the server, values to be seen one by one packed a
+ * chunk per document. The marts receive a LakeAccess rather than a Db, so what they read is explicit in one place.
  */
 import type { Db, Document } from 'mongodb';
 import { groupSums, type GroupKey, type GroupRow, type GroupSumsOptions } from '../adapters/mongo';

@@ -1,8 +1,6 @@
 /**
- * Kafka → MongoDB lake. A consumer group over the entity topics: each batch is decoded, bad messages go to the
- * dead-letter topic with their reason and origin, good ones are upserted by business key, and only then is the
- * batch's offset committed. A crash anywhere before the commit means redelivery, which the upserts absorb: nothing
- * is lost and nothing is duplicated. Any number of consumers may share the group; Kafka splits the partitions.
+ * Kafka → MongoDB lake: the lake consumer group on the consumer runner; each batch's entities written insert-first by
+ * business key, then committed.
  */
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';

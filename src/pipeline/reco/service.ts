@@ -1,6 +1,6 @@
 /**
  * The real-time recommender: its own consumer group on the sales topic. Each sale's basket is scored, published to
- * the recommendations topic and stored in `recommendations` (keyed by sale_id); docs/recommendations.md tells how.
+ * the recommendations topic and stored in `recommendations` (keyed by sale_id); docs/architecture.md tells how.
  */
 import fs from 'node:fs';
 import type { Kafka } from 'kafkajs';

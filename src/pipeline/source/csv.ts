@@ -1,8 +1,6 @@
 /**
- * A small streaming CSV reader (RFC 4180 plus the usual real-world slack): BOM, CRLF or LF, quoted fields
- * with separators, quotes and newlines inside, a stray quote inside an unquoted field taken literally.
- * Records come in batches per input chunk, which keeps the per-record async overhead away: about 10x the
- * throughput of csv-parse's object mode on this machine.
+ * A small streaming CSV reader (RFC 4180 plus real-world slack: BOM, CRLF or LF, quoted separators, quotes and
+ * newlines, a stray quote taken literally), records in batches per chunk.
  */
 export interface CsvRecord {
   /** 1-based line on which the record starts. */

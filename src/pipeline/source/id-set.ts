@@ -1,8 +1,6 @@
 /**
- * A set of string IDs in typed arrays: 8 bytes of fingerprint per slot instead of a string and a hash-table entry
- * per ID, for the half a million order IDs of a million-line file. Two different IDs can share a fingerprint (about
- * one chance in 10^7 at a million IDs), so `has` may say yes for an ID never added; it never says no for one that
- * was. Callers must treat a yes as "possibly seen" (stream-load then checks exactly on a second scan).
+ * A set of string IDs in typed arrays (8 bytes of fingerprint per ID) for the half a million order IDs of a
+ * million-line file; `has` may say yes for an ID never added ("possibly seen"), never no for one that was.
  */
 export interface IdSet {
   add(id: string): void;

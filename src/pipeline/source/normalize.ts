@@ -1,12 +1,6 @@
 /**
- * Source rows → ERP entities (products, customers, sales, sales_items). Pure: no IO, deterministic.
- *
- * Rules (documented in docs/data-dictionary.md):
- * - A product ID seen with two names keeps the name used on most lines; a tie goes to the name seen first.
- *   The other names are kept in `alt_names`.
- * - A row that contradicts what earlier rows said about its order, customer or product (another customer on
- *   the same order, another category for the same product...) is rejected, naming the earlier line.
- * - Lines are numbered within their order in file order; the Superstore repeats products inside an order.
+ * Source rows → ERP entities (products, customers, sales, sales_items). Pure and deterministic; the rules (a product's
+ * name, contradicting rows rejected, line numbers) are in docs/data-dictionary.md.
  */
 import type { Reject, SuperstoreField, SuperstoreRow } from './columns';
 import { superstoreColumns } from './columns';

@@ -1,17 +1,6 @@
 /**
- * The source in two passes, so the producer's memory follows the catalogue, not the number of lines:
- *
- * 1. `scanSource` reads the file once: validates every row, applies the same rules as `createNormalizer`, and keeps
- *    only the master data (a product's name is the one most of its lines use, so it needs every line), the rejects,
- *    counts and exact totals, and the set of order IDs seen.
- * 2. `streamSales` reads it again and yields the sales with their lines, order by order, in batches, skipping the
- *    lines pass 1 rejected.
- *
- * ERP exports (and the Superstore) keep an order's lines together. An order whose lines are spread over the file is
- * still handled exactly: pass 1 notices it and, once, scans again keeping those orders' headers; pass 2 holds their
- * lines until the last one. The result is the same data `loadErpData` gives, in the same order, except that a spread
- * order comes out when its last line has been read rather than where its first line was (holding every later sale
- * until then would undo the flat memory).
+ * The source in two passes, so the producer's memory follows the catalogue, not the number of lines: `scanSource`
+ * (validation, master data, rejects, totals), then `streamSales` (the sales, order by order, in batches).
  */
 import type { Reject, SuperstoreRow } from './columns';
 import { defaultSuperstorePath, readSuperstoreFile } from './superstore';

@@ -1,8 +1,6 @@
 /**
- * Records encoded for Kafka ahead of the send: each key with its payload as JSON and the partition its key goes to.
- * The envelope, with `produced_at`, is put around each payload at the send (`toMessages`). Plain strings and numbers,
- * so that a worker thread can encode them and post them cheaply (a structured clone of the entity objects would cost
- * about as much as encoding them).
+ * Records encoded for Kafka ahead of the send (key, JSON payload, partition), as plain strings and numbers a worker
+ * thread can post cheaply; the envelope with `produced_at` is put around each payload at the send (`toMessages`).
  */
 import type { Message } from 'kafkajs';
 import type { Customer, Product, SaleWithItems } from '../core/entities';

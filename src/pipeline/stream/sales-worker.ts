@@ -1,13 +1,6 @@
 /**
- * Pass 2 of the source (streamSales) and the JSON encoding of every sale, in a worker thread: they took about 60 % of
- * the producer's main thread, which kafkajs needs for its own work (record batches, CRC, compression). The worker
- * posts EncodedBatch messages (strings: a structured clone of the sale objects would cost about as much as encoding
- * them) and runs at most `window` batches ahead of Kafka (credit-based, see io/credit-queue.ts), so memory stays flat.
- * The envelope and its `produced_at` are added by the main thread at the send.
- *
- * The worker runs sales-worker-entry: compiled JavaScript as it is, TypeScript through tsx's require hook (under
- * `tsx` and under jest alike). Only where neither works (a .ts source without tsx installed) do the sales stream on
- * the calling thread instead, through the same encoding.
+ * Pass 2 of the source and the encoding of every sale in a worker thread, at most `window` batches ahead of Kafka, so
+ * the producer's main thread is left to kafkajs.
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';

@@ -1,15 +1,6 @@
 /**
- * Builds the warehouse marts from the lake, idempotently and incrementally.
- *
- * Incremental (the default once a build has run): only the partitions touched by sales ingested after the
- * watermark are recomputed (days, months, years, customers); roll-ups that span partitions (all-time product ranks,
- * branches, RFM, merged statistics) are then recomputed from the marts themselves, not from the lake. `full`
- * recomputes every partition. Both run the same code per partition, so they give identical collections, and a
- * mart document is only written when its content changed.
- *
- * The watermark is the build's start minus a margin for writes in flight (a lake batch is stamped before it is
- * written): sales stamped inside the margin are looked at again by the next build, which is harmless because
- * recomputing a partition is idempotent.
+ * Builds the warehouse marts from the lake, idempotently: a full build, or an incremental one over the partitions
+ * touched since the last build's watermark; both give the same collections.
  */
 import type { Db, Document } from 'mongodb';
 import type { Logger } from '../../log';

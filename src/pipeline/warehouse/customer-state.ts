@@ -1,13 +1,6 @@
 /**
- * What an incremental build needs of every customer to re-score them all (RFM inputs, the scores written, branches),
- * kept by the build beside `customer_analysis` in a few documents of packed columns. Reading and decoding them takes
- * tens of milliseconds where reading the same values from 78,662 customer documents took a second (million-line data
- * set): on this engine the cost is per document read, not per value.
- *
- * The state is a copy of the mart, so it may only be trusted when nothing was written to the mart after it: a build
- * deletes the state's header before it writes any customer and writes the state back (parts, then header) once the
- * customers are written. A build stopped in between leaves no header; the next build then reads the mart itself, as
- * before the state existed, and writes the state again.
+ * What an incremental build needs of every customer to re-score them all (RFM inputs, scores, branches), kept beside
+ * `customer_analysis` in a few documents of packed columns, trusted only while its header is there.
  */
 import type { Db } from 'mongodb';
 import { Binary } from '../adapters/mongo';

@@ -1,10 +1,6 @@
 /**
- * `customer_analysis`. Grain: one document per customer. Partition: the customer (a build recomputes the customers
- * with new sales from all their sales); the RFM scores are then re-scored over all customers, because their cut
- * points and the "as of" day (the last order day in the lake) are shared. An incremental build re-scores the
- * other customers from their facts kept in a few packed documents (`customer-state.ts`), not from their documents,
- * and rewrites only the scores that moved. The as-of day is the build's (`rfm_as_of` in `warehouse_state`), not
- * stored on each customer: when it moves, every recency moves by the same days, their order and so the R scores stay.
+ * `customer_analysis`. Grain: one document per customer. Partition: the customer; the RFM scores are re-scored over
+ * all customers (shared cut points and as-of day).
  */
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { forEachChunk } from '../../io/chunks';
