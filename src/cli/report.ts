@@ -9,6 +9,18 @@ import { lastCalendarMonth, latestCompleteMonth, parsePeriod, PeriodError, type 
 import { saleDays } from '../reports/data';
 import { untilAborted } from '../io/abort';
 import { BranchError, resolveBranch, type BranchRef } from '../reports/branch-scope';
+import { defaultLocale, LocaleError, parseLocale, type Locale } from '../i18n';
+
+/** `--locale` (absent: English): a value other than en or es is a usage error naming it and the accepted ones. */
+export function parseLocaleFlag(value: unknown): Locale {
+  if (value === undefined) return defaultLocale;
+  try {
+    return parseLocale(value, '--locale');
+  } catch (err) {
+    if (err instanceof LocaleError) throw new UsageError(err.message);
+    throw err;
+  }
+}
 
 export function parseFormats(value: unknown): ReportFormat[] {
   const formats = String(value ?? '').split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
@@ -26,7 +38,7 @@ export async function renderConfiguredReport(
   db: Db,
   period: Period,
   formats: readonly ReportFormat[],
-  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser' | 'branch'> & { source?: string } = {},
+  opts: Pick<ReportOptions, 'onStep' | 'appendix' | 'signal' | 'whatChanged' | 'browser' | 'branch' | 'locale'> & { source?: string } = {},
 ): Promise<ReportResult> {
   return generateReport({
     db,
@@ -41,6 +53,7 @@ export async function renderConfiguredReport(
     chromePath: ctx.cfg.chromePath,
     onStep: opts.onStep,
     appendix: opts.appendix,
+    locale: opts.locale,
     log: ctx.log,
     signal: opts.signal,
     whatChanged: opts.whatChanged,

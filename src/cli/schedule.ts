@@ -15,7 +15,8 @@ import type { ReportData } from '../reports/data';
 import { runRecorded, type RenderFn, type RenderOutcome, type RunPlan, type RunStore } from '../reports/runs/runner';
 import { acquireLease, LeaseHeldError, type Lease } from '../reports/runs/lease';
 import { ensureRunIndexes, keepAlive, lastRun, markInterrupted, saveRun, startRun, warehouseFacts } from '../reports/runs/store';
-import { dueJobs, isNotebookJob, readScheduleFile, type JobSpec, type Schedule } from '../reports/schedule';
+import { dueJobs, isNotebookJob, jobLocale, readScheduleFile, type JobSpec, type Schedule } from '../reports/schedule';
+import type { Locale } from '../i18n';
 import type { Browser } from 'puppeteer';
 import { launchBrowser } from '../reports/browser';
 import { listBranches, type BranchRef } from '../reports/branch-scope';
@@ -46,9 +47,9 @@ async function periodOf(db: Db, job: JobSpec): Promise<Period | null> {
 }
 
 /** The "what changed" of a report and what its record keeps of it (the period's digest, the lines). */
-async function changesOf(db: Db, scope: ChangeScope, period: Period, figures: HeadlineFigures): Promise<NonNullable<RenderOutcome['record']>> {
+async function changesOf(db: Db, scope: ChangeScope, period: Period, figures: HeadlineFigures, locale: Locale = 'en'): Promise<NonNullable<RenderOutcome['record']>> {
   const digest = await periodDigest(db, period, scope.branch);
-  return { digest, what_changed: (await loadChanges(db, scope, { period, figures, digest })).lines };
+  return { digest, what_changed: (await loadChanges(db, scope, { period, figures, digest }, locale)).lines };
 }
 
 /** What the runs of one job share: one Chromium and one SMTP connection for a whole burst; the readers' content. */
@@ -66,28 +67,28 @@ export async function renderJob(ctx: PipelineContext, db: Db, job: JobSpec, bran
     const parameters = branch ? { ...job.parameters, branch: branch.id } : job.parameters;
     // The kernel learns its job, so a notebook's "what changed" (show.changes) reads the same history as its record.
     const r = await renderConfiguredNotebook(ctx, { file: job.notebook, pairs: asPairs(parameters), formats: job.formats, code: job.code, timeoutSec: job.timeout, onStep, signal, env: { ERP_REPORT_JOB: job.name } });
-    const out = await notebookOutcome(db, r, job.name);
+    const out = await notebookOutcome(db, r, job.name, jobLocale(job));
     const period = out.period ? safePeriod(out.period) : null;
-    if (period && out.figures) share.draft?.(notebookDraft(job.name, notebookName(job.notebook), period, branch, out.figures, out.record?.what_changed ?? []));
+    if (period && out.figures) share.draft?.(notebookDraft(job.name, notebookName(job.notebook), period, branch, out.figures, out.record?.what_changed ?? [], jobLocale(job)));
     return { ...out, steps };
   }
   const choice = await resolveScheduledPeriod(parseScheduledPeriod(job.period), db);
   if (!choice.period) throw new Error(`nothing to render: ${choice.reason}`);
   const period = choice.period;
   let record: RenderOutcome['record'];
-  const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: branch?.id ?? null }, period, figuresOfKpis(data.kpis))).what_changed ?? [];
-  const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged, branch: branch?.id ?? null, browser: share.browser });
+  const whatChanged = async (data: ReportData) => (record = await changesOf(db, { job: job.name, branch: branch?.id ?? null }, period, figuresOfKpis(data.kpis), jobLocale(job))).what_changed ?? [];
+  const r = await renderConfiguredReport(ctx, db, period, job.formats, { onStep, signal, whatChanged, branch: branch?.id ?? null, browser: share.browser, locale: jobLocale(job) });
   if (r.data.empty) ctx.log.warn(`${noSalesNote(period)} The report was written and says so.`, { job: job.name });
-  if (share.draft) share.draft(await executiveDraft(job.name, r.data, r.charts, share.browser, r.images));
+  if (share.draft) share.draft(executiveDraft(job.name, r.data, r.charts, r.images, jobLocale(job)));
   return { files: r.files as Record<string, string>, period: period.id, figures: figuresOfKpis(r.data.kpis), steps, record };
 }
 
 /** What a notebook run's record keeps: its files, its period, that period's figures (of its branch, if any), what changed. */
-export async function notebookOutcome(db: Db, r: { files: Partial<Record<string, string>>; values: Record<string, unknown>; seconds: Record<string, number> }, job: string): Promise<RenderOutcome> {
+export async function notebookOutcome(db: Db, r: { files: Partial<Record<string, string>>; values: Record<string, unknown>; seconds: Record<string, number> }, job: string, locale: Locale = 'en'): Promise<RenderOutcome> {
   const period = typeof r.values.period === 'string' ? safePeriod(r.values.period) : null;
   const branch = typeof r.values.branch === 'string' ? r.values.branch : null;
   const figures = period ? await figuresOfPeriod(db, period, branch) : null;
-  const record = period && figures ? await changesOf(db, { job, branch }, period, figures) : undefined;
+  const record = period && figures ? await changesOf(db, { job, branch }, period, figures, locale) : undefined;
   return { files: r.files as Record<string, string>, period: period?.id ?? null, figures, steps: r.seconds, record };
 }
 
@@ -108,7 +109,8 @@ export async function planJob(db: Db, job: JobSpec, trigger: RunTrigger, file: s
     branch: branch?.id ?? notebookBranch,
     kind: isNotebookJob(job) ? 'notebook' : 'executive',
     schedule: file,
-    parameters: isNotebookJob(job) ? { notebook: job.notebook, ...job.parameters, ...(branch ? { branch: branch.id } : {}) } : { period: job.period, formats: job.formats, ...(branch ? { branch: branch.id } : {}) },
+    // The locale is recorded when the job names one: the run's texts (report, mail, what changed) are in it.
+    parameters: { ...(isNotebookJob(job) ? { notebook: job.notebook, ...job.parameters } : { period: job.period, formats: job.formats }), ...(branch ? { branch: branch.id } : {}), ...(job.locale ? { locale: job.locale } : {}) },
     trigger,
     period: period ? { id: period.id, to: period.to } : null,
     freshness: job.freshness,
@@ -191,7 +193,7 @@ export async function runDueJobs(ctx: PipelineContext, db: Db, schedule: Schedul
 export async function runJobItems(ctx: PipelineContext, db: Db, job: JobSpec, trigger: RunTrigger, o: ScheduleRunOptions): Promise<ReportRun[]> {
   const store = mongoRunStore(db);
   const branches: (BranchRef | null)[] = job.burst ? await listBranches(db) : [null];
-  const needsBrowser = !isNotebookJob(job) && (job.formats.some((f) => f !== 'html') || job.deliver.length > 0);
+  const needsBrowser = !isNotebookJob(job) && job.formats.includes('pdf');
   const browser = needsBrowser ? await launchBrowser(ctx.cfg.chromePath) : undefined;
   const mailer = job.deliver.some((c) => 'email' in c) ? (o.openMailer ?? createSmtpMailer)(ctx.cfg.mail) : undefined;
   const runs: ReportRun[] = [];

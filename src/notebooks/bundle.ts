@@ -4,8 +4,8 @@
  * SVG from HTML outputs) and a text line. Key figures and tables carry their look twice: a stylesheet, and the same
  * rules inline, which JupyterLab keeps in an untrusted notebook (its sanitiser drops `<style>`, not style attributes).
  */
-import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
+import { svgToPng } from '../reports/png';
 import { renderSvg } from '../reports/render';
 import type { MimeBundle } from './ipynb';
 import { renderMarkdown } from './markdown';
@@ -14,12 +14,6 @@ import { formatValue } from '../reports/format';
 
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
 
-/** SVG → PNG at `scale` times its size (2: sharp on a high-density screen), with the system's fonts (DejaVu). */
-export function svgToPngBuffer(svg: string, scale = 2): Buffer {
-  const r = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, background: 'white', font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
-  return Buffer.from(r.render().asPng());
-}
-
 const titleOf = (spec: TopLevelSpec): string => {
   const t = (spec as { title?: unknown }).title;
   return typeof t === 'string' ? t : t && typeof t === 'object' && 'text' in t ? String((t as { text: unknown }).text) : 'chart';
@@ -27,7 +21,7 @@ const titleOf = (spec: TopLevelSpec): string => {
 
 export async function chartBundle(spec: TopLevelSpec): Promise<MimeBundle> {
   const svg = await renderSvg(spec);
-  return { [VEGA_LITE_MIME]: spec as object, 'image/png': svgToPngBuffer(svg).toString('base64'), 'text/plain': `<chart: ${titleOf(spec)}>` };
+  return { [VEGA_LITE_MIME]: spec as object, 'image/png': svgToPng(svg, titleOf(spec)).toString('base64'), 'text/plain': `<chart: ${titleOf(spec)}>` };
 }
 
 export function tableBundle(rows: readonly object[], columns?: readonly Column[], opts?: { limit?: number; caption?: string }): MimeBundle {

@@ -4,7 +4,7 @@
  * takes the type of its default. Only literal defaults can be typed (a string, a number, a boolean, or an array or
  * object of those); a default computed by code is reported as such rather than guessed.
  */
-import ts from 'typescript';
+import type * as TS from 'typescript';
 import { cellSource, cellTags, type Notebook } from './ipynb';
 
 export type ParamType = 'string' | 'number' | 'boolean' | 'json';
@@ -28,12 +28,23 @@ export class ParameterError extends Error {
 
 export const PARAMETERS_TAG = 'parameters';
 
+let compiler: typeof TS | undefined;
+/**
+ * The TypeScript compiler, loaded when a parameters cell is first read: it takes about 45 MB, which every CLI that
+ * imports this module (the scheduler, for its notebook jobs) would otherwise hold from its start.
+ */
+function tsc(): typeof TS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (compiler ??= require('typescript') as typeof TS);
+}
+
 export function findParametersCell(nb: Notebook): number {
   return nb.cells.findIndex((c) => c.cell_type === 'code' && cellTags(c).includes(PARAMETERS_TAG));
 }
 
 /** A literal initializer as a value; undefined when it is anything else (a call, a variable, an expression). */
-function literalValue(node: ts.Expression): ParamValue | undefined {
+function literalValue(node: TS.Expression): ParamValue | undefined {
+  const ts = tsc();
   if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return literalValue(node.expression);
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (ts.isNumericLiteral(node)) return Number(node.text);
@@ -64,12 +75,14 @@ export function typeOf(v: ParamValue): ParamType {
 
 /** The `// …` comment that ends the line of a statement, trimmed; undefined without one. */
 function trailingComment(source: string, end: number): string | undefined {
+  const ts = tsc();
   const range = ts.getTrailingCommentRanges(source, end)?.find((r) => r.kind === ts.SyntaxKind.SingleLineCommentTrivia);
   return range ? source.slice(range.pos + 2, range.end).trim() : undefined;
 }
 
 /** The declarations of a parameters cell's source, in order (parsed with the TypeScript compiler, not by pattern). */
 export function parseDeclarations(source: string): ParamDecl[] {
+  const ts = tsc();
   const file = ts.createSourceFile('parameters.ts', source, ts.ScriptTarget.ES2022, true);
   const decls: ParamDecl[] = [];
   for (const stmt of file.statements) {

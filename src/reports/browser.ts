@@ -23,12 +23,17 @@ export async function launchBrowser(chromePath?: string): Promise<Browser> {
   const executablePath = findChrome(chromePath);
   const args = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', '--font-render-hinting=none'];
   // Our pages are local documents of our own (no site to isolate from another): one renderer process for them all, no
-  // GPU process, no extensions (fewer processes for a burst; see BENCHMARKS.md for what it saves).
-  args.push('--disable-gpu', '--disable-software-rasterizer', '--renderer-process-limit=1', '--disable-features=site-per-process,IsolateOrigins,Translate,MediaRouter,OptimizationHints', '--disable-extensions');
+  // GPU rasteriser, no extensions, and not the omnibox popups Chromium preloads for a window a headless browser never
+  // shows (each a renderer of its own, about 45 MB): fewer processes for a burst (see BENCHMARKS.md).
+  const off = ['site-per-process', 'IsolateOrigins', 'Translate', 'MediaRouter', 'OptimizationHints', 'WebUIOmniboxPopup', 'WebUIOmniboxAimPopup'];
+  args.push('--disable-gpu', '--disable-software-rasterizer', '--renderer-process-limit=1', `--disable-features=${off.join(',')}`, '--disable-extensions');
   // Chromium refuses to run as root with its sandbox.
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   try {
-    return await puppeteer.launch({ headless: true, executablePath, args });
+    const browser = await puppeteer.launch({ headless: true, executablePath, args });
+    // The blank tab Chromium opens holds a renderer of its own; every render opens the page it needs.
+    await Promise.all((await browser.pages()).map((p) => p.close()));
+    return browser;
   } catch (err) {
     throw new BrowserError(
       `could not start Chrome/Chromium (${executablePath ?? "puppeteer's own browser"}): ${(err as Error).message.split('\n')[0]}. ` +

@@ -6,6 +6,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Evaluation } from '../pipeline/reco/evaluate';
 import type { ReportData } from './data';
 import { monthNames } from './period';
+import { formatsOf, t, vegaLocale, type Locale } from '../i18n';
+import { namedRfmRows } from './labels';
 
 export const palette = { revenue: '#1f5fa8', profit: '#2e9d5b', loss: '#c8412f', average: '#e08a12', muted: '#8a94a6' };
 
@@ -46,7 +48,7 @@ const countAxis = (channel: 'x' | 'y') =>
   }) as const;
 
 /** What a chart without rows says where its marks would be. */
-export const noDataMessage = 'No data for this selection';
+export const noDataMessage = t('en', 'chart.noData');
 
 /** A view without rows: its title and a message where its marks would be (also a panel of a concatenated chart). */
 function noDataView(title: string, width: number, height: number, message = noDataMessage) {
@@ -68,13 +70,26 @@ export function noDataChart(title: string, width: number, height: number, messag
   return { ...base(title, width, height), ...noDataView(title, width, height, message) } as TopLevelSpec;
 }
 
+/**
+ * A legend's labels in the reader's words: the data's keys (`revenue`, `revenue_avg`) named by `names`, as a Vega
+ * expression; the keys that read as they are need no clause.
+ */
+function legendLabels(names: Record<string, string>): string {
+  const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return Object.entries(names)
+    .filter(([key, name]) => key !== name)
+    .reduceRight((rest, [key, name]) => `datum.label === ${quote(key)} ? ${quote(name)} : ${rest}`, 'datum.label');
+}
+
+const seriesNames = (locale: Locale) => ({ revenue: t(locale, 'chart.series.revenue'), profit: t(locale, 'chart.series.profit'), revenue_avg: t(locale, 'chart.series.average') });
+
 // Colour and dash share one legend only when their legend properties are identical.
-const seriesLegend = { labelLimit: 220, labelExpr: "datum.label === 'revenue_avg' ? 'revenue (moving average)' : datum.label" };
+const seriesLegend = (locale: Locale) => ({ labelLimit: 220, labelExpr: legendLabels(seriesNames(locale)) });
 
-const trendTitle = (grain: 'day' | 'month') => `Revenue and profit by ${grain}, with ${grain === 'day' ? '7-day' : '3-month'} moving average`;
+const trendTitle = (grain: 'day' | 'month', locale: Locale) => t(locale, grain === 'day' ? 'chart.trend.day' : 'chart.trend.month');
 
-function trendView(trend: ReportData['trend'], grain: 'day' | 'month', title: string, width: number, height: number, legendBelow?: Record<string, unknown>) {
-  const legend = legendBelow ? { ...seriesLegend, ...legendBelow } : seriesLegend;
+function trendView(trend: ReportData['trend'], grain: 'day' | 'month', title: string, width: number, height: number, legendBelow?: Record<string, unknown>, locale: Locale = 'en') {
+  const legend = legendBelow ? { ...seriesLegend(locale), ...legendBelow } : seriesLegend(locale);
   return {
     title,
     width,
@@ -98,16 +113,19 @@ function trendView(trend: ReportData['trend'], grain: 'day' | 'month', title: st
   };
 }
 
-export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', width = 640, height = 220): TopLevelSpec {
-  const title = trendTitle(grain);
-  if (!trend.length) return noDataChart(title, width, height);
-  return { ...base(title, width, height), ...trendView(trend, grain, title, width, height) } as TopLevelSpec;
+export function trendChart(trend: ReportData['trend'], grain: 'day' | 'month', width = 640, height = 220, locale: Locale = 'en'): TopLevelSpec {
+  const title = trendTitle(grain, locale);
+  if (!trend.length) return noDataChart(title, width, height, t(locale, 'chart.noData'));
+  return { ...base(title, width, height), ...trendView(trend, grain, title, width, height, undefined, locale) } as TopLevelSpec;
 }
 
-export function branchChart(branches: ReportData['branches'], width = 300): TopLevelSpec {
-  if (!branches.length) return noDataChart('Revenue and profit by branch', width, 170);
+export function branchChart(branches: ReportData['branches'], width = 300, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.branches');
+  if (!branches.length) return noDataChart(title, width, 170, t(locale, 'chart.noData'));
+  // English reads the measures' keys as they are; another language names them.
+  const legend = locale === 'en' ? {} : { legend: { labelExpr: legendLabels(seriesNames(locale)) } };
   return {
-    ...base('Revenue and profit by branch', width, 170),
+    ...base(title, width, 170),
     data: { values: branches },
     transform: [{ fold: ['revenue', 'profit'], as: ['measure', 'value'] }],
     mark: { type: 'bar' },
@@ -115,16 +133,17 @@ export function branchChart(branches: ReportData['branches'], width = 300): TopL
       y: { field: 'branch', type: 'nominal', title: null, sort: null },
       yOffset: { field: 'measure', sort: null },
       x: { field: 'value', type: 'quantitative', axis: moneyAxis },
-      color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['revenue', 'profit'], range: [palette.revenue, palette.profit] } },
+      color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['revenue', 'profit'], range: [palette.revenue, palette.profit] }, ...legend },
       tooltip: [{ field: 'branch' }, { field: 'measure' }, { field: 'value', type: 'quantitative', format: ',.2f' }],
     },
   } as TopLevelSpec;
 }
 
-export function categoryChart(categories: ReportData['categories'], width = 640, height = 240): TopLevelSpec {
-  if (!categories.length) return noDataChart('Revenue by sub-category (colour: category)', width, height);
+export function categoryChart(categories: ReportData['categories'], width = 640, height = 240, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.categories');
+  if (!categories.length) return noDataChart(title, width, height, t(locale, 'chart.noData'));
   return {
-    ...base('Revenue by sub-category (colour: category)', width, height),
+    ...base(title, width, height),
     data: { values: categories },
     mark: { type: 'bar' },
     encoding: {
@@ -149,8 +168,8 @@ function productLabels<T extends { name: string; product_id: string }>(rows: rea
   return rows.map((r) => ({ ...r, label: seen.get(shortName(r.name))! > 1 ? `${shortName(r.name, 26)} (${r.product_id})` : shortName(r.name) }));
 }
 
-export function productProfitChart(rows: ReportData['topProducts'], title: string, width = 640): TopLevelSpec {
-  if (!rows.length) return noDataChart(title, width, 60);
+export function productProfitChart(rows: ReportData['topProducts'], title: string, width = 640, locale: Locale = 'en'): TopLevelSpec {
+  if (!rows.length) return noDataChart(title, width, 60, t(locale, 'chart.noData'));
   return {
     ...base(title, width, Math.max(60, rows.length * 20)),
     data: { values: productLabels(rows) },
@@ -165,10 +184,11 @@ export function productProfitChart(rows: ReportData['topProducts'], title: strin
   } as TopLevelSpec;
 }
 
-export function segmentChart(segments: ReportData['segments'], width = 300): TopLevelSpec {
-  if (!segments.length) return noDataChart('Revenue by customer segment', width, 150);
+export function segmentChart(segments: ReportData['segments'], width = 300, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.segments');
+  if (!segments.length) return noDataChart(title, width, 150, t(locale, 'chart.noData'));
   return {
-    ...base('Revenue by customer segment', width, 150),
+    ...base(title, width, 150),
     data: { values: segments },
     mark: { type: 'bar', color: palette.revenue },
     encoding: {
@@ -179,14 +199,15 @@ export function segmentChart(segments: ReportData['segments'], width = 300): Top
   } as TopLevelSpec;
 }
 
-export function discountChart(bands: ReportData['discountBands'], width = 300): TopLevelSpec {
-  if (!bands.length) return noDataChart('Margin by discount band', width, 170);
+export function discountChart(bands: ReportData['discountBands'], width = 300, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.discount');
+  if (!bands.length) return noDataChart(title, width, 170, t(locale, 'chart.noData'));
   return {
-    ...base('Margin by discount band', width, 170),
+    ...base(title, width, 170),
     data: { values: bands },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'band', type: 'ordinal', title: 'discount', sort: null, axis: { labelAngle: 0 } },
+      x: { field: 'band', type: 'ordinal', title: t(locale, 'chart.discount.axis'), sort: null, axis: { labelAngle: 0 } },
       y: { field: 'margin', type: 'quantitative', title: null, axis: { format: '.0%' } },
       color: { condition: { test: 'datum.margin < 0', value: palette.loss }, value: palette.profit },
       tooltip: [{ field: 'band' }, { field: 'lines' }, { field: 'revenue', format: ',.2f' }, { field: 'profit', format: ',.2f' }, { field: 'margin', format: '.1%' }],
@@ -194,12 +215,15 @@ export function discountChart(bands: ReportData['discountBands'], width = 300): 
   } as TopLevelSpec;
 }
 
-export function shippingChart(shipping: ReportData['shipping'], width = 300): TopLevelSpec {
-  if (!shipping.length) return noDataChart('Orders and average lead time by ship mode', width, 150);
+export function shippingChart(shipping: ReportData['shipping'], width = 300, locale: Locale = 'en'): TopLevelSpec {
+  const title = t(locale, 'chart.shipping');
+  if (!shipping.length) return noDataChart(title, width, 150, t(locale, 'chart.noData'));
+  // English keeps the lead time as the data has it (4.9 d); another language writes its decimal sign (4,9 d).
+  const days = (v: number) => t(locale, 'chart.shipping.days', { days: locale === 'en' ? String(v) : formatsOf(locale).oneDecimal(v) });
   return {
-    ...base('Orders and average lead time by ship mode', width, 150),
-    data: { values: shipping.map((s) => ({ ...s, lead: s.avg_lead_days === null ? '' : `${s.avg_lead_days} d` })) },
-    encoding: { y: { field: 'ship_mode', type: 'nominal', title: null, sort: null }, x: { field: 'orders', type: 'quantitative', title: 'orders', axis: countAxis('x') } },
+    ...base(title, width, 150),
+    data: { values: shipping.map((s) => ({ ...s, lead: s.avg_lead_days === null ? '' : days(s.avg_lead_days) })) },
+    encoding: { y: { field: 'ship_mode', type: 'nominal', title: null, sort: null }, x: { field: 'orders', type: 'quantitative', title: t(locale, 'chart.shipping.axis'), axis: countAxis('x') } },
     layer: [
       { mark: { type: 'bar', color: palette.revenue } },
       { mark: { type: 'text', align: 'left', dx: 4, color: '#1d2433' }, encoding: { text: { field: 'lead' } } },
@@ -207,16 +231,16 @@ export function shippingChart(shipping: ReportData['shipping'], width = 300): To
   } as TopLevelSpec;
 }
 
-export function rfmChart(rfm: ReportData['rfm'], width = 300, asOf?: string): TopLevelSpec {
-  const title = asOf ? `Customers by segment, ${asOf}` : 'Customers by RFM segment';
-  if (!rfm.length) return noDataChart(title, width, 170);
+export function rfmChart(rfm: ReportData['rfm'], width = 300, asOf?: string, locale: Locale = 'en'): TopLevelSpec {
+  const title = asOf ? t(locale, 'chart.rfm.asOf', { date: formatsOf(locale).day(asOf) }) : t(locale, 'chart.rfm');
+  if (!rfm.length) return noDataChart(title, width, 170, t(locale, 'chart.noData'));
   return {
     ...base(title, width, 170),
-    data: { values: rfm },
+    data: { values: namedRfmRows(rfm, locale) },
     mark: { type: 'bar', color: '#6b4fb3' },
     encoding: {
       y: { field: 'segment', type: 'nominal', title: null, sort: '-x' },
-      x: { field: 'customers', type: 'quantitative', title: 'customers', axis: countAxis('x') },
+      x: { field: 'customers', type: 'quantitative', title: t(locale, 'chart.rfm.axis'), axis: countAxis('x') },
       tooltip: [{ field: 'segment' }, { field: 'customers' }, { field: 'revenue', format: ',.2f' }, { field: 'share', format: '.1%' }],
     },
   } as TopLevelSpec;
@@ -237,20 +261,22 @@ export function fitWidth(spec: TopLevelSpec, width: number): TopLevelSpec {
  * Every chart of a report, by name (the order they appear in), each at its printed width. A period without sales
  * has only the RFM chart (customers who had ordered by its end): the report says "no sales between …" elsewhere.
  */
-export function reportCharts(d: ReportData): Record<string, TopLevelSpec> {
+export function reportCharts(d: ReportData, locale: Locale = 'en'): Record<string, TopLevelSpec> {
   const { full, half } = printWidths;
-  const rfm = fitWidth(rfmChart(d.rfm, half, d.period.to), half);
+  // Each spec at its printed width, with Vega's number and time formats of the locale (axes, tooltips).
+  const fit = (spec: TopLevelSpec, width: number) => withLocale(fitWidth(spec, width), locale);
+  const rfm = fit(rfmChart(d.rfm, half, d.period.to, locale), half);
   if (d.empty) return { rfm };
   return {
     // Heights chosen so that page 1 holds the findings, the key figures and the trend.
-    trend: fitWidth(trendChart(d.trend, d.trendGrain, full, 170), full),
-    branches: fitWidth(branchChart(d.branches, half), half),
-    segments: fitWidth(segmentChart(d.segments, half), half),
-    categories: fitWidth(categoryChart(d.categories, full, 190), full),
-    top_products: fitWidth(productProfitChart(d.topProducts, 'Top 10 products by profit', full), full),
-    bottom_products: fitWidth(productProfitChart(d.bottomProducts, 'Bottom 10 products by profit', full), full),
-    discount: fitWidth(discountChart(d.discountBands, half), half),
-    shipping: fitWidth(shippingChart(d.shipping, half), half),
+    trend: fit(trendChart(d.trend, d.trendGrain, full, 170, locale), full),
+    branches: fit(branchChart(d.branches, half, locale), half),
+    segments: fit(segmentChart(d.segments, half, locale), half),
+    categories: fit(categoryChart(d.categories, full, 190, locale), full),
+    top_products: fit(productProfitChart(d.topProducts, t(locale, 'chart.topProducts'), full, locale), full),
+    bottom_products: fit(productProfitChart(d.bottomProducts, t(locale, 'chart.bottomProducts'), full, locale), full),
+    discount: fit(discountChart(d.discountBands, half, locale), half),
+    shipping: fit(shippingChart(d.shipping, half, locale), half),
     rfm,
   };
 }
@@ -428,4 +454,10 @@ export function hitRateChart(e: Pick<Evaluation, 'cases' | 'model' | 'popularity
       ],
     },
   } as TopLevelSpec;
+}
+
+/** The spec with Vega's number and time formats of `locale` ("dic", "83.829 US$"); an English spec is left as it is. */
+export function withLocale<S extends TopLevelSpec>(spec: S, locale: Locale): S {
+  const vega = vegaLocale(locale);
+  return vega ? ({ ...spec, config: { ...(spec.config ?? {}), locale: vega } } as S) : spec;
 }

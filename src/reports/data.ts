@@ -203,10 +203,10 @@ export function categoryFigures(rows: Iterable<{ key: GroupKey; count: number; s
     .sort((a, b) => a.category.localeCompare(b.category) || b.revenue - a.revenue);
 }
 
-/** The lake's groupings of the months a report compares (its period, the one before and the year before). */
+/** The lake's groupings of the months a figure needs (the period's, or the three periods' a comparison needs). */
 interface PeriodLake {
   lake: LakeAccess;
-  /** The three periods' months, and the branch of a branch report (`branch_id`, on every sale and line). */
+  /** The months, and the branch of a branch report (`branch_id`, on every sale and line). */
   match: Record<string, unknown>;
   branch: string | null;
 }
@@ -365,22 +365,27 @@ function loadReco(modelsDir: string): { reco: ReportData['reco']; trainedAt: str
 export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
   const { db, period: p } = inp;
   await ensureLakeIndexes(db);
-  const months = [...new Set([...monthsOf(p), ...monthsOf(p.previous), ...monthsOf(p.lastYear)])];
   const allDays = await db.collection<DailyDoc>(marts.daily).find({ date: { $gte: p.lastYear.from < p.previous.from ? p.lastYear.from : p.previous.from, $lte: p.to } }).sort({ date: 1 }).toArray();
   const branch = inp.branch ? await resolveBranch(db, inp.branch, allDays) : null;
   const days = branch ? branchDays(allDays, branch.id) : allDays;
-  const lakeOfPeriod: PeriodLake = { lake: createLakeAccess(db), match: { order_month: { $in: months }, ...(branch ? { branch_id: branch.id } : {}) }, branch: branch?.id ?? null };
-  const customers = await loadCustomerFigures(db, lakeOfPeriod, p);
+  const lake = createLakeAccess(db);
+  const ofBranch = branch ? { branch_id: branch.id } : {};
+  // The lake is read for the period's own months, but where a figure is compared with the period before and the year
+  // before (active customers, the sub-categories' moves): those read the three periods' months.
+  const ofPeriod: PeriodLake = { lake, match: { order_month: { $in: monthsOf(p) }, ...ofBranch }, branch: branch?.id ?? null };
+  const compared: PeriodLake = { ...ofPeriod, match: { order_month: { $in: [...new Set([p, p.previous, p.lastYear].flatMap(monthsOf))] }, ...ofBranch } };
+  const { reco, trainedAt } = loadReco(inp.modelsDir);
+  const [customers, catAll, byProfit, discountBands, shipping, lineage] = await Promise.all([
+    loadCustomerFigures(db, compared, p),
+    lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match: compared.match }).then((rows) => [...rows.values()]),
+    loadProducts(db, ofPeriod, p),
+    loadDiscountBands(ofPeriod, p),
+    loadShipping(ofPeriod, p),
+    readLineage(inp, trainedAt),
+  ]);
   const kpis = buildKpis(days, p, customers.active, customers.fresh);
   const trend = buildTrend(days, p);
   const branches = branchFigures(allDays, p);
-  // Grouped over the three periods' months: the period's own rows make the table, all of them the sub-categories' moves.
-  const catAll = [...(await lakeOfPeriod.lake.group(collections.salesItems, { by: { c: 'category', s: 'sub_category', d: 'order_date' }, fields: ['line_total_e4', 'profit_e4', 'quantity', 'discount_e4'], match: lakeOfPeriod.match })).values()];
-  const categories = categoryFigures(rowsIn(catAll, p));
-  const movers = { branches: branch ? [] : branchMovers(days, p), subCategories: subCategoryMovers(catAll, p, comparisonBases(days, p)) };
-  const byProfit = await loadProducts(db, lakeOfPeriod, p);
-  const { reco, trainedAt } = loadReco(inp.modelsDir);
-  const state = await db.collection<{ _id: string; built_at: Date }>(marts.state).findOne({ _id: 'warehouse' });
   const empty = kpis[3]!.value === 0;
   return {
     period: p,
@@ -394,24 +399,16 @@ export async function loadReportData(inp: ReportInputs): Promise<ReportData> {
     // A period without sales has no trend to draw or list: its zero days would only repeat the note.
     trend: empty ? [] : trend.points,
     branches,
-    categories,
-    movers,
+    categories: categoryFigures(rowsIn(catAll, p)),
+    movers: { branches: branch ? [] : branchMovers(days, p), subCategories: subCategoryMovers(catAll, p, comparisonBases(days, p)) },
     topProducts: byProfit.slice(0, 10),
     bottomProducts: byProfit.slice(-10).reverse(),
     segments: customers.segments,
-    discountBands: await loadDiscountBands(lakeOfPeriod, p),
-    shipping: await loadShipping(lakeOfPeriod, p),
+    discountBands,
+    shipping,
     rfm: customers.rfm,
     reco,
-    lineage: {
-      source: describeSource(inp.source),
-      sourceFile: path.basename(inp.source),
-      lakeLines: await countLakeLines(db),
-      rejects: countRejects(inp.dataDir),
-      deadLetters: inp.deadLetters ?? null,
-      warehouseBuiltAt: state?.built_at ? new Date(state.built_at).toISOString() : null,
-      modelTrainedAt: trainedAt,
-    },
+    lineage,
   };
 }
 
@@ -437,23 +434,23 @@ export function countLakeLines(db: Db): Promise<number> {
 
 export type Lineage = ReportData['lineage'] & { database: string; newestSale: string | null };
 
-/**
- * Where a notebook report's figures come from, as the executive report's footer says it: source, lake size, rejects,
- * dead letters, warehouse build and model training, plus the newest sale day (the data's as-of date).
- */
-export async function loadLineage(inp: Omit<ReportInputs, 'period' | 'now'>): Promise<Lineage> {
+/** Where the figures come from: source, lake size, rejects, dead letters, warehouse build and model training. */
+async function readLineage(inp: Omit<ReportInputs, 'period' | 'now'>, modelTrainedAt: string | null): Promise<ReportData['lineage']> {
   const state = await inp.db.collection<{ _id: string; built_at: Date }>(marts.state).findOne({ _id: 'warehouse' });
-  const model = readJson<Pick<ItemSimModel, 'trained_at'>>(path.join(inp.modelsDir, 'item_sim.json'));
-  const newest = await inp.db.collection<DailyDoc>(marts.daily).find({}, { projection: { date: 1 } }).sort({ date: -1 }).limit(1).toArray();
   return {
-    database: inp.db.databaseName,
     source: describeSource(inp.source),
     sourceFile: path.basename(inp.source),
     lakeLines: await countLakeLines(inp.db),
     rejects: countRejects(inp.dataDir),
     deadLetters: inp.deadLetters ?? null,
     warehouseBuiltAt: state?.built_at ? new Date(state.built_at).toISOString() : null,
-    modelTrainedAt: model?.trained_at ?? null,
-    newestSale: newest[0]?.date ?? null,
+    modelTrainedAt,
   };
+}
+
+/** A notebook report's lineage, as the executive report's footer says it, plus the database and the newest sale day. */
+export async function loadLineage(inp: Omit<ReportInputs, 'period' | 'now'>): Promise<Lineage> {
+  const model = readJson<Pick<ItemSimModel, 'trained_at'>>(path.join(inp.modelsDir, 'item_sim.json'));
+  const newest = await inp.db.collection<DailyDoc>(marts.daily).find({}, { projection: { date: 1 } }).sort({ date: -1 }).limit(1).toArray();
+  return { database: inp.db.databaseName, ...(await readLineage(inp, model?.trained_at ?? null)), newestSale: newest[0]?.date ?? null };
 }

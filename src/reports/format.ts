@@ -1,14 +1,9 @@
-/** Number formatting and escaping shared by the HTML, the PDF and the dashboards. */
+/** Number formatting and escaping shared by the HTML, the PDF and the dashboards, in the reader's locale (`en` by default). */
 import type { Kpi, KpiFormat } from './data';
-
-const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const tenths = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+import { formatsOf, t, utcMinuteIn, type Locale } from '../i18n';
 
 /** One decimal, with thousands separators (+1,689.5 %, not +1689.5 %). */
-export const oneDecimal = (x: number) => tenths.format(x);
-
-const thousandths = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+export const oneDecimal = (x: number, locale: Locale = 'en') => formatsOf(locale).oneDecimal(x);
 
 /**
  * How a number is shown, the same in every output: a KPI's format, or `days` (one decimal) and `ratio` (a score
@@ -16,17 +11,18 @@ const thousandths = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, m
  */
 export type NumberFormat = KpiFormat | 'days' | 'ratio';
 
-export function formatValue(v: number | null, f: NumberFormat): string {
+export function formatValue(v: number | null, f: NumberFormat, locale: Locale = 'en'): string {
   if (v === null || Number.isNaN(v)) return '–';
-  if (f === 'money') return money.format(v);
-  if (f === 'percent') return `${oneDecimal(v * 100)} %`;
-  if (f === 'days') return oneDecimal(v);
-  if (f === 'ratio') return thousandths.format(v);
-  return count.format(v);
+  const fmt = formatsOf(locale);
+  if (f === 'money') return fmt.money(v);
+  if (f === 'percent') return fmt.percent(v);
+  if (f === 'days') return fmt.oneDecimal(v);
+  if (f === 'ratio') return fmt.ratio(v);
+  return fmt.count(v);
 }
 
 /** A time as a reader wants it: to the minute, in UTC (`2026-11-30 12:39 UTC`). */
-export const utcMinute = (t: string | Date) => `${(typeof t === 'string' ? t : t.toISOString()).slice(0, 16).replace('T', ' ')} UTC`;
+export const utcMinute = (time: string | Date, locale: Locale = 'en') => utcMinuteIn(locale, time);
 
 /** Below this base a count's change is told as a difference ("+5 (from 1)"), not as a percentage (+500.0 %). */
 export const smallCountBase = 10;
@@ -47,23 +43,25 @@ export interface Change {
 
 const signed = (x: number, text: string) => `${x >= 0 ? '+' : '−'}${text}`;
 
-export function change(k: Pick<Kpi, 'value' | 'format'>, base: number | null): Change {
-  if (k.value === null || base === null) return { text: 'no data', direction: 'none', unit: null, amount: null };
+export function change(k: Pick<Kpi, 'value' | 'format'>, base: number | null, locale: Locale = 'en'): Change {
+  const fmt = formatsOf(locale);
+  if (k.value === null || base === null) return { text: t(locale, 'format.noData'), direction: 'none', unit: null, amount: null };
   if (k.format === 'percent') {
     const pts = (k.value - base) * 100;
-    return { text: `${signed(pts, oneDecimal(Math.abs(pts)))} pts`, direction: Math.abs(pts) < 0.05 ? 'flat' : pts > 0 ? 'up' : 'down', unit: 'points', amount: pts };
+    return { text: signed(pts, fmt.points(Math.abs(pts))), direction: Math.abs(pts) < 0.05 ? 'flat' : pts > 0 ? 'up' : 'down', unit: 'points', amount: pts };
   }
   if (k.format === 'count' && Math.abs(base) < smallCountBase) {
     const diff = k.value - base;
-    return { text: `${signed(diff, count.format(Math.abs(diff)))} (from ${count.format(base)})`, direction: diff === 0 ? 'flat' : diff > 0 ? 'up' : 'down', unit: 'difference', amount: diff, base };
+    const text = t(locale, 'format.fromBase', { difference: signed(diff, fmt.count(Math.abs(diff))), base: fmt.count(base) });
+    return { text, direction: diff === 0 ? 'flat' : diff > 0 ? 'up' : 'down', unit: 'difference', amount: diff, base };
   }
-  if (base === 0) return { text: k.value === 0 ? '0 %' : 'new', direction: k.value === 0 ? 'flat' : 'up', unit: null, amount: null };
+  if (base === 0) return { text: k.value === 0 ? '0 %' : t(locale, 'format.new'), direction: k.value === 0 ? 'flat' : 'up', unit: null, amount: null };
   const rel = (k.value - base) / Math.abs(base);
-  return { text: `${signed(rel, oneDecimal(Math.abs(rel * 100)))} %`, direction: Math.abs(rel) < 0.0005 ? 'flat' : rel > 0 ? 'up' : 'down', unit: 'relative', amount: rel };
+  return { text: `${signed(rel, fmt.oneDecimal(Math.abs(rel * 100)))} %`, direction: Math.abs(rel) < 0.0005 ? 'flat' : rel > 0 ? 'up' : 'down', unit: 'relative', amount: rel };
 }
 
 /** The note for a period without sales, in the HTML, the PDF and the workbook alike. */
-export const noSalesNote = (p: { from: string; to: string }) => `No sales between ${p.from} and ${p.to}.`;
+export const noSalesNote = (p: { from: string; to: string }, locale: Locale = 'en') => t(locale, 'report.noSales', { from: formatsOf(locale).day(p.from), to: formatsOf(locale).day(p.to) });
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -82,8 +80,11 @@ export function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
+/** An ordinal in the reader's locale: `2nd`, `2.º`. */
+export const ordinalIn = (locale: Locale, n: number) => (locale === 'es' ? `${n}.º` : ordinal(n));
+
 /** A branch report's standing in words: "West · Los Angeles ranks 2nd of 4 branches with 31.4 % of revenue." */
-export function standingText(branch: { name: string }, s: { rank: number; of: number; share: number | null }): string {
-  const share = s.share === null ? '' : ` with ${formatValue(s.share, 'percent')} of revenue`;
-  return `${branch.name} ranks ${ordinal(s.rank)} of ${s.of} ${s.of === 1 ? 'branch' : 'branches'}${share}.`;
+export function standingText(branch: { name: string }, s: { rank: number; of: number; share: number | null }, locale: Locale = 'en'): string {
+  const share = s.share === null ? 'none' : formatValue(s.share, 'percent', locale);
+  return t(locale, 'report.standing', { branch: branch.name, rank: ordinalIn(locale, s.rank), count: s.of, share });
 }

@@ -1,5 +1,6 @@
 /** The HTML report printed to an A4 PDF by Chromium: vector charts, running header and page-numbered footer. */
 import type { Browser, Page } from 'puppeteer';
+import { t, type Locale } from '../i18n';
 import { esc } from './format';
 import { onAbort, throwIfAborted, untilAborted } from '../io/abort';
 
@@ -27,7 +28,20 @@ async function inPage<T>(browser: Browser, signal: AbortSignal | undefined, work
   }
 }
 
-export async function renderPdf(browser: Browser, html: string, header: { title: string; period: string }, o: PageOptions = {}): Promise<Buffer> {
+/** The running header's title and period, and the locale of the footer's "Page 1 of 3" (`en` by default). */
+export interface PdfHeader {
+  title: string;
+  period: string;
+  locale?: Locale;
+}
+
+/** "Page <n> of <total>" in the reader's words, Chromium filling in the numbers. */
+function pageOfPages(locale: Locale): string {
+  const words = esc(t(locale, 'report.pdf.page', { page: '\u0001', pages: '\u0002' }));
+  return words.replace('\u0001', '<span class="pageNumber"></span>').replace('\u0002', '<span class="totalPages"></span>');
+}
+
+export async function renderPdf(browser: Browser, html: string, header: PdfHeader, o: PageOptions = {}): Promise<Buffer> {
   return inPage(browser, o.signal, async (page) => {
     await page.setContent(html, { waitUntil: 'load' });
     await page.emulateMediaType('print');
@@ -37,7 +51,7 @@ export async function renderPdf(browser: Browser, html: string, header: { title:
       printBackground: true,
       displayHeaderFooter: true,
       headerTemplate: `<div style="${style}"><span>${esc(header.title)}</span><span>${esc(header.period)}</span></div>`,
-      footerTemplate: `<div style="${style}"><span>${esc(header.period)}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+      footerTemplate: `<div style="${style}"><span>${esc(header.period)}</span><span>${pageOfPages(header.locale ?? 'en')}</span></div>`,
       margin: { top: '16mm', bottom: '16mm', left: '12mm', right: '12mm' },
       // A tagged PDF (structure for screen readers) with an outline of its headings, for the readers it is mailed to.
       tagged: true,
@@ -45,35 +59,4 @@ export async function renderPdf(browser: Browser, html: string, header: { title:
     });
     return Buffer.from(pdf);
   });
-}
-
-/** SVG → PNG (for the Excel charts), at twice the resolution for sharp prints. `name` is for error messages. */
-export async function svgToPng(browser: Browser, svg: string, name = 'chart', o: PageOptions = {}): Promise<Buffer> {
-  return (await svgsToPngs(browser, { [name]: svg }, o))[name]!;
-}
-
-/**
- * Several charts' SVG → PNG, drawn one after the other in one page: the same images as `svgToPng`, without a page (a
- * renderer process, about 100 ms and 100 MB) per chart. Fails on the first chart that does not draw, naming it.
- */
-export async function svgsToPngs(browser: Browser, svgs: Record<string, string>, o: PageOptions = {}): Promise<Record<string, Buffer>> {
-  return inPage(browser, o.signal, async (page) => {
-    await page.setViewport({ width: 1200, height: 800, deviceScaleFactor: 2 });
-    const out: Record<string, Buffer> = {};
-    for (const [name, svg] of Object.entries(svgs)) {
-      throwIfAborted(o.signal);
-      out[name] = await drawSvg(page, svg, name);
-    }
-    return out;
-  });
-}
-
-async function drawSvg(page: Page, svg: string, name: string): Promise<Buffer> {
-  await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${svg}</body></html>`, { waitUntil: 'load' });
-  const el = await page.$('svg');
-  if (!el) throw new Error(`${name}: the chart's SVG did not render`);
-  // Chromium cannot screenshot an element without area; say which chart rather than "Unable to capture screenshot".
-  const box = await el.boundingBox();
-  if (!box || !(box.width >= 1 && box.height >= 1)) throw new Error(`${name}: the chart has no area to draw (${box?.width ?? 0}×${box?.height ?? 0} px)`);
-  return Buffer.from(await el.screenshot({ type: 'png', omitBackground: false }));
 }

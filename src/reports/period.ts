@@ -80,6 +80,16 @@ export function rangePeriod(from: string, to: string): Period {
   return { kind: 'range', id: `${from}_${to}`, label: `${from} to ${to}`, from, to, previous: { from: prevFrom, to: prevTo }, lastYear: shiftYears({ from, to }, -1) };
 }
 
+/** The period a folder or a run record names by its id (`2017-12`, `2017-Q4`, `2017`, `2017-03-01_2017-05-15`); null for another text. */
+export function periodOfId(id: string): Period | null {
+  try {
+    const range = /^(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})$/.exec(id);
+    return range ? rangePeriod(range[1]!, range[2]!) : parsePeriod(id);
+  } catch {
+    return null;
+  }
+}
+
 /** The default period and, in words, why it was picked (the CLIs and the scheduler print it). */
 export interface PeriodChoice {
   period: Period | null;

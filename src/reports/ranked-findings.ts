@@ -2,6 +2,7 @@
  * The executive report's findings (pure): candidate sentences about the period, each weighed by the money it
  * moves, the heaviest first. The report's page 1, the workbook's summary and notebook 05 all show these.
  */
+import { t, translator, type Locale, type MessageKey, type Translate } from '../i18n';
 import type { ReportData } from './data';
 import { formatValue, oneDecimal } from './format';
 import type { Mover, Movers } from './movers';
@@ -25,15 +26,19 @@ export const maxFindings = 6;
 /** Below this base a change is told as counts ("6, up from 1"), not as a percentage (+500.0 %). */
 export const smallBase = 10;
 
-const money = (v: number) => formatValue(v, 'money');
-const pct = (x: number) => `${oneDecimal(Math.abs(x) * 100)} %`;
-const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${pct(x)}`;
+const pct = (x: number, locale: Locale = 'en') => `${oneDecimal(Math.abs(x) * 100, locale)} %`;
+const signedPct = (x: number, locale: Locale) => `${x >= 0 ? '+' : '−'}${pct(x, locale)}`;
 
 /** What the comparisons are against, in words. */
 export const previousWords: Record<Period['kind'], string> = { month: 'the month before', quarter: 'the quarter before', year: 'the year before', range: 'the days before' };
 
 type Base = 'previous' | 'lastYear';
-const baseWords = (p: Period, b: Base) => (b === 'lastYear' ? 'a year before' : previousWords[p.kind]);
+const baseKeys = {
+  bare: { month: 'findings.base.month', quarter: 'findings.base.quarter', year: 'findings.base.year', range: 'findings.base.range', lastYear: 'findings.base.lastYear' },
+  against: { month: 'findings.against.month', quarter: 'findings.against.quarter', year: 'findings.against.year', range: 'findings.against.range', lastYear: 'findings.against.lastYear' },
+} as const satisfies Record<string, Record<Period['kind'] | 'lastYear', MessageKey>>;
+/** The base in words, alone ("the month before") or as a comparison ("against the month before", "frente al mes anterior"). */
+const baseWords = (tr: Translate, p: Period, b: Base, form: keyof typeof baseKeys = 'bare') => tr(baseKeys[form][b === 'lastYear' ? 'lastYear' : p.kind]);
 
 /** The comparison (previous period or a year before) that moved the figure most; null without any base. */
 function largestChange(value: number, bases: Partial<Record<Base, number | null>>): { base: Base; from: number; delta: number } | null {
@@ -45,27 +50,36 @@ function largestChange(value: number, bases: Partial<Record<Base, number | null>
 
 /**
  * A change in words: "rose **12.4 %**", or for a small base "rose to **6**, up from 1". Money bases below
- * `smallBase` dollars are as meaningless in per cent as counts are.
+ * `smallBase` dollars are as meaningless in per cent as counts are. `figure` chooses the Spanish verb's number
+ * ("las ventas subieron", "el beneficio subió").
  */
-export function changeWords(value: number, from: number, fmt: (v: number) => string): string {
-  const verb = value >= from ? 'rose' : 'fell';
-  if (Math.abs(from) < smallBase || from < 0) return `${verb} to **${fmt(value)}**, ${value >= from ? 'up' : 'down'} from ${fmt(from)}`;
-  return `${verb} **${pct((value - from) / Math.abs(from))}** to ${fmt(value)} (from ${fmt(from)})`;
+export function changeWords(value: number, from: number, fmt: (v: number) => string, locale: Locale = 'en', figure: 'revenue' | 'profit' = 'profit'): string {
+  const direction = value >= from ? 'up' : 'down';
+  if (Math.abs(from) < smallBase || from < 0) return t(locale, 'findings.change.small', { direction, figure, value: fmt(value), from: fmt(from) });
+  return t(locale, 'findings.change.relative', { direction, figure, percent: pct((value - from) / Math.abs(from), locale), value: fmt(value), from: fmt(from) });
+}
+
+/** The words and formats of one locale, as the finding builders use them. */
+interface Words {
+  locale: Locale;
+  tr: Translate;
+  money: (v: number) => string;
+  percent: (v: number | null) => string;
 }
 
 /** Revenue and profit in one sentence, each against the base it moved most from; weighed by the larger move. */
-function totalFindings(d: ReportData): Finding[] {
+function totalFindings(d: ReportData, w: Words): Finding[] {
   const parts: { weight: number; text: string }[] = [];
   for (const key of ['revenue', 'profit'] as const) {
     const k = d.kpis.find((x) => x.key === key);
     if (!k || k.value === null) continue;
     const c = largestChange(k.value, { previous: d.period.kind === 'year' ? null : k.previous, lastYear: k.lastYear });
     if (!c || c.delta === 0) continue;
-    parts.push({ weight: Math.abs(c.delta), text: `${key} ${changeWords(k.value, c.from, money)} against ${baseWords(d.period, c.base)}` });
+    parts.push({ weight: Math.abs(c.delta), text: w.tr('findings.total', { figure: key, change: changeWords(k.value, c.from, w.money, w.locale, key), against: baseWords(w.tr, d.period, c.base, 'against') }) });
   }
   if (!parts.length) return [];
   const text = parts.map((p) => p.text).join('; ');
-  return [{ id: 'totals', kind: 'total', weight: Math.max(...parts.map((p) => p.weight)), text: `${text[0]!.toUpperCase()}${text.slice(1)}.` }];
+  return [{ id: 'totals', kind: 'total', weight: Math.max(...parts.map((p) => p.weight)), text: `${text[0]!.toLocaleUpperCase()}${text.slice(1)}.` }];
 }
 
 type Level = { list: keyof Movers; noun: string };
@@ -79,13 +93,13 @@ function profitChange(d: ReportData, m: Mover) {
   return largestChange(m.profit, { previous: d.period.kind === 'year' ? null : (m.previous?.profit ?? null), lastYear: m.lastYear?.profit ?? null });
 }
 
-const profitOrLoss = (v: number) => (v < 0 ? `a loss of ${money(-v)}` : `a profit of ${money(v)}`);
+const profitOrLoss = (w: Words, v: number) => w.tr('findings.profitOrLoss', { kind: v < 0 ? 'loss' : 'profit', amount: w.money(Math.abs(v)) });
 
 /**
  * The branch and the sub-category whose profit moved most, in dollars. Those that lost money in the period are the
  * loss findings' (which say what they made before), not these.
  */
-function moverFindings(d: ReportData): Finding[] {
+function moverFindings(d: ReportData, w: Words): Finding[] {
   const out: Finding[] = [];
   for (const { list, noun } of levels) {
     const top = d.movers[list]
@@ -95,69 +109,69 @@ function moverFindings(d: ReportData): Finding[] {
       .sort((a, b) => Math.abs(b.c.delta) - Math.abs(a.c.delta))[0];
     if (!top) continue;
     const { m, c } = top;
-    const verb = c.delta > 0 ? 'rose' : 'fell';
+    const direction = c.delta > 0 ? 'up' : 'down';
     // From (almost) nothing, "rose by $1,442.97 to $1,442.97" says it twice: say where it came from instead.
     const text =
       c.from >= smallBase
-        ? `**${m.name}**: profit ${verb} by **${money(Math.abs(c.delta))}** (${signedPct(c.delta / c.from)}) against ${baseWords(d.period, c.base)}, to ${money(m.profit)}.`
-        : `**${m.name}**: profit ${verb} to **${money(m.profit)}**, from ${money(c.from)} ${baseWords(d.period, c.base)}.`;
+        ? w.tr('findings.mover', { name: m.name, direction, delta: w.money(Math.abs(c.delta)), percent: signedPct(c.delta / c.from, w.locale), against: baseWords(w.tr, d.period, c.base, 'against'), profit: w.money(m.profit) })
+        : w.tr('findings.moverSmall', { name: m.name, direction, profit: w.money(m.profit), from: w.money(c.from), base: baseWords(w.tr, d.period, c.base) });
     out.push({ id: `mover-${noun}-${m.name}`, kind: 'mover', weight: Math.abs(c.delta), text });
   }
   return out;
 }
 
 /** A loss of a branch or sub-category, weighed by the loss or by how far its profit fell, whichever is more. */
-function lossOf(d: ReportData, list: keyof Movers, name: string, loss: number): { weight: number; before: string } {
+function lossOf(d: ReportData, w: Words, list: keyof Movers, name: string, loss: number): { weight: number; before: string } {
   const m = d.movers[list].find((x) => x.name === name);
   const c = m ? profitChange(d, m) : null;
   if (!c) return { weight: loss, before: '' };
-  return { weight: Math.max(loss, Math.abs(c.delta)), before: `, after ${profitOrLoss(c.from)} ${baseWords(d.period, c.base)}` };
+  return { weight: Math.max(loss, Math.abs(c.delta)), before: w.tr('findings.after', { result: profitOrLoss(w, c.from), base: baseWords(w.tr, d.period, c.base) }) };
 }
 
 /**
  * Loss-making branches, sub-categories (with their discount when it is high) and the worst product. A branch report
  * lists every branch only for its rank: the others' losses are not its findings.
  */
-function lossFindings(d: ReportData): Finding[] {
-  const margin = (m: number | null) => (m === null ? '' : ` (margin ${formatValue(m, 'percent')})`);
+function lossFindings(d: ReportData, w: Words): Finding[] {
+  const margin = (m: number | null) => (m === null ? '' : w.tr('findings.margin', { margin: w.percent(m) }));
   const branches = (d.branch ? [] : d.branches)
     .filter((b) => b.profit < 0)
     .map<Finding>((b) => {
-      const { weight, before } = lossOf(d, 'branches', b.branch, -b.profit);
-      return { id: `loss-branch-${b.branch}`, kind: 'loss', weight, text: `The **${b.branch}** branch lost **${money(-b.profit)}** on ${money(b.revenue)} of sales${margin(b.margin)}${before}.` };
+      const { weight, before } = lossOf(d, w, 'branches', b.branch, -b.profit);
+      return { id: `loss-branch-${b.branch}`, kind: 'loss', weight, text: w.tr('findings.loss.branch', { branch: b.branch, loss: w.money(-b.profit), revenue: w.money(b.revenue), margin: margin(b.margin), before }) };
     });
   const subs = d.categories
     .filter((c) => c.profit < 0)
     .map<Finding>((c) => {
       const discounted = c.avg_discount !== null && c.avg_discount >= 0.2;
-      const why = discounted ? `, at an average discount of **${formatValue(c.avg_discount, 'percent')}**` : margin(c.margin);
-      const { weight, before } = lossOf(d, 'subCategories', c.sub_category, -c.profit);
-      return { id: `loss-sub-category-${c.sub_category}`, kind: 'loss', weight, text: `**${c.sub_category}** (${c.category}) lost **${money(-c.profit)}**${why}${before}.` };
+      const why = discounted ? w.tr('findings.loss.discounted', { discount: w.percent(c.avg_discount) }) : margin(c.margin);
+      const { weight, before } = lossOf(d, w, 'subCategories', c.sub_category, -c.profit);
+      return { id: `loss-sub-category-${c.sub_category}`, kind: 'loss', weight, text: w.tr('findings.loss.subCategory', { subCategory: c.sub_category, category: c.category, loss: w.money(-c.profit), why, before }) };
     });
   const worst = d.bottomProducts.find((p) => p.profit < 0);
-  const product: Finding[] = worst ? [{ id: `loss-product-${worst.product_id}`, kind: 'loss', weight: -worst.profit, text: `The product that lost most: **${worst.name}**, **${money(-worst.profit)}** on ${money(worst.revenue)} of sales.` }] : [];
+  const product: Finding[] = worst ? [{ id: `loss-product-${worst.product_id}`, kind: 'loss', weight: -worst.profit, text: w.tr('findings.loss.product', { product: worst.name, loss: w.money(-worst.profit), revenue: w.money(worst.revenue) }) }] : [];
   return [...branches, ...subs, ...product];
 }
 
 /** The discount bands that lose money, together: "lines discounted 21-30% or more lost $X". */
-function discountFindings(d: ReportData): Finding[] {
+function discountFindings(d: ReportData, w: Words): Finding[] {
   const losing = d.discountBands.filter((b) => b.profit < 0);
   if (!losing.length) return [];
   const loss = -losing.reduce((s, b) => s + b.profit, 0);
   const lines = losing.reduce((s, b) => s + b.lines, 0);
   const first = d.discountBands.indexOf(losing[0]!);
   const fromThere = losing.length > 1 && losing.length === d.discountBands.length - first;
-  const bands = fromThere ? `${losing[0]!.band} or more` : losing.map((b) => b.band).join(', ');
+  const bands = fromThere ? w.tr('findings.discount.orMore', { band: losing[0]!.band }) : losing.map((b) => b.band).join(', ');
   const plain = d.discountBands.find((b) => b.band === '0%');
-  const contrast = plain?.margin != null ? `; lines without a discount earned a margin of ${formatValue(plain.margin, 'percent')}` : '';
-  return [{ id: 'discount-losses', kind: 'discount', weight: loss, text: `Lines discounted **${bands}** lost **${money(loss)}** over ${formatValue(lines, 'count')} ${lines === 1 ? 'line' : 'lines'}${contrast}.` }];
+  const contrast = plain?.margin != null ? w.tr('findings.discount.contrast', { margin: w.percent(plain.margin) }) : '';
+  return [{ id: 'discount-losses', kind: 'discount', weight: loss, text: w.tr('findings.discount', { bands, loss: w.money(loss), count: lines, lines: formatValue(lines, 'count', w.locale), contrast }) }];
 }
 
 /**
  * The branch that brought the largest share of revenue, when it is at least twice an even share (a dependence worth
  * a line); weighed by the revenue above that even share. Not in a branch report (its rank says its share).
  */
-function concentrationFindings(d: ReportData): Finding[] {
+function concentrationFindings(d: ReportData, w: Words): Finding[] {
   if (d.branch) return [];
   const total = d.branches.reduce((s, b) => s + b.revenue, 0);
   const top = d.branches[0];
@@ -165,16 +179,17 @@ function concentrationFindings(d: ReportData): Finding[] {
   const share = top.revenue / total;
   const even = 1 / d.branches.length;
   if (share < even * 2) return [];
-  return [{ id: `concentration-branch-${top.branch}`, kind: 'concentration', weight: (share - even) * total, text: `**${top.branch}** brought **${pct(share)}** of revenue (${money(top.revenue)}), against an even share of ${pct(even)}.` }];
+  return [{ id: `concentration-branch-${top.branch}`, kind: 'concentration', weight: (share - even) * total, text: w.tr('findings.concentration', { branch: top.branch, share: pct(share, w.locale), revenue: w.money(top.revenue), even: pct(even, w.locale) }) }];
 }
 
 /**
  * The findings to show: the heaviest of each kind first (a loss is not crowded out by two large moves), then the
  * heaviest of the rest, at most `perKind` of a kind and `max` in all; shown heaviest first.
  */
-export function rankFindings(d: ReportData, max = maxFindings): Finding[] {
+export function rankFindings(d: ReportData, max = maxFindings, locale: Locale = 'en'): Finding[] {
   if (d.empty) return [];
-  const all = [...totalFindings(d), ...moverFindings(d), ...lossFindings(d), ...discountFindings(d), ...concentrationFindings(d)].sort((a, b) => b.weight - a.weight || a.id.localeCompare(b.id));
+  const w: Words = { locale, tr: translator(locale), money: (v) => formatValue(v, 'money', locale), percent: (v) => formatValue(v, 'percent', locale) };
+  const all = [...totalFindings(d, w), ...moverFindings(d, w), ...lossFindings(d, w), ...discountFindings(d, w), ...concentrationFindings(d, w)].sort((a, b) => b.weight - a.weight || a.id.localeCompare(b.id));
   const chosen = new Set<Finding>();
   const kinds = new Set<FindingKind>();
   for (const f of all) {

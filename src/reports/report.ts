@@ -11,7 +11,8 @@ import { loadReportData, type ReportData } from './data';
 import { reportCharts } from './charts';
 import { renderAll } from './render';
 import { renderHtml } from './html';
-import { renderPdf, svgsToPngs } from './pdf';
+import { renderPdf } from './pdf';
+import { svgsToPngs } from './png';
 import { renderExcel } from './excel';
 import { launchBrowser } from './browser';
 import { writeReportIndex } from './index-page';
@@ -22,6 +23,8 @@ import { createGroupWriter, removeLeftovers, type GroupWriter } from '../io/atom
 import { withLock } from '../io/lock';
 import { createStepTimer } from './step-timer';
 import { reportTitle } from './format';
+import { capitalise, periodLabel, t, type Locale } from '../i18n';
+import { periodDays } from './html';
 
 export type ReportFormat = 'html' | 'pdf' | 'xlsx';
 export const reportFormats: readonly ReportFormat[] = ['html', 'pdf', 'xlsx'];
@@ -52,6 +55,8 @@ export interface ReportOptions {
   whatChanged?: (data: ReportData) => Promise<string[]>;
   /** Add the analyst appendix (the recommendation model's pairs and evaluation) to the HTML, the PDF and the workbook. */
   appendix?: boolean;
+  /** The readers' language: every word, number and date of the three formats (`en` by default). */
+  locale?: Locale;
   /** Where a wait for another writer of the same period is said. */
   log?: Logger;
   /**
@@ -79,7 +84,7 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   // The steps that cannot be stopped give way to a cancel at once; the PDF and images stop themselves (their pages
   // closed) and are awaited, so that a browser passed in is left without pages of ours when the render rejects.
   const step = <T>(name: string, work: () => Promise<T>) => timed(name, () => untilAborted(work(), o.signal));
-  const needBrowser = o.formats.includes('pdf') || o.formats.includes('xlsx');
+  const needBrowser = o.formats.includes('pdf');
   // The browser starts while the data is read: each takes a fraction of a second, and they do not compete.
   const starting = needBrowser && !o.browser ? timed('browser', () => launchBrowser(o.chromePath)) : undefined;
   starting?.catch(() => undefined); // awaited below; a failure must not surface as an unhandled rejection first
@@ -90,9 +95,10 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
   try {
     const loaded = await step('data', () => loadReportData({ db: o.db, period: o.period, branch: o.branch, modelsDir: o.modelsDir, dataDir: o.dataDir, source: o.source, deadLetters: o.deadLetters }));
     const data: ReportData = o.whatChanged ? { ...loaded, whatChanged: await step('changes', () => o.whatChanged!(loaded)) } : loaded;
-    const svgs = await step('charts', () => renderAll(reportCharts(data)));
-    const title = reportTitle(o.title ?? 'Executive sales report', data.branch);
-    const html = renderHtml(data, { charts: svgs, title, appendix: o.appendix });
+    const locale = o.locale ?? 'en';
+    const svgs = await step('charts', () => renderAll(reportCharts(data, locale)));
+    const title = reportTitle(o.title ?? t(locale, 'report.title'), data.branch);
+    const html = renderHtml(data, { charts: svgs, title, appendix: o.appendix, locale });
     const dir = reportDir(o.reportsDir, o.period, data.branch?.id ?? null);
     const what = `the report for ${o.period.id}${data.branch ? ` of ${data.branch.id}` : ''}`;
     const browser = needBrowser ? (o.browser ?? (await untilAborted(starting!, o.signal))) : undefined;
@@ -102,10 +108,10 @@ export async function generateReport(o: ReportOptions): Promise<ReportResult> {
       removeLeftovers(dir);
       const group = createGroupWriter(dir);
       try {
-        await writeFormats(group, { ...o, timed, html, title, svgs, data, browser, images });
+        await writeFormats(group, { ...o, locale, timed, html, title, svgs, data, browser, images });
         // The last moment a cancel can stop the publication: the commit below is synchronous, whole or nothing.
         throwIfAborted(o.signal);
-        group.commit({ report: 'executive', period: o.period.id, ...(data.branch ? { branch: data.branch.id, branch_name: data.branch.name } : {}), from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
+        group.commit({ report: 'executive', period: o.period.id, ...(locale === 'en' ? {} : { locale }), ...(data.branch ? { branch: data.branch.id, branch_name: data.branch.name } : {}), from: o.period.from, to: o.period.to, generated_at: data.generatedAt });
       } catch (err) {
         group.abort();
         throw err;
@@ -132,6 +138,7 @@ interface FormatWork {
   formats: readonly ReportFormat[];
   period: Period;
   appendix?: boolean;
+  locale: Locale;
   signal?: AbortSignal;
   timed: <T>(name: string, work: () => Promise<T>) => Promise<T>;
   html: string;
@@ -148,15 +155,16 @@ async function writeFormats(group: GroupWriter, w: FormatWork): Promise<void> {
   const signal = w.signal;
   if (w.formats.includes('html')) await w.timed('html', async () => group.add('executive.html', w.html));
   if (w.formats.includes('pdf')) {
-    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.html, { title: w.title, period: `${w.period.label} · ${w.period.from} to ${w.period.to}` }, { signal })));
+    const period = `${capitalise(periodLabel(w.locale, w.period))} · ${periodDays(w.period, w.locale)}`;
+    await w.timed('pdf', async () => group.add('executive.pdf', await renderPdf(w.browser!, w.html, { title: w.title, period, locale: w.locale }, { signal })));
   }
   if (w.formats.includes('xlsx')) {
     await w.timed('xlsx', async () => {
-      // The chart images are drawn in one page, in the report's order, and kept for the mail (`ReportResult.images`).
+      // The chart images are drawn in the report's order, and kept for the mail (`ReportResult.images`).
       const names = ['trend', 'branches', 'categories', 'top_products', 'discount'].filter((name) => w.svgs[name]);
-      const pngs = await svgsToPngs(w.browser!, Object.fromEntries(names.map((name) => [name, w.svgs[name]!])), { signal });
+      const pngs = svgsToPngs(Object.fromEntries(names.map((name) => [name, w.svgs[name]!])), signal);
       Object.assign(w.images, pngs);
-      group.add('executive.xlsx', (await renderExcel(w.data, pngs, { appendix: w.appendix })).buffer);
+      group.add('executive.xlsx', (await renderExcel(w.data, pngs, { appendix: w.appendix, locale: w.locale })).buffer);
     });
   }
 }

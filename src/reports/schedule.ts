@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { CronError, formatInZone, isTimeZone, machineZone, nextRun, nextRuns, parseCron, type CronSpec } from './cron';
 import { DurationError, parseDuration } from './duration';
 import { parsePeriod } from './period';
+import { defaultLocale, locales, parseLocale, type Locale } from '../i18n';
 
 export class ScheduleError extends Error {
   override name = 'ScheduleError';
@@ -55,6 +56,22 @@ const freshness = z
   .nullable()
   .default(null);
 
+/**
+ * The readers' language (`en` or `es`): the report, its mail, its webhook text and its alerts. Absent, it stays
+ * undefined and reads as `defaultLocale` (`jobLocale`).
+ */
+const locale = z
+  .unknown()
+  .transform((v, ctx): Locale | undefined => {
+    if (v === undefined) return undefined;
+    try {
+      return parseLocale(v);
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${JSON.stringify(v)} is not a supported locale (expected ${locales.map((l) => `"${l}"`).join(' or ')})` });
+      return z.NEVER;
+    }
+  });
+
 const email = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address (name@example.com)');
 
 /** Where a job's outputs go: an e-mail with attachments, or a JSON webhook (signed when WEBHOOK_SECRET is set). */
@@ -95,6 +112,7 @@ const common = {
   cron: cronText.optional(),
   trigger,
   tz: zone.optional(),
+  locale,
   freshness,
   timeout: z.number().int('expected a whole number of seconds').positive('expected seconds, more than 0').default(600),
   retries: z.number().int('expected a whole number of retries').nonnegative('expected 0 or more retries').default(2),
@@ -173,6 +191,9 @@ export interface Schedule {
 }
 
 export const isNotebookJob = (j: JobSpec): j is NotebookJobSpec => 'notebook' in j;
+
+/** The language a job's readers get: its `locale`, else English. */
+export const jobLocale = (j: Pick<JobSpec, 'locale'>): Locale => j.locale ?? defaultLocale;
 
 /** For logs: "zone Europe/Madrid (from the job)", "zone Europe/Madrid (the file's default)", "machine zone UTC". */
 export function describeZone(j: Pick<JobSpec, 'tz' | 'tzSource'>): string {

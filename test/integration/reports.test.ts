@@ -24,7 +24,7 @@ import { fromUnits, roundCents } from '../../src/pipeline/core/money';
 import { makeLiveSale } from '../../src/pipeline/source/live';
 import { chooseDefaultPeriod } from '../../src/cli/report';
 import { loadLineage } from '../../src/reports/data';
-import { svgToPng } from '../../src/reports/pdf';
+import { svgToPng } from '../../src/reports/png';
 import { renderSvg } from '../../src/reports/render';
 import { pngSize } from '../../src/reports/excel';
 import { edgeChartBuilders, edgeChartCases } from '../unit/reports/edge-charts';
@@ -196,7 +196,7 @@ describe('executive report for December 2017', () => {
   });
 
   it.each(edgeChartCases)('%s with %s data becomes a PNG for the workbook', async (name, shape) => {
-    const png = await svgToPng(browser, await renderSvg(edgeChartBuilders[name]!(shape)), name);
+    const png = svgToPng(await renderSvg(edgeChartBuilders[name]!(shape)), name);
     const { width, height } = pngSize(png);
     expect(width).toBeGreaterThan(100);
     expect(height).toBeGreaterThan(50);

@@ -14,6 +14,7 @@ export const LAYERS = [
   'config', // the environment, validated; the local services' logins it fills in
   'log.ts',
   'io',
+  'i18n', // the words of each locale, and its number and date formats
   'pipeline/core', // entities, exact money
   'pipeline/adapters', // kafkajs and mongodb, and what their errors mean
   'pipeline/source', // CSV in, normalised entities, CSV out

@@ -3,6 +3,7 @@
  * by path (read when sent); one above the size limit is linked instead; charts travel as inline images (`cid:`).
  */
 import path from 'node:path';
+import { t } from '../../i18n';
 import type { RunOutput } from '../runs/record';
 import { outputUrl, reportHeading, type DeliveryContent } from './content';
 import { formatBytes, renderEmailHtml, renderEmailText, type MailFile } from './email-body';
@@ -60,11 +61,12 @@ export function attachmentName(o: RunOutput, c: Pick<DeliveryContent, 'period' |
 
 /** Every output as the mail shows it: the chosen ones within the limit attached, the rest linked. */
 export function planFiles(c: DeliveryContent, o: ComposeOptions): MailFile[] {
-  const limitText = formatBytes(o.attachLimitBytes).replace(/\.0 /, ' ');
+  const locale = c.locale ?? 'en';
+  const limitText = formatBytes(o.attachLimitBytes, locale).replace(/[.,]0 /, ' ');
   return c.outputs.map((out) => {
     const chosen = (o.attach as readonly string[]).includes(out.format);
     const attached = chosen && out.size <= o.attachLimitBytes;
-    const note = chosen && !attached ? `above the ${limitText} attachment limit` : null;
+    const note = chosen && !attached ? t(locale, 'mail.file.tooLarge', { limit: limitText }) : null;
     return { format: out.format, filename: attachmentName(out, c), size: out.size, attached, url: outputUrl(o.publicReportsUrl, out.path), note };
   });
 }

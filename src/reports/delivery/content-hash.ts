@@ -32,6 +32,8 @@ export function contentHash(c: DeliveryContent, channel: ChannelIdentity, recipi
     figures: c.figures.map((k) => ({ key: k.key, value: k.value, previous: k.previous, lastYear: k.lastYear })),
     findings: c.findings.map((f) => ({ id: f.id, text: f.text })),
     whatChanged: c.whatChanged,
+    // English is the default and was never written: the hashes of deliveries made before locales stay the same.
+    locale: c.locale === 'en' ? undefined : c.locale,
     channel: channel.kind === 'email' ? { kind: 'email', attach: [...channel.attach].sort() } : channel,
     recipients: [...new Set(recipients.map((r) => r.trim().toLowerCase()))].sort(),
   };

@@ -2,6 +2,7 @@
  * What a delivery carries (pure types): a finished run's report as its readers get it, whatever the channel: the
  * report's name, period and branch, key figures, findings, "what changed", its output files and chart images.
  */
+import { t, type Locale } from '../../i18n';
 import type { Kpi } from '../data';
 import type { Period } from '../period';
 import type { Finding } from '../ranked-findings';
@@ -38,10 +39,12 @@ export interface DeliveryContent {
   outputs: RunOutput[];
   /** Charts to show inline in a mail; none is fine. */
   charts: ChartImage[];
+  /** The readers' language (the job's `locale`); absent: English. Title, period label and findings are already in it. */
+  locale?: Locale;
 }
 
 /** What a mail or a webhook says when there is no previous run to compare with. */
-export const firstRunNote = 'First report of this job: nothing to compare with yet.';
+export const firstRunNote = t('en', 'changes.firstRun');
 
 /** "Executive sales report · West · Los Angeles · December 2017" (without a branch: title and period). */
 export function reportHeading(c: Pick<DeliveryContent, 'title' | 'branch' | 'period'>): string {

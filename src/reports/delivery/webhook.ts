@@ -4,11 +4,14 @@
  * (the receiver may come back); a 4xx is the request's fault, so it is not retried.
  */
 import { change } from '../format';
+import { kpiLabel } from '../labels';
 import { outputUrl, plainText, reportHeading, type DeliveryContent } from './content';
 import { signatureHeader, signBody } from './sign';
 
 export interface WebhookPayload {
   event: 'report';
+  /** Present when the texts are not in English (`es`). */
+  locale?: string;
   job: string;
   run_id: string | null;
   title: string;
@@ -24,15 +27,18 @@ export interface WebhookPayload {
 }
 
 export function webhookPayload(c: DeliveryContent, publicReportsUrl: string): WebhookPayload {
+  const locale = c.locale ?? 'en';
   return {
     event: 'report',
+    // The language of every text in the payload (labels, changes, findings); the numbers are plain JSON numbers.
+    ...(locale === 'en' ? {} : { locale }),
     job: c.job,
     run_id: c.runId ?? null,
     title: c.title,
     heading: reportHeading(c),
     period: { id: c.period.id, label: c.period.label, from: c.period.from, to: c.period.to },
     branch: c.branch ? { id: c.branch.id, name: c.branch.name } : null,
-    figures: c.figures.map((k) => ({ key: k.key, label: k.label, format: k.format, value: k.value, previous: k.previous, last_year: k.lastYear, vs_previous: change(k, k.previous).text, vs_last_year: change(k, k.lastYear).text })),
+    figures: c.figures.map((k) => ({ key: k.key, label: kpiLabel(k, locale), format: k.format, value: k.value, previous: k.previous, last_year: k.lastYear, vs_previous: change(k, k.previous, locale).text, vs_last_year: change(k, k.lastYear, locale).text })),
     what_changed: c.whatChanged.map(plainText),
     findings: c.findings.map((f) => ({ id: f.id, kind: f.kind, text: plainText(f.text) })),
     outputs: c.outputs.map((o) => ({ format: o.format, url: outputUrl(publicReportsUrl, o.path), size: o.size, sha256: o.sha256 })),

@@ -6,6 +6,7 @@
 import type { Db, Filter } from 'mongodb';
 import { collections } from '../../pipeline/adapters/mongo';
 import { createLakeAccess } from '../../pipeline/lake/access';
+import type { Locale } from '../../i18n';
 import { parsePeriod, type DateRange, type Period } from '../period';
 import { restatementOf, whatChangedLines, type PeriodDigest, type Restatement } from './changes';
 import { figuresOfPeriod } from './figures';
@@ -39,9 +40,9 @@ export interface Changes {
 }
 
 /** For a notebook: the "what changed" lines of its report of `period` (its figures read from the daily mart). */
-export async function changesSinceLastReport(db: Db, scope: ChangeScope, period: Period): Promise<string[]> {
+export async function changesSinceLastReport(db: Db, scope: ChangeScope, period: Period, locale: Locale = 'en'): Promise<string[]> {
   const [figures, digest] = await Promise.all([figuresOfPeriod(db, period, scope.branch), periodDigest(db, period, scope.branch)]);
-  return (await loadChanges(db, scope, { period, figures, digest })).lines;
+  return (await loadChanges(db, scope, { period, figures, digest }, locale)).lines;
 }
 
 const safePeriod = (id: string): Period | null => {
@@ -56,7 +57,7 @@ const safePeriod = (id: string): Period | null => {
  * The "what changed" of a report of `current.period` with `current.figures`, against this scope's earlier reports:
  * the previous one, and every period among its last 24 whose figures no longer hold.
  */
-export async function loadChanges(db: Db, scope: ChangeScope, current: { period: Period; figures: HeadlineFigures; digest: PeriodDigest | null }): Promise<Changes> {
+export async function loadChanges(db: Db, scope: ChangeScope, current: { period: Period; figures: HeadlineFigures; digest: PeriodDigest | null }, locale: Locale = 'en'): Promise<Changes> {
   const filter: Filter<ReportRun> = { job: scope.job, status: 'succeeded', figures: { $ne: null }, branch: scope.branch };
   if (scope.notebook) filter['parameters.notebook'] = scope.notebook;
   const earlier = await db.collection<ReportRun>(runsCollection).find(filter).sort({ started_at: -1 }).limit(24).toArray();
@@ -73,5 +74,5 @@ export async function loadChanges(db: Db, scope: ChangeScope, current: { period:
     if (r) restatements.push(r);
   }
   const prev = previous?.period && previous.figures ? { period: { id: previous.period, label: safePeriod(previous.period)?.label ?? previous.period }, figures: previous.figures } : null;
-  return { lines: whatChangedLines({ period: { id: current.period.id, label: current.period.label }, figures: current.figures }, prev, restatements), restatements, previous };
+  return { lines: whatChangedLines({ period: { id: current.period.id, label: current.period.label }, figures: current.figures }, prev, restatements, locale), restatements, previous };
 }

@@ -1,4 +1,4 @@
-import { evaluateAlerts, failureAlert } from '../../../src/reports/runs/alerts';
+import { deliveryFailureAlert, evaluateAlerts, failureAlert } from '../../../src/reports/runs/alerts';
 
 const subject = { job: 'exec', title: 'Executive sales report · November 2016', period: '2016-11', branch: null, figures: { revenue: 79411.97, profit: 4011.41, margin: 0.0505, orders: 183 }, previous: { revenue: 59687.75, profit: 16243.14, margin: 0.2721, orders: 105 } };
 
@@ -25,5 +25,11 @@ describe('alert rules', () => {
       text: 'Executive sales report: the run was skipped: warehouse built 3 days ago; the job allows 2 days (freshness P2D)',
     });
     expect(failureAlert({ job: 'exec', title: 'T', period: null, branch: null, status: 'timed_out', why: 'x' }).text).toBe('T: the run ended timed out: x');
+  });
+
+  it('a failed delivery alerts once per channel and run, naming the channel, in the readers\' language', () => {
+    const failed = { job: 'exec', title: 'T', period: '2017-12', branch: 'BR-WEST', target: 'email:a@example.com', why: 'connect ECONNREFUSED' };
+    expect(deliveryFailureAlert(failed)).toEqual({ key: 'exec|BR-WEST|2017-12|delivery to email:a@example.com failed', text: 'T: the delivery to email:a@example.com failed: connect ECONNREFUSED' });
+    expect(deliveryFailureAlert({ ...failed, locale: 'es' }).text).toBe('T: la entrega a email:a@example.com falló: connect ECONNREFUSED');
   });
 });
