@@ -1,11 +1,12 @@
-/** CLI: benchmarks. Results go to stdout and, with --write, into BENCHMARKS.md with the machine and date. */
+/** CLI: benchmarks. Results go to stdout and, with --write, to a file of their own in docs/benchmarks/ with the machine and date. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { intOption, parseCli, runMain, UsageError } from '../src/cli/args';
 import { loadConfig } from '../src/config';
+import { maskUri } from '../src/config/credentials';
 import { createLogger } from '../src/log';
 import { ensureServices } from '../src/services';
-import { loadErpData } from '../src/pipeline/load';
+import { loadErpData } from '../src/pipeline/source/load';
 import { benchIngestOnClusters, describeReplicationCost, formatIngestRows, machineLine } from '../src/bench/ingest';
 import { benchDatasets } from '../src/bench/datasets';
 import { benchWarehouse, formatWarehouseRows } from '../src/bench/warehouse';
@@ -18,6 +19,15 @@ import { onClusters, parseBrokerCounts } from '../src/bench/clusters';
 
 const suites = ['ingest', 'warehouse', 'reco', 'report', 'dashboard', 'render', 'burst'] as const;
 
+/** docs/benchmarks/<date>-<suite>.md, or -2, -3, … after the day's earlier runs of the suite. */
+function runFile(dir: string, date: string, suite: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, `${date}-${suite}${n === 1 ? '' : `-${n}`}.md`);
+    if (!fs.existsSync(file)) return file;
+  }
+}
+
 runMain(async () => {
   const cli = parseCli({
     name: 'bench',
@@ -29,7 +39,7 @@ runMain(async () => {
       'warm-up': { type: 'string', arg: 'S', description: 'reco: seconds of sales at the measured rate before the latency is measured', default: '120' },
       duration: { type: 'string', arg: 'S', description: 'dashboard: seconds of load per page and connection count', default: '30' },
       brokers: { type: 'string', arg: 'N[,N]', description: 'ingest, reco: run on Kafka clusters of these sizes, e.g. 1,3 (the configured cluster when its size matches, else a scratch cluster on free loopback ports, started and removed by the run; topics get RF min(3, N), acks=all); default: the configured cluster' },
-      write: { type: 'boolean', description: 'Record the results in BENCHMARKS.md' },
+      write: { type: 'boolean', description: 'Record the run in docs/benchmarks/<date>-<suite>.md (then update its rows in BENCHMARKS.md)' },
     },
     examples: ['npm run bench -- ingest --write', 'npm run bench -- ingest --brokers 1,3 --lines 1000000', 'npm run bench -- reco --brokers 3', 'npm run bench -- ingest --lines 100000', 'npm run bench -- warehouse --lines 100000 --write', 'npm run bench -- reco --write', 'npm run bench -- dashboard --duration 10', 'npm run bench -- render', 'npm run bench -- burst --write'],
   });
@@ -92,11 +102,11 @@ runMain(async () => {
   if (notes.length) table = `${table}\n\n${notes.join('\n')}`;
   console.log(table);
   if (cli.values.write) {
-    const file = path.join(cfg.paths.root, 'BENCHMARKS.md');
+    const date = new Date().toISOString().slice(0, 10);
+    const file = runFile(path.join(cfg.paths.root, 'docs', 'benchmarks'), date, suite);
     const kafkaLine = brokerCounts ? `Kafka clusters of ${brokerCounts.join(' and ')} broker(s) (${cfg.kafka.partitions} partitions; see the table)` : `Kafka ${cfg.kafka.brokers.join(',')} (${cfg.kafka.partitions} partitions)`;
-    const section = `\n### ${suite} · ${new Date().toISOString().slice(0, 10)} · ${machineLine()}\n${kafkaLine}, MongoDB-wire ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')}\n\n${table}\n`;
-    fs.appendFileSync(file, section);
-    console.log(`recorded in ${file}`);
+    fs.writeFileSync(file, `# ${suite} · ${date} · ${machineLine()}\n${kafkaLine}, MongoDB-wire ${maskUri(cfg.mongo.uri)}\n\n${table}\n`, { flag: 'wx' });
+    console.log(`recorded in ${path.relative(cfg.paths.root, file)}: update the ${suite} rows of BENCHMARKS.md (figure, date, machine, link) if they are the latest`);
   }
   return 0;
 });

@@ -1,7 +1,7 @@
 /** CLI: the lake consumer. Kafka → MongoDB, until stopped or (with --until-idle) until caught up. */
 import { intOption, parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, prepareTopics, stopSignal } from '../src/cli/context';
-import { startIngest } from '../src/pipeline/ingest';
+import { startIngest } from '../src/pipeline/lake/ingest';
 
 runMain(async () => {
   const cli = parseCli({

@@ -4,12 +4,13 @@ import { choiceOption, parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo, prepareTopics, stopSignal } from '../src/cli/context';
 import { createProgress } from '../src/cli/progress';
 import { sourceOptions } from '../src/cli/source-options';
-import { scanSource, streamSales, type SourceScan } from '../src/pipeline/stream-load';
-import { writeCsvOutStream } from '../src/pipeline/csvout';
-import { produceErpStream } from '../src/pipeline/produce';
-import { encodeSalesInWorker } from '../src/pipeline/sales-worker';
-import { startIngest } from '../src/pipeline/ingest';
-import { createSourceSummary, formatReconciliation, verifyLake, type SourceSummary } from '../src/pipeline/verify';
+import { maskUri } from '../src/config/credentials';
+import { scanSource, streamSales, type SourceScan } from '../src/pipeline/source/stream-load';
+import { writeCsvOutStream } from '../src/pipeline/source/csv-out';
+import { produceErpStream } from '../src/pipeline/stream/produce';
+import { encodeSalesInWorker } from '../src/pipeline/stream/sales-worker';
+import { startIngest } from '../src/pipeline/lake/ingest';
+import { createSourceSummary, formatReconciliation, verifyLake, type SourceSummary } from '../src/pipeline/lake/verify';
 import { dateFormats } from '../src/pipeline/source/dates';
 import { ensureServices } from '../src/services';
 import { buildWarehouse } from '../src/pipeline/warehouse/build';
@@ -54,7 +55,7 @@ runMain(async () => {
   try {
     await steps.run(1, 'Services', 'npm run services -- up', async () => {
       if (!v['no-services']) await ensureServices(cfg, log);
-      console.log(`  Kafka ${cfg.kafka.brokers.join(',')} · MongoDB ${cfg.mongo.uri.replace(/\/\/[^@/]*@/, '//***@')} (db ${cfg.mongo.db})`);
+      console.log(`  Kafka ${cfg.kafka.brokers.join(',')} · MongoDB ${maskUri(cfg.mongo.uri)} (db ${cfg.mongo.db})`);
     });
 
     // The source is read in passes (stream-load): the catalogue and counts first, then the sales batch by batch, once

@@ -2,11 +2,11 @@
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { parseCli, choiceOption, runMain } from '../src/cli/args';
-import { formatReject } from '../src/pipeline/load';
-import { scanSource, streamSales } from '../src/pipeline/stream-load';
-import { writeCsvOutStream } from '../src/pipeline/csvout';
+import { formatReject } from '../src/pipeline/source/load';
+import { scanSource, streamSales } from '../src/pipeline/source/stream-load';
+import { writeCsvOutStream } from '../src/pipeline/source/csv-out';
 import { dateFormats } from '../src/pipeline/source/dates';
-import { fromUnits } from '../src/pipeline/money';
+import { fromUnits } from '../src/pipeline/core/money';
 import { sourceOptions } from '../src/cli/source-options';
 
 runMain(async () => {

@@ -5,14 +5,14 @@ import { choiceOption, intOption, parseCli, runMain, UsageError } from '../src/c
 import { createContext, prepareTopics, stopSignal } from '../src/cli/context';
 import { createProgress } from '../src/cli/progress';
 import { sourceOptions } from '../src/cli/source-options';
-import { formatReject } from '../src/pipeline/load';
-import { scanSource, streamSales } from '../src/pipeline/stream-load';
+import { formatReject } from '../src/pipeline/source/load';
+import { scanSource, streamSales } from '../src/pipeline/source/stream-load';
 import { dateFormats } from '../src/pipeline/source/dates';
 import { ensureGenerated } from '../src/pipeline/source/generate-file';
-import { produceErpStream } from '../src/pipeline/produce';
-import { createSaleSampler, followLiveSales } from '../src/pipeline/follow';
-import { encodeSalesInWorker } from '../src/pipeline/sales-worker';
-import type { SaleWithItems } from '../src/pipeline/entities';
+import { produceErpStream } from '../src/pipeline/stream/produce';
+import { createSaleSampler, followLiveSales } from '../src/pipeline/stream/follow';
+import { encodeSalesInWorker } from '../src/pipeline/stream/sales-worker';
+import type { SaleWithItems } from '../src/pipeline/core/entities';
 
 runMain(async () => {
   const cli = parseCli({

@@ -3,7 +3,7 @@
  * file's jobs; without, one executive-report job from --cron/--period/--format. Stays up (one scheduler per database,
  * by a lease) or, with --once, runs what is due and exits (for system cron). --history prints the recorded runs.
  */
-import { parseCli, runMain, UsageError } from '../src/cli/args';
+import { parseCli, parseNow, runMain, UsageError } from '../src/cli/args';
 import { createContext, openMongo, stopSignal, type PipelineContext } from '../src/cli/context';
 import { parseFormats, parseScheduledPeriod } from '../src/cli/report';
 import { exitCodeOf, runDueJobs, runLine } from '../src/cli/schedule';
@@ -12,7 +12,7 @@ import { acquireLease } from '../src/reports/runs/lease';
 import { runStatuses, type RunStatus } from '../src/reports/runs/record';
 import { listRuns, markInterrupted } from '../src/reports/runs/store';
 import { boundHeapGrowth } from '../src/cli/memory';
-import { describeZone, formatNextRuns, nextWake, parseNow, parseSchedule, readScheduleFile, type Schedule } from '../src/reports/schedule';
+import { describeZone, formatNextRuns, nextWake, parseSchedule, readScheduleFile, type Schedule } from '../src/reports/schedule';
 
 runMain(async () => {
   const cli = parseCli({

@@ -81,7 +81,7 @@ fi
 
 # 4. The Jupyter environment: JupyterLab 4, nbconvert 7 and nbclient, every package pinned with its hashes in
 #    requirements/jupyter.txt, in a venv of the per-user cache keyed by that file's sha256 (see jupyterVenvDir in
-#    src/config.ts): made once (about 30 s), then shared by every clone with the same pins.
+#    src/config/index.ts): made once (about 30 s), then shared by every clone with the same pins.
 venv="$(npx tsx -e "process.stdout.write(require('./src/config').loadConfig().jupyterVenv)")"
 venv_python="$(command -v python3 || true)"
 if [ -f "$venv/.erp-ready" ] && "$venv/bin/python" -c 'import jupyterlab, nbclient, nbconvert' 2>/dev/null; then

@@ -3,9 +3,9 @@ import { choiceOption, parseCli, runMain } from '../src/cli/args';
 import { createContext, openMongo } from '../src/cli/context';
 import { sourceOptions } from '../src/cli/source-options';
 import { createProgress } from '../src/cli/progress';
-import { scanSource } from '../src/pipeline/stream-load';
+import { scanSource } from '../src/pipeline/source/stream-load';
 import { dateFormats } from '../src/pipeline/source/dates';
-import { formatReconciliation, summarizeSource, verifyLake } from '../src/pipeline/verify';
+import { formatReconciliation, summarizeSource, verifyLake } from '../src/pipeline/lake/verify';
 
 runMain(async () => {
   const cli = parseCli({

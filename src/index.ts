@@ -7,18 +7,18 @@ export { createLogger, silentLogger, type Logger } from './log';
 export { createContext, openMongo, prepareTopics, type PipelineContext } from './cli/context';
 export { ensureServices, servicesStatus } from './services';
 
-export { loadErpData, type LoadResult } from './pipeline/load';
+export { loadErpData, type LoadResult } from './pipeline/source/load';
 export { defaultSuperstorePath } from './pipeline/source/superstore';
 export { ensureGenerated } from './pipeline/source/generate-file';
-export type { ErpData, Product, Customer, Sale, SaleItem, SaleWithItems } from './pipeline/entities';
-export { produceErpData, produceErpStream } from './pipeline/produce';
-export { scanSource, streamSales, type SourceScan } from './pipeline/stream-load';
-export { startIngest } from './pipeline/ingest';
-export { verifyLake, formatReconciliation } from './pipeline/verify';
-export { countMessages, fetchLag } from './pipeline/kafka';
-export { collections, connectMongo, groupSums } from './pipeline/mongo';
+export type { ErpData, Product, Customer, Sale, SaleItem, SaleWithItems } from './pipeline/core/entities';
+export { produceErpData, produceErpStream } from './pipeline/stream/produce';
+export { scanSource, streamSales, type SourceScan } from './pipeline/source/stream-load';
+export { startIngest } from './pipeline/lake/ingest';
+export { verifyLake, formatReconciliation } from './pipeline/lake/verify';
+export { countMessages, fetchLag } from './pipeline/adapters/kafka';
+export { collections, connectMongo, groupSums } from './pipeline/adapters/mongo';
 
-export { buildWarehouse, marts, readMarts } from './pipeline/warehouse/build';
+export { buildWarehouse, marts } from './pipeline/warehouse/build';
 export { readStatistics } from './pipeline/warehouse/read-statistics';
 export type { DailyDoc } from './pipeline/warehouse/daily';
 export { formatBuild, formatStep } from './pipeline/warehouse/format';

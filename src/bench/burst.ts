@@ -1,8 +1,6 @@
 /**
- * Burst benchmark (issue 30): a one-job schedule bursting the executive report over the branches (PDF + workbook each,
- * mailed to the local Mailpit) run by the scheduler's own code (`runJobItems`), with rendering and delivery timed
- * apart, per branch, the peak memory of this process and of the Chromium it starts, and the browsers it launched.
- * Reports go to a scratch folder; the job's runs and the mails are removed afterwards.
+ * Burst benchmark (issue 30): the executive report burst over the branches by the scheduler's own code, PDF and
+ * workbook each mailed to the local Mailpit; rendering, delivery and the peak memory with Chromium measured apart.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,7 +12,7 @@ import type { Logger } from '../log';
 import { createContext } from '../cli/context';
 import { boundHeapGrowth } from '../cli/memory';
 import { runJobItems, type JobItemTiming } from '../cli/schedule';
-import { connectMongo } from '../pipeline/mongo';
+import { connectMongo } from '../pipeline/adapters/mongo';
 import { listBranches, type BranchRef } from '../reports/branch-scope';
 import { saleDays } from '../reports/data';
 import { createSmtpMailer, type Mailer } from '../reports/delivery/email';

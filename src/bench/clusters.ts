@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { createKafka } from '../pipeline/kafka';
-import { durabilityFor, PRODUCER_DURABILITY, type Durability } from '../pipeline/topic-settings';
+import { createKafka, withAdmin } from '../pipeline/adapters/kafka';
+import { durabilityFor, PRODUCER_DURABILITY, type Durability } from '../pipeline/adapters/topic-settings';
 import { MAX_LOCAL_BROKERS } from '../services/kafka-cluster';
 import { scratchConfig, startScratchKafka } from '../services/scratch-kafka';
 
@@ -38,13 +38,7 @@ export function clusterLabel(brokers: number, d: Durability, scratch: boolean): 
 
 /** How many brokers the configured cluster has. */
 export async function configuredBrokerCount(cfg: Config): Promise<number> {
-  const admin = createKafka(cfg.kafka).admin();
-  await admin.connect();
-  try {
-    return (await admin.describeCluster()).brokers.length;
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(createKafka(cfg.kafka), async (admin) => (await admin.describeCluster()).brokers.length);
 }
 
 /**

@@ -12,13 +12,13 @@ import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { kafkaEnv, type Config } from '../config';
 import { silentLogger, type Logger } from '../log';
-import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
-import { connectMongo } from '../pipeline/mongo';
-import { scanSource, streamSales, type SourceScan } from '../pipeline/stream-load';
-import { produceErpStream } from '../pipeline/produce';
-import { encodeSalesInWorker } from '../pipeline/sales-worker';
+import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan, withAdmin } from '../pipeline/adapters/kafka';
+import { connectMongo } from '../pipeline/adapters/mongo';
+import { scanSource, streamSales, type SourceScan } from '../pipeline/source/stream-load';
+import { produceErpStream } from '../pipeline/stream/produce';
+import { encodeSalesInWorker } from '../pipeline/stream/sales-worker';
 import { forEachChunk } from '../io/chunks';
-import { customerDocument, ensureLakeIndexes, itemDocument, productDocument, saleDocument } from '../pipeline/lake';
+import { customerDocument, ensureLakeIndexes, itemDocument, productDocument, saleDocument } from '../pipeline/lake/write';
 import { onClusters } from './clusters';
 
 const execFileAsync = promisify(execFile);
@@ -99,9 +99,7 @@ async function startIngestProcess(cfg: Config, prefix: string, db: string, group
     .then(({ stdout }) => JSON.parse(stdout.trim().split('\n').pop()!) as { messages: number; documents: number; lastMessageAt: string })
     .then((r) => ({ ...r, peakRssMb: Math.round(peak / 2 ** 20) }))
     .finally(() => clearInterval(sample));
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  await withAdmin(kafka, async (admin) => {
     const deadline = Date.now() + 60_000;
     for (;;) {
       const [group] = (await admin.describeGroups([groupId])).groups;
@@ -109,9 +107,7 @@ async function startIngestProcess(cfg: Config, prefix: string, db: string, group
       if (Date.now() > deadline) throw new Error(`the lake consumer did not join ${groupId} within 60 s`);
       await Promise.race([new Promise((r) => setTimeout(r, 200)), done]);
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
   return { done };
 }
 

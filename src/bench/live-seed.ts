@@ -1,11 +1,6 @@
 /**
- * Live data for the dashboard benchmark, so that its real-time and recommendations pages are the ones a team sees
- * during a working day, not their empty states: a few hundred sales dated today, spread over the hours gone by,
- * left where the real flow leaves them.
- * - In the lake (what the lake consumer writes): the real-time page's sales per hour.
- * - On the sales topic, oldest first, once the dashboard's feed listens: its latest sales as they arrive.
- * - Through the real recommender (`startRecommender`): scored, published on the recommendations topic the
- *   recommendations page reads, and stored in the collection it falls back to.
+ * Live data for the dashboard benchmark: a few hundred sales dated today, in the lake, on the sales topic and through
+ * the real recommender, so the real-time and recommendations pages show what a team sees during a working day.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,14 +8,15 @@ import path from 'node:path';
 import type { Db } from 'mongodb';
 import type { Kafka } from 'kafkajs';
 import { silentLogger } from '../log';
-import type { ErpData, SaleWithItems } from '../pipeline/entities';
-import type { TopicNames } from '../pipeline/kafka';
-import { makeLiveSale } from '../pipeline/live';
-import { createErpProducer, sendAll } from '../pipeline/produce';
+import type { ErpData, SaleWithItems } from '../pipeline/core/entities';
+import type { TopicNames } from '../pipeline/adapters/kafka';
+import { makeLiveSale } from '../pipeline/source/live';
+import { sendAll } from '../pipeline/stream/produce';
+import { createErpProducer } from '../pipeline/adapters/kafka';
 import { modelFile, saveModel } from '../pipeline/reco/model';
 import { startRecommender } from '../pipeline/reco/service';
 import { trainModel } from '../pipeline/reco/train';
-import { recommendationsCollection } from '../pipeline/slices';
+import { recommendationsCollection } from '../pipeline/lake/slices';
 
 /** Sales a busy shop has taken by the time the benchmark runs: enough to fill each hour of the chart. */
 export const LIVE_SALES = 300;

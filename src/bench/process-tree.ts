@@ -1,8 +1,6 @@
 /**
- * Memory of a process and of the processes it started (Chromium, launched by the code under measure), read from
- * /proc on Linux: the parsing is pure; a sampler adds up the tree's RSS and PSS every 100 ms and keeps the peaks and
- * the Chromium browsers it saw. RSS counts a page shared by several processes (Chromium's code, mapped by each of its
- * processes) once per process; PSS divides it among them, so a tree's summed PSS is the memory it holds.
+ * Memory of a process and of the processes it started (Chromium), read from /proc: pure parsing, and a sampler that
+ * keeps the peaks of the tree's summed RSS and PSS.
  */
 import fs from 'node:fs';
 

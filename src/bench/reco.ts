@@ -9,20 +9,21 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { kafkaEnv, type Config } from '../config';
-import type { Product } from '../pipeline/entities';
+import type { Consumer, Producer } from 'kafkajs';
+import type { Product, SaleWithItems } from '../pipeline/core/entities';
 import { silentLogger, type Logger } from '../log';
-import { loadErpData } from '../pipeline/load';
-import { salesWithItems, makeLiveSale } from '../pipeline/live';
+import { loadErpData } from '../pipeline/source/load';
+import { salesWithItems, makeLiveSale } from '../pipeline/source/live';
 import { trainModel, type TrainingLine } from '../pipeline/reco/train';
-import { scanSource, streamSales } from '../pipeline/stream-load';
+import { scanSource, streamSales } from '../pipeline/source/stream-load';
 import { detach } from '../pipeline/source/csv';
 import { recommend } from '../pipeline/reco/score';
 import { modelFile, saveModel } from '../pipeline/reco/model';
 import { decodeRecommendation } from '../pipeline/reco/event';
-import { createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/kafka';
-import { connectMongo } from '../pipeline/mongo';
-import { writeLake } from '../pipeline/lake';
-import { createErpProducer, sendAll } from '../pipeline/produce';
+import { createErpProducer, createKafka, deleteTopicsOf, ensureTopics, topicNames, topicPlan } from '../pipeline/adapters/kafka';
+import { connectMongo } from '../pipeline/adapters/mongo';
+import { writeLake } from '../pipeline/lake/write';
+import { sendAll } from '../pipeline/stream/produce';
 
 export const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const ms = (t0: number) => performance.now() - t0;
@@ -93,97 +94,22 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     await ensureTopics(kafka, topicPlan(topics), cfg.kafka.partitions, cfg.kafka.replicationFactor);
     await writeLake(mongo.db, { products: [], customers: data.customers, sales: [] });
     saveModel(modelFile(dir), trainModel(data.salesItems, data.products));
-    const latencies: number[] = [];
-    /** Warm-up latencies by window of WINDOW_SECONDS; the cold start is the first COLD_SECONDS. */
-    const windows: number[][] = [];
-    const cold: number[] = [];
-    // Where a measured sale's time went: produced → scored (the sale's way in, the fetch, the scoring), scored → the
-    // publish's record made, that record → read here (the produce request, the broker, this reader's fetch).
-    const stages = { scored: [] as number[], sent: [] as number[], read: [] as number[] };
-    const seen = new Set<string>();
-    await reader.connect();
-    await reader.subscribe({ topics: [topics.recommendations], fromBeginning: true });
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        const r = decodeRecommendation(message.value);
-        if (!r) return;
-        seen.add(r.sale_id);
-        if (!r.sale_produced_at || r.sale_id.includes('-ready-')) return;
-        const [now, produced, scored, sent] = [Date.now(), Date.parse(r.sale_produced_at), Date.parse(r.recommended_at), Number(message.timestamp)];
-        if (r.sale_id.includes('-warmup-')) {
-          const n = Number(/-(\d+)$/.exec(r.sale_id)?.[1] ?? 1) - 1; // its place in the warm-up flow
-          (windows[Math.floor(n / (perSecond * WINDOW_SECONDS))] ??= []).push(now - produced);
-          if (n < perSecond * COLD_SECONDS) cold.push(now - produced);
-          return;
-        }
-        latencies.push(now - produced);
-        stages.scored.push(scored - produced);
-        stages.sent.push(sent - scored);
-        stages.read.push(now - sent);
-      },
-    });
+    const seen = await readLatencies(reader, topics.recommendations, perSecond);
     service = spawn(process.execPath, ['--import', 'tsx', path.join(cfg.paths.root, 'scripts', 'recommend.ts')], {
       cwd: cfg.paths.root,
       env: { ...process.env, ...kafkaEnv(cfg.kafka), KAFKA_TOPIC_PREFIX: prefix, MONGODB_DB: dbName, MODELS_DIR: dir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const templates = salesWithItems(data);
+    const flow = { templates: salesWithItems(data), topic: topics.sales, id };
     const producer = createErpProducer(kafka, false);
     await producer.connect();
-    // Warm-up: once a sale's recommendation comes back, both groups have their partitions and the service is hot.
-    for (let w = 1; ; w++) {
-      const warm = makeLiveSale(templates[w % templates.length]!, new Date(), w, `${id}-ready-`);
-      await sendAll(producer, topics.sales, 'sale', [warm], { compression: 'none' });
-      const until = Date.now() + 2000;
-      while (!seen.has(warm.sale_id) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-      if (seen.has(warm.sale_id)) break;
-      if (service.exitCode !== null) throw new Error(`the recommender exited (code ${service.exitCode}) before it answered`);
-      if (w > 60) throw new Error('the recommender did not answer within 2 minutes');
-    }
-    // One steady flow of small batches every 20 ms (not one burst a second), made as it goes. The first
-    // `warmUpSeconds` warm everything up (JIT in the broker and in the Node processes, connection pools, the server's
-    // first pages): reported apart, not counted. The `seconds` after that, with no pause in between, are the steady
-    // state.
-    const perTick = Math.max(1, Math.round(perSecond / 50));
-    const warmUp = perSecond * warmUpSeconds;
-    const total = perSecond * seconds;
-    const started = Date.now();
-    let measuredFrom = 0;
-    for (let i = 0; i < warmUp + total; i += perTick) {
-      if (i >= warmUp && !measuredFrom) measuredFrom = Date.now();
-      const batch = Array.from({ length: Math.min(perTick, warmUp + total - i) }, (_, x) => {
-        const n = i + x;
-        return n < warmUp ? makeLiveSale(templates[n % templates.length]!, new Date(), n + 1, `${id}-warmup-`) : makeLiveSale(templates[n % templates.length]!, new Date(), n - warmUp + 1, id);
-      });
-      await sendAll(producer, topics.sales, 'sale', batch, { compression: 'none' });
-      const wait = started + ((i + perTick) / perSecond) * 1000 - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
-    const sendSeconds = (Date.now() - measuredFrom) / 1000;
+    await waitForAnswers(producer, flow, seen, service);
+    const sendSeconds = await sendSteadyFlow(producer, flow, perSecond, warmUpSeconds, seconds);
     await producer.disconnect();
+    const total = perSecond * seconds;
     const deadline = Date.now() + 120_000;
-    while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const p99 = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.99);
-    const windowsP99 = Array.from(windows, (w) => (w ? p99(w) : NaN));
-    log.info('latency', { received: latencies.length, of: total, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), coldP99: p99(cold), warmUpWindowsP99: windowsP99.join(' ') });
-    return {
-      rate: Math.round(total / sendSeconds),
-      sales: total,
-      received: latencies.length,
-      p50Ms: quantile(sorted, 0.5),
-      p99Ms: quantile(sorted, 0.99),
-      maxMs: sorted[sorted.length - 1] ?? NaN,
-      warmUpSeconds,
-      coldSeconds: COLD_SECONDS,
-      coldSales: perSecond * Math.min(COLD_SECONDS, warmUpSeconds),
-      coldP99Ms: p99(cold),
-      windowSeconds: WINDOW_SECONDS,
-      /** p99 of each window of the warm-up, in order. */
-      warmUpWindowsP99Ms: windowsP99,
-      /** p99 of each stage: produced → scored, scored → record made, record → read. */
-      stageP99Ms: { scored: p99(stages.scored), sent: p99(stages.sent), read: p99(stages.read) },
-    };
+    while (seen.latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    return summarizeLatency(seen, log, { total, sendSeconds, perSecond, warmUpSeconds });
   } finally {
     if (service && service.exitCode === null) {
       service.kill('SIGINT');
@@ -195,4 +121,117 @@ export async function benchLatency(cfg: Config, data: Awaited<ReturnType<typeof 
     fs.rmSync(dir, { recursive: true, force: true });
     await deleteTopicsOf(kafka, prefix);
   }
+}
+
+interface Seen {
+  /** Sale IDs whose recommendation came back. */
+  ids: Set<string>;
+  /** Produced → received, ms, of the measured sales. */
+  latencies: number[];
+  /** Warm-up latencies by window of WINDOW_SECONDS; the cold start is the first COLD_SECONDS. */
+  windows: number[][];
+  cold: number[];
+  /**
+   * Where a measured sale's time went: produced → scored (the sale's way in, the fetch, the scoring), scored → the
+   * publish's record made, that record → read here (the produce request, the broker, this reader's fetch).
+   */
+  stages: { scored: number[]; sent: number[]; read: number[] };
+}
+
+/** Reads the recommendations topic, recording each recommendation's latency where it belongs. */
+async function readLatencies(reader: Consumer, topic: string, perSecond: number): Promise<Seen> {
+  const seen: Seen = { ids: new Set(), latencies: [], windows: [], cold: [], stages: { scored: [], sent: [], read: [] } };
+  await reader.connect();
+  await reader.subscribe({ topics: [topic], fromBeginning: true });
+  await reader.run({
+    eachMessage: async ({ message }) => {
+      const r = decodeRecommendation(message.value);
+      if (!r) return;
+      seen.ids.add(r.sale_id);
+      if (!r.sale_produced_at || r.sale_id.includes('-ready-')) return;
+      const [now, produced, scored, sent] = [Date.now(), Date.parse(r.sale_produced_at), Date.parse(r.recommended_at), Number(message.timestamp)];
+      if (r.sale_id.includes('-warmup-')) {
+        const n = Number(/-(\d+)$/.exec(r.sale_id)?.[1] ?? 1) - 1; // its place in the warm-up flow
+        (seen.windows[Math.floor(n / (perSecond * WINDOW_SECONDS))] ??= []).push(now - produced);
+        if (n < perSecond * COLD_SECONDS) seen.cold.push(now - produced);
+        return;
+      }
+      seen.latencies.push(now - produced);
+      seen.stages.scored.push(scored - produced);
+      seen.stages.sent.push(sent - scored);
+      seen.stages.read.push(now - sent);
+    },
+  });
+  return seen;
+}
+
+interface SaleFlow {
+  templates: SaleWithItems[];
+  topic: string;
+  id: string;
+}
+
+/** Sends one sale at a time until its recommendation comes back: both groups then have their partitions and the service is hot. */
+async function waitForAnswers(producer: Producer, flow: SaleFlow, seen: Seen, service: ChildProcess): Promise<void> {
+  for (let w = 1; ; w++) {
+    const warm = makeLiveSale(flow.templates[w % flow.templates.length]!, new Date(), w, `${flow.id}-ready-`);
+    await sendAll(producer, flow.topic, 'sale', [warm], { compression: 'none' });
+    const until = Date.now() + 2000;
+    while (!seen.ids.has(warm.sale_id) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    if (seen.ids.has(warm.sale_id)) return;
+    if (service.exitCode !== null) throw new Error(`the recommender exited (code ${service.exitCode}) before it answered`);
+    if (w > 60) throw new Error('the recommender did not answer within 2 minutes');
+  }
+}
+
+/**
+ * One steady flow of small batches every 20 ms (not one burst a second), made as it goes. The first `warmUpSeconds`
+ * warm everything up (JIT in the broker and in the Node processes, connection pools, the server's first pages):
+ * reported apart, not counted. The `seconds` after that, with no pause in between, are the steady state. Returns the
+ * seconds the measured part took to send.
+ */
+async function sendSteadyFlow(producer: Producer, flow: SaleFlow, perSecond: number, warmUpSeconds: number, seconds: number): Promise<number> {
+  const { templates, id } = flow;
+  const perTick = Math.max(1, Math.round(perSecond / 50));
+  const warmUp = perSecond * warmUpSeconds;
+  const total = perSecond * seconds;
+  const started = Date.now();
+  let measuredFrom = 0;
+  for (let i = 0; i < warmUp + total; i += perTick) {
+    if (i >= warmUp && !measuredFrom) measuredFrom = Date.now();
+    const batch = Array.from({ length: Math.min(perTick, warmUp + total - i) }, (_, x) => {
+      const n = i + x;
+      return n < warmUp ? makeLiveSale(templates[n % templates.length]!, new Date(), n + 1, `${id}-warmup-`) : makeLiveSale(templates[n % templates.length]!, new Date(), n - warmUp + 1, id);
+    });
+    await sendAll(producer, flow.topic, 'sale', batch, { compression: 'none' });
+    const wait = started + ((i + perTick) / perSecond) * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  return (Date.now() - measuredFrom) / 1000;
+}
+
+function summarizeLatency(seen: Seen, log: Logger, run: { total: number; sendSeconds: number; perSecond: number; warmUpSeconds: number }) {
+  const { latencies, cold, stages } = seen;
+  const { total, perSecond, warmUpSeconds } = run;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const p99 = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.99);
+  const windowsP99 = Array.from(seen.windows, (w) => (w ? p99(w) : NaN));
+  log.info('latency', { received: latencies.length, of: total, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), coldP99: p99(cold), warmUpWindowsP99: windowsP99.join(' ') });
+  return {
+    rate: Math.round(total / run.sendSeconds),
+    sales: total,
+    received: latencies.length,
+    p50Ms: quantile(sorted, 0.5),
+    p99Ms: quantile(sorted, 0.99),
+    maxMs: sorted[sorted.length - 1] ?? NaN,
+    warmUpSeconds,
+    coldSeconds: COLD_SECONDS,
+    coldSales: perSecond * Math.min(COLD_SECONDS, warmUpSeconds),
+    coldP99Ms: p99(cold),
+    windowSeconds: WINDOW_SECONDS,
+    /** p99 of each window of the warm-up, in order. */
+    warmUpWindowsP99Ms: windowsP99,
+    /** p99 of each stage: produced → scored, scored → record made, record → read. */
+    stageP99Ms: { scored: p99(stages.scored), sent: p99(stages.sent), read: p99(stages.read) },
+  };
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { connectMongo } from '../pipeline/mongo';
+import { connectMongo } from '../pipeline/adapters/mongo';
 import { defaultSuperstorePath } from '../pipeline/source/superstore';
 import { loadLineage, saleDays } from '../reports/data';
 import { latestCompleteMonth } from '../reports/period';

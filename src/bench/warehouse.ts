@@ -5,11 +5,11 @@
 import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { connectMongo } from '../pipeline/mongo';
-import { loadErpData } from '../pipeline/load';
-import { writeLake } from '../pipeline/lake';
-import { salesWithItems } from '../pipeline/live';
-import type { SaleWithItems } from '../pipeline/entities';
+import { connectMongo } from '../pipeline/adapters/mongo';
+import { loadErpData } from '../pipeline/source/load';
+import { writeLake } from '../pipeline/lake/write';
+import { salesWithItems } from '../pipeline/source/live';
+import type { SaleWithItems } from '../pipeline/core/entities';
 import { buildWarehouse } from '../pipeline/warehouse/build';
 import { createProgress } from '../cli/progress';
 

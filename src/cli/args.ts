@@ -95,6 +95,22 @@ export function choiceOption<T extends string>(value: string | boolean | undefin
   return value as T;
 }
 
+/**
+ * `--now` as given to report:schedule: an ISO 8601 date-time with `Z` or an offset (`2027-03-28T09:00:00+02:00`).
+ * Without one the instant would depend on the machine's zone, so it is refused. A bad value names the flag.
+ */
+export function parseNow(text: string, flag = '--now'): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(text.trim());
+  const d = m ? new Date(text.trim()) : null;
+  const [, y, mo, day, h, mi, s] = m ?? [];
+  const realDay = m && new Date(Date.UTC(Number(y), Number(mo) - 1, Number(day))).getUTCDate() === Number(day);
+  if (!m || !d || Number.isNaN(d.getTime()) || !realDay || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) {
+    const hint = /^\d{4}-\d{2}-\d{2}(T[\d:.]+)?$/.test(text.trim()) ? ' (add Z or an offset such as +02:00: without one the instant depends on the machine\'s zone)' : '';
+    throw new UsageError(`${flag} expects an ISO 8601 date-time with an offset, e.g. 2027-03-28T09:00:00+02:00 or 2027-03-28T07:00:00Z; got "${text}"${hint}`);
+  }
+  return d;
+}
+
 /** Runs a script's main; maps errors to exit codes: 2 for usage errors, 1 for everything else. */
 export function runMain(main: () => Promise<number | void>): void {
   main().then(

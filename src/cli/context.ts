@@ -2,8 +2,8 @@
 import type { Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../log';
-import { createKafka, ensureTopics, topicNames, topicPlan, type TopicNames } from '../pipeline/kafka';
-import { connectMongo, type MongoHandle } from '../pipeline/mongo';
+import { createKafka, ensureTopics, topicNames, topicPlan, type TopicNames } from '../pipeline/adapters/kafka';
+import { connectMongo, type MongoHandle } from '../pipeline/adapters/mongo';
 import { checkKafkaSettings } from '../services/health';
 
 export interface PipelineContext {

@@ -1,12 +1,6 @@
 /**
- * How far V8 lets the heap grow past what a collection found alive. By default it picks a factor up to 4 when memory is
- * plentiful, so a job that allocates far more than it keeps (decoding Kafka batches, reading the lake, training)
- * reaches several times its live data before a full collection: at a million lines the pipeline's resident memory
- * reached 1.3 GB. Bounding the factor keeps resident memory near the live data, at the cost of more frequent
- * collections: the producer, whose live data is small and whose garbage is plenty, sends a third fewer messages a
- * second with it (14,600 → 9,000 at a million lines), so it is not set for every CLI, only where memory matters more
- * than speed (the pipeline, from its ingest step on; the dashboard server, at 25 %). There is no fixed cap: a larger input only grows the heap, it
- * never ends in an out-of-memory crash.
+ * How far V8 lets the heap grow past what a collection found alive, bounded where memory matters more than speed
+ * (the pipeline from its ingest step on, the dashboard server); no fixed cap.
  */
 import v8 from 'node:v8';
 

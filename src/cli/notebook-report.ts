@@ -6,9 +6,9 @@
 import path from 'node:path';
 import type { Db } from 'mongodb';
 import type { Config } from '../config';
-import type { MongoHandle } from '../pipeline/mongo';
-import { connectMongo } from '../pipeline/mongo';
-import { countMessages } from '../pipeline/kafka';
+import type { MongoHandle } from '../pipeline/adapters/mongo';
+import { connectMongo } from '../pipeline/adapters/mongo';
+import { countMessages } from '../pipeline/adapters/kafka';
 import { defaultSuperstorePath } from '../pipeline/source/superstore';
 import { loadLineage } from '../reports/data';
 import { NotebookError, readNotebook, type Notebook } from '../notebooks/ipynb';

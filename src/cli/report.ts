@@ -2,7 +2,7 @@
 import type { Db } from 'mongodb';
 import { UsageError } from './args';
 import type { PipelineContext } from './context';
-import { countMessages } from '../pipeline/kafka';
+import { countMessages } from '../pipeline/adapters/kafka';
 import { defaultSuperstorePath } from '../pipeline/source/superstore';
 import { generateReport, reportFormats, type ReportFormat, type ReportOptions, type ReportResult } from '../reports/report';
 import { lastCalendarMonth, latestCompleteMonth, parsePeriod, PeriodError, type Period, type PeriodChoice } from '../reports/period';

@@ -1,6 +1,6 @@
 /**
  * The one clock the live pages show: the server's time, in the time zone live sales are dated in (the server's
- * local zone, see pipeline/live.ts), with that zone named, so a page never shows two clocks in two zones.
+ * local zone, see pipeline/source/live.ts), with that zone named, so a page never shows two clocks in two zones.
  */
 import { formatsOf, type Locale } from '../i18n';
 

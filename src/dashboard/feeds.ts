@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../log';
-import { decodeEvent } from '../pipeline/events';
-import type { SaleWithItems } from '../pipeline/entities';
+import { decodeEvent } from '../pipeline/stream/events';
+import type { SaleWithItems } from '../pipeline/core/entities';
 import { decodeRecommendation, type SaleRecommendations } from '../pipeline/reco/event';
 import type { Problem } from './problems';
 

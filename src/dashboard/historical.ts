@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { marts } from '../pipeline/warehouse/build';
 import type { CubeDoc } from '../pipeline/warehouse/cube';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
-import { fromUnits, roundCents } from '../pipeline/money';
+import { fromUnits, roundCents } from '../pipeline/core/money';
 import { ratio } from '../pipeline/warehouse/measures';
 import { branchChart, categoryChart, correlationChart, discountChart, trendChart } from '../reports/charts';
 import { esc, formatValue, type NumberFormat } from '../reports/format';

@@ -5,9 +5,9 @@
 import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { ensureLakeIndexes } from '../pipeline/lake';
-import { connectMongo, type MongoHandle } from '../pipeline/mongo';
-import { maskUri } from '../services/credentials';
+import { ensureLakeIndexes } from '../pipeline/lake/write';
+import { connectMongo, type MongoHandle } from '../pipeline/adapters/mongo';
+import { maskUri } from '../config/credentials';
 import type { Problem } from './problems';
 
 export interface LakeConnection {

@@ -4,8 +4,8 @@
  */
 import type { Db } from 'mongodb';
 import type { Kafka } from 'kafkajs';
-import { daySales } from '../pipeline/slices';
-import { countMessages, fetchLag, type TopicNames } from '../pipeline/kafka';
+import { daySales } from '../pipeline/lake/slices';
+import { countMessages, fetchLag, type TopicNames } from '../pipeline/adapters/kafka';
 import { salesPerHourChart } from '../reports/charts';
 import { esc, formatValue } from '../reports/format';
 import { formatsOf, t, type Locale, type MessageKey } from '../i18n';
@@ -17,7 +17,7 @@ import { drawIn, type DrawChart } from './interactive';
 import { clockTime } from './clock';
 import { marts } from '../pipeline/warehouse/build';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
-import { collections } from '../pipeline/mongo';
+import { collections } from '../pipeline/adapters/mongo';
 
 export interface IngestHealth {
   lag: number | null;

@@ -8,7 +8,7 @@
 import type { Db } from 'mongodb';
 import type { SaleRecommendations } from '../pipeline/reco/event';
 import type { Recommendation } from '../pipeline/reco/score';
-import { latestRecommendations } from '../pipeline/slices';
+import { latestRecommendations } from '../pipeline/lake/slices';
 import { relevanceHistogram } from '../reports/charts';
 import { esc, formatValue } from '../reports/format';
 import { formatsOf, t, type Locale, type MessageKey } from '../i18n';

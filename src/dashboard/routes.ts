@@ -6,7 +6,7 @@ import type http from 'node:http';
 import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { isRetriableMongoError } from '../pipeline/retry';
+import { isRetriableMongoError } from '../pipeline/adapters/retry';
 import { esc } from '../reports/format';
 import type { Assets } from './assets';
 import type { BuildWatcher } from './build-version';

@@ -1,12 +1,6 @@
 /**
- * Whole or nothing: every file the project writes goes to a temporary name in its own directory and is renamed into
- * place once complete (a rename within one filesystem is atomic), flushed to disk first. A run killed at any moment
- * leaves the previous file or the new one under the final name, never half of either; what it leaves is a temporary
- * file, which the next run of the same command removes (`removeLeftovers`).
- *
- * Files that belong together (a report's formats, the CSV extracts) are a group: the old manifest is removed, each
- * file is renamed into place, and the manifest listing them (name, bytes, sha256) is written last. Readers trust a
- * group only through its manifest (`readManifest`).
+ * Whole or nothing: files written under a temporary name and renamed into place once complete, and groups of files
+ * (a report's formats, the CSV extracts) trusted only through the manifest written last.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -207,12 +201,6 @@ export function createGroupWriter(dir: string): GroupWriter {
   };
 }
 
-/** A group of whole files written at once (see GroupWriter.commit). */
-export function writeGroupAtomic(dir: string, files: Record<string, string | Uint8Array>, about?: Record<string, unknown>, now = new Date()): Manifest {
-  const group = createGroupWriter(dir);
-  for (const [name, data] of Object.entries(files)) group.add(name, data);
-  return group.commit(about, now);
-}
 
 /** The group's manifest if it is there and every file it lists has its recorded size; otherwise undefined. */
 export function readManifest(dir: string): Manifest | undefined {

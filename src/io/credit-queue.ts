@@ -1,11 +1,6 @@
 /**
- * The receiving end of a producer in another thread that may run ahead of the consumer by at most `window` items:
- * credit-based flow control. The queue grants `window` credits at once and one more each time the consumer takes an
- * item, so the producer (which sends an item only for a credit) never has more than `window` items waiting here,
- * whatever the consumer's speed: memory stays flat.
- *
- * Items come out in the order they were pushed. A failure is raised after the items pushed before it; an end after
- * them too. Once closed (the consumer stopped early), pushes, ends and failures are ignored.
+ * The receiving end of a producer in another thread that runs at most `window` items ahead of the consumer
+ * (credit-based flow control), in order, with failures and the end after the items before them.
  */
 export interface CreditQueue<T> extends AsyncIterable<T> {
   push(item: T): void;

@@ -14,8 +14,6 @@ function kernelWriter(): WriteDisplayData | null {
   return mod?.lastWriteDisplayData ?? null;
 }
 
-export const insideTslab = (): boolean => kernelWriter() !== null;
-
 /** Shows a MIME bundle as one output under tslab; elsewhere (a script, a test) prints its text/plain form. */
 export function displayBundle(bundle: MimeBundle, write: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): void {
   const writer = kernelWriter();

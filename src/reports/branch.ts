@@ -5,8 +5,8 @@
  * branch in the period (grouped in the database).
  */
 import type { Db } from 'mongodb';
-import { collections, groupSums } from '../pipeline/mongo';
-import { fromUnits, roundCents } from '../pipeline/money';
+import { collections, groupSums } from '../pipeline/adapters/mongo';
+import { fromUnits, roundCents } from '../pipeline/core/money';
 import { marts } from '../pipeline/warehouse/build';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
 import { ratio } from '../pipeline/warehouse/measures';

@@ -5,7 +5,7 @@
  */
 import type { Evaluation } from '../pipeline/reco/evaluate';
 import { quantiles } from '../pipeline/warehouse/stats';
-import { toUnits } from '../pipeline/money';
+import { toUnits } from '../pipeline/core/money';
 import { formatsOf, intlTag, periodLabel, t, type Locale, type MessageKey } from '../i18n';
 import type { BranchReview } from './branch';
 import type { Kpi, ReportData } from './data';

@@ -3,12 +3,25 @@
  * the findings that name what moved most. Inputs are what the report reads anyway: the daily mart's days and the
  * lines grouped by sub-category and day over the three periods' months.
  */
-import type { GroupKey } from '../pipeline/mongo';
-import { fromUnits, roundCents } from '../pipeline/money';
+import type { GroupKey } from '../pipeline/adapters/mongo';
+import { fromUnits, roundCents } from '../pipeline/core/money';
 import type { DailyDoc } from '../pipeline/warehouse/daily';
 import { keyOf } from '../pipeline/warehouse/measures';
 import { inRange, type DateRange, type Period } from './period';
-import type { Mover } from './ranked-findings';
+
+/** Revenue and profit of one branch or sub-category in the period, the period before and a year before. */
+export interface Mover {
+  name: string;
+  revenue: number;
+  profit: number;
+  previous: { revenue: number; profit: number } | null;
+  lastYear: { revenue: number; profit: number } | null;
+}
+
+export interface Movers {
+  branches: Mover[];
+  subCategories: Mover[];
+}
 
 type Ranges = { now: DateRange; previous: DateRange; lastYear: DateRange };
 type Slot = keyof Ranges;

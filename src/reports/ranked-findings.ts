@@ -5,6 +5,7 @@
 import { t, translator, type Locale, type MessageKey, type Translate } from '../i18n';
 import type { ReportData } from './data';
 import { formatValue, oneDecimal } from './format';
+import type { Mover, Movers } from './movers';
 import type { Period } from './period';
 
 export type FindingKind = 'total' | 'mover' | 'loss' | 'discount' | 'concentration';
@@ -17,20 +18,6 @@ export interface Finding {
   weight: number;
   /** One sentence, figures in `**bold**` (markdown). */
   text: string;
-}
-
-/** Revenue and profit of one branch or sub-category in the period, the period before and a year before. */
-export interface Mover {
-  name: string;
-  revenue: number;
-  profit: number;
-  previous: { revenue: number; profit: number } | null;
-  lastYear: { revenue: number; profit: number } | null;
-}
-
-export interface Movers {
-  branches: Mover[];
-  subCategories: Mover[];
 }
 
 /** How many findings of each kind may be shown, and in all: a page-1 summary, not a list of everything. */

@@ -3,9 +3,9 @@
  * `period.to` (one grouping of the lake's sales), and from them the new customers and the RFM segments, scored with
  * the warehouse's rules (`scoreCodes`, `segmentRules`) but never on an order placed after the period.
  */
-import { collections } from '../pipeline/mongo';
-import { fromUnits, roundCents } from '../pipeline/money';
-import type { GroupOptions, GroupRows, LakeAccess } from '../pipeline/warehouse/access';
+import { collections } from '../pipeline/adapters/mongo';
+import { fromUnits, roundCents } from '../pipeline/core/money';
+import type { GroupOptions, GroupRows, LakeAccess } from '../pipeline/lake/access';
 import { ratio } from '../pipeline/warehouse/measures';
 import { scoreCodes, scoreOfCode, segmentOfScore, segmentRules, type RfmInput, type RfmSegment } from '../pipeline/warehouse/rfm';
 import { inRange, type DateRange } from './period';

@@ -7,7 +7,6 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import { UsageError } from '../cli/args';
 import { CronError, formatInZone, isTimeZone, machineZone, nextRun, nextRuns, parseCron, type CronSpec } from './cron';
 import { DurationError, parseDuration } from './duration';
 import { parsePeriod } from './period';
@@ -271,22 +270,6 @@ export function nextWake(s: Schedule, now: Date): Date | null {
     return spec ? [nextRun(spec, now).getTime()] : [];
   });
   return times.length ? new Date(Math.min(...times)) : null;
-}
-
-/**
- * `--now` as given to report:schedule: an ISO 8601 date-time with `Z` or an offset (`2027-03-28T09:00:00+02:00`).
- * Without one the instant would depend on the machine's zone, so it is refused. A bad value names the flag.
- */
-export function parseNow(text: string, flag = '--now'): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(text.trim());
-  const d = m ? new Date(text.trim()) : null;
-  const [, y, mo, day, h, mi, s] = m ?? [];
-  const realDay = m && new Date(Date.UTC(Number(y), Number(mo) - 1, Number(day))).getUTCDate() === Number(day);
-  if (!m || !d || Number.isNaN(d.getTime()) || !realDay || Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) {
-    const hint = /^\d{4}-\d{2}-\d{2}(T[\d:.]+)?$/.test(text.trim()) ? ' (add Z or an offset such as +02:00: without one the instant depends on the machine\'s zone)' : '';
-    throw new UsageError(`${flag} expects an ISO 8601 date-time with an offset, e.g. 2027-03-28T09:00:00+02:00 or 2027-03-28T07:00:00Z; got "${text}"${hint}`);
-  }
-  return d;
 }
 
 /** What `report:schedule --next N` prints: each job's next `n` runs after `now` in its zone, and its data trigger. */

@@ -2,8 +2,8 @@
  * Figures of the source's order lines themselves (pure), before any warehouse: what notebook 01 profiles and charts.
  * Money is summed as integer ten-thousandths, as the pipeline sums it.
  */
-import type { SaleItem } from '../pipeline/entities';
-import { fromUnits, toUnits } from '../pipeline/money';
+import type { SaleItem } from '../pipeline/core/entities';
+import { fromUnits, toUnits } from '../pipeline/core/money';
 import { ratio } from '../pipeline/warehouse/measures';
 import { bandOf, discountBands } from '../pipeline/warehouse/statistics';
 

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { ensureCredentials } from './credentials';
+import { ensureCredentials } from '../config/credentials';
 
 /** True when a Docker engine answers (`docker info` exits 0). A docker client alone is not enough. */
 export function dockerEngineAnswers(timeoutMs = 10000): boolean {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { ensureCredentials, fillMongoCredentials } from './credentials';
+import { ensureCredentials, fillMongoCredentials } from '../config/credentials';
 import { PG_BIN, PG_MAJOR, engineBuild } from './engine-build';
 import { MAX_SOCKET_DIR, PG_PORT, PG_SUPERUSER, engineFiles, indexBuildScheduleSeconds, renderGatewayConfig, renderPostgresConf, tlsEndpoint, type EngineFiles } from './engine-config';
 import { formatEndpoint, isPortOpen, waitFor, type Endpoint } from './probe';

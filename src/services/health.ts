@@ -1,9 +1,9 @@
 /** Protocol-level readiness checks: an open port is not enough, the service must answer a real request. */
 import net from 'node:net';
 import type { Config } from '../config';
-import { createKafka } from '../pipeline/kafka';
-import { explainKafkaFailure, KafkaSetupError } from '../pipeline/kafka-errors';
-import { connectMongo } from '../pipeline/mongo';
+import { createKafka } from '../pipeline/adapters/kafka';
+import { explainKafkaFailure, KafkaSetupError } from '../pipeline/adapters/kafka-errors';
+import { connectMongo } from '../pipeline/adapters/mongo';
 import type { PartitionMetadata } from './kafka-cluster';
 import { mailpitInfo, smtpEndpoint } from './mailpit';
 import { isPortOpen, kafkaEndpoint, mongoEndpoint, type Endpoint } from './probe';

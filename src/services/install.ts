@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { ensureCredentials, fillMongoCredentials } from './credentials';
+import { ensureCredentials, fillMongoCredentials } from '../config/credentials';
 import { ensureEngineBuilt } from './engine-build';
 import { engineFiles } from './engine-config';
 import { ensureCertificates } from './certificates';

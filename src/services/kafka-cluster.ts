@@ -3,7 +3,7 @@
  * remembers how many brokers a cluster was created with, and who leads which partition. No IO here; kafka-local.ts
  * writes and starts what this describes.
  */
-import { durabilityFor } from '../pipeline/topic-settings';
+import { durabilityFor } from '../pipeline/adapters/topic-settings';
 import { formatEndpoint, formatHost, type Endpoint } from './probe';
 
 /** More than this many JVMs on one laptop is a mistake, not a test. */

@@ -10,7 +10,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { servicePaths } from './install';
 import { ensureCertificates, tlsFilesIn, type TlsFiles } from './certificates';
-import { ensureCredentials, kafkaCredentialsPath, LOCAL_KAFKA_USER, type LocalCredentials } from './credentials';
+import { ensureCredentials, kafkaCredentialsPath, LOCAL_KAFKA_USER, type LocalCredentials } from '../config/credentials';
 import { checkBootstrap, kafkaHeap, kafkaNodes, kafkaProperties, parseClusterMarker, resolveBrokerCount, type ClusterMarker, type KafkaNode } from './kafka-cluster';
 import { formatEndpoint, kafkaEndpoint, parseHostPort, randomClusterId, type Endpoint } from './probe';
 import { runningPid, startDetached, stopManaged, type Managed } from './process';

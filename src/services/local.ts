@@ -8,15 +8,15 @@ import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { kafkaAnswers, kafkaTopicMetadata, mailAnswers, mongoAnswers } from './health';
-import { maskUri } from './credentials';
+import { maskUri } from '../config/credentials';
 import { engineFiles, tlsEndpoint } from './engine-config';
 import { engineDetails, engineManaged, engineStopOrder, startEngine } from './engine-local';
 import { installLocalServices } from './install';
 import { formatBrokerLine, leadersByNode, underReplicated } from './kafka-cluster';
 import { allKafkaManaged, filesOf, kafkaDataPaths, kafkaPorts, kafkaTlsFiles, localKafka, nodeIsSecure, startKafka, type LocalKafka } from './kafka-local';
-import { kafkaCredentialsPath } from './credentials';
+import { kafkaCredentialsPath } from '../config/credentials';
 import { mailpitDetails, mailpitFiles, planMailpit, startMailpit } from './mailpit';
-import { explainMongoUri } from '../pipeline/mongo-uri';
+import { explainMongoUri } from '../pipeline/adapters/mongo-uri';
 import { formatEndpoint, isLoopback, isPortOpen, kafkaEndpoint, mongoEndpoint, waitFor, type Endpoint } from './probe';
 import { isAlive, managedState, runningPid, stopManaged, type Managed } from './process';
 

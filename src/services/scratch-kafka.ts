@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { durabilityFor } from '../pipeline/topic-settings';
+import { durabilityFor } from '../pipeline/adapters/topic-settings';
 import { kafkaAnswers } from './health';
 import { installLocalServices, servicePaths } from './install';
 import { bootstrapList } from './kafka-cluster';
 import { filesOf, kafkaTlsFiles, localKafkaAt, startKafka, stopKafka, type LocalKafka } from './kafka-local';
-import { kafkaCredentialsPath, readCredentials } from './credentials';
+import { kafkaCredentialsPath, readCredentials } from '../config/credentials';
 import { isPortOpen, waitFor } from './probe';
 
 export interface ScratchKafka {

@@ -1,8 +1,6 @@
 /**
  * Jupyter with the TypeScript (tslab) kernel: the kernel registration, the link that lets notebooks import this
- * project by its package name, and headless execution. Notebooks cannot import `../src/*.ts` under tslab (files
- * outside its root), so they import the compiled package `erp-insights`, which `node_modules/erp-insights` links
- * to the project root.
+ * project as `erp-insights`, and headless execution.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';

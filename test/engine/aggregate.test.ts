@@ -4,8 +4,8 @@
  * Runs against whatever MONGODB_URI names: `MONGODB_URI='mongodb+srv://…' npm run test:engine`.
  */
 import type { Collection, Db } from 'mongodb';
-import { collections } from '../../src/pipeline/mongo';
-import { columnsPipeline, createLakeAccess } from '../../src/pipeline/warehouse/access';
+import { collections } from '../../src/pipeline/adapters/mongo';
+import { columnsPipeline, createLakeAccess } from '../../src/pipeline/lake/access';
 import { openConformanceDb, seedLake, type ConformanceDb } from './engine';
 import { customers, groupBy, products, sorted, sumBy, unknownCustomerId, type SaleLine } from './lake';
 

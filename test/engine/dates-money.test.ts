@@ -4,7 +4,7 @@
  * Runs against whatever MONGODB_URI names: `MONGODB_URI='mongodb+srv://…' npm run test:engine`.
  */
 import { Decimal128, type Collection } from 'mongodb';
-import { collections } from '../../src/pipeline/mongo';
+import { collections } from '../../src/pipeline/adapters/mongo';
 import { openConformanceDb, seedLake, type ConformanceDb } from './engine';
 import { centsOf, decimalToCents, groupBy, isoDay, sorted, sumBy, type SaleLine } from './lake';
 

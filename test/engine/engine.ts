@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { loadConfig } from '../../src/config';
-import { collections, connectMongo } from '../../src/pipeline/mongo';
+import { collections, connectMongo } from '../../src/pipeline/adapters/mongo';
 import { customers, makeSaleLines, products, type Customer, type Product, type SaleLine } from './lake';
 
 export interface ConformanceDb {

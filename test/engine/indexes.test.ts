@@ -4,8 +4,8 @@
  * Runs against whatever MONGODB_URI names: `MONGODB_URI='mongodb+srv://…' npm run test:engine`.
  */
 import type { Collection } from 'mongodb';
-import { collections } from '../../src/pipeline/mongo';
-import { indexesUsed, usesIndex } from '../../src/pipeline/explain';
+import { collections } from '../../src/pipeline/adapters/mongo';
+import { indexesUsed, usesIndex } from '../support/explain';
 import { openConformanceDb, seedLake, type ConformanceDb } from './engine';
 import { sorted, type SaleLine } from './lake';
 

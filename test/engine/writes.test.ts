@@ -4,7 +4,7 @@
  * Runs against whatever MONGODB_URI names: `MONGODB_URI='mongodb+srv://…' npm run test:engine`.
  */
 import { MongoBulkWriteError, MongoServerError, type Db } from 'mongodb';
-import { collections } from '../../src/pipeline/mongo';
+import { collections } from '../../src/pipeline/adapters/mongo';
 import { openConformanceDb, seedLake, type ConformanceDb } from './engine';
 import { groupBy, sorted, sumBy, type SaleLine } from './lake';
 

@@ -3,42 +3,24 @@
  * run again. No file under a final name may be partial (PDFs open with pdfinfo, workbooks with exceljs, CSVs have
  * their full line count), the next run must succeed, and its outputs must equal an uninterrupted run's.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { projectRoot } from '../../src/config';
 import { readManifest } from '../../src/io/atomic';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { writeLake } from '../../src/pipeline/lake';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { writeLake } from '../../src/pipeline/lake/write';
 import { buildWarehouse } from '../../src/pipeline/warehouse/build';
 import { checkGenerated, writeGeneratedCsv } from '../../src/pipeline/source/generate-file';
 import { benchDatasets } from '../../src/bench/datasets';
 import { silentLogger } from '../../src/log';
 import { createTestEnv, type TestEnv } from './helpers';
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-}
+import { runCli as runScript } from '../support/cli';
 
 /** Runs a CLI in one node process (so SIGKILL reaches the writer itself); kills it after `killAfterMs` if given. */
-function runCli(script: string, args: string[], env: Record<string, string>, killAfterMs?: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...args], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, output });
-    });
-  });
-}
+const runCli = (script: string, args: string[], env: Record<string, string>, killAfterMs?: number) => runScript(script, env, args, { killAfterMs });
 
 const randomBetween = (lo: number, hi: number) => Math.round(lo + Math.random() * (hi - lo));
 const visible = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => !n.startsWith('.')).sort() : []);

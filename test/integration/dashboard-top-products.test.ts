@@ -3,11 +3,11 @@
  * build, full or incremental, equal to the lake's lines of the branch), titled with what they show.
  */
 import type { Db } from 'mongodb';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { writeLake } from '../../src/pipeline/lake';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { writeLake } from '../../src/pipeline/lake/write';
 import { buildWarehouse, marts } from '../../src/pipeline/warehouse/build';
-import { collections } from '../../src/pipeline/mongo';
+import { collections } from '../../src/pipeline/adapters/mongo';
 import { historicalView, readKnown, readTopProducts, topProductsTitle } from '../../src/dashboard/historical';
 import type { HistoricalFilter } from '../../src/dashboard/params';
 import { createTestEnv, type TestEnv } from './helpers';

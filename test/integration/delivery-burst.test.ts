@@ -10,14 +10,15 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { fromUnits, roundCents } from '../../src/pipeline/money';
+import { fromUnits, roundCents } from '../../src/pipeline/core/money';
 import { marts } from '../../src/pipeline/warehouse/build';
 import type { DailyDoc } from '../../src/pipeline/warehouse/daily';
 import { formatValue } from '../../src/reports/format';
 import { runsCollection, type ReportRun } from '../../src/reports/runs/record';
 import { freePort } from '../../src/io/free-port';
 import { mailpitClient, type MailpitClient } from '../support/mailpit';
-import { createTestEnv, runCli, type TestEnv } from './helpers';
+import { createTestEnv, type TestEnv } from './helpers';
+import { runCli } from '../support/cli';
 import { writeSuperstoreLake } from './superstore-lake';
 
 describe('delivering reports to their readers', () => {

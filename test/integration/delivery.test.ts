@@ -11,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { connectMongo, type MongoHandle } from '../../src/pipeline/mongo';
+import { connectMongo, type MongoHandle } from '../../src/pipeline/adapters/mongo';
 import { deliverRun, type DeliverOptions, type DeliveryJob } from '../../src/reports/delivery/deliver';
 import { verifySignature } from '../../src/reports/delivery/sign';
 import { ensureDeliveryIndexes, mongoDeliveryStore, recordDeliveries } from '../../src/reports/delivery/store';

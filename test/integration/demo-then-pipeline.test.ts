@@ -3,17 +3,16 @@
  * then the main job runs on the same topics and database. It must pass all eight steps and report the latest
  * complete month that has sales, not the empty month before today.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../../src/config';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { followLiveSales } from '../../src/pipeline/follow';
-import { startIngest } from '../../src/pipeline/ingest';
-import { collections } from '../../src/pipeline/mongo';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { followLiveSales } from '../../src/pipeline/stream/follow';
+import { startIngest } from '../../src/pipeline/lake/ingest';
+import { collections } from '../../src/pipeline/adapters/mongo';
 import { createTestEnv, waitUntil, type TestEnv } from './helpers';
+import { spawnCli } from '../support/cli';
 
 describe('after a demo, the main job', () => {
   let env: TestEnv;
@@ -35,13 +34,9 @@ describe('after a demo, the main job', () => {
     await ingest.stop();
 
     const out = { text: '' };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/pipeline.ts', '--no-services'], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env.env, DATA_DIR: path.join(dir, 'data'), MODELS_DIR: path.join(dir, 'models'), REPORTS_DIR: path.join(dir, 'reports'), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (c: Buffer) => (out.text += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out.text += c.toString()));
+    const child = spawnCli('pipeline.ts', { ...env.env, DATA_DIR: path.join(dir, 'data'), MODELS_DIR: path.join(dir, 'models'), REPORTS_DIR: path.join(dir, 'reports'), LOG_LEVEL: 'warn' }, ['--no-services']);
+    child.stdout!.on('data', (c: Buffer) => (out.text += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (out.text += c.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect([code, out.text]).toEqual([0, expect.stringContaining('[8/8] Executive report')]);
     const thisMonth = new Date().toISOString().slice(0, 7);

@@ -4,19 +4,18 @@
  * MongoDB engine) are untouched, and the drills run wherever the integration tests run, CI included. MongoDB is the
  * shared one (MONGODB_URI). Each drill ends with what `npm run verify` checks: nothing lost, nothing duplicated.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { AssignerProtocol, ConfigResourceTypes } from 'kafkajs';
 import { createLogger, silentLogger } from '../../src/log';
-import { countMessages, readTopicToEnd } from '../../src/pipeline/kafka';
-import { loadErpData } from '../../src/pipeline/load';
-import type { ErpData } from '../../src/pipeline/entities';
-import { produceErpData, produceErpStream } from '../../src/pipeline/produce';
-import { startIngest } from '../../src/pipeline/ingest';
-import { scanSource, streamSales } from '../../src/pipeline/stream-load';
+import { countMessages, readTopicToEnd } from '../../src/pipeline/adapters/kafka';
+import { loadErpData } from '../../src/pipeline/source/load';
+import type { ErpData } from '../../src/pipeline/core/entities';
+import { produceErpData, produceErpStream } from '../../src/pipeline/stream/produce';
+import { startIngest } from '../../src/pipeline/lake/ingest';
+import { scanSource, streamSales } from '../../src/pipeline/source/stream-load';
 import { writeGeneratedCsv } from '../../src/pipeline/source/generate-file';
-import { summarizeSource, verifyLake, type Reconciliation } from '../../src/pipeline/verify';
+import { summarizeSource, verifyLake, type Reconciliation } from '../../src/pipeline/lake/verify';
 import { trainModel } from '../../src/pipeline/reco/train';
 import { modelFile, saveModel } from '../../src/pipeline/reco/model';
 import { decodeRecommendation } from '../../src/pipeline/reco/event';
@@ -26,9 +25,9 @@ import { filesOf, startKafka, startNode, type LocalKafka } from '../../src/servi
 import { waitFor } from '../../src/services/probe';
 import { isAlive, runningPid, stopManaged } from '../../src/services/process';
 import { createTestEnv, lakeCaughtUp, waitUntil, type TestEnv } from './helpers';
+import { spawnCli } from '../support/cli';
 import { scratchPath, startScratchKafka, type ScratchKafka } from './scratch-kafka';
 
-const root = path.resolve(__dirname, '../..');
 const BROKERS = 3;
 const GENERATED_LINES = 100_000;
 const log = process.env.IT_DEBUG ? createLogger('debug', 'failover') : silentLogger;
@@ -104,9 +103,7 @@ function expectReconciled(result: Reconciliation): void {
 }
 
 /** A CLI as its own process (SIGKILL on tsx's wrapper would leave the real one running, so node runs tsx itself). */
-function spawnCli(script: string, env: Record<string, string>, args: string[] = []): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: 'error' }, stdio: 'ignore' });
-}
+const startCli = (script: string, env: Record<string, string>): ChildProcess => spawnCli(script, { ...env, LOG_LEVEL: 'error' }, [], { stdio: 'ignore' });
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -201,7 +198,7 @@ describe(`failover drills on a ${BROKERS}-broker cluster`, () => {
     env = await createTestEnv('drill-consumer', { KAFKA_BROKERS: brokers });
     const e = env;
     const group = e.topics.lakeGroup;
-    for (let i = 0; i < 3; i++) children.push(spawnCli('scripts/ingest.ts', e.env));
+    for (let i = 0; i < 3; i++) children.push(startCli('ingest.ts', e.env));
     await waitUntil(async () => {
       const g = await groupMembers(e, group).catch(() => undefined);
       return g?.state === 'Stable' && g.members.length === 3 && g.members.every((m) => m.length > 0);
@@ -235,7 +232,7 @@ describe(`failover drills on a ${BROKERS}-broker cluster`, () => {
     saveModel(modelFile(modelsDir), trainModel(superstore.salesItems, superstore.products));
     // Its own process: after a broker restart kafkajs 2.2.4 may keep a heartbeat connection open past disconnect(),
     // which would keep Jest from exiting (see faults.test.ts).
-    children.push(spawnCli('scripts/recommend.ts', { ...e.env, MODELS_DIR: modelsDir }));
+    children.push(startCli('recommend.ts', { ...e.env, MODELS_DIR: modelsDir }));
     const stored = () => count(e, recommendationsCollection);
     const producing = produceErpData(e, superstore, { rate: 1500, batchSize: 100 });
     await waitUntil(async () => (await stored()) > 300, 120000, 'some recommendations stored');

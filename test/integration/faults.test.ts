@@ -5,21 +5,20 @@
  * recommendations topic is at-least-once).
  * These stop and start the shared local services, so they only run against local (loopback) services.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadErpData } from '../../src/pipeline/load';
-import { produceErpData } from '../../src/pipeline/produce';
-import { startIngest, type IngestHandle } from '../../src/pipeline/ingest';
-import type { ErpData } from '../../src/pipeline/entities';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { produceErpData } from '../../src/pipeline/stream/produce';
+import { startIngest, type IngestHandle } from '../../src/pipeline/lake/ingest';
+import type { ErpData } from '../../src/pipeline/core/entities';
 import { localDown, localStatus, localUp } from '../../src/services/local';
 import { engineManaged } from '../../src/services/engine-local';
 import { isAlive, managedState } from '../../src/services/process';
-import { verifyLake } from '../../src/pipeline/verify';
+import { verifyLake } from '../../src/pipeline/lake/verify';
 import { createLogger, silentLogger } from '../../src/log';
 import { loadConfig, type Config } from '../../src/config';
-import { fetchLag, readTopicToEnd } from '../../src/pipeline/kafka';
+import { fetchLag, readTopicToEnd } from '../../src/pipeline/adapters/kafka';
 import { trainModel } from '../../src/pipeline/reco/train';
 import { saveModel } from '../../src/pipeline/reco/model';
 import { decodeRecommendation } from '../../src/pipeline/reco/event';
@@ -27,13 +26,13 @@ import { recommendationsCollection, startRecommender, type RecommenderDeps } fro
 import { KafkaJSNonRetriableError, type Kafka, type Producer } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { createTestEnv, lakeCaughtUp, lakeSummary, superstoreSummary, waitUntil, type TestEnv } from './helpers';
+import { spawnCli } from '../support/cli';
 
 let superstore: ErpData;
 beforeAll(async () => {
   superstore = (await loadErpData()).data;
 });
 
-const root = path.resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (env: TestEnv, c: string) => env.mongo.db.collection(c).countDocuments();
 
@@ -54,11 +53,7 @@ describe('faults', () => {
   it('a consumer killed mid-stream and restarted loses nothing and duplicates nothing', async () => {
     env = await createTestEnv('kill');
     // One process: SIGKILL on tsx's CLI would leave its child (the real consumer) running.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/ingest.ts'], {
-      cwd: root,
-      env: { ...process.env, ...env.env, LOG_LEVEL: 'error' },
-      stdio: 'ignore',
-    });
+    const child = spawnCli('ingest.ts', { ...env.env, LOG_LEVEL: 'error' }, [], { stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
     // Sent at 2,000 messages/s (about 4 s), so the kill lands mid-stream however fast the consumer writes.
     const producing = produceErpData(env, superstore, { rate: 2000 });

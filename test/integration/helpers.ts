@@ -2,12 +2,10 @@
  * Each integration test gets its own topics (a random prefix) and its own database, and closes every client.
  * Services are the real ones the config points at (started by .ci/run or `npm run services -- up`).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { loadConfig, projectRoot, readDotenv, type Config } from '../../src/config';
-import { createKafka, fetchLag, topicNames } from '../../src/pipeline/kafka';
-import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/mongo';
+import { loadConfig, readDotenv, type Config } from '../../src/config';
+import { createKafka, fetchLag, topicNames, withAdmin } from '../../src/pipeline/adapters/kafka';
+import { connectMongo, groupSums, type MongoHandle } from '../../src/pipeline/adapters/mongo';
 import { prepareTopics, type PipelineContext } from '../../src/cli/context';
 import { createLogger, silentLogger } from '../../src/log';
 
@@ -45,14 +43,10 @@ export async function createTestEnv(name: string, overrides: Record<string, stri
     cleanup: async () => {
       await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.close();
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
+      await withAdmin(kafka, async (admin) => {
         const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${cfg.kafka.topicPrefix}.`));
         if (mine.length) await admin.deleteTopics({ topics: mine, timeout: 20000 }).catch(() => undefined);
-      } finally {
-        await admin.disconnect();
-      }
+      });
     },
   };
 }
@@ -96,20 +90,4 @@ export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutM
     if (Date.now() > end) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/**
- * Runs a CLI of scripts/ as `npm run <name>` does (tsx), in one node process, with `env` over this process's
- * environment (a TestEnv's `env`: the same topics and database), and waits for it to end.
- */
-export function runCli(script: string, env: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...args], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
 }

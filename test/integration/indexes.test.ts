@@ -3,13 +3,13 @@
  * code runs (a day's sales, a period's lines, what changed since the last build, the latest recommendations).
  */
 import type { Document } from 'mongodb';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { ensureLakeIndexes, writeLake } from '../../src/pipeline/lake';
-import { collections, groupPipeline } from '../../src/pipeline/mongo';
-import { daySales, recommendationsCollection, recommendationsSince } from '../../src/pipeline/slices';
-import { ensureIndexes } from '../../src/pipeline/lake';
-import { indexesUsed, usesIndex } from '../../src/pipeline/explain';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { ensureLakeIndexes, writeLake } from '../../src/pipeline/lake/write';
+import { collections, groupPipeline } from '../../src/pipeline/adapters/mongo';
+import { daySales, recommendationsCollection, recommendationsSince } from '../../src/pipeline/lake/slices';
+import { ensureIndexes } from '../../src/pipeline/lake/write';
+import { indexesUsed, usesIndex } from '../support/explain';
 import { matchDays, matchIn, scopeFromSales } from '../../src/pipeline/warehouse/scope';
 import { buildWarehouse } from '../../src/pipeline/warehouse/build';
 import { createTestEnv, type TestEnv } from './helpers';

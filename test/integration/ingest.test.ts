@@ -1,12 +1,12 @@
 /** The streaming ingest against the real broker and MongoDB-wire server: exact, idempotent, shared, poison-proof. */
-import { loadErpData } from '../../src/pipeline/load';
-import { produceErpData } from '../../src/pipeline/produce';
-import { startIngest, type IngestStats } from '../../src/pipeline/ingest';
-import { encodeEvent } from '../../src/pipeline/events';
-import { salesWithItems } from '../../src/pipeline/live';
-import type { ErpData } from '../../src/pipeline/entities';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { produceErpData } from '../../src/pipeline/stream/produce';
+import { startIngest, type IngestStats } from '../../src/pipeline/lake/ingest';
+import { encodeEvent } from '../../src/pipeline/stream/events';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import type { ErpData } from '../../src/pipeline/core/entities';
 import { createTestEnv, lakeCaughtUp, lakeSummary, superstoreSummary, waitUntil, type TestEnv } from './helpers';
-import { readTopicToEnd } from '../../src/pipeline/kafka';
+import { readTopicToEnd } from '../../src/pipeline/adapters/kafka';
 
 let superstore: ErpData;
 beforeAll(async () => {

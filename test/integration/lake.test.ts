@@ -1,9 +1,9 @@
 /** writeLake against the real MongoDB-wire server: insert-first, redeliveries absorbed, master data latest-wins. */
 import { randomBytes } from 'node:crypto';
-import { writeLake } from '../../src/pipeline/lake';
-import { connectMongo, type MongoHandle } from '../../src/pipeline/mongo';
-import { normalizeRows } from '../../src/pipeline/normalize';
-import { salesWithItems } from '../../src/pipeline/live';
+import { writeLake } from '../../src/pipeline/lake/write';
+import { connectMongo, type MongoHandle } from '../../src/pipeline/adapters/mongo';
+import { normalizeRows } from '../../src/pipeline/source/normalize';
+import { salesWithItems } from '../../src/pipeline/source/live';
 import { makeRow } from '../unit/rows';
 import { testConfig } from './helpers';
 

@@ -2,18 +2,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { writeLake } from '../../src/pipeline/lake';
-import { encodeEvent } from '../../src/pipeline/events';
-import { createErpProducer } from '../../src/pipeline/produce';
-import { readTopicToEnd } from '../../src/pipeline/kafka';
-import { parseDeadLetters } from '../../src/pipeline/dlq';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { writeLake } from '../../src/pipeline/lake/write';
+import { encodeEvent } from '../../src/pipeline/stream/events';
+import { createErpProducer, readTopicToEnd } from '../../src/pipeline/adapters/kafka';
+import { parseDeadLetters } from '../../src/pipeline/stream/dlq';
 import { trainModel } from '../../src/pipeline/reco/train';
 import { saveModel } from '../../src/pipeline/reco/model';
 import { decodeRecommendation } from '../../src/pipeline/reco/event';
 import { recommendationsCollection, startRecommender, type RecommenderHandle } from '../../src/pipeline/reco/service';
-import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
+import type { ErpData, SaleWithItems } from '../../src/pipeline/core/entities';
 import { createTestEnv, waitUntil, type TestEnv } from './helpers';
 
 describe('recommender: real-time service', () => {

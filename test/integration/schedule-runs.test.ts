@@ -4,17 +4,18 @@
  * a data-triggered job run by `npm run warehouse` once per new data; a run killed with SIGKILL found interrupted by
  * the next start; one scheduler per database.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/config';
-import { loadErpData } from '../../src/pipeline/load';
-import { makeLiveSale, salesWithItems } from '../../src/pipeline/live';
-import { writeLake } from '../../src/pipeline/lake';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { makeLiveSale, salesWithItems } from '../../src/pipeline/source/live';
+import { writeLake } from '../../src/pipeline/lake/write';
 import { runsCollection, type ReportRun } from '../../src/reports/runs/record';
 import { leaseCollection } from '../../src/reports/runs/lease';
-import { createTestEnv, runCli, waitUntil, type TestEnv } from './helpers';
+import { createTestEnv, waitUntil, type TestEnv } from './helpers';
+import { runCli, spawnCli } from '../support/cli';
 import { writeSuperstoreLake } from './superstore-lake';
 
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'notebooks', 'monthly-revenue.ipynb');
@@ -32,7 +33,7 @@ describe('scheduled report runs', () => {
   };
   /** A CLI of scripts/ in its own process group, so that a kill reaches its kernel too. */
   const start = (script: string, args: string[]): ChildProcess =>
-    spawn(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...args], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn', ...childEnv }, stdio: 'ignore', detached: true });
+    spawnCli(script, childEnv, args, { stdio: 'ignore', detached: true });
 
   beforeAll(async () => {
     execFileSync(process.execPath, [path.join(projectRoot, 'node_modules/typescript/bin/tsc'), '-p', path.join(projectRoot, 'tsconfig.build.json')]);

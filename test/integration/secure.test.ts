@@ -5,37 +5,25 @@
  * password, an untrusted certificate or a plaintext client on a TLS port must end within seconds with a message
  * naming the setting to fix, and no stack trace.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger, silentLogger } from '../../src/log';
-import { loadErpData } from '../../src/pipeline/load';
-import { connectMongo, MongoAuthError, MongoSetupError } from '../../src/pipeline/mongo';
-import { verifyLake } from '../../src/pipeline/verify';
-import { credentialsPath, readCredentials } from '../../src/services/credentials';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { connectMongo, MongoAuthError, MongoSetupError } from '../../src/pipeline/adapters/mongo';
+import { verifyLake } from '../../src/pipeline/lake/verify';
+import { credentialsPath, readCredentials } from '../../src/config/credentials';
 import { engineFiles, tlsEndpoint } from '../../src/services/engine-config';
 import { isLoopback, isPortOpen, mongoEndpoint } from '../../src/services/probe';
 import { createTestEnv, lakeSummary, superstoreSummary, testConfig, type TestEnv } from './helpers';
+import { runCli as runScript } from '../support/cli';
 import { startScratchKafka, type ScratchKafka } from './scratch-kafka';
 
-const root = path.resolve(__dirname, '../..');
 const log = process.env.IT_DEBUG ? createLogger('debug', 'secure') : silentLogger;
 
-/** Runs a CLI with these environment variables on top of the test's; its exit code, output and duration. */
-function runCli(script: string, env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; out: string; seconds: number }> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, seconds: (Date.now() - started) / 1000 });
-    });
-  });
+/** Runs a CLI with these environment variables on top of the test's (its LOG_LEVEL warn); its exit code, output and duration. */
+async function runCli(script: string, env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; out: string; seconds: number }> {
+  const r = await runScript(path.basename(script), { ...env, LOG_LEVEL: 'warn' }, args, { killAfterMs: 120000 });
+  return { code: r.code, out: r.output, seconds: r.seconds };
 }
 
 /** A stack frame in a CLI's output: what a user must never see. */

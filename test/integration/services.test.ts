@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
-import { createKafka } from '../../src/pipeline/kafka';
-import { connectMongo, type MongoHandle } from '../../src/pipeline/mongo';
+import { createKafka } from '../../src/pipeline/adapters/kafka';
+import { connectMongo, type MongoHandle } from '../../src/pipeline/adapters/mongo';
 
 const cfg = loadConfig();
 const suffix = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;

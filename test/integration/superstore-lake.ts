@@ -1,9 +1,9 @@
 /** The bundled Superstore written straight into a test's lake (no Kafka), and its warehouse built: a report's input. */
 import type { Db } from 'mongodb';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { writeLake } from '../../src/pipeline/lake';
-import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { writeLake } from '../../src/pipeline/lake/write';
+import type { ErpData, SaleWithItems } from '../../src/pipeline/core/entities';
 import { buildWarehouse } from '../../src/pipeline/warehouse/build';
 
 /** Writes the Superstore's entities (its sales filtered by `keep`, all by default), then builds the warehouse. */

@@ -4,11 +4,12 @@
  * is written with the ingester's own writer (the Kafka path is covered by the ingest tests).
  */
 import type { Db } from 'mongodb';
-import { loadErpData } from '../../src/pipeline/load';
-import { salesWithItems } from '../../src/pipeline/live';
-import { writeLake } from '../../src/pipeline/lake';
-import type { ErpData, SaleWithItems } from '../../src/pipeline/entities';
-import { buildWarehouse, marts, readMarts, type BuildReport } from '../../src/pipeline/warehouse/build';
+import { loadErpData } from '../../src/pipeline/source/load';
+import { salesWithItems } from '../../src/pipeline/source/live';
+import { writeLake } from '../../src/pipeline/lake/write';
+import type { ErpData, SaleWithItems } from '../../src/pipeline/core/entities';
+import { buildWarehouse, marts, type BuildReport } from '../../src/pipeline/warehouse/build';
+import { readMarts } from '../support/marts';
 import { productRank, topProducts } from '../../src/pipeline/warehouse/products';
 import { readStatistics } from '../../src/pipeline/warehouse/read-statistics';
 import { readCustomerState } from '../../src/pipeline/warehouse/customer-state';

@@ -1,9 +1,6 @@
 /**
- * Offline evaluation (pure). Train on orders before a cut day, test on the orders from that day on: every test order
- * with two or more distinct items gives one case per item, where that item is held out and the rest is the basket
- * (leave-one-out). Metrics at k = 5, at product level (the held-out product) and at sub-category level (any
- * recommendation in the held-out product's sub-category), with bootstrap 95 % intervals over cases, for the model
- * and two baselines: popularity (best sellers not in the basket) and random (seeded).
+ * Offline evaluation (pure): leave-one-out over the orders after a cut day, hit rate, precision, recall and NDCG at 5
+ * at product and sub-category level with bootstrap intervals, for the model, popularity and random.
  */
 import path from 'node:path';
 import { writeFileAtomic } from '../../io/atomic';

@@ -4,8 +4,8 @@
  * keyed by `sale_id`. Pure.
  */
 import { z } from 'zod';
-import type { SaleWithItems } from '../entities';
-import { roundCents } from '../money';
+import type { SaleWithItems } from '../core/entities';
+import { roundCents } from '../core/money';
 import type { ItemSimModel } from './model';
 import type { Recommendation } from './score';
 

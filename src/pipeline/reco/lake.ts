@@ -1,7 +1,7 @@
 /** Reads what training needs from the lake: the lines' keys (packed a day per document), and the product master data. */
 import type { Db } from 'mongodb';
-import { collections } from '../mongo';
-import { createLakeAccess } from '../warehouse/access';
+import { collections } from '../adapters/mongo';
+import { createLakeAccess } from '../lake/access';
 import type { CatalogueItem, TrainingLine } from './train';
 
 /**

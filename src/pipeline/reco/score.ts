@@ -1,19 +1,6 @@
 /**
- * Scoring (pure): a basket → up to k products not in it, most relevant first.
- *
- * - relevance (0-100 %): the noisy-or of the candidate's similarities with the basket items, 1 − Π(1 − simᵢ): one
- *   strong link counts most, each further link adds to it, and it never exceeds 100 %.
- * - confidence (0-100 %): how much evidence stands behind it. Superstore pairs are rare (a pair seen once is the
- *   norm), so it is the shrunken support s / (s + 2) of the best link: 1 basket → 33 %, 2 → 50 %, 8 → 80 %. (A
- *   basket is an order, or with customer-level training everything one customer bought.)
- * - reason: the basket item with the strongest link.
- * - At most `co_slots` (default 2) come from co-purchases; the rest, and whatever co-purchases cannot fill, are
- *   the best sellers of the sub-categories most often bought with the basket's own, one per sub-category per round,
- *   then the best sellers overall, marked `fallback: true`. Their relevance is at most 20 %, scaled by popularity,
- *   and their confidence is the share of the sub-category's training orders that hold them. Why the blend: on the
- *   Superstore, co-purchases alone hit less often than best sellers; the blend matches popularity's hit rate within
- *   noise, covers half the catalogue, and beats it at sub-category level (docs/recommendations.md).
- * Twins (one item under two IDs) are treated as one: never recommended for each other, never both.
+ * Scoring (pure): a basket → up to k products not in it, most relevant first, each with its relevance, confidence and
+ * reason; co-purchases first, then the best sellers of related sub-categories (docs/recommendations.md).
  */
 import type { ItemSimModel } from './model';
 

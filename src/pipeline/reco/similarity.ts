@@ -1,14 +1,6 @@
 /**
- * Item-item similarity from baskets, computed sparsely: only pairs that were bought together are ever touched.
- * A dense ItemsᵀItems with ml-matrix costs 7.7-75 s on the Superstore shapes; this pass costs milliseconds.
- * `denseCooccurrence` keeps the ml-matrix formulation as the reference the tests compare against.
- *
- *   co(i, j)  = Σ over baskets containing both i and j of the basket's weight   (weight 1, or a time decay)
- *   n(i)      = Σ over baskets containing i of the basket's weight
- *   cosine    = co(i, j) / √(n(i) · n(j))
- *   sim_α     = co(i, j) / (n(i)^α · n(j)^(1−α))     the asymmetric cosine (Aiolli, 2013); α = ½ is the cosine.
- *               A larger α penalises popular neighbours j less. It never exceeds 1, since co ≤ min(n(i), n(j)).
- *   support   = number of baskets containing both (unweighted)
+ * Item-item similarity from baskets, computed sparsely (only pairs bought together are touched): co-occurrence,
+ * cosine and the asymmetric cosine; `denseCooccurrence` is the ml-matrix reference the tests compare against.
  */
 import { Matrix } from 'ml-matrix';
 

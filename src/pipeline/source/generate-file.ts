@@ -1,8 +1,6 @@
 /**
- * Streams generated rows to a CSV file with backpressure, so memory stays flat at any size. The file is written
- * whole or not at all (a temporary name, renamed when complete), then a sidecar `<file>.manifest.json` records the
- * parameters, the line count and the size: a reader trusts a generated file only when its sidecar matches what it
- * asked for (`checkGenerated`), so a file cut short by a killed run is never taken for a complete one.
+ * Generated rows streamed to a CSV file written whole or not at all, with a sidecar manifest of its parameters, line
+ * count and size: a reader trusts a generated file only when the manifest matches (`checkGenerated`).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';

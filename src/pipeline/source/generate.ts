@@ -1,10 +1,6 @@
 /**
- * Superstore-shaped synthetic data at any scale, for load tests. Pure and seeded: the same options give the same
- * rows, byte for byte. Rows come out in date order, one order at a time, so a consumer can stream them.
- *
- * Shape, calibrated on the real Superstore: Zipf-skewed product popularity, customers who come back (a few often),
- * orders of 1 to 14 lines (half single-line, mean about 2), lines of one order often from one sub-category,
- * autumn-heavy seasonality with a winter dip, and yearly growth.
+ * Superstore-shaped synthetic data at any scale, for load tests: pure and seeded, rows in date order one order at a
+ * time, shaped like the real Superstore.
  */
 import { superstoreHeader } from './columns';
 

@@ -1,30 +1,22 @@
 /**
- * Builds the warehouse marts from the lake, idempotently and incrementally.
- *
- * Incremental (the default once a build has run): only the partitions touched by sales ingested after the
- * watermark are recomputed (days, months, years, customers); roll-ups that span partitions (all-time product ranks,
- * branches, RFM, merged statistics) are then recomputed from the marts themselves, not from the lake. `full`
- * recomputes every partition. Both run the same code per partition, so they give identical collections, and a
- * mart document is only written when its content changed.
- *
- * The watermark is the build's start minus a margin for writes in flight (a lake batch is stamped before it is
- * written): sales stamped inside the margin are looked at again by the next build, which is harmless because
- * recomputing a partition is idempotent.
+ * Builds the warehouse marts from the lake, idempotently: a full build, or an incremental one over the partitions
+ * touched since the last build's watermark; both give the same collections.
  */
 import type { Db, Document } from 'mongodb';
 import type { Logger } from '../../log';
-import { collections } from '../mongo';
-import { ensureIndexes, ensureLakeIndexes } from '../lake';
+import { collections } from '../adapters/mongo';
+import { ensureIndexes, ensureLakeIndexes } from '../lake/write';
 import { queryDaily, type DailyDoc } from './daily';
 import { buildCategoryDocs, categoryRowsFromCube } from './categories';
 import { buildCubeDocs, queryCubeRows, type CubeRow } from './cube';
 import { branchProductsCollection, productsCollection, syncProducts } from './products';
-import { rfmAsOf, syncCustomers, type CustomerSummary } from './customers';
+import { rfmAsOf, syncCustomers } from './customers';
+import type { CustomerSummary } from './customer-state';
 import { buildStoreDocs } from './stores';
 import { syncStatistics } from './statistics';
 import { fullScope, isEmptyScope, touchedSince, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';
-import { createLakeAccess } from './access';
+import { createLakeAccess } from '../lake/access';
 import { forEachChunk } from '../../io/chunks';
 
 export const marts = {
@@ -109,6 +101,47 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   const now = opts.now ?? (() => new Date());
   const started = now();
   const t0 = Date.now();
+  const plan = await planBuild(db, started, opts);
+  const { scope, mode } = plan;
+  const steps: StepReport[] = [];
+  let indexSeconds = 0;
+  const report = (): BuildReport => ({
+    mode,
+    scope: scope.full ? { days: -1, months: -1, years: -1, customers: -1 } : { days: scope.days.length, months: scope.months.length, years: scope.years.length, customers: scope.customers.length },
+    steps,
+    indexSeconds,
+    seconds: (Date.now() - t0) / 1000,
+    watermark: plan.watermark,
+    previousWatermark: plan.previousWatermark,
+  });
+  if (mode === 'nothing-new') return report();
+
+  const indexes = startIndexes(db);
+  if (!scope.full) indexSeconds = await indexes.lake;
+  await indexes.marts;
+  const { customers } = await syncMarts(db, scope, (s) => {
+    steps.push(s);
+    opts.onStep?.(s);
+  });
+  indexSeconds = await indexes.lake;
+  const order: string[] = [marts.daily, marts.categories, marts.cube, marts.products, marts.customers, marts.stores, marts.statistics];
+  steps.sort((a, b) => order.indexOf(a.mart) - order.indexOf(b.mart));
+  const r = report();
+  await saveState(db, plan, { builtAt: now(), changed: steps.some((s) => s.write.inserted + s.write.replaced + s.write.deleted > 0), customers, seconds: r.seconds });
+  opts.log?.debug('warehouse built', { mode, seconds: r.seconds });
+  return r;
+}
+
+interface BuildPlan {
+  state: WarehouseState | null;
+  scope: Scope;
+  mode: BuildMode;
+  watermark: Date;
+  previousWatermark: Date | null;
+}
+
+/** What a build covers: the partitions touched since the last build's watermark, or all of them. */
+async function planBuild(db: Db, started: Date, opts: BuildOptions): Promise<BuildPlan> {
   const state = await db.collection<WarehouseState>(marts.state).findOne({ _id: 'warehouse' });
   const previousWatermark = state?.watermark ?? null;
   const sample = await db.collection(collections.salesItems).findOne({}, { projection: { _id: 1, order_month: 1 } });
@@ -121,41 +154,40 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   const margin = opts.lateWriteMarginMs ?? 5 * 60_000;
   const candidate = new Date(started.getTime() - margin);
   const watermark = previousWatermark && previousWatermark > candidate ? previousWatermark : candidate;
-  const steps: StepReport[] = [];
-  let indexSeconds = 0;
-  const report = (): BuildReport => ({
-    mode,
-    scope: scope.full ? { days: -1, months: -1, years: -1, customers: -1 } : { days: scope.days.length, months: scope.months.length, years: scope.years.length, customers: scope.customers.length },
-    steps,
-    indexSeconds,
-    seconds: (Date.now() - t0) / 1000,
-    watermark,
-    previousWatermark,
-  });
-  if (mode === 'nothing-new') return report();
+  return { state, scope, mode, watermark, previousWatermark };
+}
 
-  // The lake's indexes are its readers' to create (a first load writes bare collections): on the first build over a
-  // new lake this is the one bulk index build; afterwards one listIndexes per collection. A full build reads whole
-  // collections and needs none of them, so it runs while they are built (DocumentDB builds an index on a non-empty
-  // collection in a background job and answers `createIndexes` about a second later, time otherwise spent waiting).
-  const tIndexes = Date.now();
-  const lakeIndexes = ensureLakeIndexes(db).then(() => {
-    indexSeconds = (Date.now() - tIndexes) / 1000;
-  });
-  lakeIndexes.catch(() => undefined); // awaited below; this only keeps a failure from being "unhandled" meanwhile
+/**
+ * Starts the index builds. The lake's indexes are its readers' to create (a first load writes bare collections): on
+ * the first build over a new lake this is the one bulk index build; afterwards one listIndexes per collection. A full
+ * build reads whole collections and needs none of them, so it runs while they are built (DocumentDB builds an index on
+ * a non-empty collection in a background job and answers `createIndexes` about a second later, time otherwise spent
+ * waiting). `lake` resolves to the seconds it took.
+ */
+function startIndexes(db: Db): { lake: Promise<number>; marts: Promise<void> } {
+  const t = Date.now();
+  const lake = ensureLakeIndexes(db).then(() => (Date.now() - t) / 1000);
+  lake.catch(() => undefined); // awaited by the build; this only keeps a failure from being "unhandled" meanwhile
   const martIndexes = ensureMartIndexes(db);
   martIndexes.catch(() => undefined); // awaited next; an incremental build awaits the lake's indexes first
-  if (!scope.full) await lakeIndexes;
-  await martIndexes;
+  return { lake, marts: martIndexes };
+}
+
+/** Computes and writes every mart of the scope; returns the customers' summaries (the branches and RFM need them). */
+async function syncMarts(db: Db, scope: Scope, onStep: (s: StepReport) => void): Promise<{ customers: CustomerSummary[] }> {
   const lake = createLakeAccess(db);
   const step = async (mart: string, work: () => Promise<{ docs: number; write: SyncResult }>) => {
     const t = Date.now();
     const { docs, write } = await work();
-    const s: StepReport = { mart, documents: docs, seconds: (Date.now() - t) / 1000, write };
-    steps.push(s);
-    opts.onStep?.(s);
+    onStep({ mart, documents: docs, seconds: (Date.now() - t) / 1000, write });
   };
   const sliceOf = (field: string, values: readonly (string | number)[]): Document => (scope.full ? {} : { [field]: { $in: [...values] } });
+  /** A mart computed in full from `docs` and written over the scope's slice of it. */
+  const sync = (mart: string, slice: Document, docs: () => Promise<Document[]>) =>
+    step(mart, async () => {
+      const d = await docs();
+      return { docs: d.length, write: await syncDocs(db, mart, slice, d) };
+    });
 
   let customers: CustomerSummary[] = [];
   // The cube's grouping of the lines feeds the categories too (summed over branches): one pass over them, not two.
@@ -164,11 +196,7 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
   // The daily step runs once, whoever asks first (its lane, or the statistics once they need the daily mart), and the
   // daily mart is then read once, for the branches and the statistics. A failed step fails whoever waits for it.
   let dailyStep: Promise<void> | undefined;
-  const buildDaily = () =>
-    (dailyStep ??= step(marts.daily, async () => {
-      const docs = await queryDaily(lake, scope);
-      return { docs: docs.length, write: await syncDocs(db, marts.daily, sliceOf('date', scope.days), docs) };
-    }));
+  const buildDaily = () => (dailyStep ??= sync(marts.daily, sliceOf('date', scope.days), () => queryDaily(lake, scope)));
   let dailyMart: Promise<DailyDoc[]> | undefined;
   const daily = () => (dailyMart ??= buildDaily().then(() => db.collection<DailyDoc>(marts.daily).find({}).sort({ date: 1 }).toArray()));
   const statistics = () => step(marts.statistics, () => syncStatistics(db, lake, scope, daily, { parts: marts.statisticsParts, statistics: marts.statistics }));
@@ -191,39 +219,31 @@ export async function buildWarehouse(db: Db, opts: BuildOptions = {}): Promise<B
       }),
     () => step(marts.products, () => syncProducts(db, lake, scope)),
     buildDaily,
-    () => step(marts.cube, async () => {
-      const docs = buildCubeDocs(await cubeRows());
-      return { docs: docs.length, write: await syncDocs(db, marts.cube, sliceOf('month', scope.months), docs) };
-    }),
-    () => step(marts.categories, async () => {
-      const docs = buildCategoryDocs(categoryRowsFromCube(await cubeRows()));
-      return { docs: docs.length, write: await syncDocs(db, marts.categories, sliceOf('month', scope.months), docs) };
-    }),
+    () => sync(marts.cube, sliceOf('month', scope.months), async () => buildCubeDocs(await cubeRows())),
+    () => sync(marts.categories, sliceOf('month', scope.months), async () => buildCategoryDocs(categoryRowsFromCube(await cubeRows()))),
   ];
   await forEachChunk(independent, 1, 2, ([run]) => run!());
-  await Promise.all([
-    step(marts.stores, async () => {
-      const docs = buildStoreDocs(await daily(), customers);
-      return { docs: docs.length, write: await syncDocs(db, marts.stores, {}, docs) };
-    }),
-    early ?? statistics(),
-  ]);
-
-  await lakeIndexes;
-  const order: string[] = [marts.daily, marts.categories, marts.cube, marts.products, marts.customers, marts.stores, marts.statistics];
-  steps.sort((a, b) => order.indexOf(a.mart) - order.indexOf(b.mart));
-  const r = report();
-  const builtAt = now();
-  const changed = steps.some((s) => s.write.inserted + s.write.replaced + s.write.deleted > 0);
-  await db.collection<WarehouseState>(marts.state).replaceOne(
-    { _id: 'warehouse' },
-    { layout: martLayout, watermark, rfm_as_of: rfmAsOf(customers), built_at: builtAt, data_changed_at: changed || !state?.data_changed_at ? builtAt : state.data_changed_at, mode, seconds: r.seconds },
-    { upsert: true },
-  );
-  opts.log?.debug('warehouse built', { mode, seconds: r.seconds });
-  return r;
+  await Promise.all([sync(marts.stores, {}, async () => buildStoreDocs(await daily(), customers)), early ?? statistics()]);
+  return { customers };
 }
 
+/** Records the build: its watermark, the RFM day and when a mart last changed (what "new data" means to reports). */
+async function saveState(db: Db, plan: BuildPlan, done: { builtAt: Date; changed: boolean; customers: CustomerSummary[]; seconds: number }): Promise<void> {
+  const { builtAt, changed } = done;
+  await db.collection<WarehouseState>(marts.state).replaceOne(
+    { _id: 'warehouse' },
+    {
+      layout: martLayout,
+      watermark: plan.watermark,
+      rfm_as_of: rfmAsOf(done.customers),
+      built_at: builtAt,
+      data_changed_at: changed || !plan.state?.data_changed_at ? builtAt : plan.state.data_changed_at,
+      mode: plan.mode,
+      seconds: done.seconds,
+    },
+    { upsert: true },
+  );
+}
 
 async function ensureMartIndexes(db: Db): Promise<void> {
   // One listIndexes each when they exist (every build but the first): side by side, not one round trip after another.
@@ -240,12 +260,3 @@ async function ensureMartIndexes(db: Db): Promise<void> {
   ]);
 }
 
-/** Reads the marts back, for tests and comparisons: every collection's documents sorted by `_id`. */
-export async function readMarts(db: Db): Promise<Record<string, Document[]>> {
-  const out: Record<string, Document[]> = {};
-  for (const name of Object.values(marts)) {
-    if (name === marts.state || name === marts.customerState) continue;
-    out[name] = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
-  }
-  return out;
-}

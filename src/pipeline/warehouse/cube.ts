@@ -3,8 +3,8 @@
  * Partition: the month. It lets the dashboards filter by year, month, branch and category together without touching
  * the lake (its size does not grow with the number of lines).
  */
-import { collections } from '../mongo';
-import type { LakeAccess } from './access';
+import { collections } from '../adapters/mongo';
+import type { LakeAccess } from '../lake/access';
 import { keyOf, lineFigures, lineMeasureFields, totalsOf, type Totals } from './measures';
 import { matchIn, type Scope } from './scope';
 

@@ -1,17 +1,23 @@
 /**
- * What an incremental build needs of every customer to re-score them all (RFM inputs, the scores written, branches),
- * kept by the build beside `customer_analysis` in a few documents of packed columns. Reading and decoding them takes
- * tens of milliseconds where reading the same values from 78,662 customer documents took a second (million-line data
- * set): on this engine the cost is per document read, not per value.
- *
- * The state is a copy of the mart, so it may only be trusted when nothing was written to the mart after it: a build
- * deletes the state's header before it writes any customer and writes the state back (parts, then header) once the
- * customers are written. A build stopped in between leaves no header; the next build then reads the mart itself, as
- * before the state existed, and writes the state again.
+ * What an incremental build needs of every customer to re-score them all (RFM inputs, scores, branches), kept beside
+ * `customer_analysis` in a few documents of packed columns, trusted only while its header is there.
  */
-import { Binary, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
+import { Binary } from '../adapters/mongo';
 import { scoreOfCode, type ScoreCode } from './rfm';
-import type { CustomerSummary, RfmInputs } from './customers';
+
+/** What a customer's RFM score is computed from (fields of `customer_analysis`). */
+export interface RfmInputs {
+  last_order: string;
+  orders: number;
+  revenue_e4: number;
+}
+
+/** What the branch mart and the build's state need of every customer. */
+export interface CustomerSummary {
+  branches: string[];
+  last_order: string;
+}
 
 /** A customer as the state keeps it. */
 export interface CustomerFacts extends RfmInputs, CustomerSummary {

@@ -1,20 +1,16 @@
 /**
- * `customer_analysis`. Grain: one document per customer. Partition: the customer (a build recomputes the customers
- * with new sales from all their sales); the RFM scores are then re-scored over all customers, because their cut
- * points and the "as of" day (the last order day in the lake) are shared. An incremental build re-scores the
- * other customers from their facts kept in a few packed documents (`customer-state.ts`), not from their documents,
- * and rewrites only the scores that moved. The as-of day is the build's (`rfm_as_of` in `warehouse_state`), not
- * stored on each customer: when it moves, every recency moves by the same days, their order and so the R scores stay.
+ * `customer_analysis`. Grain: one document per customer. Partition: the customer; the RFM scores are re-scored over
+ * all customers (shared cut points and as-of day).
  */
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { forEachChunk } from '../../io/chunks';
-import { collections } from '../mongo';
-import type { LakeAccess } from './access';
+import { collections } from '../adapters/mongo';
+import type { LakeAccess } from '../lake/access';
 import { averageOrderValue, keyOf, moneyFields } from './measures';
 import { codeOfScore, scoreCodes, scoreOfCode, type RfmScore, type RfmSegment } from './rfm';
 import { matchIn, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';
-import { dropCustomerState, readCustomerState, writeCustomerState, type CustomerFacts } from './customer-state';
+import { dropCustomerState, readCustomerState, writeCustomerState, type CustomerFacts, type CustomerSummary, type RfmInputs } from './customer-state';
 
 /** A customer's sales at one branch: first and last order day, orders and money. */
 export interface CustomerBranchRow {
@@ -102,9 +98,6 @@ export function rfmAsOf(bases: readonly Pick<CustomerBase, 'last_order'>[]): str
   return bases.reduce<string | null>((m, b) => (m === null || b.last_order > m ? b.last_order : m), null);
 }
 
-/** What RFM scores a customer on. */
-export type RfmInputs = Pick<CustomerBase, 'last_order' | 'orders' | 'revenue_e4'>;
-
 /** Pure: every customer's RFM score code (`scoreCodes`) against all of them, recency counted in days to `rfmAsOf`. */
 export function rfmScoreCodes(customers: readonly RfmInputs[]): Uint8Array {
   const asOf = rfmAsOf(customers);
@@ -167,9 +160,6 @@ export async function queryCustomerBases(db: Db, lake: LakeAccess, scope: Scope)
     info,
   );
 }
-
-/** What the branch mart and the build's state need of every customer. */
-export type CustomerSummary = Pick<CustomerBase, 'branches' | 'last_order'>;
 
 // Read from the mart when there is no state to trust: RFM inputs and branches, packed by the server.
 const storedFields = ['customer_id', 'last_order', 'orders', 'revenue_e4', 'branches'] as const;

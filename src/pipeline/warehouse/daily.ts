@@ -2,8 +2,8 @@
  * `daily_sales_summary`. Grain: one document per order day, with the day's figures per branch nested in `by_branch`.
  * Partition: the day.
  */
-import { collections } from '../mongo';
-import type { LakeAccess } from './access';
+import { collections } from '../adapters/mongo';
+import type { LakeAccess } from '../lake/access';
 import { addTotals, averageOrderValue, emptyTotals, keyOf, lineFigures, lineMeasureFields, totalsOf, type Totals } from './measures';
 import { matchDays, type Scope } from './scope';
 

@@ -1,6 +1,6 @@
 /** The additive measures every mart sums (integers: money in ten-thousandths) and the figures derived from them. */
-import { fromUnits, roundCents, roundTo } from '../money';
-import type { GroupKey } from '../mongo';
+import { fromUnits, roundCents, roundTo } from '../core/money';
+import type { GroupKey } from '../adapters/mongo';
 
 export interface Totals {
   lines: number;

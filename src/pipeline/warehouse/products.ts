@@ -1,16 +1,10 @@
 /**
- * `top_products`. Grain: one document per product per period, where the period is a year ("2017") or "all".
- * `branch_products` (built in the same step, from the same grouping of the lines). Grain: one document per branch per
- * product per year; a branch's all-time ranking is summed from its years at read time (`topBranchProducts`).
- * Partition: the product. A build recomputes the products sold on the days it covers, for the years it covers, and
- * their all-time documents from the stored years (a full build: every product, every year), so the other products'
- * documents are neither read nor written. Ranks are not
- * stored (one product moving would shift the rank of every product it passes): `topProducts` and `productRank` rank
- * at read time, through the mart's indexes on `period` and the measure.
+ * `top_products`. Grain: one document per product per period (a year, or "all"). `branch_products`, built in the same
+ * step. Grain: one document per branch per product per year. Partition: the product; ranks are read, not stored.
  */
 import type { Db, Document } from 'mongodb';
-import { collections } from '../mongo';
-import type { LakeAccess } from './access';
+import { collections } from '../adapters/mongo';
+import type { LakeAccess } from '../lake/access';
 import { keyOf, moneyFields } from './measures';
 import { matchDays, type Scope } from './scope';
 import { syncDocs, type SyncResult } from './sync';

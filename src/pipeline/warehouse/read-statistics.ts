@@ -1,9 +1,6 @@
 /**
- * The statistics of the lines for any set of months (a year, say), in the shape `sales_statistics` holds them for all
- * time (`descriptive`, `correlation`, `discount_bands`), computed from those months' stored parts
- * (`sales_statistics_parts`, grain: one document per month) the way the build computes them from every month: exact
- * sums added up, quantiles found across the months' histograms. No grain finer than a month and no branch: the
- * parts are kept for the whole company.
+ * The statistics of the lines for any set of months, in the shape `sales_statistics` holds them for all time,
+ * from those months' stored parts (`sales_statistics_parts`, grain: one document per month, company-wide).
  */
 import type { Db, Document } from 'mongodb';
 import { marts } from './build';

@@ -1,8 +1,6 @@
 /**
- * RFM segmentation (recency, frequency, monetary), the rule documented in docs/warehouse.md:
- * - each of R, F and M is scored 1-5 against the quintile cut points of all customers (ties share a score; a shorter
- *   recency scores higher);
- * - the segment is the first rule that matches, in the order of `segmentRules`.
+ * RFM segmentation (recency, frequency, monetary): R, F and M scored 1-5 against the quintile cut points of all
+ * customers, and the segment of the first rule that matches (docs/warehouse.md).
  */
 import { histogramOfSorted, quantilesOfRuns } from './stats';
 

@@ -3,7 +3,7 @@
  * ingested after the last build's watermark: their days, months and years, and their customers.
  */
 import type { Db } from 'mongodb';
-import { collections, groupSums } from '../mongo';
+import { collections, groupSums } from '../adapters/mongo';
 
 export interface Scope {
   full: boolean;

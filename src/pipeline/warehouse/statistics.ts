@@ -1,18 +1,12 @@
 /**
- * `sales_statistics`: descriptive statistics of the lines (sales, quantity, discount, profit), their correlation
- * matrix, monthly revenue with month-over-month and year-over-year growth, and profit by discount band.
- * Grain: one document per kind (`_id`: descriptive, correlation, monthly, discount_bands).
- *
- * Medians and correlations cannot be summed in the database, so each month keeps exact partial results in
- * `sales_statistics_parts` (grain: one document per month): BigInt sums of values, squares and cross-products, and
- * value → count histograms, stored as compact bytes (`encodeHistogram`). A build recomputes the touched months'
- * parts, reads the others once, adds up the sums and finds the quantiles across all the months' sorted histograms.
+ * `sales_statistics`: descriptive statistics, correlation, monthly growth and profit by discount band of the lines.
+ * Grain: one document per kind; exact partial results per month in `sales_statistics_parts` (one document per month).
  */
-import { Binary, type Db } from 'mongodb';
-import { collections } from '../mongo';
-import type { LakeAccess } from './access';
+import type { Db } from 'mongodb';
+import { Binary, collections } from '../adapters/mongo';
+import type { LakeAccess } from '../lake/access';
 import { addSync, syncDocs, type SyncResult } from './sync';
-import { fromUnits } from '../money';
+import { fromUnits } from '../core/money';
 import {
   addObservation,
   correlation,

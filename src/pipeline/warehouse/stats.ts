@@ -1,9 +1,6 @@
 /**
- * Descriptive statistics that merge exactly. Values are integers (amounts in ten-thousandths), so the sums of values,
- * squares and cross-products kept as BigInt are exact and independent of the order the lines were read in: a month
- * recomputed on its own and merged with the others gives bit-for-bit the same figures as a full rebuild.
- * Quantiles come from exact value → count histograms (linear interpolation, as numpy and pandas by default), kept
- * sorted so that the months' quantiles are found across them without merging them.
+ * Descriptive statistics that merge exactly: BigInt sums of integer values, squares and cross-products, and quantiles
+ * from exact value → count histograms, so a month recomputed alone gives the same figures as a full rebuild.
  */
 
 /** Sums over n observations of k integer measures. `cross[i][j]` (j ≥ i) is Σ xᵢ·xⱼ; the diagonal is Σ xᵢ². */

@@ -3,7 +3,7 @@
  * from the daily summary (already partitioned by day) and the customer mart (for distinct customers), so it costs
  * no pass over the lake.
  */
-import { fromUnits } from '../money';
+import { fromUnits } from '../core/money';
 import { growth } from './stats';
 import { averageOrderValue, moneyFields, ratio, roundOrNull } from './measures';
 import type { DailyDoc } from './daily';

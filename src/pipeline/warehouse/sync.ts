@@ -3,7 +3,8 @@
  * are left alone, changed ones are replaced, vanished ones deleted. A rebuild that finds nothing new writes nothing,
  * which keeps repeated builds idempotent and cheap.
  */
-import { Binary, type Db, type Document } from 'mongodb';
+import type { Db, Document } from 'mongodb';
+import { Binary } from '../adapters/mongo';
 import { forEachChunk } from '../../io/chunks';
 
 export interface SyncResult {

@@ -4,6 +4,7 @@
  * the password.
  */
 import nodemailer from 'nodemailer';
+import { maskUri } from '../../config/credentials';
 import type { ComposedEmail } from './compose-email';
 
 /** The mail settings delivery needs (`cfg.mail`): the server, the sender and the attachment size limit. */
@@ -43,7 +44,7 @@ export interface Mailer {
 }
 
 /** The URL as a log or an error shows it: `smtps://***@mail.example.com:465`. */
-export const maskSmtpUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
+export const maskSmtpUrl = maskUri;
 
 /** `text` with the URL's password (as written and decoded) and any `//user:pass@` replaced by `***`. */
 export function scrubSecret(text: string, smtpUrl: string): string {

@@ -4,8 +4,8 @@
  * lines grouped by sale in the database) to count those that changed.
  */
 import type { Db, Filter } from 'mongodb';
-import { collections } from '../../pipeline/mongo';
-import { createLakeAccess } from '../../pipeline/warehouse/access';
+import { collections } from '../../pipeline/adapters/mongo';
+import { createLakeAccess } from '../../pipeline/lake/access';
 import type { Locale } from '../../i18n';
 import { parsePeriod, type DateRange, type Period } from '../period';
 import { restatementOf, whatChangedLines, type PeriodDigest, type Restatement } from './changes';

@@ -1,6 +1,6 @@
 /** The headline figures a run printed (revenue, profit, margin, orders), kept on its record for "what changed". */
 import type { Db } from 'mongodb';
-import { fromUnits, roundCents } from '../../pipeline/money';
+import { fromUnits, roundCents } from '../../pipeline/core/money';
 import { marts } from '../../pipeline/warehouse/build';
 import type { DailyDoc } from '../../pipeline/warehouse/daily';
 import { ratio } from '../../pipeline/warehouse/measures';

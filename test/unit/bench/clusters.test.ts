@@ -1,6 +1,6 @@
 import { clusterLabel, parseBrokerCounts } from '../../../src/bench/clusters';
 import { describeReplicationCost, type IngestBenchResult } from '../../../src/bench/ingest';
-import { durabilityFor } from '../../../src/pipeline/topic-settings';
+import { durabilityFor } from '../../../src/pipeline/adapters/topic-settings';
 
 describe('parseBrokerCounts', () => {
   it('takes broker counts separated by commas, in order, each once', () => {

@@ -1,5 +1,5 @@
-import { normalizeRows } from '../../../src/pipeline/normalize';
-import { salesWithItems } from '../../../src/pipeline/live';
+import { normalizeRows } from '../../../src/pipeline/source/normalize';
+import { salesWithItems } from '../../../src/pipeline/source/live';
 import { todaysSales } from '../../../src/bench/live-seed';
 import { makeRow } from '../rows';
 

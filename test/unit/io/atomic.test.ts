@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createAtomicStream, createGroupWriter, MANIFEST, readManifest, removeLeftovers, tempOwner, tempPathFor, writeFileAtomic, writeGroupAtomic } from '../../../src/io/atomic';
+import { createAtomicStream, createGroupWriter, MANIFEST, readManifest, removeLeftovers, tempOwner, tempPathFor, writeFileAtomic } from '../../../src/io/atomic';
+import { writeGroupAtomic } from '../../support/atomic';
 
 describe('whole-or-nothing files', () => {
   let dir: string;

@@ -1,12 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import * as charts from '../../../src/reports/charts';
 import { reportCharts } from '../../../src/reports/charts';
 import { compileSpec, renderSvg } from '../../../src/reports/render';
+import { expectGolden } from '../../support/golden';
 import { svgSize } from './edge-charts';
 import { fixtureReport, scriptName } from './fixture';
 
-/** Golden files are rewritten only on purpose: UPDATE_GOLDEN=1 npx jest test/unit/reports/charts. */
+/** Golden files are accepted only on purpose: UPDATE_GOLDEN=1 npx jest test/unit/reports/charts. */
 const goldenDir = path.join(__dirname, 'golden');
 
 describe('report charts', () => {
@@ -15,8 +15,7 @@ describe('report charts', () => {
   it.each(Object.keys(specs))('%s matches its golden spec', (name) => {
     const file = path.join(goldenDir, `${name}.json`);
     const text = `${JSON.stringify(specs[name], null, 2)}\n`;
-    if (process.env.UPDATE_GOLDEN === '1' && !process.env.CI) fs.writeFileSync(file, text);
-    expect(text).toBe(fs.readFileSync(file, 'utf8'));
+    expectGolden(file, text);
   });
 
   it('every spec compiles without a warning', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeGroupAtomic } from '../../../src/io/atomic';
+import { writeGroupAtomic } from '../../support/atomic';
 import { listNotebookReports, listReports, writeReportIndex } from '../../../src/reports/index-page';
 
 describe('reports index', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { GroupOptions, LakeAccess } from '../../../src/pipeline/warehouse/access';
-import { sumChunks } from '../../../src/pipeline/warehouse/access';
+import type { GroupOptions, LakeAccess } from '../../../src/pipeline/lake/access';
+import { sumChunks } from '../../../src/pipeline/lake/access';
 import { scoreCodes, scoreOfCode } from '../../../src/pipeline/warehouse/rfm';
 import { parsePeriod } from '../../../src/reports/period';
 import { countNewCustomers, loadCustomersToDate, rfmDefinition, rfmInputsAsOf, rfmSegmentsAsOf, segmentCustomersAsOf, type CustomerToDate } from '../../../src/reports/rfm';

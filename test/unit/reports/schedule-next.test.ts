@@ -1,5 +1,5 @@
-import { UsageError } from '../../../src/cli/args';
-import { formatNextRuns, parseNow, parseSchedule } from '../../../src/reports/schedule';
+import { parseNow, UsageError } from '../../../src/cli/args';
+import { formatNextRuns, parseSchedule } from '../../../src/reports/schedule';
 
 const schedule = parseSchedule(
   JSON.stringify({

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../../src/config';
-import { fillMongoCredentials, generatePassword, maskUri, ensureCredentials, readCredentials } from '../../../src/services/credentials';
+import { fillMongoCredentials, generatePassword, maskUri, ensureCredentials, readCredentials } from '../../../src/config/credentials';
 import { BUILD_RECIPE, engineSourcesHash } from '../../../src/services/engine-build';
 import { MAX_SOCKET_DIR, engineDir, engineFiles, renderGatewayConfig, renderPostgresConf, tlsEndpoint } from '../../../src/services/engine-config';
 import { filesToInstall } from '../../../src/services/engine-install';

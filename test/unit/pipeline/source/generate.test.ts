@@ -1,7 +1,7 @@
 import { generateRows } from '../../../../src/pipeline/source/generate';
 import { superstoreHeader } from '../../../../src/pipeline/source/columns';
 import { validateRecord } from '../../../../src/pipeline/source/validate';
-import { createNormalizer } from '../../../../src/pipeline/normalize';
+import { createNormalizer } from '../../../../src/pipeline/source/normalize';
 
 const collect = (lines: number, seed: number) => [...generateRows({ lines, seed })];
 

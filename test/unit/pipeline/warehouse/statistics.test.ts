@@ -1,5 +1,5 @@
 import { BSON } from 'mongodb';
-import type { LakeAccess, ValueChunk } from '../../../../src/pipeline/warehouse/access';
+import type { LakeAccess, ValueChunk } from '../../../../src/pipeline/lake/access';
 import { fullScope } from '../../../../src/pipeline/warehouse/scope';
 import {
   addLine,
