@@ -89,6 +89,8 @@ details.chart-data table{margin-top:4px}
 table.data-table caption{text-align:left;font-weight:600;padding:4px 0}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .chart-table h3{font-size:14px;margin:14px 0 4px}
+/* The chart data follows the report on its last page rather than leaving that page part blank. */
+section.chart-data-appendix.appendix{break-before:auto;page-break-before:auto}
 .chart-data-appendix table.data-table{font-size:11px;margin:2px 0 6px}
 .chart-data-appendix .data-table th,.chart-data-appendix .data-table td{padding:2px 7px}
 .data-table td{white-space:nowrap}.data-table td:first-child{white-space:normal}
